@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/better-sqlite';
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from './entities/index.js';
+import { migrationsList } from './migrations/index.js';
+
+/** Where the database lives: a directory (file `stagent.sqlite` inside) or `:memory:`. */
+export interface DatabaseLocation {
+  /** Data directory; defaults to `STAGENT_DATA_DIR` or `./data`. Use `':memory:'` for tests. */
+  dataDir?: string;
+  /** Log every SQL statement to this callback (used by tests that count queries). */
+  onQuery?: (sql: string) => void;
+}
+
+/** Resolves the SQLite file path for a location. */
+export function databasePath(location: DatabaseLocation = {}): string {
+  const dir = location.dataDir ?? process.env.STAGENT_DATA_DIR ?? './data';
+  if (dir === ':memory:') return ':memory:';
+  mkdirSync(resolve(dir), { recursive: true });
+  return join(resolve(dir), 'stagent.sqlite');
+}
+
+/** MikroORM options for a location; the CLI and migration scripts share them. */
+export function ormOptions(location: DatabaseLocation = {}): Options {
+  const dbName = databasePath(location);
+  return {
+    dbName,
+    entities,
+    extensions: [Migrator],
+    allowGlobalContext: false,
+    debug: location.onQuery ? ['query'] : false,
+    logger: location.onQuery ? (message) => location.onQuery!(message) : undefined,
+    migrations: {
+      migrationsList,
+      silent: true,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      path: new URL('./migrations', import.meta.url).pathname,
+      pathTs: new URL('./migrations', import.meta.url).pathname,
+    },
+    pool: { min: 1, max: 1 },
+  };
+}
+
+/**
+ * Opens the database, switches SQLite to WAL with a busy timeout (several processes may share
+ * the file: the CLI, a server, a crash-test child), and runs pending migrations.
+ */
+export async function openDatabase(location: DatabaseLocation = {}): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(location));
+  const connection = orm.em.getConnection();
+  if (orm.config.get('dbName') !== ':memory:') {
+    await connection.execute('PRAGMA journal_mode = WAL');
+    await connection.execute('PRAGMA synchronous = NORMAL');
+  }
+  await connection.execute('PRAGMA busy_timeout = 5000');
+  await orm.getMigrator().up();
+  return orm;
+}

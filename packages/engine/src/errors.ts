@@ -1,0 +1,102 @@
+/**
+ * Engine errors. Every expected failure is a {@link StagentError} subclass with a stable
+ * {@link ErrorCode}, the ids involved and an optional field path into the caller's input, so
+ * the GraphQL layer can turn it into a `UserError` without parsing messages.
+ */
+
+/** Stable machine codes carried by every {@link StagentError}. */
+export const ErrorCode = {
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  OUT_OF_RANGE: 'OUT_OF_RANGE',
+  INVALID_DEFINITION: 'INVALID_DEFINITION',
+  INVALID_VALUE: 'INVALID_VALUE',
+  READ_ONLY: 'READ_ONLY',
+  UNKNOWN_KEY: 'UNKNOWN_KEY',
+  ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',
+  NOT_APPLICABLE: 'NOT_APPLICABLE',
+  UNAVAILABLE: 'UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base of every expected engine error. Callers branch on `code`, never on `message`. */
+export class StagentError extends Error {
+  readonly code: ErrorCode;
+  /** Path into the caller's input that the error is about, e.g. `['steps', '1', 'budgetUsd']`. */
+  readonly field?: string[];
+
+  constructor(code: ErrorCode, message: string, options: { field?: (string | number)[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StagentError';
+    this.code = code;
+    if (options.field) this.field = options.field.map(String);
+  }
+}
+
+/** A list of problems found in one input; thrown when validation fails. Nothing was written. */
+export class ValidationError extends StagentError {
+  readonly issues: StagentError[];
+  constructor(issues: StagentError[]) {
+    super(issues[0]?.code ?? ErrorCode.INVALID_VALUE, issues.map((i) => i.message).join(' '), { field: issues[0]?.field });
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+}
+
+/** Thrown when an entity id does not exist. The caller should refresh its list or fix the id. */
+export class NotFoundError extends StagentError {
+  readonly entity: string;
+  readonly id: string;
+  constructor(entity: string, id: string, field?: (string | number)[]) {
+    super(ErrorCode.NOT_FOUND, `${entity} "${id}" does not exist.`, { field });
+    this.name = 'NotFoundError';
+    this.entity = entity;
+    this.id = id;
+  }
+}
+
+/** Thrown when the workflow to act on does not exist. */
+export class WorkflowNotFoundError extends NotFoundError {
+  constructor(workflowId: string, field: (string | number)[] = ['id']) {
+    super('Workflow', workflowId, field);
+    this.name = 'WorkflowNotFoundError';
+  }
+}
+
+/**
+ * Thrown when a compare-and-set lost: another caller changed the row first (a live run exists,
+ * the run was already resolved...). The caller should reload and decide again; never retry blindly.
+ */
+export class ConflictError extends StagentError {
+  constructor(message: string, field?: (string | number)[]) {
+    super(ErrorCode.CONFLICT, message, { field });
+    this.name = 'ConflictError';
+  }
+}
+
+/** Thrown when a state machine is asked for a move its transition table forbids. A bug or a stale caller. */
+export class IllegalTransitionError extends StagentError {
+  readonly machine: string;
+  readonly from: string;
+  readonly to: string;
+  constructor(machine: string, from: string, to: string) {
+    super(ErrorCode.ILLEGAL_TRANSITION, `${machine} cannot move from ${from} to ${to}.`);
+    this.name = 'IllegalTransitionError';
+    this.machine = machine;
+    this.from = from;
+    this.to = to;
+  }
+}
+
+/** Thrown when an action (suggestion, retry, checkpoint decision) does not apply to the current state. */
+export class NotApplicableError extends StagentError {
+  constructor(message: string, field?: (string | number)[]) {
+    super(ErrorCode.NOT_APPLICABLE, message, { field });
+    this.name = 'NotApplicableError';
+  }
+}
+
+/** For exhaustive switches: `tsc` fails when a new member of a closed set is not handled. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unhandled ${what}: ${String(value)}`);
+}

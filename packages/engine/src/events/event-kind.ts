@@ -1,0 +1,30 @@
+/**
+ * Kinds of workflow events (contract `WorkflowEventKind`).
+ * - `RUN_STARTED`: a run was claimed and began (or resumed after approval, delay or retry).
+ * - `STEP_STARTED`: a step's task exists and the step is RUNNING.
+ * - `STEP_OUTPUT_DELTA`: streamed output text, coalesced to about ten events a second per step.
+ * - `TOOL_STARTED` / `TOOL_FINISHED`: the agent called a tool / got its result.
+ * - `USAGE`: one model call finished; carries tokens and cost.
+ * - `COST_WARNING`: spend crossed 80 % of a cap, or a cap could not be enforced (unknown price).
+ * - `STEP_WAITING_APPROVAL`: a checkpoint gate waits for a decision (also used for delays parking).
+ * - `STEP_COMPLETED` / `STEP_FAILED`: a step attempt ended.
+ * - `RUN_PAUSED`: the run parked (checkpoint or delay).
+ * - `RUN_COMPLETED` / `RUN_FAILED` / `RUN_CANCELLED`: the run ended.
+ */
+export const WorkflowEventKind = {
+  RUN_STARTED: 'RUN_STARTED',
+  STEP_STARTED: 'STEP_STARTED',
+  STEP_OUTPUT_DELTA: 'STEP_OUTPUT_DELTA',
+  TOOL_STARTED: 'TOOL_STARTED',
+  TOOL_FINISHED: 'TOOL_FINISHED',
+  USAGE: 'USAGE',
+  COST_WARNING: 'COST_WARNING',
+  STEP_WAITING_APPROVAL: 'STEP_WAITING_APPROVAL',
+  STEP_COMPLETED: 'STEP_COMPLETED',
+  STEP_FAILED: 'STEP_FAILED',
+  RUN_PAUSED: 'RUN_PAUSED',
+  RUN_COMPLETED: 'RUN_COMPLETED',
+  RUN_FAILED: 'RUN_FAILED',
+  RUN_CANCELLED: 'RUN_CANCELLED',
+} as const;
+export type WorkflowEventKind = (typeof WorkflowEventKind)[keyof typeof WorkflowEventKind];

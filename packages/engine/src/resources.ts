@@ -1,0 +1,33 @@
+import type { MikroORM } from '@mikro-orm/better-sqlite';
+import type { Clock } from './clock.js';
+import type { EventBus } from './events/event-bus.js';
+import type { SecretBox } from './settings/secret-box.js';
+
+/** Minimal logger interface; the server passes its own, tests a silent one. */
+export interface Logger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** The shared resources every engine system receives (one object, passed down). */
+export interface EngineResources {
+  orm: MikroORM;
+  clock: Clock;
+  bus: EventBus;
+  secrets: SecretBox;
+  logger: Logger;
+  /** Identifies this process as a lease owner: `host:pid:random`. */
+  ownerId: string;
+  info: { dataDir: string; version: string };
+}
+
+/** A logger that prints nothing (tests). */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** A logger that prints one line per message to stderr. */
+export const consoleLogger: Logger = {
+  info: (m, d) => console.error(`[stagent] ${m}${d ? ' ' + JSON.stringify(d) : ''}`),
+  warn: (m, d) => console.error(`[stagent] warning: ${m}${d ? ' ' + JSON.stringify(d) : ''}`),
+  error: (m, d) => console.error(`[stagent] error: ${m}${d ? ' ' + JSON.stringify(d) : ''}`),
+};

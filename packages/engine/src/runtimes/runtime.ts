@@ -1,0 +1,107 @@
+import type { ClassifiedFailure } from './failure-category.js';
+
+/**
+ * The runtime interface: one adapter per provider (anthropic-direct, openai-direct, ollama,
+ * claude-code, openai-codex-app-server, simulated). An adapter runs one agent task to the end
+ * and reports everything through {@link RuntimeHooks}; the engine's task runner turns those
+ * reports into ledger rows, live step metrics, events and cap decisions.
+ */
+
+/** Ids of the runtimes in the catalog. */
+export const RuntimeId = {
+  CLAUDE_CODE: 'claude-code',
+  OPENAI_CODEX_APP_SERVER: 'openai-codex-app-server',
+  ANTHROPIC_DIRECT: 'anthropic-direct',
+  OPENAI_DIRECT: 'openai-direct',
+  OLLAMA: 'ollama',
+  SIMULATED: 'simulated',
+} as const;
+export type RuntimeId = (typeof RuntimeId)[keyof typeof RuntimeId];
+
+/** Catalog entry (contract `Runtime`). */
+export interface RuntimeDescriptor {
+  id: RuntimeId;
+  label: string;
+  provider: string;
+  description: string;
+  available: boolean;
+  /** Why it cannot be used right now (no API key, server not running, CLI not installed). */
+  unavailableReason: string | null;
+  models: { default: string; supported: string[] };
+  /** e.g. `streaming`, `tools`, `prompt-caching`, `documents`, `offline`. */
+  capabilities: string[];
+}
+
+/** A tool the agent may call. `run` executes it inside the engine; the result goes back to the model. */
+export interface AgentTool {
+  name: string;
+  description: string;
+  /** JSON Schema of the input object. */
+  inputSchema: Record<string, unknown>;
+  run(input: Record<string, unknown>, signal: AbortSignal): Promise<string>;
+  /** Calling this tool ends the task successfully after this turn (a loop agent saying it is done). */
+  endsTask?: boolean;
+}
+
+/** Everything an adapter needs to run one task. */
+export interface RuntimeRequest {
+  taskId: string;
+  /** Model id from the catalog (already resolved; adapters never pick a model themselves). */
+  model: string;
+  systemPrompt: string;
+  prompt: string;
+  tools: AgentTool[];
+  /** Model turns allowed (one turn = one model call). */
+  maxTurns: number;
+  /** Max output tokens per model call. */
+  maxOutputTokens: number;
+  /** Aborted on cancel (reason `'cancelled'`), on a cap (reason `'budget'`), or at the deadline. */
+  signal: AbortSignal;
+  /** Wall-clock deadline for the whole task, epoch ms; also the stall detector for streams. */
+  deadlineAt?: number;
+  /** Idle time after which a silent stream counts as stalled, ms. */
+  streamIdleTimeoutMs?: number;
+}
+
+/** Usage of one model call, as the provider reported it. */
+export interface ModelCallUsage {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+/** The engine's answer to a usage report: keep going, or stop now because a cap was reached. */
+export type UsageVerdict = { stop: false } | { stop: true; failure: ClassifiedFailure };
+
+/** Callbacks an adapter must call as the task progresses. All are cheap; await the async ones. */
+export interface RuntimeHooks {
+  /** A model turn (call) begins; `turn` is 1-based. */
+  onTurnStart(turn: number): void;
+  /** Streamed text from the model. */
+  onOutputDelta(text: string): void;
+  onToolStart(name: string, input: unknown): void;
+  onToolFinish(name: string, result: string, isError: boolean): void;
+  /** After every model call. If the verdict says stop, return at once with its failure. */
+  onUsage(usage: ModelCallUsage): Promise<UsageVerdict>;
+  /** A failed call is about to be retried after `delayMs`. */
+  onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void;
+}
+
+/** How a task ended. `output` is whatever text was produced, partial output included. */
+export interface RuntimeResult {
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  output: string;
+  turns: number;
+  failure?: ClassifiedFailure;
+}
+
+/** A runtime adapter. */
+export interface RuntimeAdapter {
+  readonly id: RuntimeId;
+  /** Catalog entry, with availability checked now (may probe a local server). */
+  describe(): Promise<RuntimeDescriptor>;
+  /** Runs one task to completion, failure or cancellation. Never throws for provider failures. */
+  run(request: RuntimeRequest, hooks: RuntimeHooks): Promise<RuntimeResult>;
+}

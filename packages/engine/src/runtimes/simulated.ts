@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { ClassifiedFailure, FailureCategory } from './failure-category.js';
+import type { RuntimeAdapter, RuntimeDescriptor, RuntimeHooks, RuntimeRequest, RuntimeResult } from './runtime.js';
+
+/** One scripted model turn. Token counts default to what the prompt and text imply. */
+export interface SimulatedTurn {
+  text?: string;
+  toolCalls?: { name: string; input: Record<string, unknown> }[];
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadTokens?: number;
+}
+
+/** A script for one task: its turns, latency, and an optional failure at a chosen turn. */
+export interface SimulatedScript {
+  turns?: SimulatedTurn[];
+  /** Fail when this turn (1-based) starts, with the given category and message. */
+  failAt?: { turn: number; category: FailureCategory; message?: string; httpStatus?: number };
+  /** Delay before each streamed chunk, ms (of the engine clock). */
+  latencyMs?: number;
+  /** Chunks each turn's text is streamed in. */
+  chunks?: number;
+}
+
+/** Picks a script for a request (by prompt, model...). Undefined: the default deterministic behaviour. */
+export type SimulatedScriptRule = { match: string | RegExp | ((request: RuntimeRequest) => boolean); script: SimulatedScript; times?: number };
+
+/**
+ * The `simulated` runtime: deterministic and offline, for demos and tests. It is labelled as a
+ * simulator everywhere and never pretends to be a model: its output says it is simulated.
+ * Tests script it per prompt (latency, tokens, tool calls, output, a failure of any category at
+ * a chosen turn) and read {@link SimulatedRuntime.calls} to prove what was (not) re-executed.
+ */
+export class SimulatedRuntime implements RuntimeAdapter {
+  readonly id = 'simulated' as const;
+  /** Every request received, in order. */
+  readonly calls: RuntimeRequest[] = [];
+  private rules: SimulatedScriptRule[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly defaults: { latencyMs?: number; chunks?: number } = {},
+  ) {}
+
+  /** Adds a rule; the first matching rule wins. `times` limits how often a rule applies. */
+  script(rule: SimulatedScriptRule): this {
+    this.rules.push({ ...rule });
+    return this;
+  }
+
+  /** Removes every rule and forgets recorded calls. */
+  reset(): void {
+    this.rules = [];
+    this.calls.length = 0;
+  }
+
+  /** Number of calls whose prompt contains `text`. */
+  callsMatching(text: string): number {
+    return this.calls.filter((c) => c.prompt.includes(text)).length;
+  }
+
+  async describe(): Promise<RuntimeDescriptor> {
+    return {
+      id: 'simulated',
+      label: 'Simulator (no model)',
+      provider: 'Stagent',
+      description:
+        'Deterministic offline simulator for demos and tests. It calls no model: outputs are generated placeholders and costs use nominal prices.',
+      available: true,
+      unavailableReason: null,
+      models: { default: 'simulated-smart', supported: ['simulated-smart', 'simulated-fast'] },
+      capabilities: ['streaming', 'tools', 'documents', 'offline', 'simulated'],
+    };
+  }
+
+  async run(request: RuntimeRequest, hooks: RuntimeHooks): Promise<RuntimeResult> {
+    this.calls.push(request);
+    const script = this.pickScript(request);
+    const turns = script.turns?.length ? script.turns : defaultTurns(request);
+    const latency = script.latencyMs ?? this.defaults.latencyMs ?? 0;
+    const chunks = Math.max(1, script.chunks ?? this.defaults.chunks ?? 4);
+    let output = '';
+    let turn = 0;
+    let promptTokens = approxTokens(request.systemPrompt + request.prompt);
+
+    for (const planned of turns) {
+      turn += 1;
+      if (turn > request.maxTurns) return { status: 'FAILED', output, turns: turn - 1, failure: fail('TURN_LIMIT', `Reached the limit of ${request.maxTurns} turns.`) };
+      const aborted = abortResult(request, output, turn - 1);
+      if (aborted) return aborted;
+      hooks.onTurnStart(turn);
+      if (script.failAt && script.failAt.turn === turn) {
+        const f = script.failAt;
+        return { status: f.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED', output, turns: turn, failure: fail(f.category, f.message ?? `Simulated ${f.category} at turn ${turn}.`, f.httpStatus) };
+      }
+      const text = planned.text ?? '';
+      for (const piece of split(text, chunks)) {
+        if (latency > 0) {
+          try {
+            await this.clock.sleep(latency, request.signal);
+          } catch {
+            return abortResult(request, output, turn) ?? { status: 'CANCELLED', output, turns: turn, failure: fail('CANCELLED', 'Cancelled.') };
+          }
+        }
+        const late = abortResult(request, output, turn);
+        if (late) return late;
+        output += piece;
+        hooks.onOutputDelta(piece);
+      }
+      const verdict = await hooks.onUsage({
+        model: request.model,
+        inputTokens: planned.inputTokens ?? promptTokens,
+        outputTokens: planned.outputTokens ?? Math.max(1, approxTokens(text)),
+        cacheReadTokens: planned.cacheReadTokens ?? 0,
+      });
+      if (verdict.stop) return { status: 'FAILED', output, turns: turn, failure: verdict.failure };
+      let ended = false;
+      for (const call of planned.toolCalls ?? []) {
+        const tool = request.tools.find((t) => t.name === call.name);
+        hooks.onToolStart(call.name, call.input);
+        const result = tool ? await tool.run(call.input, request.signal).catch((e: Error) => `Tool error: ${e.message}`) : `Unknown tool ${call.name}`;
+        hooks.onToolFinish(call.name, result, !tool);
+        promptTokens += approxTokens(result);
+        if (tool?.endsTask) ended = true;
+      }
+      if (ended) break;
+      if (text && output && !output.endsWith('\n')) {
+        output += '\n';
+        hooks.onOutputDelta('\n');
+      }
+    }
+    return { status: 'COMPLETED', output: output.trimEnd(), turns: turn };
+  }
+
+  private pickScript(request: RuntimeRequest): SimulatedScript {
+    for (const rule of this.rules) {
+      const m = rule.match;
+      const hit = typeof m === 'string' ? request.prompt.includes(m) : m instanceof RegExp ? m.test(request.prompt) : m(request);
+      if (!hit) continue;
+      if (rule.times !== undefined) {
+        if (rule.times <= 0) continue;
+        rule.times -= 1;
+      }
+      return rule.script;
+    }
+    return {};
+  }
+}
+
+function fail(category: FailureCategory, message: string, httpStatus?: number): ClassifiedFailure {
+  return { category, message, retryable: false, httpStatus };
+}
+
+function abortResult(request: RuntimeRequest, output: string, turns: number): RuntimeResult | null {
+  if (request.signal.aborted) {
+    const reason = request.signal.reason;
+    if (reason && typeof reason === 'object' && 'category' in reason) return { status: 'FAILED', output, turns, failure: reason as ClassifiedFailure };
+    return { status: 'CANCELLED', output, turns, failure: fail('CANCELLED', 'Cancelled by user.') };
+  }
+  if (request.deadlineAt !== undefined && Date.now() > request.deadlineAt) return { status: 'FAILED', output, turns, failure: fail('TIMEOUT', 'Task deadline passed.') };
+  return null;
+}
+
+/** About four characters per token: the simulator's stand-in for a tokenizer. */
+export function approxTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function split(text: string, parts: number): string[] {
+  if (!text) return [];
+  const size = Math.ceil(text.length / parts);
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+/** Deterministic default: a short markdown answer derived from the prompt; a document search first when tools exist. */
+function defaultTurns(request: RuntimeRequest): SimulatedTurn[] {
+  const digest = createHash('sha256').update(request.prompt).digest();
+  const title = lastInstruction(request.prompt);
+  const points = 3 + (digest[0]! % 3);
+  const lines = [`### Simulated result: ${title}`, '', '_Generated by the Stagent simulator; no model was called._', ''];
+  for (let i = 0; i < points; i++) lines.push(`- Finding ${i + 1}: placeholder insight #${digest[i + 1]!.toString(16)} about "${title}".`);
+  const turns: SimulatedTurn[] = [];
+  const search = request.tools.find((t) => t.name === 'search_documents');
+  if (search) turns.push({ text: 'Checking the bound documents first.', toolCalls: [{ name: 'search_documents', input: { query: title.split(' ').slice(0, 3).join(' ') } }] });
+  turns.push({ text: lines.join('\n') });
+  return turns;
+}
+
+function lastInstruction(prompt: string): string {
+  const tail = prompt.split('\n---\n').pop() ?? prompt;
+  const line = tail.trim().split('\n').find((l) => l.trim()) ?? 'task';
+  return line.replace(/[#*_`]/g, '').trim().slice(0, 60);
+}
