@@ -60,6 +60,9 @@ export const StepRunSchema = defineEntity({
     /** Output tokens per second over the time the step has been running. */
     tokensPerSecond: p.double().$type<number>().nullable(),
     resumeAt: p.bigint('number').nullable(),
+    /** When a checkpoint gate before this step was approved (epoch ms), and the reviewer's comment. */
+    approvedAt: p.bigint('number').nullable(),
+    approvalComment: p.text().nullable(),
     documentCount: p.integer().default(0),
     pricingKnown: p.boolean().default(true),
     updatedAt: p.bigint('number'),
