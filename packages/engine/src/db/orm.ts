@@ -38,6 +38,7 @@ export function ormOptions(location: DatabaseLocation = {}): Options {
       transactional: true,
       allOrNothing: true,
       snapshot: true,
+      snapshotName: '.snapshot-stagent',
       path: new URL('./migrations', import.meta.url).pathname,
       pathTs: new URL('./migrations', import.meta.url).pathname,
     },
