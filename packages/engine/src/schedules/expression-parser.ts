@@ -1,0 +1,107 @@
+import type { ScheduleParseResult } from '../engine-api.js';
+import { buildCron, type CompiledSchedule } from './cron-builder.js';
+import { cronLikeFieldCount, describeCron, validateCron } from './cron-syntax.js';
+import { closest } from './edit-distance.js';
+import { InvalidTimezoneError, ScheduleExpressionError } from './expression-error.js';
+import { nextFireTimes, resolveTimezone } from './fire-times.js';
+import { parsePhrase, type RepeatUnit } from './phrase-parser.js';
+import { tokenize } from './phrase-tokens.js';
+import { EXAMPLE_PHRASES, KNOWN_WORDS, unitOf } from './vocabulary.js';
+
+/** Which syntax an expression was written in. */
+export const ExpressionKind = { NATURAL: 'NATURAL', SHORTHAND: 'SHORTHAND', CRON: 'CRON' } as const;
+export type ExpressionKind = (typeof ExpressionKind)[keyof typeof ExpressionKind];
+
+/** A compiled expression: its cron, description and the syntax it was written in. */
+export interface CompiledExpression extends CompiledSchedule {
+  kind: ExpressionKind;
+}
+
+const SHORTHAND = /^(\d+)\s*([a-z]+)$/;
+/** Words tried, at most, when correcting unknown words one at a time before giving up on a suggestion. */
+const MAX_CORRECTIONS = 3;
+
+/**
+ * Compiles a schedule expression to cron: raw 5-field cron (validated), shorthand (`5m`, `2h`,
+ * `1d`) or a natural phrase ("every weekday at 9am"). Throws {@link ScheduleExpressionError}
+ * saying what was not understood, with a close valid phrase as `suggestion` when one exists.
+ */
+export function compileExpression(expression: string): CompiledExpression {
+  const text = expression.trim();
+  if (!text) throw new ScheduleExpressionError('The expression is empty. Try "every weekday at 9am", "15m" or a cron such as "0 9 * * 1-5".');
+  try {
+    return compileOnce(text);
+  } catch (error) {
+    if (!(error instanceof ScheduleExpressionError) || error.suggestion) throw error;
+    throw error.withSuggestion(suggest(text, error));
+  }
+}
+
+function compileOnce(text: string): CompiledExpression {
+  const fields = cronLikeFieldCount(text);
+  if (fields >= 5 || (fields >= 3 && text.includes('*'))) {
+    const cron = validateCron(text);
+    return { cron, description: describeCron(cron), kind: ExpressionKind.CRON };
+  }
+  const shorthand = SHORTHAND.exec(text.toLowerCase());
+  const unit = shorthand ? shorthandUnit(shorthand[2]) : null;
+  if (shorthand && unit) {
+    const n = Number(shorthand[1]);
+    if (unit === 'second') throw new ScheduleExpressionError(`Seconds are not supported ("${text}"): the smallest interval is 1 minute (1m).`);
+    if (n === 0) throw new ScheduleExpressionError(`"${text}": the interval must be at least 1.`);
+    return { ...buildCron({ every: { unit, n, text } }), kind: ExpressionKind.SHORTHAND };
+  }
+  return { ...buildCron(parsePhrase(text)), kind: ExpressionKind.NATURAL };
+}
+
+/** Shorthand units: `m`, `min`, `h`, `hr`, `d`, `s` and every unit word. Weeks and months are phrases. */
+function shorthandUnit(word: string): RepeatUnit | 'second' | null {
+  const letters: Record<string, RepeatUnit | 'second'> = { m: 'minute', h: 'hour', d: 'day', s: 'second' };
+  if (letters[word]) return letters[word];
+  const unit = unitOf(word);
+  return unit === 'minute' || unit === 'hour' || unit === 'day' || unit === 'second' ? unit : null;
+}
+
+/**
+ * A close phrase that parses: unknown words replaced by their nearest known word (repeatedly),
+ * else the nearest example phrase. Null when nothing is close.
+ */
+function suggest(text: string, error: ScheduleExpressionError): string | null {
+  let tokens = tokenize(text);
+  let current: ScheduleExpressionError = error;
+  for (let attempt = 0; attempt < MAX_CORRECTIONS && current.unknownWord; attempt++) {
+    const index = tokens.indexOf(current.unknownWord);
+    const replacement = index >= 0 ? closest(current.unknownWord, KNOWN_WORDS) : null;
+    if (!replacement) break;
+    tokens = tokens.map((t, i) => (i === index ? replacement : t));
+    try {
+      compileOnce(tokens.join(' '));
+      return tokens.join(' ');
+    } catch (next) {
+      if (!(next instanceof ScheduleExpressionError)) break;
+      current = next;
+    }
+  }
+  return error.unknownWord ? closest(tokenize(text).join(' '), EXAMPLE_PHRASES, 0.5) : null;
+}
+
+/**
+ * Parses an expression for a preview (contract `parseSchedule`): never throws. `ok` false
+ * carries the error (with "Did you mean ...?"), ok true the cron, its description and the next
+ * five fire times (epoch ms) after `now` in `timezone` (default: the server's).
+ */
+export function parseScheduleExpression(expression: string, options: { timezone?: string | null; now: number; count?: number }): ScheduleParseResult {
+  try {
+    const timezone = resolveTimezone(options.timezone);
+    const compiled = compileExpression(expression);
+    return { ok: true, cron: compiled.cron, description: compiled.description, nextFireTimes: nextFireTimes(compiled.cron, timezone, options.now, options.count ?? 5), error: null };
+  } catch (error) {
+    if (error instanceof ScheduleExpressionError) return failed(error.userMessage);
+    if (error instanceof InvalidTimezoneError) return failed(error.message);
+    throw error;
+  }
+}
+
+function failed(error: string): ScheduleParseResult {
+  return { ok: false, cron: null, description: null, nextFireTimes: [], error };
+}
