@@ -1,0 +1,119 @@
+import type { DebugAnalysis, FixSuggestion, RootCause } from '../engine-api.js';
+import type { FailureEvidence } from '../db/entities/step-run.entity.js';
+import type { WorkflowEvent } from '../events/workflow-event.js';
+import type { FailureCategory } from '../runtimes/failure-category.js';
+import type { StepRunView, WorkflowRunView, WorkflowView } from '../workflows/read-models.js';
+import { toDefinitionInput } from './apply-suggestion.js';
+import { fix, type FixContext } from './fix-context.js';
+import { fixesFor } from './fix-suggestions.js';
+import { formatCount, formatDuration, formatPercent, formatUsd } from './money-format.js';
+import { splitBlocker } from './step-split.js';
+import { buildTimeline } from './timeline.js';
+
+/** What {@link analyzeRun} reads: the workflow as defined now, one run, and that run's stored events. */
+export interface AnalyzeRunInput {
+  workflow: WorkflowView;
+  run: WorkflowRunView;
+  /** Events of this run only (any order; sorted by seq). */
+  events: WorkflowEvent[];
+}
+
+/**
+ * Debug analysis of one run: its timeline, the root cause (the first failing step's stored
+ * category and evidence; never inferred from message text) and three tiers of fixes with the
+ * run's own numbers. A run that did not fail has no root cause and may carry insights.
+ */
+export function analyzeRun(input: AnalyzeRunInput): DebugAnalysis {
+  const { workflow, run } = input;
+  const names = new Map(workflow.steps.map((s) => [s.id, s.name] as const));
+  const timeline = buildTimeline(input.events, names);
+  const failing = firstFailingStep(run);
+  const category = failing?.failureCategory ?? (run.status === 'FAILED' || run.status === 'CANCELLED' ? run.failureCategory ?? 'UNKNOWN' : null);
+  if (category === null) return { workflowId: workflow.id, runId: run.id, status: run.status, rootCause: null, timeline, suggestions: insights(run) };
+  const ctx = fixContext(workflow, run, failing);
+  return {
+    workflowId: workflow.id,
+    runId: run.id,
+    status: run.status,
+    rootCause: rootCause(category, ctx),
+    timeline,
+    suggestions: fixesFor(category, ctx),
+  };
+}
+
+/** The failed step attempt that ended first (ties: lower step index), among the latest attempts. */
+export function firstFailingStep(run: WorkflowRunView): StepRunView | null {
+  const failed = run.steps.filter((s) => s.status === 'FAILED');
+  failed.sort((a, b) => (a.finishedAt ?? Infinity) - (b.finishedAt ?? Infinity) || a.stepIndex - b.stepIndex || a.iteration - b.iteration);
+  return failed[0] ?? null;
+}
+
+function fixContext(workflow: WorkflowView, run: WorkflowRunView, step: StepRunView | null): FixContext {
+  const globalDocIds = workflow.documents.filter((d) => d.stepId === null).map((d) => d.documentId);
+  const stepDocIds = step ? workflow.documents.filter((d) => d.stepId === step.stepId).map((d) => d.documentId) : [];
+  const failedRuntime = step?.runtimeId ?? null;
+  const alternative = run.steps.find((s) => s.status === 'COMPLETED' && s.runtimeId && s.runtimeId !== failedRuntime)?.runtimeId ?? null;
+  const definedStep = step ? workflow.steps.some((s) => s.id === step.stepId) : false;
+  return {
+    workflow,
+    run,
+    step,
+    evidence: step?.evidence ?? {},
+    estimateUsd: step ? run.costEstimate?.steps.find((s) => s.stepId === step.stepId)?.estimatedUsd ?? null : null,
+    alternativeRuntimeId: alternative,
+    canSplit: Boolean(step && definedStep && splitBlocker(toDefinitionInput(workflow), step.stepId) === null),
+    // A step removed from the definition since the run cannot receive per-step bindings.
+    globalDocIds: definedStep ? globalDocIds : [],
+    stepDocIds,
+  };
+}
+
+function rootCause(category: FailureCategory, ctx: FixContext): RootCause {
+  const evidence = evidenceText(ctx.evidence, ctx.step);
+  const where = ctx.step ? `Step "${ctx.step.name}" (${ctx.step.stepIndex + 1} of ${ctx.workflow.steps.length})` : 'The run';
+  const summary = `${where} failed with ${category}${ctx.step?.error ? `: ${ctx.step.error}` : ctx.run.error ? `: ${ctx.run.error}` : '.'}`;
+  return { category, summary, stepId: ctx.step?.stepId ?? null, evidence };
+}
+
+/**
+ * Evidence as sentences from the stored numbers: spent vs cap, tokens vs cap, turns vs limit,
+ * prompt size vs context window, deadline, retries, HTTP status and the provider's message.
+ */
+export function evidenceText(ev: FailureEvidence, step: StepRunView | null): string | null {
+  const parts: string[] = [];
+  if (ev.spentUsd !== undefined || ev.capUsd !== undefined) parts.push(`Spent ${formatUsd(ev.spentUsd ?? step?.costUsd ?? 0)} of a ${formatUsd(ev.capUsd ?? step?.budgetUsd ?? 0)} cap.`);
+  if (ev.tokensUsed !== undefined && ev.tokenCap !== undefined) parts.push(`Used ${formatCount(ev.tokensUsed)} of ${formatCount(ev.tokenCap)} tokens allowed.`);
+  if (ev.dailySpentUsd !== undefined && ev.dailyCapUsd !== undefined) parts.push(`Spent ${formatUsd(ev.dailySpentUsd)} today of a ${formatUsd(ev.dailyCapUsd)} daily cap.`);
+  if (ev.turns !== undefined || ev.maxTurns !== undefined) parts.push(`Used ${ev.turns ?? step?.turns ?? 0} of ${ev.maxTurns ?? '?'} turns.`);
+  if (ev.promptTokens !== undefined && ev.contextWindow !== undefined) parts.push(`Prompt of ${formatCount(ev.promptTokens)} tokens vs a ${formatCount(ev.contextWindow)}-token context window.`);
+  if (ev.deadlineMs !== undefined) parts.push(`Deadline ${formatDuration(ev.deadlineMs)}${step?.durationMs != null ? `, ran ${formatDuration(step.durationMs)}` : ''}.`);
+  if (ev.retries !== undefined) parts.push(`${ev.retries} ${ev.retries === 1 ? 'retry' : 'retries'} spent.`);
+  if (ev.httpStatus !== undefined) parts.push(`HTTP ${ev.httpStatus}.`);
+  const message = ev.providerMessage ?? step?.error;
+  if (message) parts.push(`Provider said: "${message}"`);
+  return parts.length ? parts.join(' ') : null;
+}
+
+/**
+ * Insights for a run that did not fail: the slowest step (share of summed step time) and the
+ * most expensive step (share of run cost). Only with two or more steps that have numbers; a
+ * one-step run has nothing to compare. Tier BETTER (a change to the workflow), no action.
+ */
+function insights(run: WorkflowRunView): FixSuggestion[] {
+  const timed = run.steps.filter((s) => s.durationMs !== null && s.durationMs > 0);
+  const out: FixSuggestion[] = [];
+  if (timed.length >= 2) {
+    const total = timed.reduce((sum, s) => sum + s.durationMs!, 0);
+    const slowest = timed.reduce((a, b) => (b.durationMs! > a.durationMs! ? b : a));
+    out.push(fix('BETTER', `Slowest step: "${slowest.name}"`,
+      `It took ${formatDuration(slowest.durationMs!)}, ${formatPercent(slowest.durationMs! / total)} of the ${formatDuration(total)} spent in steps.`, null));
+  }
+  const costed = run.steps.filter((s) => s.costUsd > 0);
+  if (costed.length >= 2) {
+    const total = costed.reduce((sum, s) => sum + s.costUsd, 0);
+    const priciest = costed.reduce((a, b) => (b.costUsd > a.costUsd ? b : a));
+    out.push(fix('BETTER', `Largest cost share: "${priciest.name}"`,
+      `It cost ${formatUsd(priciest.costUsd)}, ${formatPercent(priciest.costUsd / total)} of the run's ${formatUsd(total)}.`, null));
+  }
+  return out;
+}

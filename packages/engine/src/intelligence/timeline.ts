@@ -1,0 +1,106 @@
+import { assertNever } from '../errors.js';
+import { Severity, type TimelineEntry } from '../engine-api.js';
+import type { WorkflowEventKind } from '../events/event-kind.js';
+import type { WorkflowEvent } from '../events/workflow-event.js';
+import { formatCount, formatUsd } from './money-format.js';
+
+/**
+ * Severity of each event kind on a run timeline. Neutral progress is INFO (the reference painted
+ * every start amber); a cost warning, a gate waiting for a person, a retried call and a
+ * cancellation are WARNING.
+ */
+export function severityOf(kind: WorkflowEventKind): Severity {
+  switch (kind) {
+    case 'RUN_STARTED':
+    case 'STEP_STARTED':
+    case 'STEP_OUTPUT_DELTA':
+    case 'TOOL_STARTED':
+    case 'TOOL_FINISHED':
+    case 'USAGE':
+    case 'RUN_PAUSED':
+    case 'STEP_DELAYED':
+      return Severity.INFO;
+    case 'COST_WARNING':
+    case 'STEP_WAITING_APPROVAL':
+    case 'STEP_CANCELLED':
+    case 'CALL_RETRIED':
+    case 'RUN_CANCELLED':
+      return Severity.WARNING;
+    case 'STEP_COMPLETED':
+    case 'RUN_COMPLETED':
+      return Severity.SUCCESS;
+    case 'STEP_FAILED':
+    case 'RUN_FAILED':
+      return Severity.FAILURE;
+    default:
+      return assertNever(kind, 'WorkflowEventKind');
+  }
+}
+
+/**
+ * Output deltas are left off the timeline: a run streams hundreds of them and they say nothing
+ * a reader of "what happened" needs; the step's output holds their text.
+ */
+const HIDDEN_KINDS: ReadonlySet<WorkflowEventKind> = new Set(['STEP_OUTPUT_DELTA']);
+
+/**
+ * Builds a run's timeline from its stored events, oldest first (by `seq`, the order they were
+ * committed). `stepNames` maps step ids to names for readable messages.
+ */
+export function buildTimeline(events: readonly WorkflowEvent[], stepNames: ReadonlyMap<string, string>): TimelineEntry[] {
+  return [...events]
+    .filter((e) => !HIDDEN_KINDS.has(e.kind))
+    .sort((a, b) => a.seq - b.seq)
+    .map((e) => ({
+      at: e.at,
+      kind: e.kind,
+      severity: severityOf(e.kind),
+      stepId: e.stepId ?? null,
+      message: describeEvent(e, stepNames),
+    }));
+}
+
+/** One line for an event: its own message when the engine wrote one, else a sentence built from its fields. */
+function describeEvent(e: WorkflowEvent, stepNames: ReadonlyMap<string, string>): string {
+  const step = e.stepId ? `Step "${stepNames.get(e.stepId) ?? e.step?.name ?? e.stepId}"` : 'Step';
+  const own = e.message?.trim();
+  switch (e.kind) {
+    case 'RUN_STARTED':
+      return own || 'Run started.';
+    case 'STEP_STARTED':
+      return own ? `${step} started: ${own}` : `${step} started.`;
+    case 'STEP_OUTPUT_DELTA':
+      return `${step} produced output.`;
+    case 'TOOL_STARTED':
+      return `${step} called tool ${e.toolName ?? 'unknown'}.`;
+    case 'TOOL_FINISHED':
+      return `${step}: tool ${e.toolName ?? 'unknown'} returned.`;
+    case 'USAGE':
+      return `${step}: model call used ${formatCount(e.inputTokens ?? 0)} input and ${formatCount(e.outputTokens ?? 0)} output tokens (${formatUsd(e.costUsd ?? 0)}).`;
+    case 'STEP_FAILED': {
+      const category = e.step?.failureCategory ?? (e.data?.failureCategory as string | undefined);
+      const reason = own || e.step?.error || 'no message';
+      return `${step} failed${category ? ` (${category})` : ''}: ${reason}`;
+    }
+    case 'STEP_COMPLETED':
+      return own ? `${step} completed: ${own}` : `${step} completed.`;
+    case 'COST_WARNING':
+    case 'STEP_WAITING_APPROVAL':
+      return own ? `${e.stepId ? `${step}: ` : ''}${own}` : `${step} ${e.kind === 'COST_WARNING' ? 'neared its cost cap' : 'waits for approval'}.`;
+    case 'STEP_CANCELLED':
+      return own ? `${step} cancelled: ${own}` : `${step} cancelled.`;
+    case 'STEP_DELAYED':
+      return own ? `${step} waits: ${own}` : `${step} parked the run until its resume time.`;
+    case 'CALL_RETRIED': {
+      const attempt = typeof e.data?.attempt === 'number' ? ` (attempt ${e.data.attempt})` : '';
+      return `${step}: model call retried${attempt}${own ? `: ${own}` : '.'}`;
+    }
+    case 'RUN_PAUSED':
+    case 'RUN_COMPLETED':
+    case 'RUN_FAILED':
+    case 'RUN_CANCELLED':
+      return own || `Run ${e.kind.slice(4).toLowerCase()}.`;
+    default:
+      return assertNever(e.kind, 'WorkflowEventKind');
+  }
+}
