@@ -1,0 +1,101 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { ExecutionStatsView } from '../engine-api.js';
+import { WorkflowExecutionStatsSchema, type WorkflowExecutionStats } from '../db/entities/workflow-execution-stats.entity.js';
+
+/** One finished run, as folded into the stats of its (pattern, step count) bucket. */
+export interface RunOutcome {
+  pattern: string;
+  /** Steps in the definition, delay steps included. */
+  stepCount: number;
+  /** Whether the run ended COMPLETED. */
+  succeeded: boolean;
+  /** The run's failure category when it failed (counted in `failureCounts`), else null. */
+  failureCategory: string | null;
+  /** Total cost of the run, USD. */
+  costUsd: number;
+  /** Wall-clock duration of the run, ms. */
+  durationMs: number;
+  /** Mean documents each step received (global bindings count once per step). */
+  docsPerStep: number;
+  /** Runtimes the run's steps used; each distinct one counts one run (and one success if it succeeded). */
+  runtimeIds: string[];
+  /** Epoch ms. */
+  now: number;
+}
+
+/** Bucket id: `<pattern>:<stepCount>`, e.g. `SEQUENCE:3`. */
+export function statsBucketId(pattern: string, stepCount: number): string {
+  return `${pattern}:${stepCount}`;
+}
+
+/** New running mean after adding sample `x` as the `n`-th sample (n ≥ 1): mean + (x − mean) / n. */
+export function nextMean(mean: number | null, x: number, n: number): number {
+  return mean === null || n <= 1 ? x : mean + (x - mean) / n;
+}
+
+/**
+ * Folds one finished run into its bucket's running means, counts and per-runtime tallies,
+ * without rereading history. Call it once per run, at its terminal transition, with the
+ * EntityManager of the transaction that finishes the run: the bucket row is read and written
+ * inside that transaction (SQLite runs one writer at a time, so concurrent finishes serialise
+ * rather than lose updates). Flushes the bucket row.
+ */
+export async function recordRunOutcome(em: EntityManager, outcome: RunOutcome): Promise<void> {
+  const id = statsBucketId(outcome.pattern, outcome.stepCount);
+  let row = await em.findOne(WorkflowExecutionStatsSchema, { id });
+  if (!row) {
+    row = em.create(WorkflowExecutionStatsSchema, {
+      id, pattern: outcome.pattern, stepCount: outcome.stepCount, sampleCount: 0, successCount: 0,
+      meanCostPerStepUsd: null, meanDurationPerStepMs: null, meanDocsPerStep: null,
+      failureCounts: {}, runtimeRuns: {}, createdAt: outcome.now, updatedAt: outcome.now,
+    });
+  }
+  fold(row, outcome);
+  await em.flush();
+}
+
+function fold(row: WorkflowExecutionStats, outcome: RunOutcome): void {
+  const n = row.sampleCount + 1;
+  const perStep = (v: number) => (outcome.stepCount > 0 ? v / outcome.stepCount : 0);
+  row.meanCostPerStepUsd = nextMean(row.meanCostPerStepUsd ?? null, perStep(outcome.costUsd), n);
+  row.meanDurationPerStepMs = nextMean(row.meanDurationPerStepMs ?? null, perStep(outcome.durationMs), n);
+  row.meanDocsPerStep = nextMean(row.meanDocsPerStep ?? null, outcome.docsPerStep, n);
+  row.sampleCount = n;
+  if (outcome.succeeded) row.successCount += 1;
+  // New objects so the ORM sees the JSON columns change.
+  const failures = { ...row.failureCounts };
+  if (!outcome.succeeded && outcome.failureCategory) failures[outcome.failureCategory] = (failures[outcome.failureCategory] ?? 0) + 1;
+  row.failureCounts = failures;
+  const runtimes = { ...row.runtimeRuns };
+  for (const runtimeId of new Set(outcome.runtimeIds)) {
+    const old = runtimes[runtimeId] ?? { runs: 0, successes: 0 };
+    runtimes[runtimeId] = { runs: old.runs + 1, successes: old.successes + (outcome.succeeded ? 1 : 0) };
+  }
+  row.runtimeRuns = runtimes;
+  row.updatedAt = outcome.now;
+}
+
+/** A stats row as the facade returns it: success rates are successes / runs (0..1). */
+export function toStatsView(row: WorkflowExecutionStats): ExecutionStatsView {
+  const runtimeSuccessRates: Record<string, number> = {};
+  for (const [runtimeId, tally] of Object.entries(row.runtimeRuns ?? {})) {
+    if (tally.runs > 0) runtimeSuccessRates[runtimeId] = tally.successes / tally.runs;
+  }
+  return {
+    pattern: row.pattern,
+    stepCount: row.stepCount,
+    sampleCount: row.sampleCount,
+    successRate: row.sampleCount > 0 ? row.successCount / row.sampleCount : 0,
+    avgCostPerStepUsd: row.meanCostPerStepUsd ?? null,
+    avgDurationPerStepMs: row.meanDurationPerStepMs === null || row.meanDurationPerStepMs === undefined ? null : Math.round(row.meanDurationPerStepMs),
+    avgDocsPerStep: row.meanDocsPerStep ?? null,
+    commonFailures: { ...(row.failureCounts ?? {}) },
+    runtimeSuccessRates,
+  };
+}
+
+/** Every bucket, ordered by pattern then step count. */
+export async function listExecutionStats(em: EntityManager): Promise<ExecutionStatsView[]> {
+  const rows = await em.find(WorkflowExecutionStatsSchema, {}, { orderBy: { pattern: 'asc', stepCount: 'asc' } });
+  return rows.map(toStatsView);
+}
