@@ -1,0 +1,32 @@
+// Keeps src/lib/graphql/schema.graphql in step with the API's printed schema and regenerates the
+// gql.tada introspection types (graphql-env.d.ts) from it. Source, in order of preference:
+//   1. packages/schema/schema.graphql (printed from Pothos, a superset of the contract)
+//   2. ../shared/CONTRACT.graphql beside the repository (the binding contract)
+//   3. the copy already committed here
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const web = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = resolve(web, '../..');
+const target = resolve(web, 'src/lib/graphql/schema.graphql');
+const output = resolve(web, 'src/lib/graphql/graphql-env.d.ts');
+const candidates = [resolve(repo, 'packages/schema/schema.graphql'), resolve(repo, '../shared/CONTRACT.graphql')];
+
+const source = candidates.find((file) => existsSync(file));
+let changed = false;
+if (source) {
+  const sdl = readFileSync(source, 'utf8');
+  if (!existsSync(target) || readFileSync(target, 'utf8') !== sdl) {
+    writeFileSync(target, sdl);
+    changed = true;
+  }
+  console.log(`schema: ${source}${changed ? ' (updated)' : ''}`);
+} else if (!existsSync(target)) {
+  throw new Error('No schema.graphql found: expected packages/schema/schema.graphql or ../shared/CONTRACT.graphql');
+}
+
+if (changed || !existsSync(output)) {
+  const { generateOutput } = await import('@gql.tada/cli-utils');
+  await generateOutput({ output: undefined, tsconfig: resolve(web, 'tsconfig.json'), disablePreprocessing: false });
+}

@@ -1,0 +1,37 @@
+import { render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { stepRunFactory } from '$test/factories/step-run';
+import StepProgressBar from './StepProgressBar.svelte';
+
+describe('StepProgressBar', () => {
+  it('numbers steps and names each phase', () => {
+    const steps = [
+      stepRunFactory({ name: 'Research', status: 'COMPLETED' }),
+      stepRunFactory({ name: 'Draft', status: 'RUNNING' }),
+      stepRunFactory({ name: 'Review', status: 'FAILED' }),
+      stepRunFactory({ name: 'Publish', status: 'PENDING' }),
+    ];
+    render(StepProgressBar, { steps });
+    const list = screen.getByRole('list', { name: 'Step progress' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items).toHaveLength(4);
+    expect(items[0]).toHaveTextContent('Step 1: completed');
+    expect(items[1]).toHaveTextContent('Step 2: running');
+    expect(items[1]).toHaveAttribute('aria-current', 'step');
+    expect(items[2]).toHaveTextContent('Step 3: failed');
+    expect(items[3]).toHaveTextContent('Step 4: waiting');
+    expect(screen.getByText('1 of 4 steps completed')).toBeInTheDocument();
+  });
+
+  it('treats approval and delay as waiting', () => {
+    render(StepProgressBar, { steps: [stepRunFactory({ status: 'WAITING_APPROVAL' }), stepRunFactory({ status: 'DELAYED' })] });
+    const items = screen.getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent('waiting (awaiting approval)');
+    expect(items[1]).toHaveTextContent('Step 2: waiting');
+  });
+
+  it('renders nothing without steps', () => {
+    render(StepProgressBar, { steps: [] });
+    expect(screen.queryByRole('list')).toBeNull();
+  });
+});

@@ -1,0 +1,20 @@
+import { graphql, type ResultOf } from './tada';
+
+export const RuntimesQuery = graphql(/* GraphQL */ `
+  query Runtimes {
+    runtimes {
+      id
+      label
+      provider
+      description
+      available
+      unavailableReason
+      models {
+        default
+        supported
+      }
+      capabilities
+    }
+  }
+`);
+export type Runtime = ResultOf<typeof RuntimesQuery>['runtimes'][number];

@@ -1,0 +1,203 @@
+import { createSubscriber } from 'svelte/reactivity';
+import type { StagentClient } from '$lib/graphql/client';
+import { RunQuery, WorkflowEventsSubscription, type Run, type StepRun, type WorkflowEvent } from '$lib/graphql/run';
+
+const RATE_WINDOW_MS = 10_000; // tokens/s is measured over the last 10 s of usage events
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+/**
+ * One run as it happens. The graphql-ws subscription opens when a component first reads live
+ * data and closes when nothing reads it (`createSubscriber`). Every event carries a per-workflow
+ * `seq`: events at or below the last seen one are dropped, and after a dropped connection the
+ * subscription is reopened with `afterSeq` = the last seen one, so there is no gap and no dupe.
+ */
+export class RunLive {
+  readonly workflowId: string;
+  readonly runId: string;
+  #client: StagentClient;
+  #run = $state<Run | null>(null);
+  #streamed = $state<Record<string, string>>({});
+  #lastSeq = $state(0);
+  #connection = $state<ConnectionState>('closed');
+  #now = $state(Date.now());
+  #samples: Record<string, { at: number; tokens: number }[]> = {};
+  #rates = $state<Record<string, number>>({});
+  #version = $state(0);
+  #subscribe: () => void;
+
+  constructor(client: StagentClient, workflowId: string, runId: string, initial: Run | null) {
+    this.#client = client;
+    this.workflowId = workflowId;
+    this.runId = runId;
+    this.#run = initial;
+    this.#subscribe = createSubscriber((update) => {
+      let active: { unsubscribe(): void } | null = null;
+      const open = () => {
+        active?.unsubscribe();
+        this.#connection = this.#lastSeq > 0 ? 'reconnecting' : 'connecting';
+        active = this.#client.urql
+          .subscription(WorkflowEventsSubscription, { workflowId: this.workflowId, afterSeq: this.#lastSeq })
+          .subscribe((result) => {
+            if (result.data) {
+              this.#connection = 'live';
+              this.apply(result.data.workflowEvents);
+              update();
+            }
+          });
+      };
+      const offClosed = this.#client.ws.on('closed', () => {
+        if (!active) return;
+        this.#connection = 'reconnecting';
+        // Reopen from the last seen seq rather than letting graphql-ws replay the original variables.
+        queueMicrotask(open);
+      });
+      const offConnected = this.#client.ws.on('connected', () => {
+        if (this.#connection !== 'live') this.#connection = 'live';
+      });
+      const ticker = setInterval(() => {
+        this.#now = Date.now();
+      }, 1000);
+      open();
+      return () => {
+        const current = active;
+        active = null;
+        current?.unsubscribe();
+        offClosed();
+        offConnected();
+        clearInterval(ticker);
+        this.#connection = 'closed';
+      };
+    });
+  }
+
+  /** The run, kept current by events. */
+  get run(): Run | null {
+    this.#subscribe();
+    return this.#run;
+  }
+
+  get steps(): StepRun[] {
+    return this.run?.steps ?? [];
+  }
+
+  get connection(): ConnectionState {
+    this.#subscribe();
+    return this.#connection;
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Wall clock, ticking each second while subscribed (for elapsed times). */
+  get now(): number {
+    this.#subscribe();
+    return this.#now;
+  }
+
+  /** Bumped when the run reaches a new status: consumers refetch derived data (debug analysis). */
+  get version(): number {
+    this.#subscribe();
+    return this.#version;
+  }
+
+  get isTerminal(): boolean {
+    const status = this.run?.status;
+    return !!status && TERMINAL.has(status);
+  }
+
+  /** The step the tiles follow: the running one, else the one awaiting approval, else the last started. */
+  get focusStep(): StepRun | null {
+    const steps = this.steps;
+    return (
+      steps.find((s) => s.status === 'RUNNING') ??
+      steps.find((s) => s.status === 'WAITING_APPROVAL') ??
+      [...steps].reverse().find((s) => s.startedAt) ??
+      null
+    );
+  }
+
+  /** Output of a step: what streamed in this attempt, or the stored output. */
+  outputOf(stepId: string): string {
+    const streamed = this.#streamed[stepId];
+    const stored = this.steps.find((s) => s.stepId === stepId)?.output ?? '';
+    return streamed && streamed.length >= stored.length ? streamed : stored;
+  }
+
+  /** Tokens per second of a step over the last 10 s, or null before two samples. */
+  rateOf(stepId: string): number | null {
+    return this.#rates[stepId] ?? null;
+  }
+
+  /** Applies one event; public for tests and for the initial replay. */
+  apply(event: WorkflowEvent): void {
+    if (event.seq <= this.#lastSeq) return;
+    this.#lastSeq = event.seq;
+    if (event.runId !== this.runId || !this.#run) return;
+    const run = this.#run;
+    if (event.step) this.#upsertStep(run, event.step);
+    const stepId = event.stepId ?? event.step?.stepId ?? null;
+    switch (event.kind) {
+      case 'STEP_STARTED':
+        if (stepId) this.#streamed = { ...this.#streamed, [stepId]: '' };
+        break;
+      case 'STEP_OUTPUT_DELTA':
+        if (stepId && event.outputDelta) this.#streamed = { ...this.#streamed, [stepId]: (this.#streamed[stepId] ?? '') + event.outputDelta };
+        break;
+      case 'USAGE':
+        if (stepId && event.step) this.#sample(stepId, Date.parse(event.at), event.step.inputTokens + event.step.outputTokens);
+        run.inputTokens += event.inputTokens ?? 0;
+        run.outputTokens += event.outputTokens ?? 0;
+        run.costUsd += event.costUsd ?? 0;
+        break;
+      case 'RUN_STARTED':
+        run.status = 'RUNNING';
+        this.#version++;
+        break;
+      case 'RUN_PAUSED':
+        run.status = event.step?.status === 'WAITING_APPROVAL' ? 'WAITING_APPROVAL' : 'PAUSED';
+        this.#version++;
+        break;
+      case 'STEP_WAITING_APPROVAL':
+        run.status = 'WAITING_APPROVAL';
+        this.#version++;
+        break;
+      case 'RUN_COMPLETED':
+      case 'RUN_FAILED':
+      case 'RUN_CANCELLED':
+        run.status = event.kind === 'RUN_COMPLETED' ? 'COMPLETED' : event.kind === 'RUN_FAILED' ? 'FAILED' : 'CANCELLED';
+        run.finishedAt = event.at;
+        void this.refresh();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Reloads the run from the server (totals, final step states) and bumps `version`. */
+  async refresh(): Promise<void> {
+    const result = await this.#client.urql.query(RunQuery, { workflowId: this.workflowId }, { requestPolicy: 'network-only' }).toPromise();
+    const fresh = result.data?.workflow?.runs.find((r) => r.id === this.runId);
+    if (fresh) this.#run = fresh;
+    this.#version++;
+  }
+
+  #upsertStep(run: Run, step: StepRun): void {
+    const index = run.steps.findIndex((s) => s.stepId === step.stepId);
+    if (index === -1) run.steps.push(step);
+    else run.steps[index] = step;
+  }
+
+  #sample(stepId: string, at: number, tokens: number): void {
+    const list = (this.#samples[stepId] ??= []);
+    list.push({ at, tokens });
+    while (list.length > 2 && at - list[0].at > RATE_WINDOW_MS) list.shift();
+    if (list.length >= 2) {
+      const first = list[0];
+      const seconds = (at - first.at) / 1000;
+      if (seconds > 0) this.#rates = { ...this.#rates, [stepId]: (tokens - first.tokens) / seconds };
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import type { UserError } from '$lib/services/operation';
+import type { WorkflowDefinitionInput, WorkflowDetail } from '$lib/graphql/workflow';
+
+export const PATTERNS = ['SEQUENCE', 'PARALLEL', 'CHECKPOINT', 'LOOP', 'SWARM', 'PLANNER_EXECUTOR'] as const;
+export type Pattern = (typeof PATTERNS)[number];
+
+/** One step as edited: budgets stay strings while typed, ids are stable across edits. */
+export interface StepDraft {
+  id: string;
+  name: string;
+  prompt: string;
+  runtimeId: string;
+  modelId: string;
+  budgetUsd: string;
+  documentIds: string[];
+}
+
+export interface SuggestionActionLike {
+  type: string;
+  payload: unknown;
+}
+
+function blankStep(id: string, index: number): StepDraft {
+  return { id, name: `Step ${index}`, prompt: '', runtimeId: '', modelId: '', budgetUsd: '', documentIds: [] };
+}
+
+function toNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  const n = Number(trimmed);
+  return Number.isFinite(n) ? n : Number.NaN;
+}
+
+/**
+ * The workflow editor's form: a definition being edited, server validation errors keyed by
+ * their `UserError.field` path, and the optimizer actions applied to it.
+ */
+export class WorkflowForm {
+  name = $state('');
+  description = $state('');
+  pattern = $state<Pattern>('SEQUENCE');
+  runtimeId = $state('');
+  budgetUsd = $state('');
+  documentIds = $state<string[]>([]);
+  steps = $state<StepDraft[]>([]);
+  errors = $state<UserError[]>([]);
+  #nextId = 1;
+
+  constructor(initial?: WorkflowDetail | null) {
+    if (initial) {
+      this.name = initial.name;
+      this.description = initial.description ?? '';
+      this.pattern = initial.pattern;
+      this.runtimeId = initial.runtimeId ?? '';
+      this.budgetUsd = initial.budgetUsd?.toString() ?? '';
+      this.documentIds = initial.documents.filter((b) => b.stepId === null).map((b) => b.document.id);
+      this.steps = initial.steps.map((s) => ({
+        id: s.id,
+        name: s.name,
+        prompt: s.prompt,
+        runtimeId: s.runtimeId ?? '',
+        modelId: s.modelId ?? '',
+        budgetUsd: s.budgetUsd?.toString() ?? '',
+        documentIds: [...s.documentIds],
+      }));
+      this.#nextId = initial.steps.length + 1;
+    } else {
+      this.steps = [blankStep(this.#freshId(), 1)];
+    }
+  }
+
+  #freshId(): string {
+    let id = `step-${this.#nextId++}`;
+    while (this.steps.some((s) => s.id === id)) id = `step-${this.#nextId++}`;
+    return id;
+  }
+
+  addStep(): StepDraft {
+    const step = blankStep(this.#freshId(), this.steps.length + 1);
+    this.steps.push(step);
+    return step;
+  }
+
+  removeStep(index: number): void {
+    this.steps.splice(index, 1);
+  }
+
+  moveStep(index: number, delta: -1 | 1): void {
+    const to = index + delta;
+    if (to < 0 || to >= this.steps.length) return;
+    const [step] = this.steps.splice(index, 1);
+    this.steps.splice(to, 0, step);
+  }
+
+  /** The GraphQL input for create, update, estimate and optimize. */
+  toInput(): WorkflowDefinitionInput {
+    return {
+      name: this.name.trim(),
+      description: this.description.trim() || null,
+      pattern: this.pattern,
+      runtimeId: this.runtimeId || null,
+      budgetUsd: toNumber(this.budgetUsd),
+      documentIds: [...this.documentIds],
+      steps: this.steps.map((s) => ({
+        id: s.id,
+        name: s.name.trim(),
+        prompt: s.prompt,
+        runtimeId: s.runtimeId || null,
+        modelId: s.modelId || null,
+        budgetUsd: toNumber(s.budgetUsd),
+        documentIds: [...s.documentIds],
+      })),
+    };
+  }
+
+  /** The message for a field path such as `steps.1.budgetUsd`, if the server rejected it. */
+  errorFor(path: string): string | undefined {
+    return this.errors.find((e) => (e.field ?? []).join('.') === path || (e.field ?? []).join('.') === `input.${path}`)?.message;
+  }
+
+  /**
+   * Applies an optimizer action to the form (nothing is saved until the user saves). Returns
+   * false when the action's type or payload is not one the form can hold.
+   */
+  apply(action: SuggestionActionLike): boolean {
+    const p = (action.payload ?? {}) as Record<string, unknown>;
+    const step = typeof p.stepId === 'string' ? this.steps.find((s) => s.id === p.stepId) : undefined;
+    switch (action.type) {
+      case 'SET_BUDGET': {
+        const value = Number(p.budgetUsd ?? p.value);
+        if (!Number.isFinite(value)) return false;
+        if (step) step.budgetUsd = String(value);
+        else this.budgetUsd = String(value);
+        return true;
+      }
+      case 'SET_RUNTIME': {
+        if (typeof p.runtimeId !== 'string') return false;
+        if (step) step.runtimeId = p.runtimeId;
+        else this.runtimeId = p.runtimeId;
+        return true;
+      }
+      case 'CHANGE_PATTERN': {
+        if (typeof p.pattern !== 'string' || !PATTERNS.includes(p.pattern as Pattern)) return false;
+        this.pattern = p.pattern as Pattern;
+        return true;
+      }
+      case 'SET_PER_STEP_DOCS': {
+        const bindings = Array.isArray(p.steps) ? p.steps : [p];
+        let applied = false;
+        for (const b of bindings as Record<string, unknown>[]) {
+          const target = this.steps.find((s) => s.id === b.stepId);
+          if (target && Array.isArray(b.documentIds)) {
+            target.documentIds = b.documentIds.filter((d): d is string => typeof d === 'string');
+            applied = true;
+          }
+        }
+        if (applied && Array.isArray(p.globalDocumentIds)) this.documentIds = p.globalDocumentIds.filter((d): d is string => typeof d === 'string');
+        return applied;
+      }
+      default:
+        return false;
+    }
+  }
+}

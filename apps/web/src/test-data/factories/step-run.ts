@@ -1,0 +1,30 @@
+import type { StepRun } from '$lib/graphql/run';
+
+let n = 0;
+
+/** A StepRun as the API returns it; override what the test is about. */
+export function stepRunFactory(overrides: Partial<StepRun> = {}): StepRun {
+  n += 1;
+  return {
+    stepId: `step-${n}`,
+    name: `Step ${n}`,
+    status: 'PENDING',
+    attempt: 1,
+    taskId: null,
+    output: null,
+    error: null,
+    failureCategory: null,
+    runtimeId: 'simulated',
+    modelId: 'simulated-smart',
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    budgetUsd: 1,
+    turns: 0,
+    currentTool: null,
+    ...overrides,
+  };
+}

@@ -1,0 +1,19 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { defineConfig } from 'vitest/config';
+
+// In dev and preview, /graphql (HTTP and WebSocket) is proxied to the API so the browser talks to
+// one origin, exactly as with the production server (server.js).
+const api = process.env.API_URL ?? 'http://127.0.0.1:4000';
+const proxy = { '/graphql': { target: api, ws: true, changeOrigin: true } };
+
+export default defineConfig({
+  plugins: [sveltekit(), svelteTesting()],
+  server: { proxy },
+  preview: { proxy },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.spec.ts'],
+    setupFiles: ['src/test-data/setup.ts'],
+  },
+});
