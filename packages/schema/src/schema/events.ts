@@ -1,0 +1,87 @@
+import { WorkflowEventKind, type WorkflowEvent } from '@stagent/engine';
+import { builder } from '../builder.js';
+import { enumValues, expected } from './common.js';
+import { StepRunRef } from './run.js';
+
+/** Contract `WorkflowEventKind`. */
+export const WorkflowEventKindEnum = builder.enumType('WorkflowEventKind', {
+  description: 'Kinds of workflow events.',
+  values: enumValues(WorkflowEventKind, {
+    RUN_STARTED: 'A run was claimed and began (or resumed after approval, delay or retry).',
+    STEP_STARTED: "A step's task exists and the step is RUNNING.",
+    STEP_OUTPUT_DELTA: 'Streamed output text, coalesced to about ten events a second per step.',
+    TOOL_STARTED: 'The agent called a tool (toolName).',
+    TOOL_FINISHED: 'The tool returned its result to the agent (toolName).',
+    USAGE: 'One model call finished; carries its tokens and cost (USD).',
+    COST_WARNING: 'Spend crossed 80 % of a cap, or a cap cannot be enforced (unknown price).',
+    STEP_WAITING_APPROVAL: 'A checkpoint gate waits for a decision.',
+    STEP_COMPLETED: 'A step attempt completed.',
+    STEP_FAILED: 'A step attempt failed (see step.failureCategory).',
+    STEP_CANCELLED: 'A step attempt was cancelled with its run (not a failure).',
+    STEP_DELAYED: 'A delay step parked the run until its resume time (see step.resumeAt).',
+    CALL_RETRIED: 'A model call failed with a retryable error and is retried after a backoff (data.delayMs, ms).',
+    RUN_PAUSED: 'The run parked at a checkpoint or a delay.',
+    RUN_COMPLETED: 'The run completed.',
+    RUN_FAILED: 'The run failed.',
+    RUN_CANCELLED: 'The run was cancelled.',
+  }),
+});
+
+/** Contract `WorkflowEvent`, backed by the engine's stored {@link WorkflowEvent}. */
+export const WorkflowEventRef = builder.objectRef<WorkflowEvent>('WorkflowEvent').implement({
+  description: 'Something that happened in a run, stored with a per-workflow sequence number.',
+  fields: (t) => ({
+    seq: t.exposeInt('seq', { description: 'Strictly increasing per workflow, without gaps in what is delivered; resume with afterSeq.' }),
+    at: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (e) => e.at }),
+    kind: t.expose('kind', { type: WorkflowEventKindEnum, description: 'What happened.' }),
+    workflowId: t.exposeID('workflowId', { description: 'Workflow id.' }),
+    runId: t.exposeID('runId', { description: 'Run id.' }),
+    stepId: t.id({ nullable: true, description: 'Step the event concerns, if any.', resolve: (e) => e.stepId ?? null }),
+    taskId: t.id({ nullable: true, description: 'Agent task the event concerns, if any.', resolve: (e) => e.taskId ?? null }),
+    message: t.string({ nullable: true, description: 'A sentence describing the event.', resolve: (e) => e.message ?? null }),
+    outputDelta: t.string({ nullable: true, description: 'New output text (STEP_OUTPUT_DELTA).', resolve: (e) => e.outputDelta ?? null }),
+    toolName: t.string({ nullable: true, description: 'Tool name (TOOL_STARTED, TOOL_FINISHED).', resolve: (e) => e.toolName ?? null }),
+    inputTokens: t.int({ nullable: true, description: 'Input tokens of the model call (USAGE), tokens.', resolve: (e) => e.inputTokens ?? null }),
+    outputTokens: t.int({ nullable: true, description: 'Output tokens of the model call (USAGE), tokens.', resolve: (e) => e.outputTokens ?? null }),
+    costUsd: t.float({ nullable: true, description: 'Cost of the model call (USAGE), USD.', resolve: (e) => e.costUsd ?? null }),
+    step: t.field({
+      type: StepRunRef,
+      nullable: true,
+      description: "The step's state after this event, when the event concerns a step.",
+      resolve: (e) => e.step ?? null,
+    }),
+    data: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'Extra structured data (retry attempt and delay in ms, failure category, estimate in USD).',
+      resolve: (e) => e.data ?? null,
+    }),
+  }),
+});
+
+builder.queryField('workflowEvents', (t) =>
+  t.field({
+    type: [WorkflowEventRef],
+    description: 'Stored events of a workflow in seq order (the same ones the subscription replays).',
+    args: {
+      workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
+      afterSeq: t.arg.int({ description: 'Only events with a greater seq.' }),
+      runId: t.arg.id({ description: 'Only events of this run.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      expected(() => ctx.engine.listEvents(args.workflowId, { afterSeq: args.afterSeq ?? undefined, runId: args.runId ?? undefined })),
+  }),
+);
+
+builder.subscriptionField('workflowEvents', (t) =>
+  t.field({
+    type: WorkflowEventRef,
+    description: 'Replays stored events with seq > afterSeq, then streams live ones: no gap, no duplicate.',
+    args: {
+      workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
+      afterSeq: t.arg.int({ description: 'Last seq the client has; null or absent = replay everything stored.' }),
+    },
+    subscribe: (_root, args, ctx) => ctx.engine.subscribe(args.workflowId, args.afterSeq ?? null),
+    resolve: (event) => event,
+  }),
+);

@@ -1,0 +1,14 @@
+import { builder } from '../builder.js';
+import './common.js';
+import './document.js';
+import './workflow.js';
+import './cost.js';
+import './run.js';
+import './events.js';
+import './intelligence.js';
+import './runtime.js';
+import './settings.js';
+import './schedule.js';
+
+/** The served schema, built once from every domain module. */
+export const schema = builder.toSchema({ sortSchema: true });
