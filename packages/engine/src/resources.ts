@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/better-sqlite';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events/event-bus.js';
 import type { SecretBox } from './settings/secret-box.js';
+import type { RuntimeCatalog } from './runtimes/catalog.js';
 
 /** Minimal logger interface; the server passes its own, tests a silent one. */
 export interface Logger {
@@ -17,6 +18,7 @@ export interface EngineResources {
   bus: EventBus;
   secrets: SecretBox;
   logger: Logger;
+  catalog: RuntimeCatalog;
   /** Identifies this process as a lease owner: `host:pid:random`. */
   ownerId: string;
   info: { dataDir: string; version: string };

@@ -6,8 +6,11 @@
  * - `TOOL_STARTED` / `TOOL_FINISHED`: the agent called a tool / got its result.
  * - `USAGE`: one model call finished; carries tokens and cost.
  * - `COST_WARNING`: spend crossed 80 % of a cap, or a cap could not be enforced (unknown price).
- * - `STEP_WAITING_APPROVAL`: a checkpoint gate waits for a decision (also used for delays parking).
+ * - `STEP_WAITING_APPROVAL`: a checkpoint gate waits for a decision.
  * - `STEP_COMPLETED` / `STEP_FAILED`: a step attempt ended.
+ * - `STEP_CANCELLED`: a step attempt was cancelled with its run (not a failure).
+ * - `STEP_DELAYED`: a delay step parked the run until its resume time.
+ * - `CALL_RETRIED`: a model call failed with a retryable error and is retried after a backoff.
  * - `RUN_PAUSED`: the run parked (checkpoint or delay).
  * - `RUN_COMPLETED` / `RUN_FAILED` / `RUN_CANCELLED`: the run ended.
  */
@@ -22,6 +25,9 @@ export const WorkflowEventKind = {
   STEP_WAITING_APPROVAL: 'STEP_WAITING_APPROVAL',
   STEP_COMPLETED: 'STEP_COMPLETED',
   STEP_FAILED: 'STEP_FAILED',
+  STEP_CANCELLED: 'STEP_CANCELLED',
+  STEP_DELAYED: 'STEP_DELAYED',
+  CALL_RETRIED: 'CALL_RETRIED',
   RUN_PAUSED: 'RUN_PAUSED',
   RUN_COMPLETED: 'RUN_COMPLETED',
   RUN_FAILED: 'RUN_FAILED',

@@ -57,7 +57,7 @@ export interface RuntimeRequest {
   maxOutputTokens: number;
   /** Aborted on cancel (reason `'cancelled'`), on a cap (reason `'budget'`), or at the deadline. */
   signal: AbortSignal;
-  /** Wall-clock deadline for the whole task, epoch ms; also the stall detector for streams. */
+  /** Wall-clock deadline for the whole task, epoch ms of `Date.now()` (not the engine clock: deadlines are about real provider time). */
   deadlineAt?: number;
   /** Idle time after which a silent stream counts as stalled, ms. */
   streamIdleTimeoutMs?: number;

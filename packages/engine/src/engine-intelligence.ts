@@ -1,0 +1,110 @@
+import type { EngineResources } from './resources.js';
+import type { DocumentSystem } from './documents/document-system.js';
+import type { RunReader } from './engine-runs.js';
+import type { WorkflowSystem } from './workflows/workflow-system.js';
+import type { RunFinished } from './workflows/run-executor.js';
+import type { StepDefinition, WorkflowDefinition, WorkflowDefinitionInput } from './workflows/definition.js';
+import type { WorkflowView } from './workflows/read-models.js';
+import type { CostEstimate } from './budget/cost-estimate-types.js';
+import type { StepExpectation } from './budget/cost-estimate.js';
+import type { DebugAnalysis, ExecutionStatsView, OptimizationSuggestion, SuggestionAction } from './engine-api.js';
+import { listEvents } from './events/event-store.js';
+import { analyzeRun } from './intelligence/debug-analysis.js';
+import { listExecutionStats, recordRunOutcome } from './intelligence/execution-stats.js';
+import { learnedStepExpectations, expectationKey } from './intelligence/learned-estimates.js';
+import { optimize } from './intelligence/optimizer.js';
+import { loadOptimizerHistory } from './intelligence/optimizer-history.js';
+import { applySuggestionToInput, isRunAction, parseRunAction, type RunAction } from './intelligence/apply-suggestion.js';
+import { NotFoundError, WorkflowNotFoundError } from './errors.js';
+
+/**
+ * Connects the intelligence modules to the engine: stats are folded in when a run finishes,
+ * estimates learn from history, and the facade's debug / optimize / apply calls land here.
+ */
+export class EngineIntelligence {
+  constructor(
+    private readonly resources: EngineResources,
+    private readonly workflows: WorkflowSystem,
+    private readonly runs: RunReader,
+    private readonly documents: DocumentSystem,
+  ) {}
+
+  /** Folds a finished run into the execution stats, inside the run's final transaction. */
+  async recordRun(info: RunFinished): Promise<void> {
+    const steps = info.steps.filter((s) => s.status !== 'SKIPPED' || info.status !== 'COMPLETED');
+    const docs = steps.length ? steps.reduce((n, s) => n + s.documentCount, 0) / steps.length : 0;
+    await recordRunOutcome(info.em, {
+      pattern: info.definition.pattern,
+      stepCount: info.definition.steps.length,
+      succeeded: info.status === 'COMPLETED',
+      failureCategory: info.status === 'COMPLETED' ? null : info.failureCategory,
+      costUsd: info.steps.reduce((sum, s) => sum + s.costMicros, 0) / 1e6,
+      durationMs: info.durationMs,
+      docsPerStep: docs,
+      runtimeIds: [...new Set(info.steps.map((s) => s.runtimeId).filter((r): r is string => Boolean(r)))],
+      now: info.now,
+    });
+  }
+
+  /** Learned expectations per `${stepName}\0${modelId}` for a definition's steps. */
+  async expectations(definition: WorkflowDefinition, runtimeOf: (s: StepDefinition) => Promise<string>): Promise<Map<string, StepExpectation>> {
+    const keys: { stepName: string; modelId: string; pattern: string }[] = [];
+    for (const step of definition.steps) {
+      const runtimeId = await runtimeOf(step);
+      const modelId = await this.resources.catalog.resolveModel(runtimeId, step.modelId).catch(() => null);
+      if (modelId) keys.push({ stepName: step.name, modelId, pattern: definition.pattern });
+    }
+    const learned = await learnedStepExpectations(this.resources.orm.em.fork(), keys);
+    const out = new Map<string, StepExpectation>();
+    for (const k of keys) {
+      const e = learned.get(expectationKey(k));
+      if (e && e.samples > 0) out.set(`${k.stepName}\u0000${k.modelId}`, e);
+    }
+    return out;
+  }
+
+  /** Expected duration per step id from comparable history (live "elapsed vs estimate"). */
+  async expectedDurations(definition: WorkflowDefinition): Promise<Map<string, number>> {
+    const keys = definition.steps.map((s) => ({ stepName: s.name, modelId: s.modelId ?? '', pattern: definition.pattern }));
+    const learned = keys.some((k) => k.modelId) ? await learnedStepExpectations(this.resources.orm.em.fork(), keys.filter((k) => k.modelId)) : new Map();
+    const out = new Map<string, number>();
+    definition.steps.forEach((s, i) => {
+      const e = learned.get(expectationKey(keys[i]!));
+      if (e?.durationMs) out.set(s.id, e.durationMs);
+    });
+    return out;
+  }
+
+  async debugAnalysis(workflowId: string, runId: string | null): Promise<DebugAnalysis | null> {
+    const workflow = await this.workflows.get(workflowId);
+    if (!workflow) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
+    const id = runId ?? workflow.latestRunId;
+    if (!id) return null;
+    const run = await this.runs.get(id);
+    if (!run || run.workflowId !== workflowId) throw new NotFoundError('Run', id, ['runId']);
+    const events = await listEvents(this.resources, workflowId, { runId: id });
+    return analyzeRun({ workflow, run, events });
+  }
+
+  async optimize(input: WorkflowDefinitionInput, workflowId: string | null, estimate: (i: WorkflowDefinitionInput) => Promise<CostEstimate>): Promise<OptimizationSuggestion[]> {
+    if (workflowId && !(await this.workflows.get(workflowId))) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
+    const costEstimate = await estimate(input); // validates the input (field errors) first
+    const ids = [...new Set([...(input.documentIds ?? []), ...input.steps.flatMap((s) => s.documentIds ?? [])])];
+    const documents = await this.documents.contents(ids);
+    const history = await loadOptimizerHistory(this.resources.orm.em.fork(), input, { defaultRuntimeId: input.runtimeId ?? null });
+    return optimize({ definition: input, documents, history, estimate: costEstimate });
+  }
+
+  executionStats(): Promise<ExecutionStatsView[]> {
+    return listExecutionStats(this.resources.orm.em.fork());
+  }
+
+  /** The run action an action stands for, or null when it changes the definition. */
+  runAction(workflow: WorkflowView, action: SuggestionAction): RunAction | null {
+    return isRunAction(action) ? parseRunAction(workflow, action) : null;
+  }
+
+  applyToInput(workflow: WorkflowView, action: SuggestionAction): WorkflowDefinitionInput {
+    return applySuggestionToInput(workflow, action);
+  }
+}

@@ -1,0 +1,155 @@
+import type { MikroORM } from '@mikro-orm/better-sqlite';
+import { SystemClock, type Clock } from './clock.js';
+import { openDatabase } from './db/orm.js';
+import { DocumentSystem } from './documents/document-system.js';
+import { InMemoryEventBus, type EventBus } from './events/event-bus.js';
+import { listEvents } from './events/event-store.js';
+import { streamEvents } from './events/event-stream.js';
+import { consoleLogger, type EngineResources, type Logger } from './resources.js';
+import { RuntimeCatalog } from './runtimes/catalog.js';
+import { SimulatedRuntime } from './runtimes/simulated.js';
+import { SecretBox } from './settings/secret-box.js';
+import { SettingsSystem } from './settings/settings-system.js';
+import { WorkflowSystem } from './workflows/workflow-system.js';
+import { TaskRunner } from './workflows/task-runner.js';
+import { RunExecutor } from './workflows/run-executor.js';
+import { RunReader } from './engine-runs.js';
+import { RunControl } from './workflows/run-control.js';
+import { EngineIntelligence } from './engine-intelligence.js';
+import { newOwnerId } from './workflows/leases.js';
+import type { WorkflowDefinitionInput } from './workflows/definition.js';
+import type { EngineApi, SuggestionAction } from './engine-api.js';
+import type { WorkflowStatus } from './workflows/workflow-state.js';
+
+/** Options for {@link Engine.open}. */
+export interface EngineOptions {
+  /** Data directory (default `STAGENT_DATA_DIR` or `./data`), or `:memory:`. */
+  dataDir?: string;
+  clock?: Clock;
+  logger?: Logger;
+  bus?: EventBus;
+  /** Builds the runtime catalog; default: every runtime (see runtimes/default-catalog.ts). */
+  catalog?: (deps: { clock: Clock; settings: SettingsSystem; simulated: SimulatedRuntime }) => RuntimeCatalog;
+  /** Delay per streamed chunk of the simulator, ms (demo: visible streaming; tests: 0). */
+  simulatedLatencyMs?: number;
+  /** Receives every SQL statement (query-count tests). */
+  onQuery?: (sql: string) => void;
+  /** Start timers (heartbeats, delay resumption, scheduler). Default true; tests drive them by hand. */
+  timers?: boolean;
+  version?: string;
+}
+
+/**
+ * The engine facade: the only entry point for the GraphQL schema and the CLI. It wires the
+ * systems together and delegates; it holds no logic of its own.
+ */
+export class Engine implements Omit<EngineApi, 'listSchedules' | 'parseSchedule' | 'createSchedule' | 'setScheduleActive' | 'deleteSchedule'> {
+  readonly simulated: SimulatedRuntime;
+  readonly settings: SettingsSystem;
+  readonly workflows: WorkflowSystem;
+  readonly documents: DocumentSystem;
+  readonly runs: RunReader;
+  readonly control: RunControl;
+  readonly intelligence: EngineIntelligence;
+  readonly executor: RunExecutor;
+
+  private constructor(readonly resources: EngineResources, options: EngineOptions) {
+    this.simulated = new SimulatedRuntime(resources.clock, { latencyMs: options.simulatedLatencyMs ?? 0 });
+    this.settings = new SettingsSystem(resources);
+    resources.catalog = options.catalog
+      ? options.catalog({ clock: resources.clock, settings: this.settings, simulated: this.simulated })
+      : defaultCatalog(resources.clock, this.settings, this.simulated);
+    const runner = new TaskRunner(resources, this.settings);
+    this.documents = new DocumentSystem(resources);
+    this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));
+    this.runs = new RunReader(resources);
+    this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
+    this.executor = new RunExecutor(resources, runner, this.documents, this.workflows, (info) => this.intelligence.recordRun(info), (d) => this.intelligence.expectedDurations(d));
+    this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);
+  }
+
+  /** Opens (and migrates) the database and builds the engine. Call {@link Engine.start} to recover and run timers. */
+  static async open(options: EngineOptions = {}): Promise<Engine> {
+    const dataDir = options.dataDir ?? process.env.STAGENT_DATA_DIR ?? './data';
+    const orm: MikroORM = await openDatabase({ dataDir, onQuery: options.onQuery });
+    const resources: EngineResources = {
+      orm,
+      clock: options.clock ?? new SystemClock(),
+      bus: options.bus ?? new InMemoryEventBus(),
+      secrets: SecretBox.forDataDir(dataDir === ':memory:' ? ':memory:' : (orm.config.get('dbName') ?? '').replace(/[/\\][^/\\]+$/, '')),
+      logger: options.logger ?? consoleLogger,
+      catalog: new RuntimeCatalog(),
+      ownerId: newOwnerId(),
+      info: { dataDir, version: options.version ?? '0.1.0' },
+    };
+    const engine = new Engine(resources, options);
+    engine.timersEnabled = options.timers ?? true;
+    return engine;
+  }
+
+  private timersEnabled = true;
+
+  /** Recovery sweep for runs whose process died, then heartbeats and delay timers. */
+  async start(): Promise<void> {
+    await this.control.recover();
+    if (this.timersEnabled) this.control.startTimers();
+  }
+
+  /** Stops timers, aborts live executions (their leases lapse for the next process) and closes the database. */
+  async close(): Promise<void> {
+    await this.control.shutdown();
+    await this.resources.orm.close(true);
+  }
+
+  listWorkflows(filter?: { status?: WorkflowStatus | null; first?: number | null; after?: string | null }) { return this.workflows.list(filter); }
+  getWorkflow(id: string) { return this.workflows.get(id); }
+  getWorkflows(ids: readonly string[]) { return this.workflows.getMany(ids); }
+  createWorkflow(input: WorkflowDefinitionInput) { return this.workflows.create(input); }
+  updateWorkflow(id: string, input: WorkflowDefinitionInput) { return this.workflows.update(id, input); }
+  deleteWorkflow(id: string) { return this.workflows.delete(id); }
+  executeWorkflow(id: string) { return this.control.execute(id); }
+  retryWorkflowStep(workflowId: string, stepId: string) { return this.control.retryStep(workflowId, stepId); }
+  cancelWorkflow(id: string) { return this.control.cancel(id); }
+  resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment?: string | null) { return this.control.resolveCheckpoint(workflowId, stepId, approved, comment ?? null); }
+  /** Resumes every delay-parked run whose time has come (the timer calls this; tests too). */
+  resumeDueDelays() { return this.control.resumeDueDelays(); }
+
+  async listRuns(workflowId: string, first = 20) { return (await this.runs.forWorkflows([workflowId], first)).get(workflowId) ?? []; }
+  listRunsForWorkflows(workflowIds: readonly string[], first?: number) { return this.runs.forWorkflows(workflowIds, first); }
+  getRun(runId: string) { return this.runs.get(runId); }
+  async waitForRun(runId: string) {
+    await this.executor.settled(runId);
+    const run = await this.runs.get(runId);
+    if (!run) throw new (await import('./errors.js')).NotFoundError('Run', runId, ['runId']);
+    return run;
+  }
+
+  estimateWorkflowCost(input: WorkflowDefinitionInput) { return this.control.estimateInput(input); }
+  estimateStoredWorkflow(workflowId: string) { return this.control.estimateStored(workflowId); }
+  async estimateStoredWorkflows(workflowIds: readonly string[]) {
+    return new Map(await Promise.all(workflowIds.map(async (id) => [id, await this.control.estimateStored(id)] as const)));
+  }
+
+  listEvents(workflowId: string, options?: { afterSeq?: number; runId?: string }) { return listEvents(this.resources, workflowId, options); }
+  subscribe(workflowId: string, afterSeq?: number | null) { return streamEvents(this.resources, workflowId, afterSeq ?? 0); }
+
+  listRuntimes() { return this.resources.catalog.describeAll(); }
+  listSettings() { return this.settings.list(); }
+  updateSettings(changes: { key: string; value: unknown }[]) { return this.settings.update(changes); }
+
+  listDocuments() { return this.documents.list(); }
+  getDocuments(ids: readonly string[]) { return this.documents.getMany(ids); }
+  createDocument(input: { name: string; mimeType: string; content: string }) { return this.documents.create(input); }
+  getDocumentContent(id: string) { return this.documents.content(id); }
+  deleteDocument(id: string) { return this.documents.delete(id); }
+
+  debugAnalysis(workflowId: string, runId?: string | null) { return this.intelligence.debugAnalysis(workflowId, runId ?? null); }
+  optimizeWorkflow(input: WorkflowDefinitionInput, workflowId?: string | null) { return this.intelligence.optimize(input, workflowId ?? null, (i) => this.control.estimateInput(i)); }
+  applySuggestion(workflowId: string, action: SuggestionAction) { return this.control.applySuggestion(workflowId, action); }
+  executionStats() { return this.intelligence.executionStats(); }
+
+}
+
+function defaultCatalog(_clock: Clock, _settings: SettingsSystem, simulated: SimulatedRuntime): RuntimeCatalog {
+  return new RuntimeCatalog().register(simulated);
+}

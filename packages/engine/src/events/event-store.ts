@@ -1,0 +1,97 @@
+import { raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/better-sqlite';
+import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
+import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import { newId } from '../ids.js';
+import type { EngineResources } from '../resources.js';
+import type { WorkflowEventKind } from './event-kind.js';
+import type { EventPayload, WorkflowEvent } from './workflow-event.js';
+
+/** An event before it has a sequence number. */
+export interface PendingEvent extends EventPayload {
+  kind: WorkflowEventKind;
+  workflowId: string;
+  runId: string;
+  stepId?: string | null;
+  taskId?: string | null;
+}
+
+/**
+ * A unit of work: writes made through `em` and the events queued with {@link UnitOfWork.emit}
+ * commit together; the events are published only after the commit succeeded.
+ */
+export interface UnitOfWork {
+  em: EntityManager;
+  emit(event: PendingEvent): void;
+}
+
+/**
+ * Runs `work` in one transaction, stores its events with per-workflow sequence numbers in the
+ * same transaction, and publishes them after commit. A rolled-back transaction publishes nothing.
+ */
+export async function inTransaction<T>(resources: EngineResources, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  const queued: PendingEvent[] = [];
+  let stored: WorkflowEvent[] = [];
+  const result = await resources.orm.em.fork().transactional(async (em) => {
+    const value = await work({ em, emit: (e) => queued.push(e) });
+    stored = await storeEvents(em, queued, resources.clock.now());
+    return value;
+  });
+  for (const event of stored) resources.bus.publish(event);
+  return result;
+}
+
+/** Allocates sequence numbers (one counter update per workflow) and inserts the event rows. */
+async function storeEvents(em: EntityManager, events: PendingEvent[], at: number): Promise<WorkflowEvent[]> {
+  if (events.length === 0) return [];
+  const byWorkflow = new Map<string, PendingEvent[]>();
+  for (const e of events) {
+    const list = byWorkflow.get(e.workflowId) ?? [];
+    list.push(e);
+    byWorkflow.set(e.workflowId, list);
+  }
+  const out: WorkflowEvent[] = [];
+  const rows: Record<string, unknown>[] = [];
+  for (const [workflowId, list] of byWorkflow) {
+    // Portable atomic counter: the UPDATE takes the row lock, then we read what we wrote.
+    await em
+      .createQueryBuilder(WorkflowSchema)
+      .update({ eventSeq: raw(`event_seq + ${list.length}`) as unknown as number })
+      .where({ id: workflowId })
+      .execute();
+    const row = await em.createQueryBuilder(WorkflowSchema).select('eventSeq').where({ id: workflowId }).execute('get');
+    const last = (row as { eventSeq?: number; event_seq?: number } | undefined)?.eventSeq ?? (row as { event_seq?: number } | undefined)?.event_seq;
+    if (last === undefined) continue; // workflow deleted: nothing to attach the events to
+    let seq = last - list.length;
+    for (const e of list) {
+      seq += 1;
+      const { kind, runId, stepId, taskId, ...payload } = e;
+      out.push({ ...e, seq, at });
+      rows.push({ id: newId(), workflowId, seq, runId, stepId: stepId ?? null, taskId: taskId ?? null, kind, at, payload });
+    }
+  }
+  if (rows.length) await em.insertMany(WorkflowEventSchema, rows as never[]);
+  return out;
+}
+
+/** Stored events of a workflow with `seq > afterSeq`, in order (optionally one run only). */
+export async function listEvents(
+  resources: EngineResources,
+  workflowId: string,
+  options: { afterSeq?: number; runId?: string; limit?: number } = {},
+): Promise<WorkflowEvent[]> {
+  const em = resources.orm.em.fork();
+  const where: Record<string, unknown> = { workflowId, seq: { $gt: options.afterSeq ?? 0 } };
+  if (options.runId) where.runId = options.runId;
+  const rows = await em.find(WorkflowEventSchema, where, { orderBy: { seq: 'asc' }, limit: options.limit });
+  return rows.map((r) => ({
+    ...r.payload,
+    seq: r.seq,
+    at: r.at,
+    kind: r.kind as WorkflowEventKind,
+    workflowId: r.workflowId,
+    runId: r.runId,
+    stepId: r.stepId,
+    taskId: r.taskId,
+  }));
+}

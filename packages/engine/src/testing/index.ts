@@ -1,0 +1,36 @@
+import { ManualClock } from '../clock.js';
+import { Engine, type EngineOptions } from '../engine.js';
+import { silentLogger } from '../resources.js';
+
+export { ManualClock } from '../clock.js';
+export { SimulatedRuntime, type SimulatedScript, type SimulatedTurn } from '../runtimes/simulated.js';
+
+/** A test engine with its controllable clock. */
+export interface TestEngine {
+  engine: Engine;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+/**
+ * A real engine on a migrated database (`:memory:` unless `dataDir` is given), a
+ * {@link ManualClock}, the scriptable simulated runtime with zero latency (`engine.simulated`),
+ * a silent logger and no background timers (tests call `resumeDueDelays()` / `control.heartbeat()`).
+ */
+export async function createTestEngine(options: EngineOptions = {}): Promise<TestEngine> {
+  const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
+  const engine = await Engine.open({ dataDir: ':memory:', logger: silentLogger, timers: false, simulatedLatencyMs: 0, ...options, clock });
+  await engine.start();
+  return { engine, clock, close: () => engine.close() };
+}
+
+/** A three-step sequence definition on the simulator, for scenarios. */
+export function threeStepSequence(overrides: { budgets?: (number | null)[]; names?: string[] } = {}) {
+  const names = overrides.names ?? ['Research', 'Analyse', 'Report'];
+  return {
+    name: 'Three steps',
+    pattern: 'SEQUENCE' as const,
+    runtimeId: 'simulated',
+    steps: names.map((name, i) => ({ id: `s${i + 1}`, name, prompt: `${name}: do part ${i + 1} of the work.`, budgetUsd: overrides.budgets?.[i] ?? null })),
+  };
+}

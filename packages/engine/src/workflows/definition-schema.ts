@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { WorkflowPattern } from './definition.js';
+
+/** Delay syntax: a count and a unit (m, h, d, w), from 1 minute to 30 days. */
+export const DELAY_PATTERN = /^(\d+)(m|h|d|w)$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+export const MIN_DELAY_MS = 60_000;
+export const MAX_DELAY_MS = 30 * 86_400_000;
+
+/** Parses `30m`, `2h`, `1d`, `1w` to ms; null when the syntax is wrong. */
+export function parseDelay(text: string): number | null {
+  const m = DELAY_PATTERN.exec(text.trim());
+  if (!m) return null;
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}
+
+const delay = z.string().superRefine((value, ctx) => {
+  const ms = parseDelay(value);
+  if (ms === null) ctx.addIssue({ code: 'custom', message: `"${value}" is not a delay; write a number and a unit such as 30m, 2h, 1d or 1w.` });
+  else if (ms < MIN_DELAY_MS || ms > MAX_DELAY_MS) ctx.addIssue({ code: 'custom', message: `A delay must be between 1m and 30d; got ${value}.` });
+});
+
+const usd = (what: string) =>
+  z.number({ error: `${what} must be a number of USD.` }).refine((v) => Number.isFinite(v) && v > 0, { message: `${what} must be greater than 0 USD.` })
+    .refine((v) => v <= 1000, { message: `${what} must be at most 1000 USD.` });
+
+const stepId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Step ids use letters, digits, "-" and "_" (at most 64 characters).');
+
+/** Shape of one submitted step. */
+export const stepInputSchema = z.object({
+  id: stepId.nullish(),
+  name: z.string().trim().min(1, 'Give the step a name.').max(200, 'Step names are at most 200 characters.'),
+  prompt: z.string().max(100_000, 'Step prompts are at most 100,000 characters.'),
+  runtimeId: z.string().min(1).nullish(),
+  modelId: z.string().min(1).nullish(),
+  budgetUsd: usd('The step budget').nullish(),
+  maxTurns: z.number().int('Max turns must be a whole number.').min(1, 'Max turns must be at least 1.').max(50, 'Max turns must be at most 50.').nullish(),
+  documentIds: z.array(z.string().min(1)).max(50, 'At most 50 documents per step.').nullish(),
+});
+
+const loopConfig = z.strictObject({
+  maxIterations: z.number().int().min(1, 'maxIterations must be at least 1.').max(100, 'maxIterations must be at most 100.'),
+  timeBudgetMs: z.number().int().min(1000, 'timeBudgetMs must be at least 1000 ms.').max(86_400_000, 'timeBudgetMs must be at most one day.').optional(),
+  completionSignals: z.array(z.string().trim().min(1)).max(10).optional(),
+});
+const parallelConfig = z.strictObject({ concurrency: z.number().int().min(1).max(5, 'concurrency must be between 1 and 5.').optional() });
+const swarmConfig = z.strictObject({ concurrency: z.number().int().min(1).max(5, 'concurrency must be between 1 and the number of workers.').optional() });
+const sequenceConfig = z.strictObject({ delays: z.record(z.string(), delay).optional() });
+const checkpointConfig = z.strictObject({ checkpoints: z.array(z.string()).optional(), delays: z.record(z.string(), delay).optional() });
+const plannerConfig = z.strictObject({});
+
+/** Pattern options accepted per pattern; any other key is an error naming it. */
+export const configSchemaByPattern = {
+  SEQUENCE: sequenceConfig,
+  CHECKPOINT: checkpointConfig,
+  PARALLEL: parallelConfig,
+  SWARM: swarmConfig,
+  LOOP: loopConfig,
+  PLANNER_EXECUTOR: plannerConfig,
+} as const;
+
+/** Shape of a submitted definition (structure per pattern is checked afterwards). */
+export const definitionInputSchema = z.object({
+  name: z.string().trim().min(1, 'Give the workflow a name.').max(200, 'Workflow names are at most 200 characters.'),
+  description: z.string().max(2000, 'Descriptions are at most 2000 characters.').nullish(),
+  pattern: z.enum(Object.values(WorkflowPattern) as [string, ...string[]], { error: `Pattern must be one of ${Object.values(WorkflowPattern).join(', ')}.` }),
+  runtimeId: z.string().min(1).nullish(),
+  budgetUsd: usd('The workflow budget').nullish(),
+  steps: z.array(stepInputSchema).min(1, 'A workflow needs at least one step.').max(50, 'A workflow has at most 50 steps.'),
+  documentIds: z.array(z.string().min(1)).max(50, 'At most 50 global documents.').nullish(),
+  config: z.unknown().optional(),
+});

@@ -1,0 +1,73 @@
+import { hostname } from 'node:os';
+import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
+import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import { inTransaction, type UnitOfWork } from '../events/event-store.js';
+import type { EngineResources } from '../resources.js';
+import { closeOpenSteps } from './run-executor.js';
+import { latestStepRows, transitionRunRow } from './run-store.js';
+
+/** How often a live run's lease is renewed, ms. */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+/** How long a lease lasts without a heartbeat, ms (four missed heartbeats). */
+export const LEASE_DURATION_MS = 60_000;
+
+/** A lease owner id for this process: `host:pid:random`. */
+export function newOwnerId(): string {
+  return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Whether the owner is a process on this host that no longer exists (so its lease is dead now). */
+export function ownerIsGone(ownerId: string | null | undefined): boolean {
+  if (!ownerId) return true;
+  const [host, pid] = ownerId.split(':');
+  if (host !== hostname() || !pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Whether a RUNNING run is still alive: lease not expired and owner not known to be gone. */
+export function leaseIsLive(run: Pick<WorkflowRun, 'status' | 'leaseExpiresAt' | 'ownerId'>, now: number): boolean {
+  return run.status === 'RUNNING' && (run.leaseExpiresAt ?? 0) > now && !ownerIsGone(run.ownerId);
+}
+
+/**
+ * Marks a RUNNING run whose owner is gone as FAILED / CRASHED: its running steps fail with
+ * CRASHED (their tasks too), pending ones are skipped, completed outputs stay for a retry.
+ */
+export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number): Promise<void> {
+  const steps = await latestStepRows(uow.em, run.id);
+  await closeOpenSteps(uow, steps, 'SKIPPED', now, run.workflowId, 'CRASHED');
+  const error = `The process running this run (${run.ownerId ?? 'unknown'}) stopped; its lease expired at ${new Date(run.leaseExpiresAt ?? now).toISOString()}.`;
+  await transitionRunRow(uow.em, run.id, ['RUNNING'], 'FAILED', { finishedAt: now, failureCategory: 'CRASHED', error, ownerId: null, leaseExpiresAt: null, updatedAt: now });
+  await uow.em.nativeUpdate(WorkflowSchema, { id: run.workflowId, latestRunId: run.id }, { status: 'FAILED', updatedAt: now });
+  uow.emit({ kind: 'RUN_FAILED', workflowId: run.workflowId, runId: run.id, message: error, data: { category: 'CRASHED' } });
+}
+
+/** Renews leases of the runs this process executes; reports runs whose lease it lost. */
+export async function heartbeat(resources: EngineResources, runIds: string[]): Promise<string[]> {
+  const now = resources.clock.now();
+  const lost: string[] = [];
+  const em = resources.orm.em.fork();
+  for (const id of runIds) {
+    const renewed = await em.nativeUpdate(WorkflowRunSchema, { id, ownerId: resources.ownerId, status: 'RUNNING' }, { heartbeatAt: now, leaseExpiresAt: now + LEASE_DURATION_MS });
+    if (renewed === 0) lost.push(id);
+  }
+  return lost;
+}
+
+/** Start-up (and periodic) recovery: every RUNNING run whose lease is dead becomes FAILED / CRASHED. */
+export async function recoverCrashedRuns(resources: EngineResources): Promise<string[]> {
+  const now = resources.clock.now();
+  const running = await resources.orm.em.fork().find(WorkflowRunSchema, { status: 'RUNNING' }, { disableIdentityMap: true });
+  const crashed: string[] = [];
+  for (const run of running) {
+    if (run.ownerId === resources.ownerId || leaseIsLive(run, now)) continue;
+    await inTransaction(resources, (uow) => crashRun(uow, run, now)).catch((error) => resources.logger.warn('recovery skipped a run', { runId: run.id, error: String(error) }));
+    crashed.push(run.id);
+  }
+  return crashed;
+}

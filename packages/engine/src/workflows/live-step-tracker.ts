@@ -1,0 +1,196 @@
+import { StepRunSchema } from '../db/entities/step-run.entity.js';
+import { TaskSchema } from '../db/entities/task.entity.js';
+import { UsageLedgerSchema } from '../db/entities/usage-ledger.entity.js';
+import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
+import { inTransaction, type PendingEvent, type UnitOfWork } from '../events/event-store.js';
+import { newId } from '../ids.js';
+import type { EngineResources } from '../resources.js';
+import { spentTodayUsd } from '../budget/spend-guard.js';
+import { costMicros } from '../runtimes/pricing.js';
+import type { ClassifiedFailure } from '../runtimes/failure-category.js';
+import type { ModelCallUsage, RuntimeHooks, UsageVerdict } from '../runtimes/runtime.js';
+import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
+import { toStepRunView } from './run-store.js';
+
+/** Output deltas are coalesced to at most one event per step per this interval, ms (about ten a second). */
+export const DELTA_FLUSH_MS = 100;
+/** Spend share of a cap at which one COST_WARNING is emitted. */
+export const COST_WARNING_RATIO = 0.8;
+
+/** Caps that apply to one task. */
+export interface TaskCaps {
+  costUsd: number;
+  maxTokens: number | null;
+  dailyUsd: number | null;
+  maxTurns: number;
+}
+
+/**
+ * Keeps a running step's live metrics (tokens, tokens/s, cost vs budget, current tool, turn)
+ * on its `step_runs` row and task as the runtime reports, writes one ledger row per model
+ * call, emits the matching events with the step's state attached, and decides when a cap
+ * stops the task. Output deltas are coalesced ({@link DELTA_FLUSH_MS}) without losing text.
+ */
+export class LiveStepTracker implements RuntimeHooks {
+  private pendingDelta = '';
+  private lastFlush = 0;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private writes: Promise<unknown> = Promise.resolve();
+  private warned = false;
+  private unknownPriceWarned = false;
+  turns = 0;
+  output = '';
+  retries = 0;
+  lastEvidence: FailureEvidence = {};
+
+  constructor(
+    private readonly resources: EngineResources,
+    readonly step: StepRun,
+    private readonly ids: { workflowId: string; runId: string; taskId: string; runtimeId: string },
+    private readonly caps: TaskCaps,
+  ) {}
+
+  onTurnStart(turn: number): void {
+    this.turns = turn;
+    this.step.turns = turn;
+  }
+
+  onOutputDelta(text: string): void {
+    if (!text) return;
+    this.output += text;
+    this.pendingDelta += text;
+    const now = this.resources.clock.now();
+    if (now - this.lastFlush >= DELTA_FLUSH_MS) this.flushDelta();
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flushDelta(), DELTA_FLUSH_MS);
+      this.flushTimer.unref?.();
+    }
+  }
+
+  onToolStart(name: string, input: unknown): void {
+    this.flushDelta();
+    this.step.currentTool = name;
+    this.enqueue((uow) => this.writeStep(uow, { currentTool: name }, { kind: 'TOOL_STARTED', toolName: name, data: { input: truncateJson(input) } }));
+  }
+
+  onToolFinish(name: string, result: string, isError: boolean): void {
+    this.step.currentTool = null;
+    this.enqueue((uow) => this.writeStep(uow, { currentTool: null }, { kind: 'TOOL_FINISHED', toolName: name, message: isError ? `Tool ${name} failed: ${result.slice(0, 300)}` : `Tool ${name} returned ${result.length} characters.` }));
+  }
+
+  onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {
+    this.retries = info.attempt;
+    this.enqueue((uow) =>
+      this.writeStep(uow, {}, { kind: 'CALL_RETRIED', message: `${info.failure.category}: ${info.failure.message} — retry ${info.attempt} in ${info.delayMs} ms.`, data: { attempt: info.attempt, delayMs: info.delayMs, category: info.failure.category } }),
+    );
+  }
+
+  async onUsage(usage: ModelCallUsage): Promise<UsageVerdict> {
+    this.flushDelta();
+    const micros = costMicros(usage);
+    const s = this.step;
+    s.inputTokens += usage.inputTokens;
+    s.outputTokens += usage.outputTokens;
+    s.cacheReadTokens += usage.cacheReadTokens ?? 0;
+    s.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
+    s.costMicros += micros ?? 0;
+    if (micros === null) s.pricingKnown = false;
+    const elapsedS = Math.max(0.001, (this.resources.clock.now() - (s.startedAt ?? this.resources.clock.now())) / 1000);
+    s.tokensPerSecond = Math.round((s.outputTokens / elapsedS) * 10) / 10;
+    const spentUsd = s.costMicros / 1_000_000;
+    let verdict: UsageVerdict = { stop: false };
+    await this.enqueue(async (uow) => {
+      const now = this.resources.clock.now();
+      await uow.em.insert(UsageLedgerSchema, {
+        id: newId(), createdAt: now, taskId: this.ids.taskId, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: s.stepId,
+        runtimeId: this.ids.runtimeId, modelId: usage.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
+        cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, costMicros: micros ?? 0,
+        status: micros === null ? 'unknown_pricing' : 'ok',
+      });
+      await uow.em.nativeUpdate(TaskSchema, { id: this.ids.taskId }, { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, costMicros: s.costMicros, turns: this.turns });
+      const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: this.ids.runId }, { disableIdentityMap: true, fields: ['inputTokens', 'outputTokens', 'costMicros'] });
+      await uow.em.nativeUpdate(WorkflowRunSchema, { id: this.ids.runId }, {
+        inputTokens: run.inputTokens + usage.inputTokens, outputTokens: run.outputTokens + usage.outputTokens, costMicros: run.costMicros + (micros ?? 0),
+        ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now,
+      });
+      await this.writeStep(uow, {}, { kind: 'USAGE', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: (micros ?? 0) / 1_000_000, data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null } });
+      if (micros === null && !this.unknownPriceWarned) {
+        this.unknownPriceWarned = true;
+        uow.emit(this.event({ kind: 'COST_WARNING', message: `Model ${usage.model} has no price in the registry: this step's cost cap of $${this.caps.costUsd.toFixed(2)} cannot be enforced.`, data: { reason: 'unknown_pricing' } }));
+      }
+      if (!this.warned && spentUsd >= COST_WARNING_RATIO * this.caps.costUsd && spentUsd < this.caps.costUsd) {
+        this.warned = true;
+        uow.emit(this.event({ kind: 'COST_WARNING', costUsd: spentUsd, message: `Step "${s.name}" has spent $${spentUsd.toFixed(4)} of its $${this.caps.costUsd.toFixed(2)} cap.`, data: { reason: 'near_cap' } }));
+      }
+      verdict = await this.capVerdict(uow, spentUsd, now);
+    });
+    return verdict;
+  }
+
+  /** Flushes buffered output and waits for every queued write. */
+  async settle(): Promise<void> {
+    this.flushDelta();
+    await this.writes;
+  }
+
+  private async capVerdict(uow: UnitOfWork, spentUsd: number, now: number): Promise<UsageVerdict> {
+    const s = this.step;
+    const base = { turns: this.turns, maxTurns: this.caps.maxTurns };
+    if (s.pricingKnown && spentUsd >= this.caps.costUsd) {
+      this.lastEvidence = { ...base, spentUsd, capUsd: this.caps.costUsd };
+      return stop(`Spent $${spentUsd.toFixed(4)}, reaching this step's cost cap of $${this.caps.costUsd.toFixed(2)}.`);
+    }
+    const tokens = s.inputTokens + s.outputTokens;
+    if (this.caps.maxTokens !== null && tokens >= this.caps.maxTokens) {
+      this.lastEvidence = { ...base, tokensUsed: tokens, tokenCap: this.caps.maxTokens, spentUsd };
+      return stop(`Used ${tokens} tokens, reaching the token cap of ${this.caps.maxTokens} (budget.maxTokensPerTask).`);
+    }
+    if (this.caps.dailyUsd !== null) {
+      const today = await spentTodayUsd(uow.em, now);
+      if (today >= this.caps.dailyUsd) {
+        this.lastEvidence = { ...base, dailySpentUsd: today, dailyCapUsd: this.caps.dailyUsd, spentUsd };
+        return stop(`Spend today is $${today.toFixed(4)}, reaching the daily cap of $${this.caps.dailyUsd.toFixed(2)} (budget.maxDailyCostUsd).`);
+      }
+    }
+    return { stop: false };
+  }
+
+  private flushDelta(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (!this.pendingDelta) return;
+    const text = this.pendingDelta;
+    this.pendingDelta = '';
+    this.lastFlush = this.resources.clock.now();
+    this.enqueue((uow) => this.writeStep(uow, {}, { kind: 'STEP_OUTPUT_DELTA', outputDelta: text }));
+  }
+
+  /** Writes are chained so events keep the order the runtime reported them in. */
+  private enqueue(work: (uow: UnitOfWork) => Promise<void>): Promise<unknown> {
+    this.writes = this.writes.then(() => inTransaction(this.resources, work)).catch((error) => this.resources.logger.error('live metrics write failed', { error: String(error) }));
+    return this.writes;
+  }
+
+  private async writeStep(uow: UnitOfWork, changes: Partial<StepRun>, event: Omit<PendingEvent, 'workflowId' | 'runId'>): Promise<void> {
+    const s = this.step;
+    const now = this.resources.clock.now();
+    await uow.em.nativeUpdate(StepRunSchema, { id: s.id }, {
+      ...changes, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
+      costMicros: s.costMicros, turns: this.turns, tokensPerSecond: s.tokensPerSecond ?? null, pricingKnown: s.pricingKnown, updatedAt: now,
+    });
+    uow.emit(this.event(event));
+  }
+
+  private event(e: Omit<PendingEvent, 'workflowId' | 'runId'>): PendingEvent {
+    return { ...e, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: this.step.stepId, taskId: this.ids.taskId, step: toStepRunView(this.step) };
+  }
+}
+
+function stop(message: string): UsageVerdict {
+  return { stop: true, failure: { category: 'BUDGET_EXCEEDED', message, retryable: false } };
+}
+
+function truncateJson(value: unknown): unknown {
+  const text = JSON.stringify(value ?? null);
+  return text.length > 500 ? `${text.slice(0, 500)}…` : value;
+}

@@ -1,0 +1,124 @@
+import { StepRunSchema } from '../db/entities/step-run.entity.js';
+import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
+import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js';
+import { ConflictError, NotApplicableError, WorkflowNotFoundError } from '../errors.js';
+import { inTransaction, type UnitOfWork } from '../events/event-store.js';
+import { newId } from '../ids.js';
+import type { EngineResources } from '../resources.js';
+import type { CostEstimate } from '../budget/cost-estimate-types.js';
+import { crashRun, leaseIsLive, LEASE_DURATION_MS } from './leases.js';
+import { latestStepRows, toStepRunView, transitionRunRow, transitionStepRow } from './run-store.js';
+import type { RunStatus } from './run-state.js';
+import { STARTABLE_WORKFLOW_STATUSES, type WorkflowStatus } from './workflow-state.js';
+
+/**
+ * Every way a run starts goes through {@link claimWorkflow}: one compare-and-set on the
+ * workflow's `version` (read, decide, `UPDATE … WHERE version = ?`) in the transaction that
+ * writes the run. A concurrent second claim affects zero rows and gets CONFLICT.
+ */
+async function claimWorkflow(uow: UnitOfWork, wf: Workflow, changes: Partial<Workflow>, now: number): Promise<void> {
+  const affected = await uow.em.nativeUpdate(WorkflowSchema, { id: wf.id, version: wf.version }, { ...changes, version: wf.version + 1, updatedAt: now });
+  if (affected === 0) throw new ConflictError(`Workflow "${wf.name}" was started or changed by someone else just now; reload it.`, ['id']);
+}
+
+const lease = (resources: EngineResources, now: number) => ({ ownerId: resources.ownerId, heartbeatAt: now, leaseExpiresAt: now + LEASE_DURATION_MS });
+
+/** Claims a new run of a workflow (first run, re-run, or re-run after a crash). Returns the run id. */
+export async function claimNewRun(resources: EngineResources, workflowId: string, estimate: CostEstimate, perStepBudget: Map<string, number>): Promise<string> {
+  const now = resources.clock.now();
+  return inTransaction(resources, async (uow) => {
+    const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
+    if (!wf) throw new WorkflowNotFoundError(workflowId);
+    const status = wf.status as WorkflowStatus;
+    if (status === 'PAUSED') throw new ConflictError(`Workflow "${wf.name}" has a run waiting for approval or a delay; resolve or cancel it first.`, ['id']);
+    if (status === 'ACTIVE') {
+      const latest = wf.latestRunId ? await uow.em.findOne(WorkflowRunSchema, { id: wf.latestRunId }, { disableIdentityMap: true }) : null;
+      if (latest && leaseIsLive(latest, now)) throw new ConflictError(`Workflow "${wf.name}" is already running (run ${latest.runNumber}); cancel it or wait for it to finish.`, ['id']);
+      if (latest?.status === 'RUNNING') await crashRun(uow, latest, now);
+    } else if (!STARTABLE_WORKFLOW_STATUSES.includes(status)) {
+      throw new ConflictError(`Workflow "${wf.name}" cannot start from ${status}.`, ['id']);
+    }
+    const runId = newId();
+    const runNumber = wf.runNumber + 1;
+    await claimWorkflow(uow, wf, { status: 'ACTIVE', runNumber, latestRunId: runId }, now);
+    await uow.em.insert(WorkflowRunSchema, {
+      id: runId, createdAt: now, updatedAt: now, workflowId, runNumber, status: 'RUNNING', definition: wf.definition, startedAt: now,
+      costEstimate: estimate, inputTokens: 0, outputTokens: 0, costMicros: 0, pricingKnown: true, ...lease(resources, now),
+    });
+    if (wf.definition.pattern !== 'LOOP') {
+      await uow.em.insertMany(StepRunSchema, wf.definition.steps.map((s, stepIndex) => ({
+        id: newId(), createdAt: now, updatedAt: now, runId, workflowId, stepId: s.id, stepIndex, iteration: 0, attempt: 1, name: s.name, status: 'PENDING',
+        budgetUsd: perStepBudget.get(s.id) ?? 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0, documentCount: 0, pricingKnown: true,
+      })));
+    }
+    uow.emit({ kind: 'RUN_STARTED', workflowId, runId, message: `Run ${runNumber} started (${wf.definition.pattern}, ${wf.definition.steps.length} steps); estimate $${estimate.totalUsd.toFixed(4)} against caps of $${estimate.budgetUsd.toFixed(2)}.`, costUsd: estimate.totalUsd, data: { estimate } });
+    return runId;
+  });
+}
+
+/**
+ * Re-opens a FAILED run to retry one failed step: that step and every step not completed get
+ * a new PENDING attempt; completed steps keep their outputs and are not run again.
+ */
+export async function claimRetry(resources: EngineResources, workflowId: string, stepId: string, perStepBudget: Map<string, number>): Promise<string> {
+  const now = resources.clock.now();
+  return inTransaction(resources, async (uow) => {
+    const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
+    if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
+    if (!wf.latestRunId) throw new NotApplicableError(`Workflow "${wf.name}" has not run yet; execute it instead.`, ['workflowId']);
+    if (!wf.definition.steps.some((s) => s.id === stepId)) throw new NotApplicableError(`Workflow "${wf.name}" has no step "${stepId}".`, ['stepId']);
+    const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: wf.latestRunId }, { disableIdentityMap: true });
+    if (run.status !== 'FAILED') throw new ConflictError(`Run ${run.runNumber} is ${run.status}; only a failed run can retry a step.`, ['workflowId']);
+    const rows = await latestStepRows(uow.em, run.id);
+    const target = rows.filter((r) => r.stepId === stepId).at(-1);
+    if (!target || target.status !== 'FAILED') throw new NotApplicableError(`Step "${stepId}" did not fail in run ${run.runNumber} (it is ${target?.status ?? 'not started'}); retry a failed step.`, ['stepId']);
+    await claimWorkflow(uow, wf, { status: 'ACTIVE' }, now);
+    await transitionRunRow(uow.em, run.id, ['FAILED'], 'RUNNING', { finishedAt: null, failureCategory: null, error: null, updatedAt: now, ...lease(resources, now) });
+    const reopen = rows.filter((r) => r.status !== 'COMPLETED');
+    if (reopen.length) {
+      await uow.em.insertMany(StepRunSchema, reopen.map((r) => ({
+        id: newId(), createdAt: now, updatedAt: now, runId: run.id, workflowId, stepId: r.stepId, stepIndex: r.stepIndex, iteration: r.iteration, attempt: r.attempt + 1,
+        name: r.name, status: 'PENDING', budgetUsd: perStepBudget.get(r.stepId) ?? r.budgetUsd, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
+        costMicros: 0, turns: 0, documentCount: 0, pricingKnown: true, approvedAt: r.approvedAt ?? null,
+      })));
+    }
+    uow.emit({ kind: 'RUN_STARTED', workflowId, runId: run.id, stepId, message: `Run ${run.runNumber} resumed to retry step "${target.name}" (attempt ${target.attempt + 1}); ${rows.length - reopen.length} completed step(s) are reused.`, data: { retryOf: stepId } });
+    return run.id;
+  });
+}
+
+/** Resumes a parked run (delay over, or checkpoint approved) in this process. */
+export async function claimResume(uow: UnitOfWork, resources: EngineResources, runId: string, from: RunStatus, message: string): Promise<void> {
+  const now = resources.clock.now();
+  const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: runId }, { disableIdentityMap: true });
+  const wf = await uow.em.findOneOrFail(WorkflowSchema, { id: run.workflowId }, { disableIdentityMap: true });
+  await transitionRunRow(uow.em, runId, [from], 'RUNNING', { resumeAt: null, updatedAt: now, ...lease(resources, now) });
+  await claimWorkflow(uow, wf, { status: 'ACTIVE' }, now);
+  uow.emit({ kind: 'RUN_STARTED', workflowId: run.workflowId, runId, message });
+}
+
+/** Records a checkpoint decision: approve re-opens the step for the run to continue; reject cancels the run. */
+export async function decideCheckpoint(resources: EngineResources, workflowId: string, stepId: string, approved: boolean, comment: string | null): Promise<{ runId: string; resumed: boolean }> {
+  const now = resources.clock.now();
+  return inTransaction(resources, async (uow) => {
+    const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
+    if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
+    const run = wf.latestRunId ? await uow.em.findOne(WorkflowRunSchema, { id: wf.latestRunId }, { disableIdentityMap: true }) : null;
+    if (!run || run.status !== 'WAITING_APPROVAL') throw new NotApplicableError(`Workflow "${wf.name}" has no run waiting for approval.`, ['workflowId']);
+    const row = (await latestStepRows(uow.em, run.id)).find((r) => r.stepId === stepId);
+    if (!row || row.status !== 'WAITING_APPROVAL') throw new NotApplicableError(`Step "${stepId}" is not waiting for approval.`, ['stepId']);
+    if (approved) {
+      await transitionStepRow(uow.em, row, 'PENDING', { approvedAt: now, approvalComment: comment }, now);
+      await claimResume(uow, resources, run.id, 'WAITING_APPROVAL', `Checkpoint before "${row.name}" approved${comment ? `: ${comment}` : '.'}`);
+      return { runId: run.id, resumed: true };
+    }
+    const error = `Rejected at the checkpoint before "${row.name}"${comment ? `: ${comment}` : '.'}`;
+    await transitionStepRow(uow.em, row, 'CANCELLED', { error, approvalComment: comment, finishedAt: now }, now);
+    uow.emit({ kind: 'STEP_CANCELLED', workflowId, runId: run.id, stepId, message: error, step: toStepRunView({ ...row, error }) });
+    for (const r of await latestStepRows(uow.em, run.id)) if (r.status === 'PENDING') await transitionStepRow(uow.em, r, 'CANCELLED', {}, now);
+    await transitionRunRow(uow.em, run.id, ['WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error, updatedAt: now });
+    await uow.em.nativeUpdate(WorkflowSchema, { id: workflowId, latestRunId: run.id }, { status: 'CANCELLED', updatedAt: now });
+    uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId: run.id, message: error });
+    return { runId: run.id, resumed: false };
+  });
+}

@@ -1,0 +1,115 @@
+import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
+import { inTransaction } from '../events/event-store.js';
+import { newId } from '../ids.js';
+import type { EngineResources } from '../resources.js';
+import type { DocumentContent } from '../documents/document-system.js';
+import { createAgentTools } from '../runtimes/agent-tools.js';
+import type { StepDefinition, WorkflowDefinition } from './definition.js';
+import { buildDocumentContext } from './document-context.js';
+import type { PatternContext } from './patterns/pattern-context.js';
+import { stepSystemPrompt, withDocuments } from './prompt-composer.js';
+import { toStepRunView, transitionStepRow } from './run-store.js';
+import type { StepOutcome, TaskRunner } from './task-runner.js';
+
+/** The data one drive of a run works on. */
+export interface RunData {
+  workflowId: string;
+  runId: string;
+  definition: WorkflowDefinition;
+  /** Latest attempt per `${stepId}:${iteration}`. */
+  rows: Map<string, StepRun>;
+  /** Documents per step id (global ∪ step-scoped, binding order). */
+  documentsFor(stepId: string): DocumentContent[];
+  /** Expected duration per step from history, ms. */
+  expectedDurationMs(stepId: string): number | null;
+}
+
+const key = (stepId: string, iteration: number) => `${stepId}:${iteration}`;
+
+/** Builds the {@link PatternContext} a pattern executor drives a run with. */
+export function createPatternContext(resources: EngineResources, runner: TaskRunner, data: RunData, signal: AbortSignal): PatternContext {
+  const { workflowId, runId, definition } = data;
+  const event = (row: StepRun, kind: 'STEP_WAITING_APPROVAL' | 'STEP_DELAYED' | 'STEP_COMPLETED', message: string) => ({
+    kind, workflowId, runId, stepId: row.stepId, message, step: toStepRunView(row),
+  });
+
+  async function rowFor(step: StepDefinition, iteration: number): Promise<StepRun> {
+    const existing = data.rows.get(key(step.id, iteration));
+    if (existing) return existing;
+    const now = resources.clock.now();
+    const row = {
+      id: newId(), createdAt: now, runId, workflowId, stepId: step.id, stepIndex: definition.steps.indexOf(step), iteration, attempt: 1,
+      name: iteration ? `${step.name} #${iteration}` : step.name, status: 'PENDING', budgetUsd: await runner.resolveCap(step, definition),
+      inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0, documentCount: 0, pricingKnown: true, updatedAt: now,
+    } as StepRun;
+    await resources.orm.em.fork().insert(StepRunSchema, row);
+    data.rows.set(key(step.id, iteration), row);
+    return row;
+  }
+
+  async function runStep(step: StepDefinition, prompt: string, options: { iteration?: number; canFinish?: boolean } = {}): Promise<StepOutcome> {
+    const row = await rowFor(step, options.iteration ?? 0);
+    if (row.status === 'COMPLETED') return { status: 'COMPLETED', output: row.output ?? '', reused: true };
+    if (signal.aborted) return { status: 'CANCELLED' };
+    const docs = data.documentsFor(step.id);
+    const context = buildDocumentContext(docs);
+    let signaledDone = false;
+    const tools = createAgentTools({ documents: docs, finish: options.canFinish }).map((tool) =>
+      tool.endsTask ? { ...tool, run: async (input: Record<string, unknown>, s: AbortSignal) => ((signaledDone = true), tool.run(input, s)) } : tool,
+    );
+    const outcome = await runner.run({
+      workflowId, runId, definition, step, row, signal, tools,
+      systemPrompt: stepSystemPrompt(definition.name, step.name, docs.length > 0),
+      prompt: withDocuments(context.text, prompt),
+      documentCount: context.documentCount,
+      estimatedDurationMs: data.expectedDurationMs(step.id),
+    });
+    return outcome.status === 'COMPLETED' ? { ...outcome, signaledDone } : outcome;
+  }
+
+  return {
+    definition,
+    config: definition.config,
+    signal,
+    now: () => resources.clock.now(),
+    runStep,
+    outputOf: (stepId, iteration = 0) => {
+      const row = data.rows.get(key(stepId, iteration));
+      return row?.status === 'COMPLETED' ? (row.output ?? '') : null;
+    },
+    async gate(step) {
+      const row = await rowFor(step, 0);
+      if (row.approvedAt) return 'approved';
+      if (row.status !== 'PENDING') return 'approved';
+      await inTransaction(resources, async (uow) => {
+        await transitionStepRow(uow.em, row, 'WAITING_APPROVAL', {}, resources.clock.now());
+        uow.emit(event(row, 'STEP_WAITING_APPROVAL', `Step "${step.name}" waits for approval before it runs.`));
+      });
+      return 'parked';
+    },
+    async delay(step, ms) {
+      const row = await rowFor(step, 0);
+      const now = resources.clock.now();
+      if (row.status === 'COMPLETED') return { done: true };
+      if (row.status === 'DELAYED' && row.resumeAt !== null && row.resumeAt !== undefined && row.resumeAt <= now) {
+        await inTransaction(resources, async (uow) => {
+          const changes = { finishedAt: now, durationMs: now - (row.startedAt ?? now), output: '' };
+          await transitionStepRow(uow.em, row, 'COMPLETED', changes, now);
+          Object.assign(row, changes);
+          uow.emit(event(row, 'STEP_COMPLETED', `Delay "${step.name}" is over.`));
+        });
+        return { done: true };
+      }
+      if (row.status === 'DELAYED') return { done: false, resumeAt: row.resumeAt ?? now };
+      const resumeAt = now + ms;
+      await inTransaction(resources, async (uow) => {
+        await transitionStepRow(uow.em, row, 'DELAYED', { resumeAt, startedAt: now }, now);
+        Object.assign(row, { resumeAt, startedAt: now });
+        uow.emit(event(row, 'STEP_DELAYED', `Step "${step.name}" waits until ${new Date(resumeAt).toISOString()}.`));
+      });
+      return { done: false, resumeAt };
+    },
+    lastIteration: (stepId) => Math.max(0, ...[...data.rows.values()].filter((r) => r.stepId === stepId).map((r) => r.iteration)),
+    loopStartedAt: (stepId) => data.rows.get(key(stepId, 1))?.startedAt ?? null,
+  };
+}

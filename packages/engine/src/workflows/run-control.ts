@@ -1,0 +1,183 @@
+import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
+import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import { inTransaction } from '../events/event-store.js';
+import { WorkflowNotFoundError, ConflictError } from '../errors.js';
+import type { EngineResources } from '../resources.js';
+import type { DocumentSystem, DocumentContent } from '../documents/document-system.js';
+import { estimateCost } from '../budget/cost-estimate.js';
+import type { CostEstimate } from '../budget/cost-estimate-types.js';
+import type { EngineIntelligence } from '../engine-intelligence.js';
+import type { RunReader } from '../engine-runs.js';
+import type { RunStart, SuggestionAction } from '../engine-api.js';
+import type { WorkflowDefinition, WorkflowDefinitionInput } from './definition.js';
+import type { WorkflowView } from './read-models.js';
+import { AbortReason, closeOpenSteps, type RunExecutor } from './run-executor.js';
+import { claimNewRun, claimResume, claimRetry, decideCheckpoint } from './run-claims.js';
+import { heartbeat, HEARTBEAT_INTERVAL_MS, recoverCrashedRuns } from './leases.js';
+import { latestStepRows, transitionRunRow } from './run-store.js';
+import type { TaskRunner } from './task-runner.js';
+import type { WorkflowSystem } from './workflow-system.js';
+
+/** How often due delays and dead leases are checked, ms. */
+export const DELAY_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * Starting, retrying, cancelling, approving and resuming runs; estimates; timers for
+ * heartbeats, delays and recovery. Each operation claims through run-claims and hands the run
+ * to the {@link RunExecutor}.
+ */
+export class RunControl {
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly resources: EngineResources,
+    private readonly runner: TaskRunner,
+    private readonly executor: RunExecutor,
+    private readonly workflows: WorkflowSystem,
+    private readonly documents: DocumentSystem,
+    private readonly intelligence: EngineIntelligence,
+    private readonly runs: RunReader,
+  ) {}
+
+  /** Starts a run (or a re-run). CONFLICT when a live run exists. The estimate never blocks. */
+  async execute(workflowId: string): Promise<RunStart> {
+    const wf = await this.workflows.get(workflowId);
+    if (!wf) throw new WorkflowNotFoundError(workflowId);
+    const estimate = await this.estimateView(wf);
+    const runId = await claimNewRun(this.resources, workflowId, estimate, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])));
+    this.executor.launch(runId, workflowId);
+    return this.started(workflowId, runId, estimate);
+  }
+
+  /** Retries one failed step of the latest run; completed steps are reused, not re-run. */
+  async retryStep(workflowId: string, stepId: string): Promise<RunStart> {
+    const wf = await this.workflows.get(workflowId);
+    if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
+    const estimate = await this.estimateView(wf);
+    const runId = await claimRetry(this.resources, workflowId, stepId, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])));
+    this.executor.launch(runId, workflowId);
+    return this.started(workflowId, runId, estimate);
+  }
+
+  /**
+   * Cancels the latest run: a run executing here is aborted (provider calls get the abort
+   * signal) and ends CANCELLED; a parked run, or one executing in another process (which
+   * notices at its next heartbeat), is marked CANCELLED directly.
+   */
+  async cancel(workflowId: string): Promise<WorkflowView> {
+    const wf = await this.resources.orm.em.fork().findOne(WorkflowSchema, { id: workflowId });
+    if (!wf) throw new WorkflowNotFoundError(workflowId);
+    const run = wf.latestRunId ? await this.resources.orm.em.fork().findOne(WorkflowRunSchema, { id: wf.latestRunId }) : null;
+    if (!run || !['RUNNING', 'PAUSED', 'WAITING_APPROVAL'].includes(run.status)) throw new ConflictError(`Workflow "${wf.name}" has no run in progress to cancel.`, ['id']);
+    if (this.executor.abort(run.id, AbortReason.CANCELLED)) {
+      await this.executor.settled(run.id);
+    } else {
+      const now = this.resources.clock.now();
+      await inTransaction(this.resources, async (uow) => {
+        await closeOpenSteps(uow, await latestStepRows(uow.em, run.id), 'CANCELLED', now, workflowId);
+        await transitionRunRow(uow.em, run.id, ['RUNNING', 'PAUSED', 'WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error: 'Cancelled by user.', ownerId: null, leaseExpiresAt: null, resumeAt: null, updatedAt: now });
+        await uow.em.nativeUpdate(WorkflowSchema, { id: workflowId, latestRunId: run.id }, { status: 'CANCELLED', updatedAt: now });
+        uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId: run.id, message: `Run ${run.runNumber} was cancelled.` });
+      });
+    }
+    return (await this.workflows.get(workflowId))!;
+  }
+
+  async resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment: string | null): Promise<WorkflowView> {
+    const { runId, resumed } = await decideCheckpoint(this.resources, workflowId, stepId, approved, comment);
+    if (resumed) this.executor.launch(runId, workflowId);
+    return (await this.workflows.get(workflowId))!;
+  }
+
+  /** Resumes delay-parked runs whose resume time has passed. Returns their ids. */
+  async resumeDueDelays(): Promise<string[]> {
+    const now = this.resources.clock.now();
+    const due = await this.resources.orm.em.fork().find(WorkflowRunSchema, { status: 'PAUSED', resumeAt: { $lte: now } }, { disableIdentityMap: true });
+    const resumed: string[] = [];
+    for (const run of due) {
+      try {
+        await inTransaction(this.resources, (uow) => claimResume(uow, this.resources, run.id, 'PAUSED', `Run ${run.runNumber} resumed after its delay.`));
+        this.executor.launch(run.id, run.workflowId);
+        resumed.push(run.id);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error; // another process resumed it first
+      }
+    }
+    return resumed;
+  }
+
+  /** Marks runs of dead processes CRASHED (start-up and periodic). */
+  recover(): Promise<string[]> {
+    return recoverCrashedRuns(this.resources);
+  }
+
+  /** Renews leases of live runs; aborts local executions whose run was cancelled or taken elsewhere. */
+  async heartbeat(): Promise<void> {
+    const lost = await heartbeat(this.resources, [...this.executor.live.keys()]);
+    for (const runId of lost) this.executor.abort(runId, AbortReason.CANCELLED);
+  }
+
+  startTimers(): void {
+    const every = (ms: number, work: () => Promise<unknown>) => {
+      const t = setInterval(() => void work().catch((e) => this.resources.logger.error('timer failed', { error: String(e) })), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
+    every(DELAY_CHECK_INTERVAL_MS, () => this.resumeDueDelays());
+    every(HEARTBEAT_INTERVAL_MS * 4, () => this.recover());
+  }
+
+  async shutdown(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    const live = [...this.executor.live.keys()];
+    for (const runId of live) this.executor.abort(runId, AbortReason.SHUTDOWN);
+    await Promise.all(live.map((id) => this.executor.settled(id)));
+  }
+
+  /** Applies an optimizer or debug action: definition changes go through update's validation. */
+  async applySuggestion(workflowId: string, action: SuggestionAction): Promise<WorkflowView> {
+    const wf = await this.workflows.get(workflowId);
+    if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
+    const run = this.intelligence.runAction(wf, action);
+    if (run?.type === 'RETRY_STEP') return (await this.retryStep(workflowId, run.stepId)).workflow;
+    if (run?.type === 'RERUN_WORKFLOW') return (await this.execute(workflowId)).workflow;
+    return this.workflows.update(workflowId, this.intelligence.applyToInput(wf, action));
+  }
+
+  /** Estimate of a submitted definition (validated first; errors carry field paths). */
+  async estimateInput(input: WorkflowDefinitionInput): Promise<CostEstimate> {
+    const valid = await this.workflows.validate(input);
+    const docs = await this.documents.contents([...new Set(valid.bindings.map((b) => b.documentId))]);
+    return this.estimate(valid.definition, valid.bindings, docs);
+  }
+
+  async estimateStored(workflowId: string): Promise<CostEstimate> {
+    const wf = await this.workflows.get(workflowId);
+    if (!wf) throw new WorkflowNotFoundError(workflowId);
+    return this.estimateView(wf);
+  }
+
+  private async estimateView(wf: WorkflowView): Promise<CostEstimate> {
+    const docs = await this.documents.contents([...new Set(wf.documents.map((b) => b.documentId))]);
+    const definition: WorkflowDefinition = { name: wf.name, description: wf.description, pattern: wf.pattern, runtimeId: wf.runtimeId, budgetUsd: wf.budgetUsd, steps: wf.steps, config: wf.config };
+    return this.estimate(definition, wf.documents, docs);
+  }
+
+  private async estimate(definition: WorkflowDefinition, bindings: { documentId: string; stepId: string | null }[], docs: DocumentContent[]): Promise<CostEstimate> {
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    const learned = await this.intelligence.expectations(definition, (s) => this.runner.resolveRuntimeId(s, definition));
+    return estimateCost(definition, {
+      catalog: this.resources.catalog,
+      documentsFor: (stepId) => [...new Set(bindings.filter((b) => b.stepId === null || b.stepId === stepId).map((b) => b.documentId))].flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
+      resolveRuntimeId: (step) => this.runner.resolveRuntimeId(step, definition),
+      resolveCap: (step) => this.runner.resolveCap(step, definition),
+      expectationFor: (step, modelId) => learned.get(`${step.name}\u0000${modelId}`),
+    });
+  }
+
+  private async started(workflowId: string, runId: string, costEstimate: CostEstimate): Promise<RunStart> {
+    return { workflow: (await this.workflows.get(workflowId))!, run: (await this.runs.get(runId))!, costEstimate };
+  }
+}

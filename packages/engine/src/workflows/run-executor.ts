@@ -1,0 +1,165 @@
+import type { EntityManager } from '@mikro-orm/better-sqlite';
+import type { StepRun } from '../db/entities/step-run.entity.js';
+import { TaskSchema } from '../db/entities/task.entity.js';
+import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
+import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import { inTransaction, type UnitOfWork } from '../events/event-store.js';
+import type { EngineResources } from '../resources.js';
+import type { DocumentContent, DocumentSystem } from '../documents/document-system.js';
+import type { WorkflowDefinition } from './definition.js';
+import { executorFor } from './patterns/index.js';
+import type { PatternOutcome } from './patterns/pattern-context.js';
+import { createPatternContext } from './run-context.js';
+import { latestStepRows, toStepRunView, transitionRunRow, transitionStepRow } from './run-store.js';
+import type { RunStatus } from './run-state.js';
+import type { TaskRunner } from './task-runner.js';
+import { workflowStatusForRun } from './workflow-state.js';
+import type { WorkflowBindings } from './workflow-system.js';
+
+/** Facts about a finished run, handed to listeners (execution stats) inside its final transaction. */
+export interface RunFinished {
+  em: EntityManager;
+  workflowId: string;
+  runId: string;
+  definition: WorkflowDefinition;
+  status: RunStatus;
+  failureCategory: string | null;
+  steps: StepRun[];
+  durationMs: number;
+  now: number;
+}
+
+/** Reasons a live execution is aborted. */
+export const AbortReason = { CANCELLED: 'cancelled', LEASE_LOST: 'lease-lost', SHUTDOWN: 'shutdown' } as const;
+
+/**
+ * Drives runs in this process: loads the run's state, lets the pattern executor continue it,
+ * and applies the outcome (complete, fail, park, cancel) to run, steps and workflow in one
+ * transaction with its events. Keeps the set of live executions for cancel and heartbeats.
+ */
+export class RunExecutor {
+  readonly live = new Map<string, { controller: AbortController; done: Promise<void> }>();
+
+  constructor(
+    private readonly resources: EngineResources,
+    private readonly runner: TaskRunner,
+    private readonly documents: DocumentSystem,
+    private readonly bindings: WorkflowBindings,
+    private readonly onFinished: (info: RunFinished) => Promise<void> = async () => {},
+    private readonly expectations: (definition: WorkflowDefinition) => Promise<Map<string, number>> = async () => new Map(),
+  ) {}
+
+  /** Starts driving a claimed (RUNNING, owned by this process) run in the background. */
+  launch(runId: string, workflowId: string): void {
+    const controller = new AbortController();
+    const done = this.drive(runId, workflowId, controller.signal)
+      .catch((error) => this.resources.logger.error('run execution failed', { runId, error: String(error) }))
+      .finally(() => this.live.delete(runId));
+    this.live.set(runId, { controller, done });
+  }
+
+  /** Resolves when the run's execution in this process has settled. */
+  async settled(runId: string): Promise<void> {
+    await this.live.get(runId)?.done;
+  }
+
+  abort(runId: string, reason: string): boolean {
+    const entry = this.live.get(runId);
+    entry?.controller.abort(reason);
+    return Boolean(entry);
+  }
+
+  private async drive(runId: string, workflowId: string, signal: AbortSignal): Promise<void> {
+    let outcome: PatternOutcome;
+    try {
+      const em = this.resources.orm.em.fork();
+      const workflow = await em.findOneOrFail(WorkflowSchema, { id: workflowId });
+      const definition = workflow.definition;
+      const rows = await latestStepRows(em, runId);
+      const bound = await this.bindings.bindingsOf(workflowId);
+      const docs = new Map((await this.documents.contents([...new Set(bound.map((b) => b.documentId))])).map((d) => [d.id, d]));
+      const documentsFor = (stepId: string): DocumentContent[] => {
+        const ids = [...new Set([...bound.filter((b) => b.stepId === null), ...bound.filter((b) => b.stepId === stepId)].map((b) => b.documentId))];
+        return ids.flatMap((id) => (docs.has(id) ? [docs.get(id)!] : []));
+      };
+      const expected = await this.expectations(definition);
+      const ctx = createPatternContext(this.resources, this.runner, {
+        workflowId, runId, definition, documentsFor,
+        rows: new Map(rows.map((r) => [`${r.stepId}:${r.iteration}`, r])),
+        expectedDurationMs: (stepId) => expected.get(stepId) ?? null,
+      }, signal);
+      outcome = await executorFor(definition.pattern)(ctx);
+      if (signal.aborted && outcome.kind !== 'FAILED') outcome = { kind: 'CANCELLED' };
+    } catch (error) {
+      this.resources.logger.error('pattern executor threw', { runId, error: String(error) });
+      outcome = signal.aborted ? { kind: 'CANCELLED' } : { kind: 'FAILED', stepId: '', category: 'UNKNOWN', error: error instanceof Error ? error.message : String(error) };
+    }
+    if (signal.reason === AbortReason.LEASE_LOST || signal.reason === AbortReason.SHUTDOWN) return; // another owner or the recovery sweep decides
+    await this.finalize(runId, workflowId, outcome);
+  }
+
+  /** Applies an outcome to the run, its open steps and the workflow, with events, in one transaction. */
+  async finalize(runId: string, workflowId: string, outcome: PatternOutcome): Promise<void> {
+    const now = this.resources.clock.now();
+    await inTransaction(this.resources, async (uow) => {
+      const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: runId }, { disableIdentityMap: true });
+      if (run.status !== 'RUNNING') return; // cancelled or crashed elsewhere meanwhile
+      const steps = await latestStepRows(uow.em, runId);
+      const base = { ownerId: null, leaseExpiresAt: null, heartbeatAt: null, updatedAt: now };
+      switch (outcome.kind) {
+        case 'COMPLETED':
+          await transitionRunRow(uow.em, runId, ['RUNNING'], 'COMPLETED', { ...base, finishedAt: now, failureCategory: null, error: null });
+          uow.emit({ kind: 'RUN_COMPLETED', workflowId, runId, message: `Run ${run.runNumber} completed.`, costUsd: run.costMicros / 1e6, inputTokens: run.inputTokens, outputTokens: run.outputTokens });
+          break;
+        case 'FAILED': {
+          await closeOpenSteps(uow, steps, 'SKIPPED', now, workflowId);
+          const stepName = steps.find((s) => s.stepId === outcome.stepId)?.name;
+          const error = stepName ? `Step "${stepName}" failed (${outcome.category}): ${outcome.error}` : outcome.error;
+          await transitionRunRow(uow.em, runId, ['RUNNING'], 'FAILED', { ...base, finishedAt: now, failureCategory: outcome.category, error });
+          uow.emit({ kind: 'RUN_FAILED', workflowId, runId, stepId: outcome.stepId || null, message: error, costUsd: run.costMicros / 1e6, data: { category: outcome.category } });
+          break;
+        }
+        case 'CANCELLED':
+          await closeOpenSteps(uow, steps, 'CANCELLED', now, workflowId);
+          await transitionRunRow(uow.em, runId, ['RUNNING'], 'CANCELLED', { ...base, finishedAt: now, failureCategory: 'CANCELLED', error: 'Cancelled by user.' });
+          uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId, message: `Run ${run.runNumber} was cancelled.` });
+          break;
+        case 'PAUSED':
+          await transitionRunRow(uow.em, runId, ['RUNNING'], 'PAUSED', { ...base, resumeAt: outcome.resumeAt });
+          uow.emit({ kind: 'RUN_PAUSED', workflowId, runId, stepId: outcome.stepId, message: `Paused until ${new Date(outcome.resumeAt).toISOString()}.`, data: { resumeAt: outcome.resumeAt } });
+          break;
+        case 'WAITING_APPROVAL':
+          await transitionRunRow(uow.em, runId, ['RUNNING'], 'WAITING_APPROVAL', base);
+          uow.emit({ kind: 'RUN_PAUSED', workflowId, runId, stepId: outcome.stepId, message: 'Waiting for a checkpoint decision.' });
+          break;
+      }
+      const status = ({ COMPLETED: 'COMPLETED', FAILED: 'FAILED', CANCELLED: 'CANCELLED', PAUSED: 'PAUSED', WAITING_APPROVAL: 'WAITING_APPROVAL' } as const)[outcome.kind];
+      await uow.em.nativeUpdate(WorkflowSchema, { id: workflowId, latestRunId: runId }, { status: workflowStatusForRun(status), updatedAt: now });
+      if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
+        const workflow = await uow.em.findOneOrFail(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
+        await this.onFinished({ em: uow.em, workflowId, runId, definition: workflow.definition, status, failureCategory: outcome.kind === 'FAILED' ? outcome.category : outcome.kind === 'CANCELLED' ? 'CANCELLED' : null, steps: await latestStepRows(uow.em, runId), durationMs: now - run.startedAt, now });
+      }
+    });
+  }
+}
+
+/**
+ * Ends every step attempt that is still open when a run ends: PENDING / WAITING_APPROVAL /
+ * DELAYED become `pendingTo`; RUNNING ones (and their tasks) become CANCELLED, or FAILED with
+ * `runningCategory` (a crash), so nothing stays RUNNING.
+ */
+export async function closeOpenSteps(uow: UnitOfWork, steps: StepRun[], pendingTo: 'SKIPPED' | 'CANCELLED', now: number, workflowId: string, runningCategory?: 'CRASHED'): Promise<void> {
+  for (const step of steps) {
+    if (step.status === 'RUNNING') {
+      const to = runningCategory ? 'FAILED' : 'CANCELLED';
+      const error = runningCategory ? 'The process running this step stopped; its lease expired.' : 'Cancelled by user.';
+      await transitionStepRow(uow.em, step, to, { finishedAt: now, error, failureCategory: runningCategory ?? 'CANCELLED', currentTool: null }, now);
+      if (step.taskId) await uow.em.nativeUpdate(TaskSchema, { id: step.taskId, status: 'RUNNING' }, { status: to, error, failureCategory: runningCategory ?? 'CANCELLED', finishedAt: now });
+      uow.emit({ kind: runningCategory ? 'STEP_FAILED' : 'STEP_CANCELLED', workflowId, runId: step.runId, stepId: step.stepId, taskId: step.taskId, message: `Step "${step.name}": ${error}`, step: toStepRunView({ ...step, error, failureCategory: runningCategory ?? 'CANCELLED' }), data: { category: runningCategory ?? 'CANCELLED' } });
+    } else if (step.status === 'PENDING' || step.status === 'WAITING_APPROVAL' || step.status === 'DELAYED') {
+      const to = step.status === 'PENDING' ? pendingTo : 'CANCELLED';
+      await transitionStepRow(uow.em, step, to === 'SKIPPED' && step.status !== 'PENDING' ? 'CANCELLED' : to, {}, now);
+    }
+  }
+}
+

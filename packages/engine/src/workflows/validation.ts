@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { ErrorCode, StagentError, ValidationError } from '../errors.js';
+import type { RuntimeCatalog } from '../runtimes/catalog.js';
+import type { PatternConfig, StepDefinition, WorkflowDefinition, WorkflowDefinitionInput, WorkflowPattern } from './definition.js';
+import { configSchemaByPattern, definitionInputSchema } from './definition-schema.js';
+
+/** A validated definition and the document bindings it declares. */
+export interface ValidatedWorkflow {
+  definition: WorkflowDefinition;
+  bindings: { documentId: string; stepId: string | null }[];
+}
+
+/** What validation needs to look up: the runtime catalog and which document ids exist. */
+export interface ValidationLookups {
+  catalog: RuntimeCatalog;
+  existingDocumentIds(ids: string[]): Promise<Set<string>>;
+  /** The runtime a step without runtime ids would use (for checking a model id). */
+  defaultRuntimeId(): Promise<string | null>;
+}
+
+/**
+ * Validates a submitted definition completely and reports every problem at once, each with
+ * its field path (e.g. `['steps', '1', 'budgetUsd']`). Throws {@link ValidationError}.
+ * Step ids are generated where absent and kept where given.
+ */
+export async function validateDefinition(input: WorkflowDefinitionInput, lookups: ValidationLookups): Promise<ValidatedWorkflow> {
+  const parsed = definitionInputSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(parsed.error.issues.map(issueToError));
+  const data = parsed.data;
+  const pattern = data.pattern as WorkflowPattern;
+  const issues: StagentError[] = [];
+  const add = (message: string, field: (string | number)[], code: (typeof ErrorCode)[keyof typeof ErrorCode] = ErrorCode.INVALID_DEFINITION) =>
+    issues.push(new StagentError(code, message, { field }));
+
+  const steps: StepDefinition[] = data.steps.map((s) => ({
+    id: s.id ?? `step-${randomUUID().slice(0, 8)}`,
+    name: s.name,
+    prompt: s.prompt,
+    runtimeId: s.runtimeId ?? null,
+    modelId: s.modelId ?? null,
+    budgetUsd: s.budgetUsd ?? null,
+    maxTurns: s.maxTurns ?? null,
+  }));
+  const seen = new Map<string, number>();
+  steps.forEach((s, i) => {
+    if (seen.has(s.id)) add(`Step id "${s.id}" is used by steps ${seen.get(s.id)! + 1} and ${i + 1}; ids must be unique.`, ['steps', i, 'id']);
+    seen.set(s.id, i);
+  });
+
+  const config = validateConfig(pattern, data.config, steps, add);
+  checkStructure(pattern, steps, config, add);
+  steps.forEach((s, i) => {
+    const isDelay = Boolean(config.delays?.[s.id]);
+    if (!isDelay && !s.prompt.trim()) add('Write a prompt for this step.', ['steps', i, 'prompt']);
+  });
+  await checkReferences(data, steps, lookups, add);
+  if (issues.length) throw new ValidationError(issues);
+
+  const bindings: ValidatedWorkflow['bindings'] = [];
+  for (const documentId of dedupe(data.documentIds ?? [])) bindings.push({ documentId, stepId: null });
+  data.steps.forEach((s, i) => {
+    for (const documentId of dedupe(s.documentIds ?? [])) bindings.push({ documentId, stepId: steps[i]!.id });
+  });
+  return {
+    definition: { name: data.name, description: data.description ?? null, pattern, runtimeId: data.runtimeId ?? null, budgetUsd: data.budgetUsd ?? null, steps, config },
+    bindings,
+  };
+}
+
+type Add = (message: string, field: (string | number)[], code?: (typeof ErrorCode)[keyof typeof ErrorCode]) => void;
+
+function validateConfig(pattern: WorkflowPattern, raw: unknown, steps: StepDefinition[], add: Add): PatternConfig {
+  const schema = configSchemaByPattern[pattern];
+  const value = raw === undefined || raw === null ? (pattern === 'LOOP' ? undefined : {}) : raw;
+  if (value === undefined) {
+    add('A LOOP workflow needs config.maxIterations (1-100).', ['config', 'maxIterations']);
+    return {};
+  }
+  const result = (schema as z.ZodType).safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${(issue as { keys: string[] }).keys.join(', ')} ${pattern === 'SEQUENCE' ? 'is' : 'does'} not apply to ${pattern})` : '';
+      add(`${issue.message}${unknownKeys}`, ['config', ...issue.path.map(String)]);
+    }
+    return {};
+  }
+  const config = result.data as PatternConfig;
+  const ids = new Set(steps.map((s) => s.id));
+  for (const id of config.checkpoints ?? []) if (!ids.has(id)) add(`Checkpoint "${id}" names no step of this workflow.`, ['config', 'checkpoints']);
+  for (const id of Object.keys(config.delays ?? {})) if (!ids.has(id)) add(`Delay "${id}" names no step of this workflow.`, ['config', 'delays', id]);
+  return config;
+}
+
+function checkStructure(pattern: WorkflowPattern, steps: StepDefinition[], config: PatternConfig, add: Add): void {
+  const n = steps.length;
+  switch (pattern) {
+    case 'PARALLEL':
+      if (n < 3 || n > 6) add(`PARALLEL needs 2-5 branch steps followed by one synthesis step (3-6 steps); got ${n}.`, ['steps']);
+      break;
+    case 'SWARM':
+      if (n < 4 || n > 7) add(`SWARM needs a planner, 2-5 workers and a refinery (4-7 steps); got ${n}.`, ['steps']);
+      else if (config.concurrency !== undefined && config.concurrency > n - 2)
+        add(`concurrency must be between 1 and the number of workers (${n - 2}).`, ['config', 'concurrency']);
+      break;
+    case 'PLANNER_EXECUTOR':
+      if (n < 2) add('PLANNER_EXECUTOR needs a planner step and at least one executor step.', ['steps']);
+      break;
+    case 'LOOP':
+      if (n !== 1) add(`LOOP repeats exactly one step (its prompt is the iteration template); got ${n}.`, ['steps']);
+      break;
+    case 'SEQUENCE':
+    case 'CHECKPOINT':
+      steps.forEach((s, i) => {
+        if (config.delays?.[s.id] && config.checkpoints?.includes(s.id)) add('A delay step cannot also be a checkpoint.', ['config', 'checkpoints']);
+        if (config.delays?.[s.id] && i === n - 1) add('A delay as the last step would only postpone the end of the run; remove it.', ['config', 'delays', s.id]);
+      });
+      break;
+  }
+}
+
+async function checkReferences(data: z.infer<typeof definitionInputSchema>, steps: StepDefinition[], lookups: ValidationLookups, add: Add): Promise<void> {
+  const known = new Set(lookups.catalog.ids());
+  if (data.runtimeId && !known.has(data.runtimeId))
+    add(`Unknown runtime "${data.runtimeId}". Known runtimes: ${[...known].join(', ')}.`, ['runtimeId'], ErrorCode.NOT_FOUND);
+  const fallback = data.runtimeId && known.has(data.runtimeId) ? data.runtimeId : await lookups.defaultRuntimeId();
+  for (const [i, s] of steps.entries()) {
+    if (s.runtimeId && !known.has(s.runtimeId)) {
+      add(`Unknown runtime "${s.runtimeId}". Known runtimes: ${[...known].join(', ')}.`, ['steps', i, 'runtimeId'], ErrorCode.NOT_FOUND);
+      continue;
+    }
+    const runtime = s.runtimeId ?? fallback;
+    if (s.modelId && runtime) {
+      const d = await lookups.catalog.describe(runtime);
+      if (!d.models.supported.includes(s.modelId))
+        add(`Runtime ${runtime} has no model "${s.modelId}". Supported: ${d.models.supported.join(', ')}.`, ['steps', i, 'modelId'], ErrorCode.NOT_FOUND);
+    }
+  }
+  const wanted = [...(data.documentIds ?? []), ...data.steps.flatMap((s) => s.documentIds ?? [])];
+  if (wanted.length === 0) return;
+  const existing = await lookups.existingDocumentIds(dedupe(wanted));
+  (data.documentIds ?? []).forEach((id, j) => {
+    if (!existing.has(id)) add(`Document "${id}" does not exist.`, ['documentIds', j], ErrorCode.NOT_FOUND);
+  });
+  data.steps.forEach((s, i) =>
+    (s.documentIds ?? []).forEach((id, j) => {
+      if (!existing.has(id)) add(`Document "${id}" does not exist.`, ['steps', i, 'documentIds', j], ErrorCode.NOT_FOUND);
+    }),
+  );
+}
+
+function issueToError(issue: z.core.$ZodIssue): StagentError {
+  const field = issue.path.map(String);
+  const code = issue.code === 'too_big' || issue.code === 'too_small' ? ErrorCode.OUT_OF_RANGE : ErrorCode.INVALID_DEFINITION;
+  const message = issue.code === 'invalid_type' && issue.input === undefined ? `${field.join('.') || 'value'} is required.` : issue.message;
+  return new StagentError(code, message, { field });
+}
+
+function dedupe(ids: string[]): string[] {
+  return [...new Set(ids)];
+}

@@ -1,0 +1,134 @@
+import { WorkflowDocumentInputSchema } from '../db/entities/workflow-document-input.entity.js';
+import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js';
+import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
+import { StepRunSchema } from '../db/entities/step-run.entity.js';
+import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
+import { DocumentSchema } from '../db/entities/document.entity.js';
+import { ConflictError, WorkflowNotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { EngineResources } from '../resources.js';
+import type { WorkflowDefinitionInput } from './definition.js';
+import type { WorkflowView } from './read-models.js';
+import { validateDefinition, type ValidatedWorkflow } from './validation.js';
+import type { WorkflowStatus } from './workflow-state.js';
+
+/** Reads document bindings of a workflow. */
+export interface WorkflowBindings {
+  bindingsOf(workflowId: string): Promise<{ documentId: string; stepId: string | null }[]>;
+}
+
+/** Creates, edits, deletes and reads workflow definitions with their document bindings. */
+export class WorkflowSystem implements WorkflowBindings {
+  constructor(private readonly resources: EngineResources, private readonly defaultRuntimeId: () => Promise<string | null>) {}
+
+  /** Validates a submitted definition against the catalog and stored documents. */
+  validate(input: WorkflowDefinitionInput): Promise<ValidatedWorkflow> {
+    return validateDefinition(input, {
+      catalog: this.resources.catalog,
+      defaultRuntimeId: this.defaultRuntimeId,
+      existingDocumentIds: async (ids) => new Set((await this.resources.orm.em.fork().find(DocumentSchema, { id: { $in: ids } }, { fields: ['id'] })).map((d) => d.id)),
+    });
+  }
+
+  async create(input: WorkflowDefinitionInput, projectId: string | null = null): Promise<WorkflowView> {
+    const valid = await this.validate(input);
+    const now = this.resources.clock.now();
+    const id = newId();
+    await this.resources.orm.em.fork().transactional(async (em) => {
+      await em.insert(WorkflowSchema, {
+        id, createdAt: now, updatedAt: now, projectId, name: valid.definition.name, description: valid.definition.description ?? null,
+        pattern: valid.definition.pattern, status: 'DRAFT', definition: valid.definition, runtimeId: valid.definition.runtimeId ?? null,
+        budgetUsd: valid.definition.budgetUsd ?? null, runNumber: 0, version: 0, eventSeq: 0, latestRunId: null,
+      });
+      await this.writeBindings(em, id, valid.bindings, now);
+    });
+    return (await this.get(id))!;
+  }
+
+  /** Replaces the definition and bindings. Refused while a run is live or parked (cancel it first). */
+  async update(id: string, input: WorkflowDefinitionInput): Promise<WorkflowView> {
+    const valid = await this.validate(input);
+    const now = this.resources.clock.now();
+    await this.resources.orm.em.fork().transactional(async (em) => {
+      const wf = await em.findOne(WorkflowSchema, { id }, { disableIdentityMap: true });
+      if (!wf) throw new WorkflowNotFoundError(id);
+      if (wf.status === 'ACTIVE' || wf.status === 'PAUSED')
+        throw new ConflictError(`Workflow "${wf.name}" is ${wf.status === 'ACTIVE' ? 'running' : 'paused in a run'}; cancel the run before editing it.`, ['id']);
+      const affected = await em.nativeUpdate(WorkflowSchema, { id, version: wf.version }, {
+        name: valid.definition.name, description: valid.definition.description ?? null, pattern: valid.definition.pattern, definition: valid.definition,
+        runtimeId: valid.definition.runtimeId ?? null, budgetUsd: valid.definition.budgetUsd ?? null, version: wf.version + 1, updatedAt: now,
+      });
+      if (affected === 0) throw new ConflictError('The workflow changed while it was being saved; reload and try again.', ['id']);
+      await em.nativeDelete(WorkflowDocumentInputSchema, { workflowId: id });
+      await this.writeBindings(em, id, valid.bindings, now);
+    });
+    return (await this.get(id))!;
+  }
+
+  /** Deletes a workflow with its runs, steps, events and bindings (ledger rows stay for spend history). */
+  async delete(id: string): Promise<string> {
+    await this.resources.orm.em.fork().transactional(async (em) => {
+      const wf = await em.findOne(WorkflowSchema, { id }, { disableIdentityMap: true });
+      if (!wf) throw new WorkflowNotFoundError(id);
+      if (wf.status === 'ACTIVE') throw new ConflictError(`Workflow "${wf.name}" is running; cancel it before deleting it.`, ['id']);
+      for (const schema of [WorkflowDocumentInputSchema, StepRunSchema, WorkflowRunSchema, WorkflowEventSchema] as const) await em.nativeDelete(schema as typeof StepRunSchema, { workflowId: id });
+      await em.nativeDelete(WorkflowSchema, { id });
+    });
+    return id;
+  }
+
+  async get(id: string): Promise<WorkflowView | null> {
+    return (await this.getMany([id]))[0] ?? null;
+  }
+
+  /** Views for ids in order (null where missing): two queries whatever the count. */
+  async getMany(ids: readonly string[]): Promise<(WorkflowView | null)[]> {
+    if (ids.length === 0) return [];
+    const em = this.resources.orm.em.fork();
+    const rows = await em.find(WorkflowSchema, { id: { $in: [...new Set(ids)] } });
+    const views = await this.toViews(rows);
+    const byId = new Map(views.map((v) => [v.id, v]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** A page of workflows, newest first, optionally filtered by status. Cursor = offset. */
+  async list(filter: { status?: WorkflowStatus | null; first?: number | null; after?: string | null } = {}) {
+    const first = Math.min(Math.max(filter.first ?? 50, 1), 200);
+    const offset = filter.after ? Number.parseInt(Buffer.from(filter.after, 'base64url').toString('utf8'), 10) || 0 : 0;
+    const where = filter.status ? { status: filter.status } : {};
+    const em = this.resources.orm.em.fork();
+    const [rows, totalCount] = await em.findAndCount(WorkflowSchema, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: first, offset });
+    const end = offset + rows.length;
+    return {
+      nodes: await this.toViews(rows),
+      totalCount,
+      hasNextPage: end < totalCount,
+      endCursor: rows.length ? Buffer.from(String(end), 'utf8').toString('base64url') : null,
+    };
+  }
+
+  async bindingsOf(workflowId: string): Promise<{ documentId: string; stepId: string | null }[]> {
+    const rows = await this.resources.orm.em.fork().find(WorkflowDocumentInputSchema, { workflowId }, { orderBy: { position: 'asc' } });
+    return rows.map((r) => ({ documentId: r.documentId, stepId: r.stepId ?? null }));
+  }
+
+  private async writeBindings(em: import('@mikro-orm/better-sqlite').EntityManager, workflowId: string, bindings: ValidatedWorkflow['bindings'], now: number) {
+    if (bindings.length === 0) return;
+    await em.insertMany(WorkflowDocumentInputSchema, bindings.map((b, position) => ({ id: newId(), createdAt: now, workflowId, documentId: b.documentId, stepId: b.stepId, position })));
+  }
+
+  private async toViews(rows: Workflow[]): Promise<WorkflowView[]> {
+    if (rows.length === 0) return [];
+    const bindings = await this.resources.orm.em.fork().find(WorkflowDocumentInputSchema, { workflowId: { $in: rows.map((r) => r.id) } }, { orderBy: { position: 'asc' } });
+    return rows.map((r) => {
+      const own = bindings.filter((b) => b.workflowId === r.id);
+      return {
+        id: r.id, projectId: r.projectId ?? null, name: r.name, description: r.description ?? null, pattern: r.definition.pattern,
+        status: r.status as WorkflowStatus, runtimeId: r.runtimeId ?? null, budgetUsd: r.budgetUsd ?? null,
+        steps: r.definition.steps.map((s) => ({ ...s, documentIds: own.filter((b) => b.stepId === s.id).map((b) => b.documentId) })),
+        documents: own.map((b) => ({ documentId: b.documentId, stepId: b.stepId ?? null })),
+        config: r.definition.config, runNumber: r.runNumber, latestRunId: r.latestRunId ?? null, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      };
+    });
+  }
+}
