@@ -1,0 +1,174 @@
+import type { Clock } from '../clock.js';
+import { CallWatchdog, TaskWatchdog } from './call-watchdog.js';
+import { ClassifiedProviderError, failure, failureFromAbortReason } from './error-classification.js';
+import { failureDisposition, type ClassifiedFailure } from './failure-category.js';
+import { callWithRetries, type RetryPolicy } from './retry-policy.js';
+import type { AgentTool, ModelCallUsage, RuntimeHooks, RuntimeRequest, RuntimeResult } from './runtime.js';
+
+/**
+ * The provider-neutral tool-use loop shared by anthropic-direct, openai-direct and ollama.
+ * Each adapter supplies a {@link ProviderConversation} that owns the wire-format history; the
+ * loop owns turns, retries, caps (through `hooks.onUsage`), tools, cancel and timeouts.
+ *
+ * Per turn: `onTurnStart` → one model call (retried per the policy, each retry reported) →
+ * `onUsage` (stop at once if the verdict says so) → the model's own turn is appended to the
+ * history verbatim → tools run and their results are appended → next turn.
+ */
+
+/** A tool call the model asked for. */
+export interface ToolCall {
+  /** Provider's call id (Ollama has none: the adapter makes one up). */
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** Why a model call ended: done, wants tools, hit its output limit, or ran out of context. */
+export type TurnStop = 'end' | 'tool_use' | 'max_tokens' | 'context_window';
+
+/** One completed model call. */
+export interface ModelTurn {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: ModelCallUsage;
+  stop: TurnStop;
+  /** The provider's own turn object, kept so it can be sent back verbatim. */
+  raw?: unknown;
+}
+
+/** A tool's result, sent back to the model. */
+export interface ToolResult {
+  call: ToolCall;
+  content: string;
+  isError: boolean;
+}
+
+/** The wire-format side of the loop; one instance per task. */
+export interface ProviderConversation {
+  /** One model call over the history. Streams text through `onText`; calls `onActivity` on every event. Throws on failure. */
+  call(io: { signal: AbortSignal; onText(text: string): void; onActivity(): void }): Promise<ModelTurn>;
+  /** Appends the model's own turn (text and tool calls) to the history. */
+  addAssistantTurn(turn: ModelTurn): void;
+  /** Appends the results of the turn's tool calls, in call order. */
+  addToolResults(results: ToolResult[]): void;
+  /** Asks the model to go on after it hit its output limit. */
+  addContinuation(): void;
+}
+
+/** What the loop needs besides the request, the hooks and the conversation. */
+export interface AgentLoopOptions {
+  clock: Clock;
+  retry: RetryPolicy;
+  /** Classifies what the conversation's `call` threw (SDK errors, transport errors). */
+  classify(err: unknown): ClassifiedFailure;
+  random?: () => number;
+}
+
+/** Runs one task to its end. Never throws for provider failures. */
+export async function runAgentLoop(request: RuntimeRequest, hooks: RuntimeHooks, conversation: ProviderConversation, opts: AgentLoopOptions): Promise<RuntimeResult> {
+  const task = new TaskWatchdog(opts.clock, request.signal, request.deadlineAt);
+  let output = '';
+  let turn = 0;
+  const end = (f: ClassifiedFailure, partial = output): RuntimeResult => ({ status: failureDisposition(f.category).taskStatus, output: partial, turns: turn, failure: f });
+  try {
+    while (turn < request.maxTurns) {
+      if (task.signal.aborted) return end(failureFromAbortReason(task.signal.reason));
+      turn += 1;
+      hooks.onTurnStart(turn);
+      let attemptText = '';
+      const outcome = await callWithRetries(
+        async () => {
+          attemptText = '';
+          const call = new CallWatchdog(opts.clock, task.signal, request.streamIdleTimeoutMs);
+          try {
+            const result = await conversation.call({
+              signal: call.signal,
+              onActivity: () => call.activity(),
+              onText: (text) => {
+                call.activity();
+                attemptText += text;
+                hooks.onOutputDelta(text);
+              },
+            });
+            // The SDKs end a stream quietly when its signal aborts: the signal decides, not the result.
+            if (call.signal.aborted) throw new ClassifiedProviderError(failureFromAbortReason(call.signal.reason));
+            return result;
+          } catch (err) {
+            if (call.signal.aborted) throw new ClassifiedProviderError(failureFromAbortReason(call.signal.reason));
+            throw err;
+          } finally {
+            call.dispose();
+          }
+        },
+        {
+          policy: opts.retry,
+          clock: opts.clock,
+          signal: task.signal,
+          deadlineAt: request.deadlineAt,
+          random: opts.random,
+          onRetry: (info) => hooks.onRetry(info),
+          classify: (err) => {
+            if (err instanceof ClassifiedProviderError) return err.failure;
+            if (task.signal.aborted) return failureFromAbortReason(task.signal.reason);
+            return opts.classify(err);
+          },
+        },
+      );
+      if (!outcome.ok) return end(outcome.failure, joinText(output, attemptText));
+      const modelTurn = outcome.value;
+      output = joinText(output, modelTurn.text);
+      const verdict = await hooks.onUsage(modelTurn.usage);
+      if (verdict.stop) return end(verdict.failure);
+      if (modelTurn.stop === 'context_window') return end(failure('CONTEXT_TOO_LARGE', `The conversation filled ${modelTurn.usage.model}'s context window.`));
+      if (modelTurn.toolCalls.length === 0) {
+        if (modelTurn.stop !== 'max_tokens') return { status: 'COMPLETED', output, turns: turn };
+        conversation.addAssistantTurn(modelTurn);
+        conversation.addContinuation();
+        continue;
+      }
+      conversation.addAssistantTurn(modelTurn);
+      const ran = await runTools(request.tools, modelTurn.toolCalls, hooks, task.signal);
+      if (ran.aborted) return end(failureFromAbortReason(task.signal.reason));
+      conversation.addToolResults(ran.results);
+      if (ran.endsTask) return { status: 'COMPLETED', output, turns: turn };
+    }
+    return end(failure('TURN_LIMIT', `The agent used all ${request.maxTurns} turns without finishing.`));
+  } finally {
+    task.dispose();
+  }
+}
+
+/** Runs the calls in order; stops early when the task is aborted. */
+async function runTools(tools: AgentTool[], calls: ToolCall[], hooks: RuntimeHooks, signal: AbortSignal): Promise<{ results: ToolResult[]; endsTask: boolean; aborted: boolean }> {
+  const results: ToolResult[] = [];
+  let endsTask = false;
+  for (const call of calls) {
+    if (signal.aborted) return { results, endsTask, aborted: true };
+    const tool = tools.find((t) => t.name === call.name);
+    hooks.onToolStart(call.name, call.input);
+    let content: string;
+    let isError = false;
+    if (!tool) {
+      content = `Unknown tool "${call.name}". Available tools: ${tools.map((t) => t.name).join(', ') || 'none'}.`;
+      isError = true;
+    } else {
+      try {
+        content = await tool.run(call.input, signal);
+        if (tool.endsTask) endsTask = true;
+      } catch (err) {
+        content = `Tool ${call.name} failed: ${err instanceof Error ? err.message : String(err)}`;
+        isError = true;
+      }
+    }
+    hooks.onToolFinish(call.name, content, isError);
+    results.push({ call, content, isError });
+  }
+  return { results, endsTask, aborted: signal.aborted };
+}
+
+/** Joins the text of successive turns with a newline. */
+function joinText(output: string, text: string): string {
+  if (!text) return output;
+  if (!output) return text;
+  return output.endsWith('\n') ? output + text : `${output}\n${text}`;
+}

@@ -1,0 +1,86 @@
+/**
+ * Scripted provider responses, provider-neutral: the emulator renders each one in the wire
+ * format of the endpoint that receives the request (Anthropic SSE, OpenAI Chat Completions SSE,
+ * Ollama NDJSON).
+ */
+
+/** The three wire formats the emulator speaks. */
+export const EmulatedProvider = {
+  ANTHROPIC: 'anthropic',
+  OPENAI: 'openai',
+  OLLAMA: 'ollama',
+} as const;
+export type EmulatedProvider = (typeof EmulatedProvider)[keyof typeof EmulatedProvider];
+
+/** Usage figures a scripted response reports; `inputTokens` excludes cached tokens. */
+export interface ScriptedUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+/** A tool call the scripted model makes. */
+export interface ScriptedToolCall {
+  id?: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** One scripted answer to one model request. */
+export type ScriptedResponse =
+  /** A streamed answer: text (split into `chunks` deltas) and optionally tool calls. */
+  | { kind: 'reply'; text: string; toolCalls?: ScriptedToolCall[]; usage?: ScriptedUsage; chunks?: number; stopReason?: 'end' | 'max_tokens' }
+  /** An HTTP error with the provider's error body; `retryAfterMs` is sent as `retry-after-ms`, `retryAfterSeconds` as `retry-after`. */
+  | { kind: 'http_error'; status: number; message: string; errorType?: string; code?: string; retryAfterSeconds?: number; retryAfterMs?: number }
+  /** The provider's own "prompt exceeds the context window" error. */
+  | { kind: 'context_too_large'; message?: string }
+  /** Streams `textBefore`, then destroys the socket. */
+  | { kind: 'reset'; textBefore?: string }
+  /** Streams `textBefore`, then sends nothing more and keeps the connection open. */
+  | { kind: 'stall'; textBefore?: string }
+  /** Streams `textBefore`, then an event whose JSON is broken, then ends. */
+  | { kind: 'malformed'; textBefore?: string };
+
+/** Factories for {@link ScriptedResponse}s. */
+export const scripted = {
+  text: (text: string, usage?: ScriptedUsage, chunks?: number): ScriptedResponse => ({ kind: 'reply', text, usage, chunks }),
+  toolCalls: (calls: ScriptedToolCall[], usage?: ScriptedUsage, text = ''): ScriptedResponse => ({ kind: 'reply', text, toolCalls: calls, usage }),
+  truncated: (text: string, usage?: ScriptedUsage): ScriptedResponse => ({ kind: 'reply', text, usage, stopReason: 'max_tokens' }),
+  rateLimited: (retry: { seconds?: number; ms?: number } = {}, message = 'Rate limit exceeded: too many requests. Please slow down.'): ScriptedResponse => ({
+    kind: 'http_error',
+    status: 429,
+    message,
+    retryAfterSeconds: retry.seconds,
+    retryAfterMs: retry.ms,
+  }),
+  overloaded: (message = 'Overloaded'): ScriptedResponse => ({ kind: 'http_error', status: 529, message }),
+  serverError: (message = 'Internal server error'): ScriptedResponse => ({ kind: 'http_error', status: 500, message }),
+  unauthorized: (message = 'invalid x-api-key'): ScriptedResponse => ({ kind: 'http_error', status: 401, message }),
+  forbidden: (message = 'Your API key does not have permission to use this model.'): ScriptedResponse => ({ kind: 'http_error', status: 403, message }),
+  badRequest: (message: string): ScriptedResponse => ({ kind: 'http_error', status: 400, message }),
+  contextTooLarge: (message?: string): ScriptedResponse => ({ kind: 'context_too_large', message }),
+  reset: (textBefore = 'Partial '): ScriptedResponse => ({ kind: 'reset', textBefore }),
+  stall: (textBefore = 'Partial '): ScriptedResponse => ({ kind: 'stall', textBefore }),
+  malformed: (textBefore = 'Partial '): ScriptedResponse => ({ kind: 'malformed', textBefore }),
+};
+
+/** Usage when a reply does not script it: 10 input tokens, ~4 characters per output token. */
+export function usageOf(response: Extract<ScriptedResponse, { kind: 'reply' }>): Required<ScriptedUsage> {
+  const u = response.usage;
+  return {
+    inputTokens: u?.inputTokens ?? 10,
+    outputTokens: u?.outputTokens ?? Math.max(1, Math.ceil(response.text.length / 4)),
+    cacheReadTokens: u?.cacheReadTokens ?? 0,
+    cacheWriteTokens: u?.cacheWriteTokens ?? 0,
+  };
+}
+
+/** Splits text into about `parts` pieces (at least one character each). */
+export function splitText(text: string, parts = 3): string[] {
+  if (!text) return [];
+  const size = Math.max(1, Math.ceil(text.length / Math.max(1, parts)));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
