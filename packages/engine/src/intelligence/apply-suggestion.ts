@@ -45,7 +45,9 @@ export function toDefinitionInput(workflow: WorkflowView): WorkflowDefinitionInp
     budgetUsd: workflow.budgetUsd,
     steps: workflow.steps.map((s) => ({
       id: s.id, name: s.name, prompt: s.prompt, runtimeId: s.runtimeId ?? null, modelId: s.modelId ?? null,
-      budgetUsd: s.budgetUsd ?? null, maxTurns: s.maxTurns ?? null, documentIds: [...s.documentIds],
+      budgetUsd: s.budgetUsd ?? null, maxTurns: s.maxTurns ?? null,
+      // The view carries step bindings twice (on the step and in `documents`); take both.
+      documentIds: [...new Set([...(s.documentIds ?? []), ...workflow.documents.filter((d) => d.stepId === s.id).map((d) => d.documentId)])],
     })),
     documentIds: workflow.documents.filter((d) => d.stepId === null).map((d) => d.documentId),
     config: structuredClone(workflow.config),

@@ -49,11 +49,10 @@ export function firstFailingStep(run: WorkflowRunView): StepRunView | null {
 }
 
 function fixContext(workflow: WorkflowView, run: WorkflowRunView, step: StepRunView | null): FixContext {
-  const globalDocIds = workflow.documents.filter((d) => d.stepId === null).map((d) => d.documentId);
-  const stepDocIds = step ? workflow.documents.filter((d) => d.stepId === step.stepId).map((d) => d.documentId) : [];
+  const input = toDefinitionInput(workflow);
+  const defined = step ? input.steps.find((s) => s.id === step.stepId) : undefined;
   const failedRuntime = step?.runtimeId ?? null;
   const alternative = run.steps.find((s) => s.status === 'COMPLETED' && s.runtimeId && s.runtimeId !== failedRuntime)?.runtimeId ?? null;
-  const definedStep = step ? workflow.steps.some((s) => s.id === step.stepId) : false;
   return {
     workflow,
     run,
@@ -61,10 +60,10 @@ function fixContext(workflow: WorkflowView, run: WorkflowRunView, step: StepRunV
     evidence: step?.evidence ?? {},
     estimateUsd: step ? run.costEstimate?.steps.find((s) => s.stepId === step.stepId)?.estimatedUsd ?? null : null,
     alternativeRuntimeId: alternative,
-    canSplit: Boolean(step && definedStep && splitBlocker(toDefinitionInput(workflow), step.stepId) === null),
+    canSplit: Boolean(step && defined && splitBlocker(input, step.stepId) === null),
     // A step removed from the definition since the run cannot receive per-step bindings.
-    globalDocIds: definedStep ? globalDocIds : [],
-    stepDocIds,
+    globalDocIds: defined ? [...(input.documentIds ?? [])] : [],
+    stepDocIds: defined ? [...(defined.documentIds ?? [])] : [],
   };
 }
 

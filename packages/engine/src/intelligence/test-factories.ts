@@ -1,0 +1,40 @@
+import type { StepRunView, WorkflowRunView, WorkflowStepView, WorkflowView } from '../workflows/read-models.js';
+
+/**
+ * Builders of read models for the intelligence unit tests: every field filled with a neutral
+ * value, overridable per test. Not used by the engine itself.
+ */
+
+/** A defined step with the given id; prompt and name derive from it unless overridden. */
+export function stepView(id: string, overrides: Partial<WorkflowStepView> = {}): WorkflowStepView {
+  return { id, name: `Step ${id}`, prompt: `Do the work of ${id}. Report what you found.`, runtimeId: null, modelId: null, budgetUsd: null, maxTurns: null, documentIds: [], ...overrides };
+}
+
+/** A SEQUENCE workflow with the given steps (default two) and no documents. */
+export function workflowView(overrides: Partial<WorkflowView> = {}): WorkflowView {
+  return {
+    id: 'wf-1', projectId: null, name: 'Research brief', description: null, pattern: 'SEQUENCE', status: 'FAILED',
+    runtimeId: 'simulated', budgetUsd: null, steps: [stepView('gather'), stepView('write')], documents: [], config: {},
+    runNumber: 1, latestRunId: 'run-1', createdAt: 1_000, updatedAt: 1_000, ...overrides,
+  };
+}
+
+/** A step attempt; COMPLETED unless overridden. */
+export function stepRunView(stepId: string, stepIndex: number, overrides: Partial<StepRunView> = {}): StepRunView {
+  return {
+    id: `sr-${stepId}`, runId: 'run-1', stepId, stepIndex, name: `Step ${stepId}`, status: 'COMPLETED', attempt: 1, iteration: 0,
+    taskId: `task-${stepId}`, output: 'done', error: null, failureCategory: null, evidence: null, runtimeId: 'simulated', modelId: 'simulated-smart',
+    startedAt: 10_000, finishedAt: 20_000, durationMs: 10_000, estimatedDurationMs: null, inputTokens: 1_000, outputTokens: 200,
+    costUsd: 0.01, budgetUsd: 5, turns: 1, currentTool: null, tokensPerSecond: null, resumeAt: null, documentCount: 0, pricingKnown: true,
+    ...overrides,
+  };
+}
+
+/** A run of {@link workflowView}'s workflow; FAILED unless overridden. */
+export function runView(steps: StepRunView[], overrides: Partial<WorkflowRunView> = {}): WorkflowRunView {
+  return {
+    id: 'run-1', workflowId: 'wf-1', runNumber: 1, status: 'FAILED', startedAt: 9_000, finishedAt: 30_000, steps,
+    inputTokens: 0, outputTokens: 0, costUsd: steps.reduce((a, s) => a + s.costUsd, 0), costEstimate: null,
+    failureCategory: null, error: null, pricingKnown: true, resumeAt: null, ...overrides,
+  };
+}
