@@ -56,8 +56,6 @@ export interface ScheduledWorkflowInput {
 export interface ScheduleExecutor {
   runTask(input: ScheduledTaskInput): Promise<FiringOutcome>;
   runWorkflow(input: ScheduledWorkflowInput): Promise<FiringOutcome>;
-  /** Whether a runtime id exists in the catalog (create rejects unknown ids; never a silent fallback). */
-  hasRuntime(runtimeId: string): boolean;
   /**
    * Resumes workflow runs whose delay step is due at `now` (epoch ms); called once per tick so a
    * delayed step resumes on time. Must be idempotent: two processes may call it for the same run.

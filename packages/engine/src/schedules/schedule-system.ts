@@ -46,7 +46,7 @@ export class ScheduleSystem {
 
   constructor(
     private readonly resources: EngineResources,
-    private readonly executor: ScheduleExecutor,
+    executor: ScheduleExecutor,
     options: SchedulerOptions = {},
   ) {
     // One claim owner per instance, so two systems sharing an ownerId still never release each other's claims.
@@ -183,7 +183,8 @@ export class ScheduleSystem {
     if (workflowId && !(await this.resources.orm.em.fork().findOne(WorkflowSchema, { id: workflowId }, { fields: ['id'] })))
       issues.push(new NotFoundError('Workflow', workflowId, ['workflowId']));
     const runtimeId = input.runtimeId?.trim() || null;
-    if (runtimeId && !this.executor.hasRuntime(runtimeId)) issue(ErrorCode.NOT_FOUND, `Unknown runtime "${runtimeId}".`, 'runtimeId');
+    if (runtimeId && !this.resources.catalog.has(runtimeId))
+      issue(ErrorCode.NOT_FOUND, `Unknown runtime "${runtimeId}". Known runtimes: ${this.resources.catalog.ids().join(', ')}.`, 'runtimeId');
     const budgetUsd = input.budgetUsd ?? null;
     if (budgetUsd !== null && !(Number.isFinite(budgetUsd) && budgetUsd > 0 && budgetUsd <= MAX_BUDGET_USD))
       issue(ErrorCode.OUT_OF_RANGE, `The budget must be more than $0 and at most $${MAX_BUDGET_USD} per firing.`, 'budgetUsd');
