@@ -1,0 +1,110 @@
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock, SystemClock } from '../clock.js';
+import { ProviderEmulator, recordingHooks, scripted } from '../testing/provider-emulator/index.js';
+import { ClaudeCodeRuntime } from './claude-code.js';
+import { createDefaultCatalog } from './default-catalog.js';
+import { MODEL_CATALOG } from './model-catalog.js';
+import { OpenAICodexAppServerRuntime } from './openai-codex-app-server.js';
+import { priceFor } from './pricing.js';
+import type { RuntimeRequest } from './runtime.js';
+import { SimulatedRuntime } from './simulated.js';
+
+describe('default catalog', () => {
+  const emulator = new ProviderEmulator();
+  beforeAll(async () => {
+    await emulator.start();
+  });
+  afterAll(() => emulator.close());
+
+  const catalog = () =>
+    createDefaultCatalog({
+      clock: new SystemClock(),
+      getSetting: async (key) => (key === 'ollama.baseUrl' ? emulator.url : key === 'anthropic.apiKey' ? 'sk-ant' : undefined),
+      env: { OPENAI_API_KEY: 'sk-openai', ANTHROPIC_BASE_URL: emulator.url, OPENAI_BASE_URL: emulator.openaiBaseUrl, PATH: '' },
+      simulated: new SimulatedRuntime(new ManualClock()),
+      retry: { baseDelayMs: 1, jitter: 0 },
+    });
+
+  it('registers the six runtimes in catalog order with precise availability', async () => {
+    emulator.reset();
+    const all = await catalog().describeAll();
+    expect(all.map((d) => [d.id, d.available])).toEqual([
+      ['claude-code', false],
+      ['openai-codex-app-server', false],
+      ['anthropic-direct', true],
+      ['openai-direct', true],
+      ['ollama', true],
+      ['simulated', true],
+    ]);
+    expect(all[0]!.unavailableReason).toMatch(/@anthropic-ai\/claude-agent-sdk is not installed/);
+    expect(all[1]!.unavailableReason).toMatch(/no `codex` on PATH/);
+  });
+
+  it('has a price row with a dated source for every model it lists', async () => {
+    emulator.reset();
+    for (const d of await catalog().describeAll()) {
+      for (const model of d.models.supported) {
+        const price = priceFor(model);
+        expect(price, `${d.id} ${model}`).toBeDefined();
+        if (d.id !== 'simulated' && d.id !== 'ollama') expect(price!.source).toMatch(/2026-\d\d-\d\d/);
+      }
+      if (d.models.default) expect(d.models.supported).toContain(d.models.default);
+    }
+  });
+
+  it('rejects an unknown runtime and an unknown model instead of falling back', async () => {
+    emulator.reset();
+    const c = catalog();
+    expect(() => c.get('claude')).toThrow(/Unknown runtime "claude"/);
+    await expect(c.resolveModel('anthropic-direct', 'gpt-5.6-terra')).rejects.toThrow(/has no model "gpt-5.6-terra"/);
+    expect(await c.resolveModel('openai-direct', undefined)).toBe(MODEL_CATALOG['openai-direct'].default);
+  });
+
+  it('runs three tasks on three runtimes through the emulator, each with its own model', async () => {
+    emulator.reset();
+    emulator.script('anthropic', scripted.text('from claude', { inputTokens: 10, outputTokens: 3 }));
+    emulator.script('openai', scripted.text('from gpt', { inputTokens: 11, outputTokens: 4 }));
+    emulator.script('ollama', scripted.text('from llama', { inputTokens: 12, outputTokens: 5 }));
+    const c = catalog();
+    const outputs: string[] = [];
+    const models: string[] = [];
+    for (const id of ['anthropic-direct', 'openai-direct', 'ollama']) {
+      const model = await c.resolveModel(id, undefined);
+      const hooks = recordingHooks();
+      const request: RuntimeRequest = { taskId: id, model, systemPrompt: '', prompt: 'go', tools: [], maxTurns: 2, maxOutputTokens: 50, signal: new AbortController().signal };
+      const result = await c.get(id).run(request, hooks);
+      outputs.push(result.output);
+      models.push(hooks.usages[0]!.model);
+    }
+    expect(outputs).toEqual(['from claude', 'from gpt', 'from llama']);
+    expect(models).toEqual([MODEL_CATALOG['anthropic-direct'].default, MODEL_CATALOG['openai-direct'].default, 'llama3.2:latest']);
+    expect(emulator.requests.map((r) => [r.provider, r.body.model])).toEqual([
+      ['anthropic', models[0]],
+      ['openai', models[1]],
+      ['ollama', models[2]],
+    ]);
+  });
+});
+
+describe('agent CLI runtimes', () => {
+  it('claude-code says so when its SDK is installed but not driven, and run() makes no call', async () => {
+    const rt = new ClaudeCodeRuntime({ importModule: async () => ({}) });
+    const d = await rt.describe();
+    expect(d).toMatchObject({ available: false, provider: 'anthropic' });
+    expect(d.unavailableReason).toMatch(/is installed, but this Stagent build does not drive it yet/);
+    const result = await rt.run({} as RuntimeRequest, recordingHooks());
+    expect(result).toMatchObject({ status: 'FAILED', turns: 0, failure: { category: 'INVALID_REQUEST' } });
+  });
+
+  it('openai-codex-app-server finds a codex executable on PATH', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stagent-codex-'));
+    await writeFile(join(dir, 'codex'), '#!/bin/sh\n');
+    await chmod(join(dir, 'codex'), 0o755);
+    const d = await new OpenAICodexAppServerRuntime({ env: { PATH: dir }, importModule: async () => Promise.reject(new TypeError('absent')) }).describe();
+    expect(d.available).toBe(false);
+    expect(d.unavailableReason).toContain(`installed (${join(dir, 'codex')})`);
+  });
+});
