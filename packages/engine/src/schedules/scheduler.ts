@@ -66,13 +66,15 @@ export class Scheduler {
     const abort = new AbortController();
     const done = (async () => {
       while (!abort.signal.aborted) {
+        // Deadlines are absolute, so a tick that ran long (or a clock that jumped) is followed at once by the next.
+        const nextTickAt = this.resources.clock.now() + this.options.tickIntervalMs;
         try {
           await this.tick();
         } catch (error) {
           this.resources.logger.error('Scheduler tick failed', { error: String(error) });
         }
         try {
-          await this.resources.clock.sleep(this.options.tickIntervalMs, abort.signal);
+          await this.resources.clock.sleep(nextTickAt - this.resources.clock.now(), abort.signal);
         } catch {
           break;
         }
