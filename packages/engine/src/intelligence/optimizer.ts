@@ -13,7 +13,7 @@ export const MIN_RUNS = 3;
 export const RUNTIME_MARGIN = 0.1;
 /** A pattern is pointed out when its success rate beats the current one by this much (0..1). */
 export const PATTERN_MARGIN = 0.2;
-/** Without history, a cap is raised to the pre-flight estimate times this (estimates without history are rough). */
+/** Without history, a cap below the pre-flight estimate is raised to the estimate times this (estimates without history are rough). */
 export const ESTIMATE_HEADROOM = 1.5;
 /** Tolerance for comparing rates, so 0.9 + 0.1 counts as 1.0. */
 const EPSILON = 1e-9;
@@ -76,18 +76,21 @@ function budgetSuggestion(input: OptimizeInput, i: number): OptimizationSuggesti
   const cap = currentCap(input, i);
   const costs = input.history.stepCostsUsd[i] ?? [];
   let amount: number;
+  let need: number; // what the step is expected to cost; the suggestion needs the cap below it
   let basis: string;
   if (costs.length >= MIN_RUNS) {
     const { mean, sd } = meanAndSd(costs);
     amount = roundUpCents(mean + sd);
+    need = amount;
     basis = `${costs.length} comparable completed runs of "${step.name}" cost ${formatUsd(mean)} on average (± ${formatUsd(sd)}); mean + 1 standard deviation is ${formatUsd(amount)}`;
   } else {
     const estimated = input.estimate?.steps.find((s, j) => (step.id ? s.stepId === step.id : j === i))?.estimatedUsd;
     if (estimated === undefined || estimated <= 0) return [];
     amount = roundUpCents(estimated * ESTIMATE_HEADROOM);
+    need = estimated;
     basis = `with no comparable history, the pre-flight estimate is ${formatUsd(estimated)}; ${ESTIMATE_HEADROOM}x that is ${formatUsd(amount)}`;
   }
-  if (amount <= cap + EPSILON) return [];
+  if (need <= cap + EPSILON) return [];
   const action = step.id ? { type: 'SET_BUDGET', payload: { stepId: step.id, budgetUsd: amount } } : null;
   return [suggestion('BUDGET_ESTIMATE', `step:${step.id ?? i}`, `Raise the budget of "${step.name}" to ${formatUsd(amount)}`,
     `Its cap is ${formatUsd(cap)}, below what the step needs: ${basis}. A run would likely stop with BUDGET_EXCEEDED.`, action)];
