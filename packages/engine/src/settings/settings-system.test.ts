@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEngine, type TestEngine } from '../testing/index.js';
+import { SettingSchema } from '../db/entities/setting.entity.js';
+import { ValidationError } from '../errors.js';
+
+let t: TestEngine;
+beforeAll(async () => {
+  t = await createTestEngine();
+});
+afterAll(() => t.close());
+
+describe('settings', () => {
+  it('lists every key with writability, type and range', async () => {
+    const list = await t.engine.listSettings();
+    const byKey = new Map(list.map((s) => [s.key, s]));
+    expect(byKey.get('budget.maxCostPerTaskUsd')).toMatchObject({ writable: true, type: 'number', min: 0.5, max: 50 });
+    expect(byKey.get('system.dataDir')).toMatchObject({ writable: false, value: ':memory:' });
+    expect(byKey.get('anthropic.apiKey')).toMatchObject({ secret: true, value: null, isSet: false });
+  });
+
+  it('an update with any bad key or value changes nothing and reports each problem', async () => {
+    await t.engine.updateSettings([{ key: 'runtime.maxTurns', value: 12 }]);
+    const error = await t.engine.updateSettings([
+      { key: 'runtime.maxTurns', value: 20 },
+      { key: 'budget.maxCostPerTaskUsd', value: 500 },
+      { key: 'system.version', value: '9' },
+      { key: 'no.such.key', value: 1 },
+      { key: 'routing.preference', value: 'fastest' },
+      { key: 'ollama.baseUrl', value: 'not a url' },
+    ]).catch((e: ValidationError) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => [i.code, i.field])).toEqual([
+      ['OUT_OF_RANGE', ['input', '1', 'value']],
+      ['READ_ONLY', ['input', '2', 'key']],
+      ['UNKNOWN_KEY', ['input', '3', 'key']],
+      ['INVALID_VALUE', ['input', '4', 'value']],
+      ['INVALID_VALUE', ['input', '5', 'value']],
+    ]);
+    expect(await t.engine.settings.get('runtime.maxTurns')).toBe(12);
+  });
+
+  it('secrets are write-only and encrypted at rest', async () => {
+    const after = await t.engine.updateSettings([{ key: 'openai.apiKey', value: 'sk-test-secret-123' }]);
+    expect(after.find((s) => s.key === 'openai.apiKey')).toMatchObject({ isSet: true, value: null });
+    const row = await t.engine.resources.orm.em.fork().findOneOrFail(SettingSchema, { key: 'openai.apiKey' });
+    expect(row.encrypted).toBe(true);
+    expect(row.value).not.toContain('sk-test');
+    expect(await t.engine.settings.get('openai.apiKey')).toBe('sk-test-secret-123');
+  });
+});

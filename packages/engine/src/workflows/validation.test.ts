@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEngine, type TestEngine } from '../testing/index.js';
+import { ValidationError } from '../errors.js';
+import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+
+let t: TestEngine;
+beforeAll(async () => {
+  t = await createTestEngine();
+});
+afterAll(() => t.close());
+
+const base = { name: 'w', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'A', prompt: 'Do A.' }] };
+const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `s${i}`, name: `S${i}`, prompt: `Do ${i}.` }));
+
+async function problems(input: unknown): Promise<{ field?: string[]; code: string; message: string }[]> {
+  try {
+    await t.engine.createWorkflow(input as never);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).issues.map((i) => ({ field: i.field, code: i.code, message: i.message }));
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('workflow definition validation', () => {
+  it.each([
+    ['empty name', { ...base, name: ' ' }, ['name']],
+    ['unknown pattern', { ...base, pattern: 'FANOUT' }, ['pattern']],
+    ['no steps', { ...base, steps: [] }, ['steps']],
+    ['zero budget', { ...base, budgetUsd: 0 }, ['budgetUsd']],
+    ['negative step budget', { ...base, steps: [{ ...base.steps[0], budgetUsd: -1 }] }, ['steps', '0', 'budgetUsd']],
+    ['step without prompt', { ...base, steps: [{ id: 'a', name: 'A', prompt: '  ' }] }, ['steps', '0', 'prompt']],
+    ['duplicate step ids', { ...base, steps: [{ id: 'a', name: 'A', prompt: 'x' }, { id: 'a', name: 'B', prompt: 'y' }] }, ['steps', '1', 'id']],
+    ['bad step id', { ...base, steps: [{ id: 'a b', name: 'A', prompt: 'x' }] }, ['steps', '0', 'id']],
+    ['unknown runtime', { ...base, runtimeId: 'gpt-runner' }, ['runtimeId']],
+    ['unknown step runtime', { ...base, steps: [{ ...base.steps[0], runtimeId: 'nope' }] }, ['steps', '0', 'runtimeId']],
+    ['model the runtime lacks', { ...base, steps: [{ ...base.steps[0], modelId: 'gpt-4o' }] }, ['steps', '0', 'modelId']],
+    ['unknown global document', { ...base, documentIds: ['missing'] }, ['documentIds', '0']],
+    ['unknown step document', { ...base, steps: [{ ...base.steps[0], documentIds: ['missing'] }] }, ['steps', '0', 'documentIds', '0']],
+    ['max turns out of range', { ...base, steps: [{ ...base.steps[0], maxTurns: 99 }] }, ['steps', '0', 'maxTurns']],
+    ['parallel with one branch', { ...base, pattern: 'PARALLEL', steps: steps(2) }, ['steps']],
+    ['parallel with six branches', { ...base, pattern: 'PARALLEL', steps: steps(7) }, ['steps']],
+    ['parallel concurrency 9', { ...base, pattern: 'PARALLEL', steps: steps(3), config: { concurrency: 9 } }, ['config', 'concurrency']],
+    ['swarm with one worker', { ...base, pattern: 'SWARM', steps: steps(3) }, ['steps']],
+    ['swarm concurrency above workers', { ...base, pattern: 'SWARM', steps: steps(4), config: { concurrency: 3 } }, ['config', 'concurrency']],
+    ['planner alone', { ...base, pattern: 'PLANNER_EXECUTOR' }, ['steps']],
+    ['loop without maxIterations', { ...base, pattern: 'LOOP' }, ['config', 'maxIterations']],
+    ['loop with two steps', { ...base, pattern: 'LOOP', steps: steps(2), config: { maxIterations: 3 } }, ['steps']],
+    ['loop maxIterations 0', { ...base, pattern: 'LOOP', config: { maxIterations: 0 } }, ['config', 'maxIterations']],
+    ['bad delay syntax', { ...base, steps: steps(3), config: { delays: { s1: '2 hours' } } }, ['config', 'delays', 's1']],
+    ['delay too long', { ...base, steps: steps(3), config: { delays: { s1: '40d' } } }, ['config', 'delays', 's1']],
+    ['delay on an unknown step', { ...base, steps: steps(3), config: { delays: { zz: '1h' } } }, ['config', 'delays', 'zz']],
+    ['delays in a parallel workflow', { ...base, pattern: 'PARALLEL', steps: steps(3), config: { delays: { s0: '1h' } } }, ['config']],
+    ['checkpoint on an unknown step', { ...base, pattern: 'CHECKPOINT', steps: steps(2), config: { checkpoints: ['zz'] } }, ['config', 'checkpoints']],
+  ])('%s is rejected with its field path', async (_, input, field) => {
+    const found = await problems(input);
+    expect(found.map((p) => p.field)).toContainEqual(field);
+    for (const p of found) expect(p.message.length).toBeGreaterThan(10);
+  });
+
+  it('reports every problem at once and stores nothing', async () => {
+    const found = await problems({ ...base, name: '', budgetUsd: -3, steps: [{ id: 'a', name: '', prompt: '' }] });
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    expect(await t.engine.resources.orm.em.fork().count(WorkflowSchema, {})).toBe(0);
+  });
+
+  it('generates step ids when absent and keeps given ones', async () => {
+    const wf = await t.engine.createWorkflow({ ...base, steps: [{ name: 'A', prompt: 'a' }, { id: 'keep-me', name: 'B', prompt: 'b' }] });
+    expect(wf.steps[0]!.id).toMatch(/^step-/);
+    expect(wf.steps[1]!.id).toBe('keep-me');
+  });
+
+  it('an invalid update changes nothing', async () => {
+    const wf = await t.engine.createWorkflow({ ...base, name: 'original' });
+    await expect(t.engine.updateWorkflow(wf.id, { ...base, name: 'changed', budgetUsd: -1 })).rejects.toBeInstanceOf(ValidationError);
+    expect((await t.engine.getWorkflow(wf.id))!.name).toBe('original');
+    await expect(t.engine.updateWorkflow('nope', base)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
