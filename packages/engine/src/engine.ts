@@ -17,6 +17,7 @@ import { RunReader } from './engine-runs.js';
 import { RunControl } from './workflows/run-control.js';
 import { EngineIntelligence } from './engine-intelligence.js';
 import { newOwnerId } from './workflows/leases.js';
+import { seedDemoData } from './demo/demo-data.js';
 import type { WorkflowDefinitionInput } from './workflows/definition.js';
 import type { EngineApi, SuggestionAction } from './engine-api.js';
 import type { WorkflowStatus } from './workflows/workflow-state.js';
@@ -111,6 +112,9 @@ export class Engine implements Omit<EngineApi, 'listSchedules' | 'parseSchedule'
   retryWorkflowStep(workflowId: string, stepId: string) { return this.control.retryStep(workflowId, stepId); }
   cancelWorkflow(id: string) { return this.control.cancel(id); }
   resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment?: string | null) { return this.control.resolveCheckpoint(workflowId, stepId, approved, comment ?? null); }
+  /** Seeds the demo project when the database has no workflow yet; false when it had some. */
+  seedDemoData() { return seedDemoData(this); }
+
   /** Resumes every delay-parked run whose time has come (the timer calls this; tests too). */
   resumeDueDelays() { return this.control.resumeDueDelays(); }
 
