@@ -3,12 +3,23 @@
  * {@link ScheduleExecutor}; the scheduler only decides when, and records what came back.
  */
 
-/** How a firing ended. CANCELLED is not a failure: it neither counts toward nor resets a failure streak. */
+/**
+ * State of a firing. Only FAILED counts toward a failure streak and only COMPLETED resets it:
+ * - `RUNNING`: claimed and started, no result yet;
+ * - `COMPLETED`: the task or run finished successfully;
+ * - `FAILED`: it failed (with a failure category);
+ * - `CANCELLED`: a user cancelled it (says nothing about the schedule's health);
+ * - `WAITING`: the workflow run parked itself (a delay step or a checkpoint) and continues under
+ *   the engine; the firing's slot is released and its turns so far are recorded;
+ * - `SKIPPED`: nothing ran because the previous firing's run is still live (no overlap).
+ */
 export const FiringStatus = {
   RUNNING: 'RUNNING',
   COMPLETED: 'COMPLETED',
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
+  WAITING: 'WAITING',
+  SKIPPED: 'SKIPPED',
 } as const;
 export type FiringStatus = (typeof FiringStatus)[keyof typeof FiringStatus];
 
@@ -37,15 +48,14 @@ export interface ScheduledTaskInput {
   budgetUsd: number | null;
 }
 
-/** A workflow firing: starts a run of a stored workflow. */
+/**
+ * A workflow firing: starts a run of a stored workflow, on the runtimes and budgets its
+ * definition resolves (a workflow schedule cannot override them; create rejects that).
+ */
 export interface ScheduledWorkflowInput {
   scheduleId: string;
   firingId: string;
   workflowId: string;
-  /** Runtime override for the run's steps; null keeps the workflow's own resolution. */
-  runtimeId: string | null;
-  /** Budget override in USD; null keeps the workflow's own budgets. */
-  budgetUsd: number | null;
 }
 
 /**

@@ -38,17 +38,20 @@ export interface HealthChange {
  * - turns: `lastTurnCount` = real turns; average = {@link NEW_TURNS_WEIGHT} × new + rest × previous
  *   (the first firing sets it to its own turns);
  * - COMPLETED resets the streak and clears `lastFailureReason`;
- * - CANCELLED changes no streak (a user's cancel says nothing about the schedule's health);
+ * - CANCELLED and WAITING change no streak (a user's cancel, or a run parked on a delay, says
+ *   nothing about the schedule's health); SKIPPED changes nothing at all;
  * - FAILED extends the streak; its category stays when every failure shares it, else MIXED;
  * - a streak of {@link PAUSE_AFTER_FAILURES} (or {@link PAUSE_AFTER_TURN_LIMITS} when all are
  *   TURN_LIMIT) deactivates an active schedule and records why in `pausedReason`.
  */
 export function applyOutcome(previous: ScheduleHealth, outcome: FiringOutcome): HealthChange {
+  // A skipped firing ran nothing: it must not drag the average towards zero.
+  if (outcome.status === 'SKIPPED') return { health: previous, autoPaused: false };
   const turns = Math.max(0, Math.round(outcome.turns));
   const avgTurnsPerFiring = previous.avgTurnsPerFiring === null ? turns : NEW_TURNS_WEIGHT * turns + (1 - NEW_TURNS_WEIGHT) * previous.avgTurnsPerFiring;
   const health: ScheduleHealth = { ...previous, lastTurnCount: turns, avgTurnsPerFiring };
   if (outcome.status === 'COMPLETED') return { health: { ...health, failureStreak: 0, failureStreakCategory: null, lastFailureReason: null }, autoPaused: false };
-  if (outcome.status === 'CANCELLED') return { health, autoPaused: false };
+  if (outcome.status !== 'FAILED') return { health, autoPaused: false };
 
   const category = outcome.failureCategory ?? 'UNKNOWN';
   const failureStreak = previous.failureStreak + 1;

@@ -188,6 +188,9 @@ export class ScheduleSystem {
     const budgetUsd = input.budgetUsd ?? null;
     if (budgetUsd !== null && !(Number.isFinite(budgetUsd) && budgetUsd > 0 && budgetUsd <= MAX_BUDGET_USD))
       issue(ErrorCode.OUT_OF_RANGE, `The budget must be more than $0 and at most $${MAX_BUDGET_USD} per firing.`, 'budgetUsd');
+    // A workflow resolves runtimes and budgets per step; overriding them from a schedule would be silently partial.
+    if (workflowId && runtimeId) issue(ErrorCode.NOT_APPLICABLE, 'A workflow schedule runs on the workflow\'s own runtimes; set the runtime on the workflow instead.', 'runtimeId');
+    if (workflowId && budgetUsd !== null) issue(ErrorCode.NOT_APPLICABLE, 'A workflow schedule uses the workflow\'s own budgets; set the budget on the workflow instead.', 'budgetUsd');
     if (issues.length || !compiled) throw new ValidationError(issues);
     return { name, prompt, expression: input.expression.trim(), compiled, timezone, workflowId, runtimeId, budgetUsd };
   }

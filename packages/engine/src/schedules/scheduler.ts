@@ -184,10 +184,9 @@ export class Scheduler {
   private async run(row: ScheduleRow, firingId: string): Promise<void> {
     let outcome: FiringOutcome;
     try {
-      const common = { scheduleId: row.id, firingId, runtimeId: row.runtimeId ?? null, budgetUsd: row.budgetUsd ?? null };
       outcome = row.workflowId
-        ? await this.executor.runWorkflow({ ...common, workflowId: row.workflowId })
-        : await this.executor.runTask({ ...common, prompt: row.prompt });
+        ? await this.executor.runWorkflow({ scheduleId: row.id, firingId, workflowId: row.workflowId })
+        : await this.executor.runTask({ scheduleId: row.id, firingId, prompt: row.prompt, runtimeId: row.runtimeId ?? null, budgetUsd: row.budgetUsd ?? null });
     } catch (error) {
       outcome = { status: FiringStatus.FAILED, turns: 0, failureCategory: 'UNKNOWN', error: error instanceof Error ? error.message : String(error) };
     }
