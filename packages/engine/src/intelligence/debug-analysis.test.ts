@@ -150,15 +150,17 @@ describe('timeline', () => {
       event(3, 'STEP_OUTPUT_DELTA', { stepId: 'gather', outputDelta: 'hello' }),
       event(1, 'RUN_STARTED'),
       event(2, 'STEP_STARTED', { stepId: 'gather' }),
-      event(4, 'STEP_FAILED', { stepId: 'gather', message: 'Spent $0.52 of $0.50.', data: { failureCategory: 'BUDGET_EXCEEDED' } }),
-      event(5, 'RUN_FAILED'),
+      event(4, 'STEP_FAILED', { stepId: 'gather', data: { failureCategory: 'BUDGET_EXCEEDED' } }),
+      event(5, 'RUN_FAILED', { message: 'Step "Step gather" failed: Spent $0.52 of $0.50.' }),
     ];
     const timeline = analyzeRun({ workflow: workflowView(), run: failedRun('UNKNOWN'), events }).timeline;
     expect(timeline.map((t) => [t.kind, t.severity])).toEqual([
       ['RUN_STARTED', 'INFO'], ['STEP_STARTED', 'INFO'], ['STEP_FAILED', 'FAILURE'], ['RUN_FAILED', 'FAILURE'],
     ]);
     expect(timeline[1]!.message).toBe('Step "Step gather" started.');
-    expect(timeline[2]!.message).toBe('Step "Step gather" failed (BUDGET_EXCEEDED): Spent $0.52 of $0.50.');
+    // Built from the fields when the engine wrote no message; the engine's own message verbatim otherwise.
+    expect(timeline[2]!.message).toBe('Step "Step gather" failed (BUDGET_EXCEEDED): no message');
+    expect(timeline[3]!.message).toBe('Step "Step gather" failed: Spent $0.52 of $0.50.');
     expect(timeline[2]).toMatchObject({ at: 4_000, stepId: 'gather' });
   });
 

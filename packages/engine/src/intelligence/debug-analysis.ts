@@ -57,14 +57,19 @@ function fixContext(workflow: WorkflowView, run: WorkflowRunView, step: StepRunV
     workflow,
     run,
     step,
-    evidence: step?.evidence ?? {},
+    evidence: withoutNulls(step?.evidence ?? {}),
     estimateUsd: step ? run.costEstimate?.steps.find((s) => s.stepId === step.stepId)?.estimatedUsd ?? null : null,
     alternativeRuntimeId: alternative,
-    canSplit: Boolean(step && defined && splitBlocker(input, step.stepId) === null),
+    splitBlocker: !step ? 'The run failed outside any step.' : !defined ? 'The step is no longer in the definition.' : splitBlocker(input, step.stepId),
     // A step removed from the definition since the run cannot receive per-step bindings.
     globalDocIds: defined ? [...(input.documentIds ?? [])] : [],
     stepDocIds: defined ? [...(defined.documentIds ?? [])] : [],
   };
+}
+
+/** Evidence with null fields dropped (stored JSON may carry explicit nulls), so `?? fallback` works. */
+function withoutNulls(evidence: FailureEvidence): FailureEvidence {
+  return Object.fromEntries(Object.entries(evidence).filter(([, v]) => v !== null && v !== undefined)) as FailureEvidence;
 }
 
 function rootCause(category: FailureCategory, ctx: FixContext): RootCause {
@@ -80,14 +85,14 @@ function rootCause(category: FailureCategory, ctx: FixContext): RootCause {
  */
 export function evidenceText(ev: FailureEvidence, step: StepRunView | null): string | null {
   const parts: string[] = [];
-  if (ev.spentUsd !== undefined || ev.capUsd !== undefined) parts.push(`Spent ${formatUsd(ev.spentUsd ?? step?.costUsd ?? 0)} of a ${formatUsd(ev.capUsd ?? step?.budgetUsd ?? 0)} cap.`);
-  if (ev.tokensUsed !== undefined && ev.tokenCap !== undefined) parts.push(`Used ${formatCount(ev.tokensUsed)} of ${formatCount(ev.tokenCap)} tokens allowed.`);
-  if (ev.dailySpentUsd !== undefined && ev.dailyCapUsd !== undefined) parts.push(`Spent ${formatUsd(ev.dailySpentUsd)} today of a ${formatUsd(ev.dailyCapUsd)} daily cap.`);
-  if (ev.turns !== undefined || ev.maxTurns !== undefined) parts.push(`Used ${ev.turns ?? step?.turns ?? 0} of ${ev.maxTurns ?? '?'} turns.`);
-  if (ev.promptTokens !== undefined && ev.contextWindow !== undefined) parts.push(`Prompt of ${formatCount(ev.promptTokens)} tokens vs a ${formatCount(ev.contextWindow)}-token context window.`);
-  if (ev.deadlineMs !== undefined) parts.push(`Deadline ${formatDuration(ev.deadlineMs)}${step?.durationMs != null ? `, ran ${formatDuration(step.durationMs)}` : ''}.`);
-  if (ev.retries !== undefined) parts.push(`${ev.retries} ${ev.retries === 1 ? 'retry' : 'retries'} spent.`);
-  if (ev.httpStatus !== undefined) parts.push(`HTTP ${ev.httpStatus}.`);
+  if (ev.spentUsd != null || ev.capUsd != null) parts.push(`Spent ${formatUsd(ev.spentUsd ?? step?.costUsd ?? 0)} of a ${formatUsd(ev.capUsd ?? step?.budgetUsd ?? 0)} cap.`);
+  if (ev.tokensUsed != null && ev.tokenCap != null) parts.push(`Used ${formatCount(ev.tokensUsed)} of ${formatCount(ev.tokenCap)} tokens allowed.`);
+  if (ev.dailySpentUsd != null && ev.dailyCapUsd != null) parts.push(`Spent ${formatUsd(ev.dailySpentUsd)} today of a ${formatUsd(ev.dailyCapUsd)} daily cap.`);
+  if (ev.turns != null || ev.maxTurns != null) parts.push(`Used ${ev.turns ?? step?.turns ?? 0} of ${ev.maxTurns ?? '?'} turns.`);
+  if (ev.promptTokens != null && ev.contextWindow != null) parts.push(`Prompt of ${formatCount(ev.promptTokens)} tokens vs a ${formatCount(ev.contextWindow)}-token context window.`);
+  if (ev.deadlineMs != null) parts.push(`Deadline ${formatDuration(ev.deadlineMs)}${step?.durationMs != null ? `, ran ${formatDuration(step.durationMs)}` : ''}.`);
+  if (ev.retries != null) parts.push(`${ev.retries} ${ev.retries === 1 ? 'retry' : 'retries'} spent.`);
+  if (ev.httpStatus != null) parts.push(`HTTP ${ev.httpStatus}.`);
   const message = ev.providerMessage ?? step?.error;
   if (message) parts.push(`Provider said: "${message}"`);
   return parts.length ? parts.join(' ') : null;

@@ -20,8 +20,8 @@ export interface FixContext {
   estimateUsd: number | null;
   /** A runtime that completed other steps of this same run, other than the failing step's; null if none. */
   alternativeRuntimeId: string | null;
-  /** Whether SPLIT_STEP can be applied to the failing step. */
-  canSplit: boolean;
+  /** Why SPLIT_STEP cannot be applied to the failing step, or null when it can. */
+  splitBlocker: string | null;
   /** Global documents the failing step received. */
   globalDocIds: string[];
   /** Documents bound to the failing step only. */
@@ -55,7 +55,7 @@ export function suggestedMaxTurns(limit: number): number | null {
 export const actions = {
   retryStep: (ctx: FixContext): SuggestionAction | null => (ctx.step ? { type: 'RETRY_STEP', payload: { stepId: ctx.step.stepId } } : null),
   rerun: (): SuggestionAction => ({ type: 'RERUN_WORKFLOW', payload: {} }),
-  split: (ctx: FixContext): SuggestionAction | null => (ctx.step && ctx.canSplit ? { type: 'SPLIT_STEP', payload: { stepId: ctx.step.stepId } } : null),
+  split: (ctx: FixContext): SuggestionAction | null => (ctx.step && ctx.splitBlocker === null ? { type: 'SPLIT_STEP', payload: { stepId: ctx.step.stepId } } : null),
   /** Stops injecting the global documents into the failing step; it keeps its own documents. */
   dropGlobalDocs: (ctx: FixContext): SuggestionAction | null =>
     ctx.step && ctx.globalDocIds.length > 0 ? { type: 'SET_PER_STEP_DOCS', payload: { stepId: ctx.step.stepId, documentIds: [...ctx.stepDocIds] } } : null,

@@ -10,8 +10,8 @@ export type ProviderCategory = Extract<FailureCategory, 'RATE_LIMITED' | 'PROVID
 function providerFacts(ctx: FixContext): string {
   const ev = ctx.evidence;
   const parts = [
-    ev.httpStatus !== undefined ? `HTTP ${ev.httpStatus}` : null,
-    ev.retries !== undefined ? `after ${ev.retries} ${ev.retries === 1 ? 'retry' : 'retries'}` : null,
+    ev.httpStatus != null ? `HTTP ${ev.httpStatus}` : null,
+    ev.retries != null ? `after ${ev.retries} ${ev.retries === 1 ? 'retry' : 'retries'}` : null,
     ev.providerMessage || ctx.step?.error ? `"${truncate(ev.providerMessage || ctx.step?.error || '', 160)}"` : null,
   ].filter(Boolean);
   return parts.length ? ` (${parts.join(', ')})` : '';

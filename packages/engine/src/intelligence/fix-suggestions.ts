@@ -49,13 +49,13 @@ function lessInputFix(ctx: FixContext, why: string): FixSuggestion {
 /** BEST tier shared by the size-driven categories: split the step. */
 function splitFix(ctx: FixContext, why: string): FixSuggestion {
   const split = actions.split(ctx);
-  const how = split ? 'Split it into two steps; the second receives the first one\'s output.' : 'Split the work across several steps by hand (its prompt has a single sentence, or the pattern fixes the step count).';
+  const how = split ? 'Split it into two steps; the second receives the first one\'s output.' : `Split the work across several steps by hand: it cannot be split automatically. ${ctx.splitBlocker ?? ''}`.trim();
   return fix('BEST', `Split ${stepLabel(ctx)} into smaller steps`, `${why} ${how}`, split);
 }
 
 function budgetFixes(ctx: FixContext): FixSuggestion[] {
   const ev = ctx.evidence;
-  if (ev.dailyCapUsd !== undefined && ev.dailySpentUsd !== undefined && ev.dailySpentUsd >= ev.dailyCapUsd) {
+  if (ev.dailyCapUsd != null && ev.dailySpentUsd != null && ev.dailySpentUsd >= ev.dailyCapUsd) {
     const spend = `Today's spend is ${formatUsd(ev.dailySpentUsd)} of the ${formatUsd(ev.dailyCapUsd)} daily cap.`;
     return [
       fix('QUICK', 'Retry after the daily cap resets', `${spend} Retry ${stepLabel(ctx)} tomorrow; completed steps are reused.`, actions.retryStep(ctx)),
@@ -63,7 +63,7 @@ function budgetFixes(ctx: FixContext): FixSuggestion[] {
       splitFix(ctx, 'Smaller steps spread the spend and lose less work when a cap stops one.'),
     ];
   }
-  if (ev.tokenCap !== undefined && ev.tokensUsed !== undefined && ev.tokensUsed >= ev.tokenCap) {
+  if (ev.tokenCap != null && ev.tokensUsed != null && ev.tokensUsed >= ev.tokenCap) {
     const used = `It used ${formatCount(ev.tokensUsed)} of the ${formatCount(ev.tokenCap)}-token cap per task.`;
     return [
       fix('QUICK', 'Raise the token cap per task', `${used} Raise setting budget.maxTokensPerTask (at most 500,000), then retry.`, null),
@@ -99,7 +99,7 @@ function turnLimitFixes(ctx: FixContext): FixSuggestion[] {
 function timeoutFixes(ctx: FixContext): FixSuggestion[] {
   const deadline = ctx.evidence.deadlineMs;
   const ran = ctx.step?.durationMs ?? null;
-  const facts = [ran !== null ? `ran for ${formatDuration(ran)}` : null, deadline !== undefined ? `against a ${formatDuration(deadline)} deadline` : null].filter(Boolean).join(' ');
+  const facts = [ran !== null ? `ran for ${formatDuration(ran)}` : null, deadline != null ? `against a ${formatDuration(deadline)} deadline` : null].filter(Boolean).join(' ');
   const why = `${stepLabel(ctx)} timed out${facts ? ` (${facts})` : ''}.`;
   const other = actions.switchRuntime(ctx);
   const better = other
@@ -115,8 +115,8 @@ function timeoutFixes(ctx: FixContext): FixSuggestion[] {
 function contextFixes(ctx: FixContext): FixSuggestion[] {
   const prompt = ctx.evidence.promptTokens;
   const window = ctx.evidence.contextWindow;
-  const over = prompt !== undefined && window !== undefined ? prompt - window : null;
-  const why = prompt !== undefined && window !== undefined
+  const over = prompt != null && window != null ? prompt - window : null;
+  const why = prompt != null && window != null
     ? `The prompt of ${stepLabel(ctx)} was ${formatCount(prompt)} tokens; the model's window is ${formatCount(window)} (${formatCount(Math.max(0, over ?? 0))} over).`
     : `The prompt of ${stepLabel(ctx)} did not fit the model's context window.`;
   const drop = actions.dropGlobalDocs(ctx);
@@ -126,6 +126,6 @@ function contextFixes(ctx: FixContext): FixSuggestion[] {
   const other = actions.switchRuntime(ctx);
   const best = other
     ? fix('BEST', `Run ${stepLabel(ctx)} on ${ctx.alternativeRuntimeId}`, `${why} It completed other steps of this run; choose a model with a larger window there.`, other)
-    : fix('BEST', 'Use a model with a larger context window', `${why} Set the step's model to one whose window exceeds ${prompt !== undefined ? formatCount(prompt) : 'the prompt size in'} tokens.`, null);
+    : fix('BEST', 'Use a model with a larger context window', `${why} Set the step's model to one whose window exceeds ${prompt != null ? formatCount(prompt) : 'the prompt size in'} tokens.`, null);
   return [quick, { ...splitFix(ctx, why), tier: 'BETTER' }, best];
 }

@@ -9,10 +9,15 @@ export function roundUpCents(usd: number): number {
   return Math.ceil(usd * 100 - 1e-9) / 100;
 }
 
-/** A USD amount for text: 2 decimals from $0.01 up, 4 below (small steps cost fractions of a cent). */
+/**
+ * A USD amount for text: cents from $1 up (`$12.50`); below $1 up to 4 decimals without
+ * trailing zeros past the cents (`$0.135`, `$0.0018`, `$0.05`), because step costs are often
+ * fractions of a cent and rounding them would make spent and cap look equal.
+ */
 export function formatUsd(usd: number): string {
-  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(2)}`;
+  if (Math.abs(usd) >= 1 || usd === 0) return `$${usd.toFixed(2)}`;
+  const text = usd.toFixed(4).replace(/0{1,2}$/, '');
+  return `$${text}`;
 }
 
 /** A duration in ms for text: `850 ms`, `12.5 s`, `3m 05s`. */

@@ -60,15 +60,19 @@ export function buildTimeline(events: readonly WorkflowEvent[], stepNames: Reado
     }));
 }
 
-/** One line for an event: its own message when the engine wrote one, else a sentence built from its fields. */
+/**
+ * One line for an event: the engine's own message when it wrote one (it already names the step
+ * and the numbers), else a sentence built from the event's fields.
+ */
 function describeEvent(e: WorkflowEvent, stepNames: ReadonlyMap<string, string>): string {
-  const step = e.stepId ? `Step "${stepNames.get(e.stepId) ?? e.step?.name ?? e.stepId}"` : 'Step';
   const own = e.message?.trim();
+  if (own) return own;
+  const step = e.stepId ? `Step "${stepNames.get(e.stepId) ?? e.step?.name ?? e.stepId}"` : 'Step';
   switch (e.kind) {
     case 'RUN_STARTED':
-      return own || 'Run started.';
+      return 'Run started.';
     case 'STEP_STARTED':
-      return own ? `${step} started: ${own}` : `${step} started.`;
+      return `${step} started.`;
     case 'STEP_OUTPUT_DELTA':
       return `${step} produced output.`;
     case 'TOOL_STARTED':
@@ -77,29 +81,29 @@ function describeEvent(e: WorkflowEvent, stepNames: ReadonlyMap<string, string>)
       return `${step}: tool ${e.toolName ?? 'unknown'} returned.`;
     case 'USAGE':
       return `${step}: model call used ${formatCount(e.inputTokens ?? 0)} input and ${formatCount(e.outputTokens ?? 0)} output tokens (${formatUsd(e.costUsd ?? 0)}).`;
+    case 'COST_WARNING':
+      return `${step} neared its cost cap.`;
+    case 'STEP_WAITING_APPROVAL':
+      return `${step} waits for approval.`;
+    case 'STEP_COMPLETED':
+      return `${step} completed.`;
     case 'STEP_FAILED': {
       const category = e.step?.failureCategory ?? (e.data?.failureCategory as string | undefined);
-      const reason = own || e.step?.error || 'no message';
-      return `${step} failed${category ? ` (${category})` : ''}: ${reason}`;
+      return `${step} failed${category ? ` (${category})` : ''}: ${e.step?.error ?? 'no message'}`;
     }
-    case 'STEP_COMPLETED':
-      return own ? `${step} completed: ${own}` : `${step} completed.`;
-    case 'COST_WARNING':
-    case 'STEP_WAITING_APPROVAL':
-      return own ? `${e.stepId ? `${step}: ` : ''}${own}` : `${step} ${e.kind === 'COST_WARNING' ? 'neared its cost cap' : 'waits for approval'}.`;
     case 'STEP_CANCELLED':
-      return own ? `${step} cancelled: ${own}` : `${step} cancelled.`;
+      return `${step} cancelled.`;
     case 'STEP_DELAYED':
-      return own ? `${step} waits: ${own}` : `${step} parked the run until its resume time.`;
+      return `${step} parked the run until its resume time.`;
     case 'CALL_RETRIED': {
       const attempt = typeof e.data?.attempt === 'number' ? ` (attempt ${e.data.attempt})` : '';
-      return `${step}: model call retried${attempt}${own ? `: ${own}` : '.'}`;
+      return `${step}: model call retried${attempt}.`;
     }
     case 'RUN_PAUSED':
     case 'RUN_COMPLETED':
     case 'RUN_FAILED':
     case 'RUN_CANCELLED':
-      return own || `Run ${e.kind.slice(4).toLowerCase()}.`;
+      return `Run ${e.kind.slice(4).toLowerCase()}.`;
     default:
       return assertNever(e.kind, 'WorkflowEventKind');
   }
