@@ -15,6 +15,7 @@ describeAdapterConformance('anthropic-direct', {
   provider: 'anthropic',
   model: MODEL,
   reportsCache: 'read-write',
+  streamErrorCategory: 'PROVIDER_OVERLOADED',
   makeRuntime: (emulator, retry) => make(emulator, undefined, retry),
   assertToolHistory(request, calls, results) {
     const messages = request.body.messages as { role: string; content: unknown }[];

@@ -15,6 +15,7 @@ describeAdapterConformance('ollama', {
   provider: 'ollama',
   model: MODEL,
   reportsCache: 'none',
+  streamErrorCategory: 'UNKNOWN',
   makeRuntime: (emulator, retry) => make(emulator.url, retry),
   assertToolHistory(request, calls, results) {
     const messages = request.body.messages as Record<string, unknown>[];

@@ -15,6 +15,7 @@ describeAdapterConformance('openai-direct', {
   provider: 'openai',
   model: MODEL,
   reportsCache: 'read',
+  streamErrorCategory: 'UNKNOWN',
   makeRuntime: (emulator, retry) => make(emulator, undefined, retry),
   assertToolHistory(request, calls, results) {
     const messages = request.body.messages as Record<string, unknown>[];

@@ -17,6 +17,8 @@ export interface AdapterConformanceSpec {
   model: string;
   /** Which cache figures the wire format reports: Anthropic both, OpenAI reads only, Ollama none. */
   reportsCache: 'read-write' | 'read' | 'none';
+  /** Category of the provider's in-stream error event (Anthropic sends `overloaded_error`; the others carry no status). */
+  streamErrorCategory: FailureCategory;
   /** Asserts that a recorded request carries the model's tool-call turn and then the tool results. */
   assertToolHistory(request: RecordedRequest, calls: ScriptedToolCall[], results: string[]): void;
 }
@@ -187,6 +189,13 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
       const result = await runtime().run(request(), hooks);
       expect(result).toMatchObject({ status: 'COMPLETED', output: 'Recovered.' });
       expect(hooks.retries.map((r) => r.failure.category)).toEqual(['CONNECTION']);
+    });
+
+    it("classifies the provider's in-stream error event, keeping its message", async () => {
+      emulator.script(spec.provider, scripted.streamError('Overloaded mid-stream'));
+      const result = await runtime({ maxAttempts: 1 }).run(request(), recordingHooks());
+      expect(result.failure).toMatchObject({ category: spec.streamErrorCategory, message: 'Overloaded mid-stream' });
+      expect(result.output).toBe('Partial ');
     });
 
     const table: { label: string; response: ScriptedResponse; category: FailureCategory }[] = [

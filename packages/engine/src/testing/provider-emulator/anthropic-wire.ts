@@ -54,13 +54,17 @@ export const renderAnthropic: WireRenderer = (res, response: ScriptedResponse, r
     case 'reset':
     case 'stall':
     case 'malformed':
+    case 'stream_error':
       openStream(res, request, { inputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0 });
       return breakStream(
         res,
         response.kind,
         sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
           (response.textBefore ? sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: response.textBefore } }) : ''),
-        'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_de\n\n');
+        response.kind === 'stream_error'
+          ? sse('error', { type: 'error', error: { type: 'overloaded_error', message: response.message } })
+          : 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_de\n\n',
+      );
     case 'reply': {
       const usage = usageOf(response);
       openStream(res, request, usage);

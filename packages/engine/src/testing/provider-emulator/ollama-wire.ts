@@ -26,8 +26,14 @@ export const renderOllama: WireRenderer = (res, response: ScriptedResponse, requ
     case 'reset':
     case 'stall':
     case 'malformed':
+    case 'stream_error':
       openStream(res);
-      return breakStream(res, response.kind, response.textBefore ? message(request, { content: response.textBefore }) : '', '{"model":"broken","message":{"role":"assistant","content":"oo\n');
+      return breakStream(
+        res,
+        response.kind,
+        response.textBefore ? message(request, { content: response.textBefore }) : '',
+        response.kind === 'stream_error' ? line({ error: response.message }) : '{"model":"broken","message":{"role":"assistant","content":"oo\n',
+      );
     case 'reply': {
       openStream(res);
       let body = '';

@@ -49,8 +49,16 @@ export const renderOpenAI: WireRenderer = (res, response: ScriptedResponse, requ
     case 'reset':
     case 'stall':
     case 'malformed':
+    case 'stream_error':
       openStream(res, request);
-      return breakStream(res, response.kind, response.textBefore ? chunk(request, { content: response.textBefore }) : '', 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"oo\n\n');
+      return breakStream(
+        res,
+        response.kind,
+        response.textBefore ? chunk(request, { content: response.textBefore }) : '',
+        response.kind === 'stream_error'
+          ? data({ error: { message: response.message, type: 'server_error', param: null, code: null } })
+          : 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"oo\n\n',
+      );
     case 'reply': {
       openStream(res, request);
       let body = '';

@@ -40,7 +40,9 @@ export type ScriptedResponse =
   /** Streams `textBefore`, then sends nothing more and keeps the connection open. */
   | { kind: 'stall'; textBefore?: string }
   /** Streams `textBefore`, then an event whose JSON is broken, then ends. */
-  | { kind: 'malformed'; textBefore?: string };
+  | { kind: 'malformed'; textBefore?: string }
+  /** Streams `textBefore`, then the provider's in-stream error event (e.g. Anthropic's `overloaded_error`), then ends. */
+  | { kind: 'stream_error'; message: string; textBefore?: string };
 
 /** Factories for {@link ScriptedResponse}s. */
 export const scripted = {
@@ -63,6 +65,7 @@ export const scripted = {
   reset: (textBefore = 'Partial '): ScriptedResponse => ({ kind: 'reset', textBefore }),
   stall: (textBefore = 'Partial '): ScriptedResponse => ({ kind: 'stall', textBefore }),
   malformed: (textBefore = 'Partial '): ScriptedResponse => ({ kind: 'malformed', textBefore }),
+  streamError: (message = 'Overloaded', textBefore = 'Partial '): ScriptedResponse => ({ kind: 'stream_error', message, textBefore }),
 };
 
 /** Usage when a reply does not script it: 10 input tokens, ~4 characters per output token. */

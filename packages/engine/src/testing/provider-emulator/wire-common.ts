@@ -32,9 +32,9 @@ export function retryHeaders(response: Extract<ScriptedResponse, { kind: 'http_e
 /**
  * Writes `prefix` (events already streamed), then breaks the stream the way the scenario asks:
  * destroy the socket once the prefix is flushed (reset), send nothing more and keep the
- * connection open (stall; the emulator closes it on `close()`), or send `broken` and end (malformed).
+ * connection open (stall; the emulator closes it on `close()`), or send `broken` and end (malformed event, in-stream error event).
  */
-export function breakStream(res: ServerResponse, kind: 'reset' | 'stall' | 'malformed', prefix: string, broken: string): void {
+export function breakStream(res: ServerResponse, kind: 'reset' | 'stall' | 'malformed' | 'stream_error', prefix: string, broken: string): void {
   if (kind === 'reset') {
     res.write(prefix, () => setImmediate(() => res.socket?.destroy()));
     return;
