@@ -82,6 +82,7 @@ function rootCause(category: FailureCategory, ctx: FixContext): RootCause {
 /**
  * Evidence as sentences from the stored numbers: spent vs cap, tokens vs cap, turns vs limit,
  * prompt size vs context window, deadline, retries, HTTP status and the provider's message.
+ * Null when nothing was recorded.
  */
 export function evidenceText(ev: FailureEvidence, step: StepRunView | null): string | null {
   const parts: string[] = [];
@@ -93,8 +94,8 @@ export function evidenceText(ev: FailureEvidence, step: StepRunView | null): str
   if (ev.deadlineMs != null) parts.push(`Deadline ${formatDuration(ev.deadlineMs)}${step?.durationMs != null ? `, ran ${formatDuration(step.durationMs)}` : ''}.`);
   if (ev.retries != null) parts.push(`${ev.retries} ${ev.retries === 1 ? 'retry' : 'retries'} spent.`);
   if (ev.httpStatus != null) parts.push(`HTTP ${ev.httpStatus}.`);
-  const message = ev.providerMessage ?? step?.error;
-  if (message) parts.push(`Provider said: "${message}"`);
+  // The step's own error is in the summary; only the provider's words are added here.
+  if (ev.providerMessage) parts.push(`Provider said: "${ev.providerMessage}"`);
   return parts.length ? parts.join(' ') : null;
 }
 
