@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestEngine } from '@stagent/engine/testing';
 import { ManualClock } from '../../src/clock.js';
 import { ScheduleFiringSchema } from '../../src/db/entities/schedule-firing.entity.js';
 import { ScheduleSchema } from '../../src/db/entities/schedule.entity.js';
+import { EngineScheduleExecutor } from '../../src/schedules/engine-schedule-executor.js';
 import { ScheduleSystem } from '../../src/schedules/schedule-system.js';
 import { ScriptedExecutor } from '../../src/schedules/testing/scripted-executor.js';
 import { openScheduleTestResources, temporaryDataDir } from '../../src/schedules/testing/schedule-test-kit.js';
@@ -76,5 +78,40 @@ describe('scheduler: exactly-once firing across two processes on one database fi
     expect(firings.map((f) => [f.dueAt, f.status])).toEqual([[START + 5 * MINUTE, 'RUNNING'], [START + 10 * MINUTE, 'COMPLETED']]);
     executorA.finishAll();
     await systemA.idle();
+  });
+
+  it('with two real engines on one database file, each due time starts exactly one workflow run', async () => {
+    const data = temporaryDataDir();
+    const clock = new ManualClock(START);
+    const one = await createTestEngine({ dataDir: data.dir, clock });
+    const two = await createTestEngine({ dataDir: data.dir, clock });
+    cleanups.push(data.remove, () => one.close(), () => two.close());
+    const noPromptFirings = async () => ({ status: 'FAILED' as const, turns: 0, failureCategory: 'INVALID_REQUEST', error: 'No prompt firings in this scenario.' });
+    const systemOne = new ScheduleSystem(one.engine.resources, new EngineScheduleExecutor(one.engine, noPromptFirings));
+    const systemTwo = new ScheduleSystem(two.engine.resources, new EngineScheduleExecutor(two.engine, noPromptFirings));
+    const wf = await one.engine.createWorkflow({ name: 'Digest', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'a', prompt: 'Write the digest.' }] });
+    const schedule = await systemTwo.create({ name: 'Digest', prompt: '', expression: 'every 30 minutes', timezone: 'UTC', workflowId: wf.id });
+
+    for (let round = 1; round <= 4; round++) {
+      clock.set(START + round * 30 * MINUTE);
+      // Alternate which process sees the due time first; the other must find it claimed or already advanced.
+      const [first, second] = round % 2 ? [systemOne, systemTwo] : [systemTwo, systemOne];
+      expect((await first.tick()).fired).toHaveLength(1);
+      expect((await second.tick()).fired).toHaveLength(0);
+      await Promise.all([first.idle(), second.idle()]);
+      expect((await second.tick()).fired).toHaveLength(0);
+    }
+
+    // Four due times, four runs, four model calls in total across both engines.
+    expect(one.engine.simulated.calls.length + two.engine.simulated.calls.length).toBe(4);
+    const runs = await one.engine.listRuns(wf.id);
+    expect(runs.map((r) => [r.runNumber, r.status])).toEqual([[4, 'COMPLETED'], [3, 'COMPLETED'], [2, 'COMPLETED'], [1, 'COMPLETED']]);
+    const firings = await one.engine.resources.orm.em.fork().find(ScheduleFiringSchema, { scheduleId: schedule.id }, { orderBy: { dueAt: 'asc' } });
+    expect(firings.map((f) => f.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(new Set(firings.map((f) => f.runId)).size).toBe(4);
+    // Turns are the runs' real model turns.
+    const turns = runs.map((r) => r.steps.reduce((sum, s) => sum + s.turns, 0));
+    expect(firings.map((f) => f.turns)).toEqual(turns.reverse());
+    expect(await systemOne.get(schedule.id)).toMatchObject({ lastTurnCount: turns[3], failureStreak: 0 });
   });
 });
