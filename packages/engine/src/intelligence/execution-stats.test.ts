@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/better-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/orm.js';
 import { WorkflowExecutionStatsSchema } from '../db/entities/workflow-execution-stats.entity.js';
-import { listExecutionStats, nextMean, recordRunOutcome, type RunOutcome } from './execution-stats.js';
+import { listExecutionStats, nextMean, recordRunOutcome, retractRunOutcome, type RunOutcome } from './execution-stats.js';
 
 let orm: MikroORM;
 beforeEach(async () => {
@@ -72,5 +72,28 @@ describe('execution stats', () => {
       throw new Error('run transition lost its compare-and-set');
     })).rejects.toThrow('compare-and-set');
     expect(await listExecutionStats(orm.em.fork())).toEqual([]);
+  });
+
+  it('a retried run counts once: its failed outcome is retracted before the completed one is recorded', async () => {
+    const kept = outcome({ costUsd: 0.03, durationMs: 3_000, runtimeIds: ['simulated'] });
+    const failedFirst = outcome({ costUsd: 0.3, durationMs: 30_000, docsPerStep: 4, succeeded: false, failureCategory: 'BUDGET_EXCEEDED', runtimeIds: ['simulated', 'ollama'] });
+    const completedOnRetry = outcome({ costUsd: 0.09, durationMs: 9_000, runtimeIds: ['simulated'] });
+    await record(kept, failedFirst);
+    await orm.em.fork().transactional((em) => retractRunOutcome(em, failedFirst));
+    await record(completedOnRetry);
+    const [view] = await listExecutionStats(orm.em.fork());
+    // Same as if only `kept` and `completedOnRetry` had ever been recorded: per-step cost (0.01 + 0.03) / 2.
+    expect(view).toMatchObject({ sampleCount: 2, successRate: 1, commonFailures: {}, runtimeSuccessRates: { simulated: 1 }, avgDurationPerStepMs: 2_000 });
+    expect(view!.avgCostPerStepUsd).toBeCloseTo(0.02, 12);
+    expect(view!.avgDocsPerStep).toBeCloseTo(1, 12);
+  });
+
+  it('retracting the only sample empties the bucket; retracting from nothing is a no-op', async () => {
+    await orm.em.fork().transactional((em) => retractRunOutcome(em, outcome({})));
+    expect(await listExecutionStats(orm.em.fork())).toEqual([]);
+    await record(outcome({}));
+    await orm.em.fork().transactional((em) => retractRunOutcome(em, outcome({})));
+    const [view] = await listExecutionStats(orm.em.fork());
+    expect(view).toMatchObject({ sampleCount: 0, successRate: 0, avgCostPerStepUsd: null, runtimeSuccessRates: {} });
   });
 });

@@ -33,6 +33,11 @@ export function nextMean(mean: number | null, x: number, n: number): number {
   return mean === null || n <= 1 ? x : mean + (x - mean) / n;
 }
 
+/** Running mean of `n` samples after removing sample `x` from them: (n·mean − x) / (n − 1); null when none remain. */
+export function previousMean(mean: number | null, x: number, n: number): number | null {
+  return mean === null || n <= 1 ? null : (n * mean - x) / (n - 1);
+}
+
 /**
  * Folds one finished run into its bucket's running means, counts and per-runtime tallies,
  * without rereading history. Call it once per run, at its terminal transition, with the
@@ -52,6 +57,45 @@ export async function recordRunOutcome(em: EntityManager, outcome: RunOutcome): 
   }
   fold(row, outcome);
   await em.flush();
+}
+
+/**
+ * Takes back an outcome recorded earlier, so a run counts once: call it in the transaction that
+ * re-opens a finished run (retrying a step of a FAILED run), with the outcome recorded when it
+ * finished (built the same way, from the run as it is before the retry). When the run finishes
+ * again, {@link recordRunOutcome} records its new outcome. No-op when the bucket has no samples.
+ */
+export async function retractRunOutcome(em: EntityManager, outcome: RunOutcome): Promise<void> {
+  const row = await em.findOne(WorkflowExecutionStatsSchema, { id: statsBucketId(outcome.pattern, outcome.stepCount) });
+  if (!row || row.sampleCount === 0) return;
+  unfold(row, outcome);
+  await em.flush();
+}
+
+function unfold(row: WorkflowExecutionStats, outcome: RunOutcome): void {
+  const n = row.sampleCount;
+  const perStep = (v: number) => (outcome.stepCount > 0 ? v / outcome.stepCount : 0);
+  row.meanCostPerStepUsd = previousMean(row.meanCostPerStepUsd ?? null, perStep(outcome.costUsd), n);
+  row.meanDurationPerStepMs = previousMean(row.meanDurationPerStepMs ?? null, perStep(outcome.durationMs), n);
+  row.meanDocsPerStep = previousMean(row.meanDocsPerStep ?? null, outcome.docsPerStep, n);
+  row.sampleCount = n - 1;
+  if (outcome.succeeded) row.successCount = Math.max(0, row.successCount - 1);
+  const failures = { ...row.failureCounts };
+  const category = outcome.failureCategory;
+  if (!outcome.succeeded && category && failures[category]) {
+    if (failures[category] > 1) failures[category] -= 1;
+    else delete failures[category];
+  }
+  row.failureCounts = failures;
+  const runtimes = { ...row.runtimeRuns };
+  for (const runtimeId of new Set(outcome.runtimeIds)) {
+    const old = runtimes[runtimeId];
+    if (!old) continue;
+    if (old.runs <= 1) delete runtimes[runtimeId];
+    else runtimes[runtimeId] = { runs: old.runs - 1, successes: Math.max(0, old.successes - (outcome.succeeded ? 1 : 0)) };
+  }
+  row.runtimeRuns = runtimes;
+  row.updatedAt = outcome.now;
 }
 
 function fold(row: WorkflowExecutionStats, outcome: RunOutcome): void {
