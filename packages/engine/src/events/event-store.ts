@@ -53,14 +53,14 @@ async function storeEvents(em: EntityManager, events: PendingEvent[], at: number
   const out: WorkflowEvent[] = [];
   const rows: Record<string, unknown>[] = [];
   for (const [workflowId, list] of byWorkflow) {
-    // Portable atomic counter: the UPDATE takes the row lock, then we read what we wrote.
-    await em
+    // Portable atomic counter: UPDATE … RETURNING (SQLite ≥ 3.35, PostgreSQL) takes the row lock
+    // and hands back the new value in one statement.
+    const row = (await em
       .createQueryBuilder(WorkflowSchema)
       .update({ eventSeq: raw(`event_seq + ${list.length}`) as unknown as number })
       .where({ id: workflowId })
-      .execute();
-    const row = await em.createQueryBuilder(WorkflowSchema).select('eventSeq').where({ id: workflowId }).execute('get');
-    const last = (row as { eventSeq?: number; event_seq?: number } | undefined)?.eventSeq ?? (row as { event_seq?: number } | undefined)?.event_seq;
+      .execute('get')) as { eventSeq?: number; event_seq?: number } | undefined;
+    const last = row?.eventSeq ?? row?.event_seq;
     if (last === undefined) continue; // workflow deleted: nothing to attach the events to
     let seq = last - list.length;
     for (const e of list) {

@@ -3,6 +3,9 @@ import { SettingSchema } from '../db/entities/setting.entity.js';
 import { ErrorCode, StagentError, ValidationError } from '../errors.js';
 import { SETTINGS, settingDefinition, validateSettingValue, type SettingDefinition, type SettingType } from './registry.js';
 
+/** How long a read setting value is reused, ms (wall clock). */
+export const SETTINGS_CACHE_MS = 1000;
+
 /** A setting as shown to callers (contract `Setting`). Secrets never carry their value. */
 export interface SettingView {
   key: string;
@@ -19,6 +22,13 @@ export interface SettingView {
 
 /** Reads and writes settings through the registry; secrets are sealed with the engine's {@link SecretBox}. */
 export class SettingsSystem {
+  /**
+   * Effective values read in the last {@link SETTINGS_CACHE_MS}: every step resolves several keys,
+   * and re-reading them per step cost six queries. Writes through this system clear it at once;
+   * writes by another process are seen within the TTL.
+   */
+  private cache = new Map<string, { value: unknown; at: number }>();
+
   constructor(private readonly resources: EngineResources) {}
 
   /** Every registered setting with its effective value (secrets: `value` null, `isSet` only). */
@@ -33,10 +43,13 @@ export class SettingsSystem {
     const def = settingDefinition(key);
     if (!def) throw new StagentError(ErrorCode.UNKNOWN_KEY, `Unknown setting "${key}".`, { field: ['key'] });
     if (def.readOnlyValue) return def.readOnlyValue(this.resources.info) as T;
+    const now = Date.now();
+    const cached = this.cache.get(key);
+    if (cached && now - cached.at < SETTINGS_CACHE_MS) return cached.value as T | null;
     const row = await this.resources.orm.em.fork().findOne(SettingSchema, { key });
-    if (!row) return (def.default ?? null) as T | null;
-    const raw = row.encrypted ? this.resources.secrets.open(row.value) : row.value;
-    return JSON.parse(raw) as T;
+    const value = row ? JSON.parse(row.encrypted ? this.resources.secrets.open(row.value) : row.value) : (def.default ?? null);
+    this.cache.set(key, { value, at: now });
+    return value as T | null;
   }
 
   /**
@@ -68,6 +81,7 @@ export class SettingsSystem {
     if (issues.length) throw new ValidationError(issues);
 
     const now = this.resources.clock.now();
+    this.cache.clear();
     await this.resources.orm.em.fork().transactional(async (em) => {
       for (const { key, value } of changes) {
         const def = settingDefinition(key)!;
@@ -80,6 +94,7 @@ export class SettingsSystem {
         await em.upsert(SettingSchema, { key, value: stored, encrypted: def.secret, updatedAt: now });
       }
     });
+    this.cache.clear();
     return this.list();
   }
 

@@ -66,7 +66,7 @@ export const definitionInputSchema = z.object({
   pattern: z.enum(Object.values(WorkflowPattern) as [string, ...string[]], { error: `Pattern must be one of ${Object.values(WorkflowPattern).join(', ')}.` }),
   runtimeId: z.string().min(1).nullish(),
   budgetUsd: usd('The workflow budget').nullish(),
-  steps: z.array(stepInputSchema).min(1, 'A workflow needs at least one step.').max(50, 'A workflow has at most 50 steps.'),
+  steps: z.array(stepInputSchema).min(1, 'A workflow needs at least one step.').max(200, 'A workflow has at most 200 steps.'),
   documentIds: z.array(z.string().min(1)).max(50, 'At most 50 global documents.').nullish(),
   config: z.unknown().optional(),
 });

@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import { StepRunSchema } from '../db/entities/step-run.entity.js';
 import { TaskSchema } from '../db/entities/task.entity.js';
 import { UsageLedgerSchema } from '../db/entities/usage-ledger.entity.js';
@@ -108,11 +109,10 @@ export class LiveStepTracker implements RuntimeHooks {
         status: micros === null ? 'unknown_pricing' : 'ok',
       });
       await uow.em.nativeUpdate(TaskSchema, { id: this.ids.taskId }, { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, costMicros: s.costMicros, turns: this.turns });
-      const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: this.ids.runId }, { disableIdentityMap: true, fields: ['inputTokens', 'outputTokens', 'costMicros'] });
-      await uow.em.nativeUpdate(WorkflowRunSchema, { id: this.ids.runId }, {
-        inputTokens: run.inputTokens + usage.inputTokens, outputTokens: run.outputTokens + usage.outputTokens, costMicros: run.costMicros + (micros ?? 0),
+      await uow.em.createQueryBuilder(WorkflowRunSchema).update({
+        inputTokens: raw(`input_tokens + ${usage.inputTokens | 0}`), outputTokens: raw(`output_tokens + ${usage.outputTokens | 0}`), costMicros: raw(`cost_micros + ${(micros ?? 0) | 0}`),
         ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now,
-      });
+      } as never).where({ id: this.ids.runId }).execute();
       await this.writeStep(uow, {}, { kind: 'USAGE', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: (micros ?? 0) / 1_000_000, data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null } });
       if (micros === null && !this.unknownPriceWarned) {
         this.unknownPriceWarned = true;
