@@ -94,6 +94,8 @@ export class Scheduler {
 
   /** Resolves once no tick is running and every started firing has been recorded. */
   async idle(): Promise<void> {
+    // With the loop running, a clock that just moved has a tick about to start: let it start first.
+    if (this.loop) await new Promise<void>((resolve) => setImmediate(resolve));
     await this.currentTick;
     while (this.inFlight.size) await Promise.all([...this.inFlight.values()].map((f) => f.done));
   }
