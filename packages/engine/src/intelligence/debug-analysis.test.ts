@@ -118,6 +118,13 @@ describe('analyzeRun root cause and fixes', () => {
     expect(analyzeRun({ workflow: workflowView(), run, events: [] }).rootCause!.category).toBe('AUTH');
   });
 
+  it('a cancelled run names the step that was running and offers a new run', () => {
+    const run = runView([stepRunView('gather', 0), stepRunView('write', 1, { status: 'CANCELLED', failureCategory: 'CANCELLED', finishedAt: 25_000 })], { status: 'CANCELLED', failureCategory: 'CANCELLED' });
+    const analysis = analyzeRun({ workflow: workflowView({ status: 'CANCELLED' }), run, events: [] });
+    expect(analysis.rootCause).toMatchObject({ category: 'CANCELLED', stepId: 'write' });
+    expect(analysis.suggestions.map((s) => s.action?.type ?? null)).toEqual(['RERUN_WORKFLOW', null, 'SPLIT_STEP']);
+  });
+
   it('a run that failed outside any step takes the run category, without a step', () => {
     const run = runView([stepRunView('gather', 0), stepRunView('write', 1, { status: 'PENDING' })], { failureCategory: 'CRASHED', error: 'Lease expired.' });
     const analysis = analyzeRun({ workflow: workflowView(), run, events: [] });

@@ -28,7 +28,9 @@ export function analyzeRun(input: AnalyzeRunInput): DebugAnalysis {
   const names = new Map(workflow.steps.map((s) => [s.id, s.name] as const));
   const timeline = buildTimeline(input.events, names);
   const failing = firstFailingStep(run);
-  const category = failing?.failureCategory ?? (run.status === 'FAILED' || run.status === 'CANCELLED' ? run.failureCategory ?? 'UNKNOWN' : null);
+  const category = failing
+    ? failing.failureCategory ?? run.failureCategory ?? 'UNKNOWN'
+    : run.status === 'FAILED' || run.status === 'CANCELLED' ? run.failureCategory ?? 'UNKNOWN' : null;
   if (category === null) return { workflowId: workflow.id, runId: run.id, status: run.status, rootCause: null, timeline, suggestions: insights(run) };
   const ctx = fixContext(workflow, run, failing);
   return {
@@ -41,9 +43,13 @@ export function analyzeRun(input: AnalyzeRunInput): DebugAnalysis {
   };
 }
 
-/** The failed step attempt that ended first (ties: lower step index), among the latest attempts. */
+/**
+ * The failed step attempt that ended first (ties: lower step index), among the latest attempts.
+ * In a cancelled run without failures: the step that was running when it was cancelled.
+ */
 export function firstFailingStep(run: WorkflowRunView): StepRunView | null {
-  const failed = run.steps.filter((s) => s.status === 'FAILED');
+  let failed = run.steps.filter((s) => s.status === 'FAILED');
+  if (failed.length === 0 && run.status === 'CANCELLED') failed = run.steps.filter((s) => s.status === 'CANCELLED' && s.startedAt !== null);
   failed.sort((a, b) => (a.finishedAt ?? Infinity) - (b.finishedAt ?? Infinity) || a.stepIndex - b.stepIndex || a.iteration - b.iteration);
   return failed[0] ?? null;
 }

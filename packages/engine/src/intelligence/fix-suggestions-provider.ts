@@ -61,9 +61,10 @@ export function providerFixes(category: ProviderCategory, ctx: FixContext): FixS
         switchFix(ctx, 'BETTER', 'Choose a supported model', `${what} Pick a model that ${runtimeOf(ctx)} lists as supported.`),
         fix('BEST', 'Re-run after editing', `${what} After changing the step, run the workflow again.`, actions.rerun())];
     case 'CANCELLED':
-      return [fix('QUICK', `Resume from ${stepLabel(ctx)}`, `${what} The run was cancelled; retrying the step reuses completed steps.`, actions.retryStep(ctx) ?? actions.rerun()),
-        fix('BETTER', 'Run the workflow again', `${what} Start a fresh run from the first step.`, actions.rerun()),
-        fix('BEST', 'Add a checkpoint before costly steps', `${what} A CHECKPOINT pattern asks for approval before a step instead of cancelling it midway.`, null)];
+      // A cancelled run is final (it cannot be retried), so the quick path is a new run.
+      return [fix('QUICK', 'Run the workflow again', `${what} A cancelled run cannot resume; start a new run.`, actions.rerun()),
+        fix('BETTER', 'Add a checkpoint before costly steps', `${what} A CHECKPOINT pattern asks for approval before a step instead of cancelling it midway.`, null),
+        fix('BEST', `Make ${stepLabel(ctx)} smaller`, `${what} Smaller steps finish sooner and lose less work when stopped.`, actions.split(ctx))];
     case 'CRASHED':
       return [retry('The process running it stopped (its lease expired).'), fix('BETTER', 'Run the workflow again', `${what} Start a fresh run if earlier outputs are stale.`, actions.rerun()),
         fix('BEST', 'Keep the server running during long steps', `${what} Check the server log for why the process stopped; long steps split into shorter ones lose less work.`, actions.split(ctx))];

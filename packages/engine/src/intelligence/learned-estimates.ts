@@ -40,7 +40,9 @@ export function expectationKey(key: ExpectationKey): string {
 export async function learnedStepExpectations(em: EntityManager, keys: ExpectationKey[]): Promise<Map<string, StepExpectation>> {
   const result = new Map<string, StepExpectation>();
   if (keys.length === 0) return result;
-  const history = await loadCompletedSteps(em, { modelIds: keys.map((k) => k.modelId) });
+  // Narrow by name too when every key names its step, so a busy model's other steps do not crowd the row limit.
+  const names = keys.every((k) => k.stepName !== undefined) ? keys.map((k) => k.stepName!) : undefined;
+  const history = await loadCompletedSteps(em, { modelIds: keys.map((k) => k.modelId), names });
   for (const key of keys) {
     const matches = history.filter((h) => matchesKey(h, key)).slice(0, LEARN_WINDOW);
     if (matches.length === 0) continue;

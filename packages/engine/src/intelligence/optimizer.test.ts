@@ -44,6 +44,7 @@ describe('DOCUMENT_BINDING', () => {
     expect(s!.kind).toBe('DOCUMENT_BINDING');
     expect(s!.title).toBe('Bind documents per step: 6 fewer document injections');
     expect(s!.description).toContain('9 → 3 injections');
+    expect(s!.description).toContain('pricing-sheet.md → Quote; style-guide.md → Tone; contract-terms.md → Terms');
     expect(s!.action).toEqual({ type: 'SET_PER_STEP_DOCS', payload: { bindings: [
       { stepId: 'quote', documentIds: ['pricing'] }, { stepId: 'tone', documentIds: ['style'] }, { stepId: 'terms', documentIds: ['legal'] },
     ] } });

@@ -51,9 +51,10 @@ function documentSuggestion({ definition, documents }: OptimizeInput): Optimizat
   if (!proposal) return [];
   const bindings = definition.steps.map((s) => ({ stepId: s.id!, documentIds: proposal.perStep.get(s.id!)! }));
   const saved = proposal.before - proposal.after;
-  const names = proposal.narrowed.map((id) => documents.find((d) => d.id === id)?.name ?? id);
+  const nameOf = (id: string) => documents.find((d) => d.id === id)?.name ?? id;
+  const placement = proposal.narrowed.map((id) => `${nameOf(id)} → ${definition.steps.filter((s) => proposal.perStep.get(s.id!)!.includes(id)).map((s) => s.name).join(', ')}`);
   return [suggestion('DOCUMENT_BINDING', 'documents', `Bind documents per step: ${saved} fewer document injection${saved === 1 ? '' : 's'}`,
-    `${proposal.before} → ${proposal.after} injections. By relevance to each step's prompt, ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} needed by some steps only; the others stop receiving ${names.length === 1 ? 'it' : 'them'}.`,
+    `${proposal.before} → ${proposal.after} injections. By BM25 relevance of each document to each step's prompt, only some steps need ${placement.length === 1 ? 'this document' : 'these documents'}: ${placement.join('; ')}.`,
     { type: 'SET_PER_STEP_DOCS', payload: { bindings } })];
 }
 
