@@ -21,7 +21,7 @@ export interface BindingProposal {
   /** Document injections (Σ documents per step) now and with the proposal. */
   before: number;
   after: number;
-  /** Global documents that would no longer reach every step. */
+  /** Global documents that would no longer reach every step, in binding order. */
   narrowed: string[];
 }
 
@@ -59,5 +59,5 @@ export function proposeBindings(definition: WorkflowDefinitionInput, documents: 
   }
   const before = injectionCount(definition);
   const after = injectionCount(withDocuments(definition, perStep));
-  return after < before ? { perStep, before, after, narrowed: [...narrowed] } : null;
+  return after < before ? { perStep, before, after, narrowed: globals.filter((id) => narrowed.has(id)) } : null;
 }
