@@ -14,6 +14,15 @@ export const DocumentsQuery = graphql(/* GraphQL */ `
 `);
 export type DocumentItem = ResultOf<typeof DocumentsQuery>['documents'][number];
 
+export const DocumentContentQuery = graphql(/* GraphQL */ `
+  query DocumentContent($id: ID!) {
+    document(id: $id) {
+      id
+      content
+    }
+  }
+`);
+
 export const CreateDocumentMutation = graphql(
   /* GraphQL */ `
     mutation CreateDocument($name: String!, $mimeType: String!, $content: String!) {

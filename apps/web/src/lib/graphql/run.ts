@@ -22,6 +22,8 @@ export const StepRunFields = graphql(/* GraphQL */ `
     budgetUsd
     turns
     currentTool
+    tokensPerSecond
+    estimatedDurationMs
   }
 `);
 export type StepRun = ResultOf<typeof StepRunFields>;

@@ -8,6 +8,7 @@ export const RuntimesQuery = graphql(/* GraphQL */ `
       provider
       description
       available
+      simulated
       unavailableReason
       models {
         default

@@ -25,6 +25,8 @@ export function stepRunFactory(overrides: Partial<StepRun> = {}): StepRun {
     budgetUsd: 1,
     turns: 0,
     currentTool: null,
+    tokensPerSecond: null,
+    estimatedDurationMs: null,
     ...overrides,
   };
 }

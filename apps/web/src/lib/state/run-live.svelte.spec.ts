@@ -1,0 +1,97 @@
+import { flushSync } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
+import type { StagentClient } from '$lib/graphql/client';
+import { runFactory, workflowEventFactory } from '$test/factories/workflow-event';
+import { stepRunFactory } from '$test/factories/step-run';
+import { RunLive } from './run-live.svelte';
+
+/** A client whose subscriptions and socket events the test drives by hand. */
+function fakeClient() {
+  const subscriptions: { variables: Record<string, unknown>; push: (data: unknown) => void; unsubscribe: ReturnType<typeof vi.fn> }[] = [];
+  const listeners: Record<string, (() => void)[]> = {};
+  const client = {
+    urql: {
+      subscription: (_doc: unknown, variables: Record<string, unknown>) => ({
+        subscribe(cb: (result: { data: unknown }) => void) {
+          const entry = { variables, push: (data: unknown) => cb({ data }), unsubscribe: vi.fn() };
+          subscriptions.push(entry);
+          return { unsubscribe: entry.unsubscribe };
+        },
+      }),
+      query: () => ({ toPromise: async () => ({ data: null }) }),
+    },
+    ws: {
+      on(event: string, cb: () => void) {
+        (listeners[event] ??= []).push(cb);
+        return () => (listeners[event] = listeners[event].filter((l) => l !== cb));
+      },
+    },
+  } as unknown as StagentClient;
+  const emit = (event: string) => listeners[event]?.forEach((l) => l());
+  return { client, subscriptions, emit, listeners };
+}
+
+describe('RunLive', () => {
+  it('subscribes while read, applies events once, and disposes when nothing reads it', () => {
+    const { client, subscriptions } = fakeClient();
+    const live = new RunLive(client, 'wf-1', 'run-1', runFactory());
+    expect(subscriptions).toHaveLength(0);
+
+    const stop = $effect.root(() => {
+      $effect(() => {
+        void live.run;
+      });
+    });
+    flushSync();
+    expect(subscriptions).toHaveLength(1);
+    expect(subscriptions[0].variables).toEqual({ workflowId: 'wf-1', afterSeq: 0 });
+
+    const started = workflowEventFactory({ seq: 1, kind: 'STEP_STARTED', stepId: 'a', step: stepRunFactory({ stepId: 'a', name: 'Research', status: 'RUNNING' }) });
+    subscriptions[0].push({ workflowEvents: started });
+    subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 2, kind: 'STEP_OUTPUT_DELTA', stepId: 'a', outputDelta: 'Hello ' }) });
+    subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 2, kind: 'STEP_OUTPUT_DELTA', stepId: 'a', outputDelta: 'Hello ' }) });
+    subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 3, kind: 'STEP_OUTPUT_DELTA', stepId: 'a', outputDelta: 'world' }) });
+    expect(live.steps[0].status).toBe('RUNNING');
+    expect(live.outputOf('a')).toBe('Hello world');
+    expect(live.focusStep?.stepId).toBe('a');
+    expect(live.lastSeq).toBe(3);
+
+    stop();
+    flushSync();
+    expect(subscriptions[0].unsubscribe).toHaveBeenCalled();
+  });
+
+  it('resumes from the last seen seq after the socket drops', async () => {
+    const { client, subscriptions, emit } = fakeClient();
+    const live = new RunLive(client, 'wf-1', 'run-1', runFactory());
+    const stop = $effect.root(() => {
+      $effect(() => {
+        void live.connection;
+      });
+    });
+    flushSync();
+    subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 7, kind: 'RUN_STARTED' }) });
+    emit('closed');
+    await Promise.resolve();
+    expect(subscriptions[0].unsubscribe).toHaveBeenCalled();
+    expect(subscriptions).toHaveLength(2);
+    expect(subscriptions[1].variables).toEqual({ workflowId: 'wf-1', afterSeq: 7 });
+    stop();
+  });
+
+  it('ignores events of other runs but still advances the seq', () => {
+    const { client, subscriptions } = fakeClient();
+    const live = new RunLive(client, 'wf-1', 'run-1', runFactory());
+    const stop = $effect.root(() => {
+      $effect(() => {
+        void live.run;
+      });
+    });
+    flushSync();
+    subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 4, kind: 'RUN_STARTED', runId: 'run-0' }) });
+    subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 5, kind: 'STEP_FAILED', runId: 'run-0', stepId: 'a', step: stepRunFactory({ stepId: 'a', status: 'FAILED' }) }) });
+    expect(live.steps[0].status).toBe('PENDING');
+    expect(live.lastSeq).toBe(5);
+    stop();
+  });
+});

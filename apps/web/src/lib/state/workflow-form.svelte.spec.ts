@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { WorkflowForm } from './workflow-form.svelte';
+
+describe('WorkflowForm', () => {
+  it('builds the GraphQL input with stable step ids and numeric budgets', () => {
+    const form = new WorkflowForm();
+    form.name = ' Report ';
+    form.steps[0].prompt = 'Research';
+    form.steps[0].budgetUsd = '0.5';
+    form.addStep().prompt = 'Write';
+    const input = form.toInput();
+    expect(input.name).toBe('Report');
+    expect(input.steps.map((s) => s.id)).toEqual(['step-1', 'step-2']);
+    expect(input.steps[0].budgetUsd).toBe(0.5);
+    expect(input.steps[1].budgetUsd).toBeNull();
+  });
+
+  it('applies optimizer actions to the form', () => {
+    const form = new WorkflowForm();
+    const step = form.steps[0];
+    expect(form.apply({ type: 'SET_BUDGET', payload: { stepId: step.id, budgetUsd: 1.25 } })).toBe(true);
+    expect(step.budgetUsd).toBe('1.25');
+    expect(form.apply({ type: 'SET_PER_STEP_DOCS', payload: { steps: [{ stepId: step.id, documentIds: ['d1'] }] } })).toBe(true);
+    expect(step.documentIds).toEqual(['d1']);
+    expect(form.apply({ type: 'CHANGE_PATTERN', payload: { pattern: 'PARALLEL' } })).toBe(true);
+    expect(form.pattern).toBe('PARALLEL');
+    expect(form.apply({ type: 'SPLIT_STEP', payload: {} })).toBe(false);
+  });
+
+  it('finds server errors by field path', () => {
+    const form = new WorkflowForm();
+    form.errors = [{ field: ['steps', '0', 'budgetUsd'], message: 'Too high', code: 'OUT_OF_RANGE' }];
+    expect(form.errorFor('steps.0.budgetUsd')).toBe('Too high');
+    form.errors = [{ field: ['input', 'name'], message: 'Required', code: 'INVALID_VALUE' }];
+    expect(form.errorFor('name')).toBe('Required');
+  });
+});
