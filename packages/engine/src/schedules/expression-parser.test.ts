@@ -202,6 +202,7 @@ describe('malformed expressions', () => {
     ['0 9 5-1 * *', /the range "5-1" runs backwards/],
     ['0 9 1 * 1', /EITHER the day-of-month \(1\) OR the day-of-week \(1\)/],
     ['0 9 * foo *', /month field "foo": "foo" is not a number or a name/],
+    ['0 9 30 2 *', /never fires: no date matches it/],
   ];
 
   it.each(malformed)('%j is rejected with a clear error', (expression, error) => {
@@ -235,5 +236,15 @@ describe('malformed expressions', () => {
   it('rejects an unknown timezone', () => {
     const result = parseScheduleExpression('daily', { timezone: 'Mars/Olympus_Mons', now: MONDAY_8AM_UTC });
     expect(result).toEqual({ ok: false, cron: null, description: null, nextFireTimes: [], error: expect.stringMatching(/"Mars\/Olympus_Mons" is not an IANA timezone/) });
+  });
+});
+
+describe('occurrencesBetween', () => {
+  it('counts exactly, then extrapolates a long window and marks it estimated', async () => {
+    const { occurrencesBetween } = await import('./fire-times.js');
+    expect(occurrencesBetween('0 * * * *', 'UTC', Date.UTC(2026, 0, 5, 9), Date.UTC(2026, 0, 5, 14, 20))).toEqual({ count: 5, latest: Date.UTC(2026, 0, 5, 14), estimated: false });
+    expect(occurrencesBetween('0 * * * *', 'UTC', Date.UTC(2026, 0, 5, 9), Date.UTC(2026, 0, 5, 9, 30))).toEqual({ count: 0, latest: null, estimated: false });
+    const month = occurrencesBetween('* * * * *', 'Europe/Berlin', Date.UTC(2026, 0, 1), Date.UTC(2026, 1, 1));
+    expect(month).toEqual({ count: 44_640, latest: Date.UTC(2026, 1, 1), estimated: true });
   });
 });

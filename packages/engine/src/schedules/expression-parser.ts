@@ -94,12 +94,19 @@ export function parseScheduleExpression(expression: string, options: { timezone?
   try {
     const timezone = resolveTimezone(options.timezone);
     const compiled = compileExpression(expression);
-    return { ok: true, cron: compiled.cron, description: compiled.description, nextFireTimes: nextFireTimes(compiled.cron, timezone, options.now, options.count ?? 5), error: null };
+    const times = nextFireTimes(compiled.cron, timezone, options.now, options.count ?? 5);
+    if (!times.length) return failed(neverFires(compiled.cron).message);
+    return { ok: true, cron: compiled.cron, description: compiled.description, nextFireTimes: times, error: null };
   } catch (error) {
     if (error instanceof ScheduleExpressionError) return failed(error.userMessage);
     if (error instanceof InvalidTimezoneError) return failed(error.message);
     throw error;
   }
+}
+
+/** The error for a valid cron that matches no date, such as February 30th. */
+export function neverFires(cron: string): ScheduleExpressionError {
+  return new ScheduleExpressionError(`"${cron}" never fires: no date matches it (e.g. February 30th). Pick a day that exists in the month.`);
 }
 
 function failed(error: string): ScheduleParseResult {

@@ -44,21 +44,31 @@ export function nextFireTime(cron: string, timezone: string, from: number): numb
   return pattern(cron, timezone).nextRun(new Date(from))?.getTime() ?? null;
 }
 
+/** Occurrences counted one by one before the rest of a long window is extrapolated (about 0.1 s of work). */
+export const EXACT_OCCURRENCE_LIMIT = 1000;
+
 /**
- * Occurrences of `cron` in the window (`after`, `upTo`] (epoch ms): how many (counting at most
- * `cap`, so a month of downtime on an every-minute schedule stays cheap) and the latest one.
+ * Occurrences of `cron` in the window (`after`, `upTo`] (epoch ms): how many, and the latest one.
+ * The first {@link EXACT_OCCURRENCE_LIMIT} are counted exactly; past that (a month of downtime on
+ * an every-minute schedule is 44 640 occurrences) the rest is extrapolated from their mean gap
+ * and `estimated` is true. `latest` is always exact.
  */
-export function occurrencesBetween(cron: string, timezone: string, after: number, upTo: number, cap = 100_000): { count: number; latest: number | null } {
+export function occurrencesBetween(cron: string, timezone: string, after: number, upTo: number): { count: number; latest: number | null; estimated: boolean } {
   const job = pattern(cron, timezone);
+  // previousRuns is strictly before its reference except within the same second, so +1 ms includes `upTo` itself.
+  const latest = job.previousRuns(1, new Date(upTo + 1))[0]?.getTime() ?? null;
+  if (latest === null || latest <= after) return { count: 0, latest: null, estimated: false };
   let count = 0;
-  let latest: number | null = null;
-  let cursor = new Date(after);
-  while (count < cap) {
-    const next = job.nextRun(cursor);
-    if (!next || next.getTime() > upTo) break;
+  let first = 0;
+  let cursor = after;
+  while (count < EXACT_OCCURRENCE_LIMIT) {
+    const next = job.nextRun(new Date(cursor))?.getTime();
+    if (next === undefined || next > upTo) return { count, latest, estimated: false };
+    if (count === 0) first = next;
     count++;
-    latest = next.getTime();
     cursor = next;
   }
-  return { count, latest };
+  if (cursor >= latest) return { count, latest, estimated: false };
+  const meanGap = (cursor - first) / (count - 1);
+  return { count: count + Math.round((latest - cursor) / meanGap), latest, estimated: true };
 }

@@ -6,7 +6,7 @@ import { ConflictError, ErrorCode, NotFoundError, StagentError, ValidationError 
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import { findCollision } from './collision.js';
-import { compileExpression, parseScheduleExpression, type CompiledExpression } from './expression-parser.js';
+import { compileExpression, neverFires, parseScheduleExpression, type CompiledExpression } from './expression-parser.js';
 import { InvalidTimezoneError, ScheduleExpressionError } from './expression-error.js';
 import { nextFireTime, resolveTimezone } from './fire-times.js';
 import { analyzePrompt } from './prompt-analyzer.js';
@@ -191,6 +191,10 @@ export class ScheduleSystem {
     // A workflow resolves runtimes and budgets per step; overriding them from a schedule would be silently partial.
     if (workflowId && runtimeId) issue(ErrorCode.NOT_APPLICABLE, 'A workflow schedule runs on the workflow\'s own runtimes; set the runtime on the workflow instead.', 'runtimeId');
     if (workflowId && budgetUsd !== null) issue(ErrorCode.NOT_APPLICABLE, 'A workflow schedule uses the workflow\'s own budgets; set the budget on the workflow instead.', 'budgetUsd');
+    if (compiled && timezone && nextFireTime(compiled.cron, timezone, this.resources.clock.now()) === null) {
+      issue(ErrorCode.INVALID_VALUE, neverFires(compiled.cron).message, 'expression');
+      compiled = null;
+    }
     if (issues.length || !compiled) throw new ValidationError(issues);
     return { name, prompt, expression: input.expression.trim(), compiled, timezone, workflowId, runtimeId, budgetUsd };
   }

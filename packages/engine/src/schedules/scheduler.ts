@@ -176,7 +176,8 @@ export class Scheduler {
       this.resources.logger.warn('Schedule due time already fired; skipped', { scheduleId: row.id, dueAt: firedDueAt });
       return { lost: true };
     }
-    if (missedFirings > 0) this.resources.logger.warn('Schedule missed firings while down; firing once to catch up', { scheduleId: row.id, missedFirings });
+    if (missedFirings > 0)
+      this.resources.logger.warn('Schedule missed firings while down; firing once to catch up', { scheduleId: row.id, missedFirings, ...(later.estimated ? { estimated: true } : {}) });
     const done = this.run(row, firingId).finally(() => this.inFlight.delete(firingId));
     this.inFlight.set(firingId, { scheduleId: row.id, done });
     this.emit({ kind: ScheduleEventKind.SCHEDULE_FIRED, scheduleId: row.id, firingId, dueAt: firedDueAt, catchUp, missedFirings, at: now });
