@@ -90,13 +90,19 @@ describe('default catalog', () => {
 });
 
 describe('agent CLI runtimes', () => {
-  it('claude-code says so when its SDK is installed but not driven, and run() makes no call', async () => {
-    const rt = new ClaudeCodeRuntime({ importModule: async () => ({}) });
+  it('claude-code without its SDK is unavailable, and run() makes no call', async () => {
+    const rt = new ClaudeCodeRuntime({ clock: new SystemClock(), getSetting: async () => 'sk-ant', importModule: async () => Promise.reject(new TypeError('absent')) });
     const d = await rt.describe();
     expect(d).toMatchObject({ available: false, provider: 'anthropic' });
-    expect(d.unavailableReason).toMatch(/is installed, but this Stagent build does not drive it yet/);
+    expect(d.unavailableReason).toMatch(/is not installed \(optional: it ships a ~384 MB native binary\)/);
     const result = await rt.run({} as RuntimeRequest, recordingHooks());
     expect(result).toMatchObject({ status: 'FAILED', turns: 0, failure: { category: 'INVALID_REQUEST' } });
+  });
+
+  it('claude-code with its SDK still needs an Anthropic key', async () => {
+    const sdk = { query: () => [], tool: () => ({}), createSdkMcpServer: () => ({}) };
+    const rt = new ClaudeCodeRuntime({ clock: new SystemClock(), getSetting: async () => undefined, env: {}, importModule: async () => sdk });
+    expect((await rt.describe()).unavailableReason).toMatch(/No Anthropic API key/);
   });
 
   it('openai-codex-app-server finds a codex executable on PATH', async () => {

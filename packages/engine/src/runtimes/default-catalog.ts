@@ -27,7 +27,7 @@ export interface DefaultCatalogOptions {
 export function createDefaultCatalog(opts: DefaultCatalogOptions): RuntimeCatalog {
   const provider = { clock: opts.clock, getSetting: opts.getSetting, env: opts.env, retry: opts.retry };
   return new RuntimeCatalog()
-    .register(new ClaudeCodeRuntime({ env: opts.env }))
+    .register(new ClaudeCodeRuntime(provider))
     .register(new OpenAICodexAppServerRuntime({ env: opts.env }))
     .register(new AnthropicDirectRuntime(provider))
     .register(new OpenAIDirectRuntime(provider))

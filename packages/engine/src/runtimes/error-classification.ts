@@ -155,3 +155,27 @@ export function failureFromAbortReason(reason: unknown): ClassifiedFailure {
   if (reason === 'budget') return failure('BUDGET_EXCEEDED', 'A budget cap was reached.');
   return failure('CANCELLED', 'Cancelled by user.');
 }
+
+/** Error codes the Claude Agent SDK puts on API-error messages (`SDKAssistantMessageError`). */
+const CLAUDE_CODE_AUTH = new Set(['authentication_failed', 'oauth_org_not_allowed', 'account_on_hold', 'verification_required', 'cloud_credential_error']);
+
+/**
+ * Classifies an API error the Claude Code CLI reports (on an `api_retry` message, an API-error
+ * assistant message or the result): its error code, the Anthropic error type and the HTTP
+ * status decide. The CLI replaces the provider's message with its own text, which is kept.
+ */
+export function classifyClaudeCodeError(e: { code?: string; type?: string; status?: number | null; message: string }): ClassifiedFailure {
+  const extra = { httpStatus: e.status ?? undefined };
+  if (e.status === 529 || e.code === 'overloaded' || e.type === 'overloaded_error') return failure('PROVIDER_OVERLOADED', e.message, extra);
+  if (e.code === 'rate_limit' || e.type === 'rate_limit_error') return failure('RATE_LIMITED', e.message, extra);
+  if (e.code === 'billing_error') return failure('RATE_LIMITED', e.message, { ...extra, retryable: false });
+  if ((e.code && CLAUDE_CODE_AUTH.has(e.code)) || e.type === 'authentication_error' || e.type === 'permission_error') return failure('AUTH', e.message, extra);
+  if (ANTHROPIC_PROMPT_TOO_LONG.test(e.message) && (e.status === 400 || e.code === 'invalid_request')) return failure('CONTEXT_TOO_LARGE', e.message, extra);
+  if (e.code === 'invalid_request' || e.code === 'model_not_found') return failure('INVALID_REQUEST', e.message, extra);
+  if (e.code === 'server_error') return failure('UNKNOWN', e.message, { ...extra, retryable: true });
+  if (e.status) {
+    const byStatus = categoryForStatus(e.status);
+    return failure(byStatus.category, e.message, { ...extra, retryable: byStatus.retryable });
+  }
+  return failure('UNKNOWN', e.message, { ...extra, retryable: false });
+}

@@ -145,15 +145,15 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
       expect(calls()).toHaveLength(1);
     });
 
-    it('ends TIMEOUT when the stream stalls longer than the idle limit', async () => {
+    it('ends TIMEOUT when the stream stalls longer than the idle limit, well within the deadline', async () => {
       emulator.script(spec.provider, scripted.stall('Thinking'));
       const started = Date.now();
-      const result = await runtime().run(request({ streamIdleTimeoutMs: 150, deadlineAt: Date.now() + 10_000 }), recordingHooks());
-      const elapsed = Date.now() - started;
+      const deadlineAt = started + 10_000;
+      const result = await runtime().run(request({ streamIdleTimeoutMs: 150, deadlineAt }), recordingHooks());
       expect(result).toMatchObject({ status: 'FAILED', output: 'Thinking', failure: { category: 'TIMEOUT' } });
       expect(result.failure!.message).toMatch(/stalled/);
-      expect(elapsed).toBeGreaterThanOrEqual(140);
-      expect(elapsed).toBeLessThan(2000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      expect(Date.now()).toBeLessThan(deadlineAt);
     });
 
     it('ends TIMEOUT at the task deadline', async () => {
@@ -162,7 +162,8 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
       const result = await runtime().run(request({ deadlineAt: Date.now() + 200 }), recordingHooks());
       expect(result.failure?.category).toBe('TIMEOUT');
       expect(result.failure!.message).toMatch(/deadline/);
-      expect(Date.now() - started).toBeLessThan(2000);
+      // 200 ms deadline; the slack covers a loaded CI machine.
+      expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it('ends CANCELLED (not FAILED) when cancelled mid-stream', async () => {

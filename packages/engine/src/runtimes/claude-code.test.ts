@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SystemClock } from '../clock.js';
+import { ProviderEmulator, recordingHooks, scripted } from '../testing/provider-emulator/index.js';
+import { createAgentTools } from './agent-tools.js';
+import { ClaudeCodeRuntime } from './claude-code.js';
+import { MODEL_CATALOG } from './model-catalog.js';
+import type { RuntimeRequest } from './runtime.js';
+
+/**
+ * claude-code through the real Claude Agent SDK and its CLI against the provider emulator.
+ * The SDK is optional (~384 MB), so these run only where STAGENT_CLAUDE_AGENT_SDK points at its
+ * entry file, e.g. `STAGENT_CLAUDE_AGENT_SDK=/tmp/ccsdk/node_modules/@anthropic-ai/claude-agent-sdk/sdk.mjs`.
+ * Each run starts the CLI (about 1.5 s), hence the longer timeouts.
+ */
+const SDK_ENTRY = process.env.STAGENT_CLAUDE_AGENT_SDK;
+const MODEL = MODEL_CATALOG['claude-code'].default;
+const DOCS = [{ id: 'doc-1', name: 'q3-report.md', content: 'Q3 revenue grew 12% to 4.2M.' }];
+
+describe.skipIf(!SDK_ENTRY)('claude-code through the Claude Agent SDK and the provider emulator', { timeout: 60_000 }, () => {
+  const emulator = new ProviderEmulator();
+  beforeAll(async () => {
+    await emulator.start();
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  const runtime = () =>
+    new ClaudeCodeRuntime({
+      clock: new SystemClock(),
+      getSetting: async (k) => (k === 'anthropic.apiKey' ? 'sk-ant-test' : undefined),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ANTHROPIC_BASE_URL: emulator.url },
+      retry: { maxAttempts: 2 },
+      importModule: () => import(SDK_ENTRY!),
+    });
+  const request = (over: Partial<RuntimeRequest> = {}): RuntimeRequest => ({
+    taskId: 'task-1',
+    model: MODEL,
+    systemPrompt: 'You are a careful analyst.',
+    prompt: 'Summarise the quarter.',
+    tools: createAgentTools({ documents: DOCS, finish: true }),
+    maxTurns: 5,
+    maxOutputTokens: 1024,
+    signal: new AbortController().signal,
+    ...over,
+  });
+
+  it('is available and answers a single turn with per-call usage', async () => {
+    expect((await runtime().describe()).available).toBe(true);
+    emulator.script('anthropic', scripted.text('Revenue grew 12%.', { inputTokens: 1200, outputTokens: 8, cacheReadTokens: 300, cacheWriteTokens: 400 }));
+    const hooks = recordingHooks();
+    const result = await runtime().run(request(), hooks);
+    expect(result).toEqual({ status: 'COMPLETED', output: 'Revenue grew 12%.', turns: 1 });
+    expect(hooks.usages).toEqual([{ model: MODEL, inputTokens: 1200, outputTokens: 8, cacheReadTokens: 300, cacheWriteTokens: 400 }]);
+    expect(emulator.requestsFor('anthropic')).toHaveLength(1);
+  });
+
+  it('runs Stagent tools over MCP and sends the model turn and tool results back', async () => {
+    const calls = [
+      { id: 'toolu_search', name: 'mcp__stagent__search_documents', input: { query: 'revenue' } },
+      { id: 'toolu_read', name: 'mcp__stagent__read_document', input: { id: 'doc-1' } },
+    ];
+    emulator.script('anthropic', scripted.toolCalls(calls, { inputTokens: 500, outputTokens: 40 }, 'Checking.'), scripted.text('Q3 revenue grew 12%.', { inputTokens: 900, outputTokens: 12 }));
+    const hooks = recordingHooks();
+    const result = await runtime().run(request(), hooks);
+    expect(result).toMatchObject({ status: 'COMPLETED', turns: 2, output: 'Checking.\nQ3 revenue grew 12%.' });
+    expect(hooks.tools.map((t) => [t.name, t.isError])).toEqual([
+      ['search_documents', false],
+      ['read_document', false],
+    ]);
+    const second = emulator.requestsFor('anthropic')[1]!.body.messages as { role: string; content: { type: string; id?: string; tool_use_id?: string }[] }[];
+    const assistant = second.find((m) => m.role === 'assistant')!;
+    expect(assistant.content.filter((b) => b.type === 'tool_use').map((b) => b.id)).toEqual(['toolu_search', 'toolu_read']);
+    const results = second.flatMap((m) => (m.role === 'user' && Array.isArray(m.content) ? m.content.filter((b) => b.type === 'tool_result') : []));
+    expect(results.map((b) => b.tool_use_id)).toEqual(['toolu_search', 'toolu_read']);
+  });
+
+  it('stops on turn 3 with BUDGET_EXCEEDED when the usage verdict says so', async () => {
+    const search = (n: number) => scripted.toolCalls([{ name: 'mcp__stagent__search_documents', input: { query: `q${n}` } }], { inputTokens: 100, outputTokens: 10 }, `Step ${n}.`);
+    emulator.script('anthropic', search(1), search(2), search(3), scripted.text('never'));
+    const cap = { category: 'BUDGET_EXCEEDED' as const, message: 'Cost cap reached.', retryable: false };
+    const result = await runtime().run(request(), recordingHooks({ verdict: (_u, n) => (n === 3 ? { stop: true, failure: cap } : { stop: false }) }));
+    expect(result).toEqual({ status: 'FAILED', output: 'Step 1.\nStep 2.\nStep 3.', turns: 3, failure: cap });
+    // The third call's tool never ran and the CLI was killed before a fourth call.
+    expect(emulator.requestsFor('anthropic')).toHaveLength(3);
+  });
+
+  it("reports the CLI's retry of a 429 through onRetry, then succeeds", async () => {
+    emulator.script('anthropic', scripted.rateLimited({ ms: 10 }), scripted.text('ok'));
+    const hooks = recordingHooks();
+    const result = await runtime().run(request(), hooks);
+    expect(result.status).toBe('COMPLETED');
+    expect(hooks.retries).toHaveLength(1);
+    expect(hooks.retries[0]).toMatchObject({ attempt: 2, failure: { category: 'RATE_LIMITED', httpStatus: 429 } });
+  });
+
+  it('ends AUTH on 401 (the CLI replaces the provider message with its own)', async () => {
+    emulator.always('anthropic', scripted.unauthorized('invalid x-api-key'));
+    const result = await runtime().run(request(), recordingHooks());
+    expect(result.failure).toMatchObject({ category: 'AUTH', httpStatus: 401 });
+    expect(result.failure!.message).toMatch(/API key/i);
+  });
+
+  it('ends CANCELLED when cancelled mid-stream, and TIMEOUT when the stream stalls', async () => {
+    emulator.script('anthropic', scripted.stall('Partial answer'));
+    const controller = new AbortController();
+    const cancelled = await runtime().run(request({ signal: controller.signal }), recordingHooks({ onDelta: () => controller.abort('cancelled') }));
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', output: 'Partial answer', failure: { category: 'CANCELLED' } });
+
+    emulator.reset();
+    emulator.script('anthropic', scripted.stall('Thinking'));
+    const stalled = await runtime().run(request({ streamIdleTimeoutMs: 500 }), recordingHooks());
+    expect(stalled).toMatchObject({ status: 'FAILED', failure: { category: 'TIMEOUT' } });
+  });
+});
