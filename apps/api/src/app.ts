@@ -1,0 +1,169 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EngineApi } from '@stagent/engine';
+import { createContext, schema } from '@stagent/schema';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { connectionToken, tokenMatches, useBearerAuth } from './auth.js';
+import { assertSafeBinding, type ApiConfig } from './config.js';
+import { useCsrfPrevention } from './csrf.js';
+import { useOperationLimits } from './operation-limits.js';
+
+/** Where GraphQL is served (HTTP and WebSocket) and where the health check answers. */
+export const GRAPHQL_PATH = '/graphql';
+export const HEALTH_PATH = '/health';
+
+/** WebSocket close code for a missing or wrong token (graphql-ws uses 4403 for a refused init; we say "unauthorized"). */
+export const WS_UNAUTHORIZED = 4401;
+
+/** Minimal logger the app writes to (unexpected errors, lifecycle). */
+export interface AppLogger {
+  info(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** What {@link createApp} returns. */
+export interface App {
+  yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  /** The Node HTTP server (created, not listening until {@link App.start}). */
+  server: Server;
+  /** Listens on `port` (0 = any free port) and resolves with the bound port. */
+  start(port?: number, host?: string): Promise<number>;
+  /** Closes WebSocket clients (1001), the WebSocket server and the HTTP server. Does not close the engine. */
+  stop(): Promise<void>;
+}
+
+const stderrLogger: AppLogger = {
+  info: (m, d) => console.error(`[stagent-api] ${m}${d ? ` ${JSON.stringify(d)}` : ''}`),
+  error: (m, d) => console.error(`[stagent-api] error: ${m}${d ? ` ${JSON.stringify(d)}` : ''}`),
+};
+
+/** Answers a request with a small JSON error without involving yoga. */
+function reject(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+  res.end(JSON.stringify({ errors: [{ message }] }));
+}
+
+/**
+ * Builds the server: graphql-yoga on HTTP and graphql-ws on the same port and path, both through
+ * yoga's envelop (same context, validation rules, limits and error masking).
+ */
+export function createApp(options: { engine: EngineApi; config: ApiConfig; logger?: AppLogger }): App {
+  const { engine, config } = options;
+  const logger = options.logger ?? stderrLogger;
+  assertSafeBinding(config);
+
+  const yoga = createYoga<Record<string, unknown>>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    healthCheckEndpoint: HEALTH_PATH,
+    landingPage: false,
+    graphiql: config.production ? false : { title: 'Stagent GraphQL', subscriptionsProtocol: 'WS' },
+    context: () => createContext(engine),
+    cors: { origin: config.corsOrigins, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-stagent-csrf'] },
+    logging: false,
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original && !(original instanceof GraphQLError)) {
+          logger.error('unexpected error in a resolver', { message: String((original as Error).message ?? original), stack: (original as Error).stack });
+        }
+        return maskError(error, message, isDev);
+      },
+      isDev: false,
+    },
+    plugins: [...(config.apiToken ? [useBearerAuth(config.apiToken, HEALTH_PATH)] : []), useCsrfPrevention(), useOperationLimits(config.limits)],
+  });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST') {
+      const length = req.headers['content-length'];
+      if (length === undefined) return reject(res, 411, 'POST requests need a Content-Length header.');
+      if (Number(length) > config.maxBodyBytes) return reject(res, 413, `Request body over ${config.maxBodyBytes} bytes.`);
+    }
+    void yoga(req, res);
+  });
+
+  const allowedOrigin = (origin: string | undefined, host: string | undefined): boolean =>
+    !origin || config.corsOrigins.includes(origin) || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+  const wss = new WebSocketServer({
+    server,
+    path: GRAPHQL_PATH,
+    maxPayload: config.maxBodyBytes,
+    verifyClient: (info: { origin: string; req: IncomingMessage }) => allowedOrigin(info.origin || undefined, info.req.headers.host),
+  });
+
+  type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+  const wsServer = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onConnect: (ctx) => {
+        if (!config.apiToken || tokenMatches(config.apiToken, connectionToken(ctx.connectionParams))) return true;
+        ctx.extra.socket.close(WS_UNAUTHORIZED, 'Unauthorized');
+        return false;
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error.')];
+        }
+        const errors = validate(enveloped, document);
+        if (errors.length) return errors;
+        return {
+          schema: enveloped,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  return {
+    yoga: yoga as App['yoga'],
+    server,
+    async start(port = config.port, host = config.host) {
+      assertSafeBinding({ host, apiToken: config.apiToken });
+      return new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+    async stop() {
+      // Closes every WebSocket client with 1001 (going away), then the WebSocket server.
+      await wsServer.dispose();
+      await new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running get 5 s (graphql SSE streams never end by themselves).
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 5_000).unref();
+      });
+    },
+  };
+}

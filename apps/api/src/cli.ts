@@ -1,0 +1,80 @@
+/**
+ * The `stagent` command line. It only parses arguments and calls the command functions in
+ * `commands/`; see `stagent help`.
+ */
+import { parseArgs } from 'node:util';
+import { estimateCommand } from './commands/estimate.js';
+import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
+import { workflowsCommand } from './commands/workflows.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openEngine } from './engine-factory.js';
+
+const USAGE = `Usage: stagent <command>
+
+Commands:
+  serve                              Start the API (HTTP + WebSocket on one port).
+  run FILE [--runtime ID] [--watch]  Run a workflow file (YAML or JSON) with live progress;
+                                     --watch runs it again whenever the file changes.
+  estimate FILE [--runtime ID]       Print the pre-flight cost estimate of a workflow file.
+  workflows                          List stored workflows.
+  migrate                            Create or migrate the database.
+
+Environment: HOST (127.0.0.1), PORT (4000), STAGENT_DATA_DIR (~/.stagent), STAGENT_API_TOKEN,
+STAGENT_DEMO (0 = no demo data), NODE_ENV (production = no GraphiQL).
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { runtime: { type: 'string' }, watch: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, file] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  const config = loadConfig();
+  if (command === 'serve') {
+    await serveCommand(config);
+    return 0;
+  }
+  if ((command === 'run' || command === 'estimate') && !file) {
+    process.stderr.write(`stagent ${command}: missing FILE (a YAML or JSON workflow file, see examples/).\n`);
+    return 2;
+  }
+  if (!['run', 'estimate', 'workflows', 'migrate'].includes(command)) {
+    process.stderr.write(`stagent: unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  const engine = await openEngine(config, { timers: command === 'run' });
+  const abort = new AbortController();
+  const onInt = () => abort.abort();
+  process.once('SIGINT', onInt);
+  try {
+    if (command === 'migrate') {
+      process.stdout.write(`Database in ${config.dataDir} is migrated.\n`);
+      return 0;
+    }
+    if (command === 'workflows') return await workflowsCommand(engine);
+    if (command === 'estimate') return await estimateCommand(engine, { file, runtimeId: values.runtime });
+    await engine.start();
+    return await runCommand(engine, { file, runtimeId: values.runtime, watch: values.watch, signal: abort.signal });
+  } finally {
+    process.off('SIGINT', onInt);
+    await engine.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`stagent: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`stagent: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

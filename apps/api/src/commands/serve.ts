@@ -1,0 +1,43 @@
+import { createApp } from '../app.js';
+import type { ApiConfig } from '../config.js';
+import { seedDemoData } from '../demo-data.js';
+import { openEngine } from '../engine-factory.js';
+
+/**
+ * `stagent serve`: opens and migrates the database, runs the recovery sweep, seeds demo data
+ * into an empty database (unless STAGENT_DEMO=0), then serves HTTP and WebSocket on one port until
+ * SIGTERM or SIGINT, when it closes connections and the engine before exiting.
+ */
+export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = process.stderr): Promise<void> {
+  const engine = await openEngine(config);
+  try {
+    await engine.start();
+    if (config.demo) {
+      const seeded = await seedDemoData(engine);
+      if (seeded) out.write(`Seeded demo data: ${seeded.workflows} workflows, ${seeded.documents} documents (STAGENT_DEMO=0 to skip).\n`);
+    }
+    const app = createApp({ engine, config });
+    const port = await app.start(config.port, config.host);
+    const runtimes = await engine.listRuntimes();
+    const real = runtimes.filter((r) => r.available && r.id !== 'simulated');
+    out.write(`Stagent API on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql (WebSocket on the same URL)\n`);
+    out.write(`Data directory: ${config.dataDir}${config.apiToken ? '; bearer token required' : ''}${config.production ? '' : '; GraphiQL enabled'}\n`);
+    if (!real.length) out.write('No provider is configured (no API key, no Ollama): workflows run on the SIMULATED runtime, which is not a model.\n');
+
+    await new Promise<void>((resolve) => {
+      const shutdown = (signal: string) => {
+        out.write(`${signal} received: shutting down.\n`);
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+        resolve();
+      };
+      const onTerm = () => shutdown('SIGTERM');
+      const onInt = () => shutdown('SIGINT');
+      process.on('SIGTERM', onTerm);
+      process.on('SIGINT', onInt);
+    });
+    await app.stop();
+  } finally {
+    await engine.close();
+  }
+}

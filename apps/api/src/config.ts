@@ -1,0 +1,73 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { defaultOperationLimits, type OperationLimits } from './operation-limits.js';
+
+/** Server configuration, read from the environment by {@link loadConfig}. */
+export interface ApiConfig {
+  /** Address to bind (HOST, default 127.0.0.1). Any non-loopback address requires {@link apiToken}. */
+  host: string;
+  /** TCP port (PORT, default 4000; 0 = any free port). */
+  port: number;
+  /** Where the SQLite database and secrets key live (STAGENT_DATA_DIR, default ~/.stagent). */
+  dataDir: string;
+  /** Bearer token required on HTTP and in WebSocket connectionParams (STAGENT_API_TOKEN); null = none. */
+  apiToken: string | null;
+  /** NODE_ENV === 'production': no GraphiQL. */
+  production: boolean;
+  /** Seed demo data into an empty database on start (STAGENT_DEMO, default on; "0" turns it off). */
+  demo: boolean;
+  /** Browser origins allowed by CORS and on WebSocket upgrades (STAGENT_CORS_ORIGINS, comma-separated). */
+  corsOrigins: string[];
+  /** Largest accepted request body, bytes (STAGENT_MAX_BODY_BYTES, default 2 MiB: documents travel in mutations). */
+  maxBodyBytes: number;
+  /** Operation shape limits. */
+  limits: OperationLimits;
+}
+
+/** Thrown when the configuration is unsafe or malformed; the message says what to set. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The dashboard's usual dev and preview origins. */
+const DEFAULT_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://127.0.0.1:4173', 'http://localhost:3000', 'http://127.0.0.1:3000'];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}".`);
+  return value;
+}
+
+/** Reads the configuration from environment variables (see README for the list). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const token = env.STAGENT_API_TOKEN?.trim();
+  return {
+    host: env.HOST?.trim() || '127.0.0.1',
+    port: integer(env, 'PORT', 4000, 0, 65_535),
+    dataDir: env.STAGENT_DATA_DIR?.trim() || join(homedir(), '.stagent'),
+    apiToken: token ? token : null,
+    production: env.NODE_ENV === 'production',
+    demo: env.STAGENT_DEMO !== '0',
+    corsOrigins: env.STAGENT_CORS_ORIGINS ? env.STAGENT_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : DEFAULT_ORIGINS,
+    maxBodyBytes: integer(env, 'STAGENT_MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    limits: defaultOperationLimits,
+  };
+}
+
+/** Whether a host name or address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+}
+
+/** Refuses a configuration that would expose the API without a token. */
+export function assertSafeBinding(config: Pick<ApiConfig, 'host' | 'apiToken'>): void {
+  if (!isLoopbackHost(config.host) && !config.apiToken) {
+    throw new ConfigError(`Refusing to listen on ${config.host} without a token: set STAGENT_API_TOKEN, or bind to 127.0.0.1 (HOST).`);
+  }
+}

@@ -1,0 +1,158 @@
+import type { Plugin } from 'graphql-yoga';
+import {
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  Kind,
+  type ASTVisitor,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+  type ValueNode,
+} from 'graphql';
+
+/**
+ * Limits on the shape of an operation, checked before execution on HTTP and WebSocket alike.
+ * Introspection fields (`__schema`, `__type`) are not counted: GraphiQL's own introspection
+ * query is 13 levels deep.
+ */
+export interface OperationLimits {
+  /** Deepest field nesting allowed. The schema has no cycles: its deepest real query (executeWorkflow → workflow → latestRun → costEstimate → steps → stepId) is 6. */
+  maxDepth: number;
+  /** Estimated field resolutions allowed (see {@link operationCost}); a 50-workflow dashboard list costs about 6,000. */
+  maxCost: number;
+  /** Aliased fields allowed in one document (aliases multiply work without multiplying the document). */
+  maxAliases: number;
+  /** Lexical tokens allowed in one document (graphql-js stops parsing past it). */
+  maxTokens: number;
+}
+
+/** The defaults the server uses. */
+export const defaultOperationLimits: OperationLimits = { maxDepth: 8, maxCost: 25_000, maxAliases: 30, maxTokens: 3_000 };
+
+/** Assumed length of a list field without a `first` argument. */
+const DEFAULT_LIST_SIZE = 10;
+
+type Fragments = Map<string, FragmentDefinitionNode>;
+
+function fragmentsOf(context: ValidationContext): Fragments {
+  const map: Fragments = new Map();
+  for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) map.set(def.name.value, def);
+  return map;
+}
+
+/** The fields of a selection set with fragments spread in (each fragment at most once per path). */
+function* fieldsOf(set: SelectionSetNode, fragments: Fragments, seen: Set<string> = new Set()): Generator<FieldNode> {
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) yield selection;
+    else if (selection.kind === Kind.INLINE_FRAGMENT) yield* fieldsOf(selection.selectionSet, fragments, seen);
+    else if (!seen.has(selection.name.value)) {
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) yield* fieldsOf(fragment.selectionSet, fragments, new Set([...seen, selection.name.value]));
+    }
+  }
+}
+
+function depthOf(set: SelectionSetNode | undefined, fragments: Fragments): number {
+  if (!set) return 0;
+  let max = 0;
+  for (const field of fieldsOf(set, fragments)) {
+    if (field.name.value.startsWith('__')) continue;
+    max = Math.max(max, 1 + depthOf(field.selectionSet, fragments));
+  }
+  return max;
+}
+
+/** The integer value of a `first` argument (a variable counts as its default, else 100). */
+function firstArgument(field: FieldNode, context: ValidationContext): number | null {
+  const arg = field.arguments?.find((a) => a.name.value === 'first');
+  if (!arg) return null;
+  const value: ValueNode = arg.value;
+  if (value.kind === Kind.INT) return Number(value.value);
+  if (value.kind === Kind.VARIABLE) {
+    for (const def of context.getDocument().definitions) {
+      if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+      const variable = def.variableDefinitions?.find((v) => v.variable.name.value === value.name.value);
+      if (variable?.defaultValue?.kind === Kind.INT) return Number(variable.defaultValue.value);
+    }
+    return 100;
+  }
+  return null;
+}
+
+/**
+ * Estimated resolutions: each field costs 1 plus its children times a multiplier, which is the
+ * `first` argument when there is one, the assumed list size for other lists, and 1 for a
+ * connection's `nodes` (already counted by its parent's `first`).
+ */
+export function operationCost(set: SelectionSetNode | undefined, type: GraphQLCompositeType, context: ValidationContext, fragments: Fragments): number {
+  if (!set) return 0;
+  let total = 0;
+  for (const field of fieldsOf(set, fragments)) {
+    if (field.name.value.startsWith('__') || !isObjectType(type)) continue;
+    const def = type.getFields()[field.name.value];
+    if (!def) continue;
+    const named = getNamedType(def.type);
+    const isList = isListType(getNullableType(def.type));
+    const first = firstArgument(field, context);
+    const multiplier = first ?? (isList && field.name.value !== 'nodes' ? DEFAULT_LIST_SIZE : 1);
+    const children = isCompositeType(named) ? operationCost(field.selectionSet, named, context, fragments) : 0;
+    total += 1 + multiplier * children;
+  }
+  return total;
+}
+
+function countAliases(set: SelectionSetNode | undefined, fragments: Fragments): number {
+  if (!set) return 0;
+  let count = 0;
+  for (const field of fieldsOf(set, fragments)) count += (field.alias ? 1 : 0) + countAliases(field.selectionSet, fragments);
+  return count;
+}
+
+/** A validation rule enforcing depth, cost and alias limits on every operation of a document. */
+export function operationLimitsRule(limits: OperationLimits): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const fragments = fragmentsOf(context);
+      const schema = context.getSchema();
+      const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+      const name = operation.name?.value ?? 'anonymous';
+      const depth = depthOf(operation.selectionSet, fragments);
+      if (depth > limits.maxDepth) {
+        context.reportError(new GraphQLError(`Operation "${name}" is ${depth} levels deep; the limit is ${limits.maxDepth}.`, { nodes: [operation], extensions: { code: 'DEPTH_LIMIT' } }));
+      }
+      const cost = root ? operationCost(operation.selectionSet, root, context, fragments) : 0;
+      if (cost > limits.maxCost) {
+        context.reportError(
+          new GraphQLError(`Operation "${name}" has an estimated cost of ${cost} field resolutions; the limit is ${limits.maxCost}. Ask for fewer items (first) or fewer fields.`, {
+            nodes: [operation],
+            extensions: { code: 'COST_LIMIT', cost },
+          }),
+        );
+      }
+      const aliases = countAliases(operation.selectionSet, fragments);
+      if (aliases > limits.maxAliases) {
+        context.reportError(new GraphQLError(`Operation "${name}" uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { nodes: [operation], extensions: { code: 'ALIAS_LIMIT' } }));
+      }
+    },
+  });
+}
+
+/** Envelop plugin: token limit at parse time, depth/cost/alias limits at validation time. */
+export function useOperationLimits(limits: OperationLimits = defaultOperationLimits): Plugin {
+  const rule = operationLimitsRule(limits);
+  return {
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, options) => parseFn(source, { ...options, maxTokens: limits.maxTokens }));
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(rule);
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { advanceUntil, createTestApp, definitionInput, type TestApp } from './harness.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(() => t.dispose());
+
+const ERR = 'errors { field message code }';
+const RUN_FIELDS = /* GraphQL */ `id runNumber status startedAt finishedAt inputTokens outputTokens costUsd failureCategory error
+  costEstimate { totalUsd }
+  steps { stepId name status attempt taskId output error failureCategory runtimeId modelId durationMs inputTokens outputTokens costUsd budgetUsd turns currentTool }`;
+const EXECUTE = /* GraphQL */ `mutation ($id: ID!) { executeWorkflow(id: $id) {
+  workflow { id status } run { ${RUN_FIELDS} } costEstimate { totalUsd budgetUsd overBudget warnings steps { stepId modelId inputTokens outputTokens estimatedUsd budgetUsd overBudget } } ${ERR} } }`;
+const RETRY = /* GraphQL */ `mutation ($w: ID!, $s: ID!) { retryWorkflowStep(workflowId: $w, stepId: $s) { run { id status } ${ERR} } }`;
+const CANCEL = /* GraphQL */ `mutation ($id: ID!) { cancelWorkflow(id: $id) { workflow { id status } ${ERR} } }`;
+const RESOLVE = /* GraphQL */ `mutation ($w: ID!, $s: ID!, $ok: Boolean!) { resolveCheckpoint(workflowId: $w, stepId: $s, approved: $ok, comment: "looks good") { workflow { id status } ${ERR} } }`;
+const WORKFLOW = /* GraphQL */ `query ($id: ID!) { workflow(id: $id) { id status latestRun { ${RUN_FIELDS} } runs(first: 5) { id runNumber status } } }`;
+
+async function createWorkflow(overrides: Record<string, unknown> = {}): Promise<string> {
+  const res = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } ${ERR} } }`, {
+    input: definitionInput(overrides),
+  });
+  expect(res.data.createWorkflow.errors).toEqual([]);
+  return res.data.createWorkflow.workflow.id;
+}
+
+async function execute(id: string) {
+  const res = await t.gql(EXECUTE, { id });
+  expect(res.errors).toBeUndefined();
+  return res.data.executeWorkflow;
+}
+
+describe('executeWorkflow', () => {
+  it('starts a run, returns the estimate, and the run completes', async () => {
+    const id = await createWorkflow();
+    const started = await execute(id);
+    expect(started.errors).toEqual([]);
+    expect(started.run).toMatchObject({ runNumber: 1 });
+    expect(started.costEstimate.steps.map((s: { stepId: string }) => s.stepId)).toEqual(['gather', 'write']);
+    await t.engine.waitForRun(started.run.id);
+    const after = (await t.gql(WORKFLOW, { id })).data.workflow;
+    expect(after.status).toBe('COMPLETED');
+    expect(after.latestRun).toMatchObject({ id: started.run.id, status: 'COMPLETED', failureCategory: null });
+    expect(after.latestRun.steps.map((s: { status: string }) => s.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(after.latestRun.steps[0].taskId).toBeTruthy();
+    expect(after.latestRun.outputTokens).toBeGreaterThan(0);
+    expect(after.runs).toHaveLength(1);
+    const byId = await t.gql(`query ($id: ID!) { workflowRun(id: $id) { id status } }`, { id: started.run.id });
+    expect(byId.data.workflowRun).toEqual({ id: started.run.id, status: 'COMPLETED' });
+    const events = await t.gql(`query ($id: ID!) { workflowEvents(workflowId: $id) { seq kind } }`, { id });
+    const kinds = events.data.workflowEvents.map((e: { kind: string }) => e.kind);
+    expect(kinds[0]).toBe('RUN_STARTED');
+    expect(kinds.at(-1)).toBe('RUN_COMPLETED');
+  });
+
+  it('NOT_FOUND for an unknown workflow; CONFLICT while a run is live (nothing changes)', async () => {
+    const missing = await execute('nope');
+    expect(missing).toMatchObject({ run: null, workflow: null, errors: [{ code: 'NOT_FOUND' }] });
+
+    t.engine.simulated.script({ match: 'Gather', script: { latencyMs: 10_000 } });
+    const id = await createWorkflow();
+    const first = await execute(id);
+    expect(first.errors).toEqual([]);
+    const second = await execute(id);
+    expect(second.run).toBeNull();
+    expect(second.errors).toMatchObject([{ code: 'CONFLICT' }]);
+    const runs = (await t.gql(WORKFLOW, { id })).data.workflow.runs;
+    expect(runs).toHaveLength(1);
+
+    const cancelled = await t.gql(CANCEL, { id });
+    expect(cancelled.data.cancelWorkflow).toMatchObject({ workflow: { id, status: 'CANCELLED' }, errors: [] });
+    await t.engine.waitForRun(first.run.id);
+    const run = (await t.gql(WORKFLOW, { id })).data.workflow.latestRun;
+    expect(run.status).toBe('CANCELLED');
+    expect(run.steps[0].status).toBe('CANCELLED');
+  });
+});
+
+describe('cancelWorkflow', () => {
+  it('errors when there is nothing to cancel or no such workflow', async () => {
+    const id = await createWorkflow();
+    const idle = await t.gql(CANCEL, { id });
+    expect(idle.data.cancelWorkflow.workflow).toBeNull();
+    expect(idle.data.cancelWorkflow.errors).toHaveLength(1);
+    expect(['CONFLICT', 'NOT_APPLICABLE', 'ILLEGAL_TRANSITION']).toContain(idle.data.cancelWorkflow.errors[0].code);
+    const missing = await t.gql(CANCEL, { id: 'nope' });
+    expect(missing.data.cancelWorkflow.errors).toMatchObject([{ code: 'NOT_FOUND' }]);
+    expect((await t.gql(WORKFLOW, { id })).data.workflow.status).toBe('DRAFT');
+  });
+});
+
+describe('retryWorkflowStep and debugAnalysis', () => {
+  it('retries the failed step only, keeping completed outputs', async () => {
+    t.engine.simulated.script({ match: 'Write the brief', script: { failAt: { turn: 1, category: 'BUDGET_EXCEEDED', message: 'cap reached' } }, times: 1 });
+    const id = await createWorkflow();
+    const started = await execute(id);
+    await t.engine.waitForRun(started.run.id);
+    const failed = (await t.gql(WORKFLOW, { id })).data.workflow;
+    expect(failed.status).toBe('FAILED');
+    expect(failed.latestRun).toMatchObject({ status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED' });
+
+    const debug = await t.gql(`query ($id: ID!) { workflow(id: $id) { debugAnalysis { runId status rootCause { category stepId summary }
+      timeline { at kind severity message } suggestions { tier title action { type payload } } } } }`, { id });
+    const analysis = debug.data.workflow.debugAnalysis;
+    expect(analysis).toMatchObject({ runId: started.run.id, status: 'FAILED', rootCause: { category: 'BUDGET_EXCEEDED', stepId: 'write' } });
+    expect(analysis.timeline.length).toBeGreaterThan(2);
+    expect(analysis.suggestions.length).toBeGreaterThan(0);
+
+    const notFailed = await t.gql(RETRY, { w: id, s: 'gather' });
+    expect(notFailed.data.retryWorkflowStep.run).toBeNull();
+    expect(notFailed.data.retryWorkflowStep.errors).toHaveLength(1);
+    const missing = await t.gql(RETRY, { w: 'nope', s: 'write' });
+    expect(missing.data.retryWorkflowStep.errors).toMatchObject([{ code: 'NOT_FOUND' }]);
+
+    const gatherOnly = () => t.engine.simulated.calls.filter((c) => c.prompt.includes('Gather the facts') && !c.prompt.includes('Write the brief')).length;
+    const gatherCalls = gatherOnly();
+    expect(gatherCalls).toBe(1);
+    const retried = await t.gql(RETRY, { w: id, s: 'write' });
+    expect(retried.data.retryWorkflowStep.errors).toEqual([]);
+    expect(retried.data.retryWorkflowStep.run.id).toBe(started.run.id);
+    await t.engine.waitForRun(started.run.id);
+    const done = (await t.gql(WORKFLOW, { id })).data.workflow;
+    expect(done.latestRun.status).toBe('COMPLETED');
+    expect(done.latestRun.steps.find((s: { stepId: string }) => s.stepId === 'write').attempt).toBe(2);
+    expect(gatherOnly()).toBe(gatherCalls);
+  });
+
+  it('debugAnalysis is null before the first run', async () => {
+    const id = await createWorkflow();
+    const res = await t.gql(`query ($id: ID!) { workflow(id: $id) { debugAnalysis { runId } latestRun { id } runs { id } } }`, { id });
+    expect(res.data.workflow).toEqual({ debugAnalysis: null, latestRun: null, runs: [] });
+  });
+});
+
+describe('resolveCheckpoint', () => {
+  it('a run waits at the gate, approval completes it; wrong step or workflow is a UserError', async () => {
+    const id = await createWorkflow({ pattern: 'CHECKPOINT', config: { checkpoints: ['write'] } });
+    const started = await execute(id);
+    await advanceUntil(t, async () => (await t.engine.getRun(started.run.id))?.status === 'WAITING_APPROVAL');
+    const waiting = (await t.gql(WORKFLOW, { id })).data.workflow;
+    expect(waiting.status).toBe('PAUSED');
+    expect(waiting.latestRun.steps.map((s: { status: string }) => s.status)).toEqual(['COMPLETED', 'WAITING_APPROVAL']);
+
+    const wrongStep = await t.gql(RESOLVE, { w: id, s: 'gather', ok: true });
+    expect(wrongStep.data.resolveCheckpoint.workflow).toBeNull();
+    expect(wrongStep.data.resolveCheckpoint.errors).toHaveLength(1);
+    const missing = await t.gql(RESOLVE, { w: 'nope', s: 'write', ok: true });
+    expect(missing.data.resolveCheckpoint.errors).toMatchObject([{ code: 'NOT_FOUND' }]);
+    expect((await t.engine.getRun(started.run.id))?.status).toBe('WAITING_APPROVAL');
+
+    const approved = await t.gql(RESOLVE, { w: id, s: 'write', ok: true });
+    expect(approved.data.resolveCheckpoint.errors).toEqual([]);
+    await t.engine.waitForRun(started.run.id);
+    expect((await t.gql(WORKFLOW, { id })).data.workflow.latestRun.status).toBe('COMPLETED');
+  });
+});
+
+describe('applySuggestion', () => {
+  it('applies SET_BUDGET to a step; a bad payload is a UserError and changes nothing', async () => {
+    const id = await createWorkflow();
+    const APPLY = `mutation ($id: ID!, $a: SuggestionActionInput!) { applySuggestion(workflowId: $id, action: $a) { workflow { steps { id budgetUsd } } ${ERR} } }`;
+    const ok = await t.gql(APPLY, { id, a: { type: 'SET_BUDGET', payload: { stepId: 'write', budgetUsd: 1.25 } } });
+    expect(ok.data.applySuggestion.errors).toEqual([]);
+    expect(ok.data.applySuggestion.workflow.steps[1]).toEqual({ id: 'write', budgetUsd: 1.25 });
+    const bad = await t.gql(APPLY, { id, a: { type: 'SET_BUDGET', payload: { stepId: 'write', budgetUsd: -3 } } });
+    expect(bad.data.applySuggestion.workflow).toBeNull();
+    expect(bad.data.applySuggestion.errors[0].field).toEqual(['action', 'payload', 'budgetUsd']);
+    const missing = await t.gql(APPLY, { id: 'nope', a: { type: 'SET_BUDGET', payload: { stepId: 'write', budgetUsd: 1 } } });
+    expect(missing.data.applySuggestion.errors).toMatchObject([{ code: 'NOT_FOUND' }]);
+    const stored = await t.gql(`query ($id: ID!) { workflow(id: $id) { steps { budgetUsd } } }`, { id });
+    expect(stored.data.workflow.steps[1].budgetUsd).toBe(1.25);
+  });
+});

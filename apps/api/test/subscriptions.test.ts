@@ -1,0 +1,102 @@
+import { createClient, type Client } from 'graphql-ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { advanceUntil, createTestApp, definitionInput, type TestApp } from './harness.js';
+
+let t: TestApp;
+let client: Client;
+beforeEach(async () => {
+  t = await createTestApp();
+  const port = await t.app.start(0, '127.0.0.1');
+  client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+});
+afterEach(async () => {
+  await client.dispose();
+  await t.dispose();
+});
+
+const EVENTS = /* GraphQL */ `subscription ($id: ID!, $after: Int) {
+  workflowEvents(workflowId: $id, afterSeq: $after) { seq at kind workflowId runId stepId message outputDelta inputTokens outputTokens costUsd step { stepId status costUsd budgetUsd } }
+}`;
+
+interface Received {
+  seq: number;
+  kind: string;
+  runId: string;
+}
+
+/** Subscribes and collects events until a run-ending event; exposes what arrived so far. */
+function collect(variables: Record<string, unknown>) {
+  const events: Received[] = [];
+  const errors: unknown[] = [];
+  let finished = false;
+  const done = new Promise<void>((resolve) => {
+    const stop = client.subscribe<{ workflowEvents: Received }>(
+      { query: EVENTS, variables },
+      {
+        next: (value) => {
+          if (value.errors) errors.push(...value.errors);
+          const event = value.data?.workflowEvents;
+          if (!event) return;
+          events.push(event);
+          if (['RUN_COMPLETED', 'RUN_FAILED', 'RUN_CANCELLED'].includes(event.kind)) {
+            finished = true;
+            stop();
+            resolve();
+          }
+        },
+        error: (error) => {
+          errors.push(error);
+          finished = true;
+          resolve();
+        },
+        complete: () => resolve(),
+      },
+    );
+  });
+  return { events, errors, done, isFinished: () => finished };
+}
+
+describe('workflowEvents subscription', () => {
+  it('resuming with afterSeq taken mid-run yields a contiguous seq sequence with no duplicate', async () => {
+    // Each streamed chunk waits 200 ms of the manual clock, so the run advances only when we say.
+    t.engine.simulated.script({ match: /./, script: { latencyMs: 200, chunks: 5 } });
+    const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
+      input: definitionInput(),
+    });
+    const id = created.data.createWorkflow.workflow.id;
+    const full = collect({ id });
+    await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+
+    // Move until the first step has streamed some output: that is "mid-run".
+    await advanceUntil(t, () => full.events.some((e) => e.kind === 'STEP_OUTPUT_DELTA'));
+    const afterSeq = full.events.at(-1)!.seq;
+    const resumed = collect({ id, after: afterSeq });
+    await advanceUntil(t, () => full.isFinished() && resumed.isFinished());
+    await Promise.all([full.done, resumed.done]);
+
+    expect(full.errors).toEqual([]);
+    expect(resumed.errors).toEqual([]);
+    const seqs = resumed.events.map((e) => e.seq);
+    expect(seqs[0]).toBe(afterSeq + 1);
+    seqs.forEach((seq, i) => expect(seq).toBe(afterSeq + 1 + i));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(resumed.events.at(-1)!.kind).toBe('RUN_COMPLETED');
+    // The resumed stream is exactly the tail of the full one.
+    expect(resumed.events).toEqual(full.events.filter((e) => e.seq > afterSeq));
+    expect(full.events.map((e) => e.seq)).toEqual(full.events.map((_, i) => i + 1));
+  });
+
+  it('replays a finished run from the start when afterSeq is absent', async () => {
+    const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
+      input: definitionInput(),
+    });
+    const id = created.data.createWorkflow.workflow.id;
+    const started = await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await t.engine.waitForRun(started.data.executeWorkflow.run.id);
+    const replay = collect({ id });
+    await replay.done;
+    expect(replay.events[0]).toMatchObject({ seq: 1, kind: 'RUN_STARTED' });
+    expect(replay.events.at(-1)!.kind).toBe('RUN_COMPLETED');
+  });
+});
