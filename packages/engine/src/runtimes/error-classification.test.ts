@@ -1,7 +1,7 @@
 import { APIConnectionError as AnthropicConnectionError, APIError as AnthropicAPIError, APIUserAbortError as AnthropicAbort } from '@anthropic-ai/sdk';
 import { APIConnectionError as OpenAIConnectionError, APIError as OpenAIAPIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { classifyAnthropicError, classifyOllamaError, classifyOllamaResponse, classifyOpenAIError, failureFromAbortReason, retryAfterMs } from './error-classification.js';
+import { classifyAnthropicError, classifyClaudeCodeError, classifyOllamaError, classifyOllamaResponse, classifyOpenAIError, failureFromAbortReason, retryAfterMs } from './error-classification.js';
 import type { FailureCategory } from './failure-category.js';
 
 const headers = (h: Record<string, string> = {}) => new Headers(h);
@@ -83,5 +83,21 @@ describe('abort reasons and retry-after', () => {
     expect(retryAfterMs(headers({ 'retry-after': '2' }))).toBe(2000);
     expect(retryAfterMs(headers({ 'retry-after': 'Mon, 05 Jan 2026 08:00:30 GMT' }), Date.UTC(2026, 0, 5, 8, 0, 0))).toBe(30_000);
     expect(retryAfterMs(headers())).toBeUndefined();
+  });
+});
+
+describe('classifyClaudeCodeError (CLI error code / Anthropic type / status → category)', () => {
+  it.each<{ label: string; e: Parameters<typeof classifyClaudeCodeError>[0]; category: FailureCategory; retryable: boolean }>([
+    { label: 'api_retry rate_limit 429', e: { code: 'rate_limit', status: 429, message: 'm' }, category: 'RATE_LIMITED', retryable: true },
+    { label: 'api_retry overloaded 529', e: { code: 'server_error', status: 529, message: 'm' }, category: 'PROVIDER_OVERLOADED', retryable: true },
+    { label: 'authentication_failed 401', e: { code: 'authentication_failed', status: 401, message: 'Invalid API key' }, category: 'AUTH', retryable: false },
+    { label: 'result authentication_error', e: { type: 'authentication_error', status: 401, message: 'Invalid API key' }, category: 'AUTH', retryable: false },
+    { label: 'billing_error', e: { code: 'billing_error', status: 400, message: 'credit balance too low' }, category: 'RATE_LIMITED', retryable: false },
+    { label: 'prompt too long', e: { code: 'invalid_request', status: 400, message: 'Prompt is too long' }, category: 'CONTEXT_TOO_LARGE', retryable: false },
+    { label: 'model_not_found', e: { code: 'model_not_found', status: 404, message: 'm' }, category: 'INVALID_REQUEST', retryable: false },
+    { label: 'server_error 500', e: { code: 'server_error', status: 500, message: 'm' }, category: 'UNKNOWN', retryable: true },
+    { label: 'unknown, no status', e: { code: 'unknown', message: 'm' }, category: 'UNKNOWN', retryable: false },
+  ])('$label → $category', ({ e, category, retryable }) => {
+    expect(classifyClaudeCodeError(e)).toMatchObject({ category, retryable, message: e.message });
   });
 });
