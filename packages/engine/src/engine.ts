@@ -18,6 +18,11 @@ import { RunControl } from './workflows/run-control.js';
 import { EngineIntelligence } from './engine-intelligence.js';
 import { newOwnerId } from './workflows/leases.js';
 import { seedDemoData } from './demo/demo-data.js';
+import { createDefaultCatalog } from './runtimes/default-catalog.js';
+import { ScheduleSystem } from './schedules/schedule-system.js';
+import { EngineScheduleExecutor } from './schedules/engine-schedule-executor.js';
+import { runStandaloneTask } from './workflows/standalone-task.js';
+import type { CreateScheduleInput } from './engine-api.js';
 import type { WorkflowDefinitionInput } from './workflows/definition.js';
 import type { EngineApi, SuggestionAction } from './engine-api.js';
 import type { WorkflowStatus } from './workflows/workflow-state.js';
@@ -44,7 +49,7 @@ export interface EngineOptions {
  * The engine facade: the only entry point for the GraphQL schema and the CLI. It wires the
  * systems together and delegates; it holds no logic of its own.
  */
-export class Engine implements Omit<EngineApi, 'listSchedules' | 'parseSchedule' | 'createSchedule' | 'setScheduleActive' | 'deleteSchedule'> {
+export class Engine implements EngineApi {
   readonly simulated: SimulatedRuntime;
   readonly settings: SettingsSystem;
   readonly workflows: WorkflowSystem;
@@ -53,6 +58,7 @@ export class Engine implements Omit<EngineApi, 'listSchedules' | 'parseSchedule'
   readonly control: RunControl;
   readonly intelligence: EngineIntelligence;
   readonly executor: RunExecutor;
+  readonly schedules: ScheduleSystem;
 
   private constructor(readonly resources: EngineResources, options: EngineOptions) {
     this.simulated = new SimulatedRuntime(resources.clock, { latencyMs: options.simulatedLatencyMs ?? 0 });
@@ -67,6 +73,11 @@ export class Engine implements Omit<EngineApi, 'listSchedules' | 'parseSchedule'
     this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
     this.executor = new RunExecutor(resources, runner, this.documents, this.workflows, (info) => this.intelligence.recordRun(info), (d) => this.intelligence.expectedDurations(d));
     this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);
+    const standalone = async (input: { scheduleId: string; prompt: string; runtimeId: string | null; budgetUsd: number | null }) => {
+      const r = await runStandaloneTask(resources, this.settings, runner, input);
+      return { status: r.status, turns: r.turns, failureCategory: r.failureCategory, error: r.error, taskId: r.taskId };
+    };
+    this.schedules = new ScheduleSystem(resources, new EngineScheduleExecutor(this, standalone));
   }
 
   /** Opens (and migrates) the database and builds the engine. Call {@link Engine.start} to recover and run timers. */
@@ -93,11 +104,15 @@ export class Engine implements Omit<EngineApi, 'listSchedules' | 'parseSchedule'
   /** Recovery sweep for runs whose process died, then heartbeats and delay timers. */
   async start(): Promise<void> {
     await this.control.recover();
-    if (this.timersEnabled) this.control.startTimers();
+    if (this.timersEnabled) {
+      this.control.startTimers();
+      this.schedules.start();
+    }
   }
 
   /** Stops timers, aborts live executions (their leases lapse for the next process) and closes the database. */
   async close(): Promise<void> {
+    await this.schedules.stop();
     await this.control.shutdown();
     await this.resources.orm.close(true);
   }
@@ -152,8 +167,14 @@ export class Engine implements Omit<EngineApi, 'listSchedules' | 'parseSchedule'
   applySuggestion(workflowId: string, action: SuggestionAction) { return this.control.applySuggestion(workflowId, action); }
   executionStats() { return this.intelligence.executionStats(); }
 
+  listSchedules() { return this.schedules.list(); }
+  parseSchedule(expression: string, timezone?: string | null) { return this.schedules.parse(expression, timezone ?? null); }
+  createSchedule(input: CreateScheduleInput) { return this.schedules.create(input); }
+  setScheduleActive(id: string, active: boolean) { return this.schedules.setActive(id, active); }
+  deleteSchedule(id: string) { return this.schedules.delete(id); }
+
 }
 
-function defaultCatalog(_clock: Clock, _settings: SettingsSystem, simulated: SimulatedRuntime): RuntimeCatalog {
-  return new RuntimeCatalog().register(simulated);
+function defaultCatalog(clock: Clock, settings: SettingsSystem, simulated: SimulatedRuntime): RuntimeCatalog {
+  return createDefaultCatalog({ clock, getSetting: (key) => settings.get(key), simulated });
 }

@@ -1,6 +1,9 @@
 import { ErrorCode, StagentError } from '../errors.js';
 import type { RuntimeAdapter, RuntimeDescriptor } from './runtime.js';
 
+/** How long a runtime's availability probe result is reused, ms (a setting change shows within it). */
+export const DESCRIBE_CACHE_MS = 5_000;
+
 /** Order in which runtimes are listed, and tried as "first available" when nothing else decides. */
 const ORDER = ['claude-code', 'openai-codex-app-server', 'anthropic-direct', 'openai-direct', 'ollama', 'simulated'];
 
@@ -10,10 +13,18 @@ const ORDER = ['claude-code', 'openai-codex-app-server', 'anthropic-direct', 'op
  */
 export class RuntimeCatalog {
   private readonly adapters = new Map<string, RuntimeAdapter>();
+  /** Descriptors are probed (local servers, CLIs) at most once per {@link DESCRIBE_CACHE_MS}. */
+  private readonly described = new Map<string, { at: number; descriptor: Promise<RuntimeDescriptor> }>();
 
   register(adapter: RuntimeAdapter): this {
     this.adapters.set(adapter.id, adapter);
+    this.described.delete(adapter.id);
     return this;
+  }
+
+  /** Forgets probed availability (after a key or base URL setting changed). */
+  invalidate(): void {
+    this.described.clear();
   }
 
   has(id: string): boolean {
@@ -33,11 +44,17 @@ export class RuntimeCatalog {
 
   /** Every descriptor, availability checked now. */
   async describeAll(): Promise<RuntimeDescriptor[]> {
-    return Promise.all(this.ids().map((id) => this.adapters.get(id)!.describe()));
+    return Promise.all(this.ids().map((id) => this.describe(id)));
   }
 
   async describe(id: string): Promise<RuntimeDescriptor> {
-    return this.get(id).describe();
+    const adapter = this.get(id);
+    const cached = this.described.get(id);
+    if (cached && Date.now() - cached.at < DESCRIBE_CACHE_MS) return cached.descriptor;
+    const descriptor = adapter.describe();
+    this.described.set(id, { at: Date.now(), descriptor });
+    descriptor.catch(() => this.described.delete(id));
+    return descriptor;
   }
 
   /** The first available runtime in catalog order (the simulator is last). */

@@ -95,6 +95,7 @@ export class SettingsSystem {
       }
     });
     this.cache.clear();
+    this.resources.catalog.invalidate();
     return this.list();
   }
 

@@ -6,7 +6,7 @@ import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { inTransaction, type PendingEvent, type UnitOfWork } from '../events/event-store.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
-import { spentTodayUsd } from '../budget/spend-guard.js';
+import { checkCaps, type TaskCaps } from '../budget/cap-check.js';
 import { costMicros } from '../runtimes/pricing.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import type { ModelCallUsage, RuntimeHooks, UsageVerdict } from '../runtimes/runtime.js';
@@ -18,13 +18,7 @@ export const DELTA_FLUSH_MS = 100;
 /** Spend share of a cap at which one COST_WARNING is emitted. */
 export const COST_WARNING_RATIO = 0.8;
 
-/** Caps that apply to one task. */
-export interface TaskCaps {
-  costUsd: number;
-  maxTokens: number | null;
-  dailyUsd: number | null;
-  maxTurns: number;
-}
+export type { TaskCaps };
 
 /**
  * Keeps a running step's live metrics (tokens, tokens/s, cost vs budget, current tool, turn)
@@ -135,24 +129,10 @@ export class LiveStepTracker implements RuntimeHooks {
 
   private async capVerdict(uow: UnitOfWork, spentUsd: number, now: number): Promise<UsageVerdict> {
     const s = this.step;
-    const base = { turns: this.turns, maxTurns: this.caps.maxTurns };
-    if (s.pricingKnown && spentUsd >= this.caps.costUsd) {
-      this.lastEvidence = { ...base, spentUsd, capUsd: this.caps.costUsd };
-      return stop(`Spent $${spentUsd.toFixed(4)}, reaching this step's cost cap of $${this.caps.costUsd.toFixed(2)}.`);
-    }
-    const tokens = s.inputTokens + s.outputTokens;
-    if (this.caps.maxTokens !== null && tokens >= this.caps.maxTokens) {
-      this.lastEvidence = { ...base, tokensUsed: tokens, tokenCap: this.caps.maxTokens, spentUsd };
-      return stop(`Used ${tokens} tokens, reaching the token cap of ${this.caps.maxTokens} (budget.maxTokensPerTask).`);
-    }
-    if (this.caps.dailyUsd !== null) {
-      const today = await spentTodayUsd(uow.em, now);
-      if (today >= this.caps.dailyUsd) {
-        this.lastEvidence = { ...base, dailySpentUsd: today, dailyCapUsd: this.caps.dailyUsd, spentUsd };
-        return stop(`Spend today is $${today.toFixed(4)}, reaching the daily cap of $${this.caps.dailyUsd.toFixed(2)} (budget.maxDailyCostUsd).`);
-      }
-    }
-    return { stop: false };
+    const check = await checkCaps(uow.em, this.caps, { spentUsd, pricingKnown: s.pricingKnown, tokens: s.inputTokens + s.outputTokens, turns: this.turns }, now);
+    if (!check) return { stop: false };
+    this.lastEvidence = check.evidence;
+    return { stop: true, failure: check.failure };
   }
 
   private flushDelta(): void {
@@ -184,10 +164,6 @@ export class LiveStepTracker implements RuntimeHooks {
   private event(e: Omit<PendingEvent, 'workflowId' | 'runId'>): PendingEvent {
     return { ...e, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: this.step.stepId, taskId: this.ids.taskId, step: toStepRunView(this.step) };
   }
-}
-
-function stop(message: string): UsageVerdict {
-  return { stop: true, failure: { category: 'BUDGET_EXCEEDED', message, retryable: false } };
 }
 
 function truncateJson(value: unknown): unknown {

@@ -1,0 +1,39 @@
+import type { EntityManager } from '@mikro-orm/better-sqlite';
+import type { FailureEvidence } from '../db/entities/step-run.entity.js';
+import type { ClassifiedFailure } from '../runtimes/failure-category.js';
+import { spentTodayUsd } from './spend-guard.js';
+
+/** Caps that apply to one task. */
+export interface TaskCaps {
+  /** Resolved cost cap, USD. */
+  costUsd: number;
+  /** Token cap (input + output), tokens; null = none. */
+  maxTokens: number | null;
+  /** Spend cap per UTC day across all tasks, USD; null = none. */
+  dailyUsd: number | null;
+  maxTurns: number;
+}
+
+/**
+ * Decides after a model call whether a cap stops the task: the cost cap (only when every call
+ * was priced), the token cap, then the daily cap. Returns the failure and its evidence, or null.
+ */
+export async function checkCaps(
+  em: EntityManager,
+  caps: TaskCaps,
+  spent: { spentUsd: number; pricingKnown: boolean; tokens: number; turns: number },
+  now: number,
+): Promise<{ failure: ClassifiedFailure; evidence: FailureEvidence } | null> {
+  const base = { turns: spent.turns, maxTurns: caps.maxTurns, spentUsd: spent.spentUsd };
+  const stop = (message: string, evidence: FailureEvidence) => ({ failure: { category: 'BUDGET_EXCEEDED' as const, message, retryable: false }, evidence: { ...base, ...evidence } });
+  if (spent.pricingKnown && spent.spentUsd >= caps.costUsd)
+    return stop(`Spent $${spent.spentUsd.toFixed(4)}, reaching the cost cap of $${caps.costUsd.toFixed(2)}.`, { capUsd: caps.costUsd });
+  if (caps.maxTokens !== null && spent.tokens >= caps.maxTokens)
+    return stop(`Used ${spent.tokens} tokens, reaching the token cap of ${caps.maxTokens} (budget.maxTokensPerTask).`, { tokensUsed: spent.tokens, tokenCap: caps.maxTokens });
+  if (caps.dailyUsd !== null) {
+    const today = await spentTodayUsd(em, now);
+    if (today >= caps.dailyUsd)
+      return stop(`Spend today is $${today.toFixed(4)}, reaching the daily cap of $${caps.dailyUsd.toFixed(2)} (budget.maxDailyCostUsd).`, { dailySpentUsd: today, dailyCapUsd: caps.dailyUsd });
+  }
+  return null;
+}
