@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ErrorCode, StagentError } from '../errors.js';
 
 /**
  * AES-256-GCM for secret settings. The key comes from `STAGENT_SECRET_KEY` (64 hex chars) or
@@ -28,7 +29,7 @@ export class SecretBox {
 
   open(sealed: string): string {
     const [version, iv, tag, body] = sealed.split(':');
-    if (version !== 'v1' || !iv || !tag || !body) throw new Error('Unrecognised secret format');
+    if (version !== 'v1' || !iv || !tag || !body) throw new StagentError(ErrorCode.INVALID_VALUE, 'A stored secret is not in the v1 format; set it again.');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
