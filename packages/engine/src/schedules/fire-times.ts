@@ -39,6 +39,16 @@ export function nextFireTimes(cron: string, timezone: string, from: number, coun
     .map((d) => d.getTime());
 }
 
+/**
+ * Fire times (epoch ms) strictly after `from` and at or before `until`, at most `cap` of them:
+ * enumeration stops at `until`, so a sparse cron costs a handful of steps, not `cap`.
+ */
+export function fireTimesUntil(cron: string, timezone: string, from: number, until: number, cap: number): number[] {
+  return new Cron(cron, { timezone, mode: '5-part', stopAt: new Date(until + 1) })
+    .nextRuns(cap, new Date(from))
+    .map((d) => d.getTime());
+}
+
 /** The next fire time strictly after `from` (epoch ms), or null when the cron never fires again. */
 export function nextFireTime(cron: string, timezone: string, from: number): number | null {
   return pattern(cron, timezone).nextRun(new Date(from))?.getTime() ?? null;
