@@ -20,8 +20,10 @@ describe('WorkflowForm', () => {
     const step = form.steps[0];
     expect(form.apply({ type: 'SET_BUDGET', payload: { stepId: step.id, budgetUsd: 1.25 } })).toBe(true);
     expect(step.budgetUsd).toBe('1.25');
-    expect(form.apply({ type: 'SET_PER_STEP_DOCS', payload: { steps: [{ stepId: step.id, documentIds: ['d1'] }] } })).toBe(true);
+    form.documentIds = ['d1', 'd2'];
+    expect(form.apply({ type: 'SET_PER_STEP_DOCS', payload: { bindings: [{ stepId: step.id, documentIds: ['d1'] }] } })).toBe(true);
     expect(step.documentIds).toEqual(['d1']);
+    expect(form.documentIds).toEqual(['d2']);
     expect(form.apply({ type: 'CHANGE_PATTERN', payload: { pattern: 'PARALLEL' } })).toBe(true);
     expect(form.pattern).toBe('PARALLEL');
     expect(form.apply({ type: 'SPLIT_STEP', payload: {} })).toBe(false);

@@ -145,17 +145,24 @@ export class WorkflowForm {
         return true;
       }
       case 'SET_PER_STEP_DOCS': {
-        const bindings = Array.isArray(p.steps) ? p.steps : [p];
+        // Payload: { bindings: [{ stepId, documentIds }] } (older shapes: `steps`, or one binding).
+        const list = Array.isArray(p.bindings) ? p.bindings : Array.isArray(p.steps) ? p.steps : [p];
         let applied = false;
-        for (const b of bindings as Record<string, unknown>[]) {
+        const moved = new Set<string>();
+        for (const b of list as Record<string, unknown>[]) {
           const target = this.steps.find((s) => s.id === b.stepId);
           if (target && Array.isArray(b.documentIds)) {
             target.documentIds = b.documentIds.filter((d): d is string => typeof d === 'string');
+            target.documentIds.forEach((d) => moved.add(d));
             applied = true;
           }
         }
-        if (applied && Array.isArray(p.globalDocumentIds)) this.documentIds = p.globalDocumentIds.filter((d): d is string => typeof d === 'string');
-        return applied;
+        if (!applied) return false;
+        // Documents now bound per step are no longer injected into every step.
+        this.documentIds = Array.isArray(p.globalDocumentIds)
+          ? p.globalDocumentIds.filter((d): d is string => typeof d === 'string')
+          : this.documentIds.filter((d) => !moved.has(d));
+        return true;
       }
       default:
         return false;
