@@ -87,6 +87,12 @@ describe('analyzeRun root cause and fixes', () => {
     const atMax = analyzeRun({ workflow: workflowView(), run: failedRun('TURN_LIMIT', { turns: 50, maxTurns: 50 }), events: [] });
     expect(atMax.suggestions[0]!.action).toBeNull();
     expect(atMax.suggestions[2]!.action).toEqual({ type: 'SPLIT_STEP', payload: { stepId: 'write' } });
+    // Without recorded evidence, the step's own maxTurns is the limit that stopped it.
+    const workflow = workflowView({ steps: [stepView('gather'), stepView('write', { maxTurns: 6 })] });
+    const fromDefinition = analyzeRun({ workflow, run: failedRun('TURN_LIMIT', {}, { turns: 6 }), events: [] });
+    expect(fromDefinition.suggestions[0]!.action).toEqual({ type: 'SET_MAX_TURNS', payload: { stepId: 'write', maxTurns: 12 } });
+    const unknown = analyzeRun({ workflow: workflowView(), run: failedRun('TURN_LIMIT', {}, { turns: 0 }), events: [] });
+    expect(unknown.suggestions[0]).toMatchObject({ title: 'Raise the turn limit', action: null });
   });
 
   it('context too large: quotes prompt vs window and drops the global documents from that step', () => {

@@ -1,7 +1,7 @@
 import { assertNever } from '../errors.js';
 import type { FixSuggestion } from '../engine-api.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
-import { actions, fix, stepLabel, suggestedBudgetUsd, suggestedMaxTurns, type FixContext, MAX_STEP_BUDGET_USD } from './fix-context.js';
+import { actions, fix, stepLabel, suggestedBudgetUsd, suggestedMaxTurns, type FixContext, MAX_STEP_BUDGET_USD, MAX_STEP_TURNS } from './fix-context.js';
 import { providerFixes } from './fix-suggestions-provider.js';
 import { formatCount, formatDuration, formatUsd } from './money-format.js';
 
@@ -87,12 +87,16 @@ function budgetFixes(ctx: FixContext): FixSuggestion[] {
 
 function turnLimitFixes(ctx: FixContext): FixSuggestion[] {
   const turns = ctx.evidence.turns ?? ctx.step?.turns ?? 0;
-  const limit = ctx.evidence.maxTurns ?? turns;
-  const next = suggestedMaxTurns(limit);
-  const used = `${stepLabel(ctx)} used ${turns} of its ${limit} turns without finishing.`;
+  const defined = ctx.workflow.steps.find((s) => s.id === ctx.step?.stepId)?.maxTurns ?? null;
+  // The limit that stopped it: recorded evidence, else the step's own setting, else the turns it used.
+  const limit = ctx.evidence.maxTurns ?? defined ?? (turns > 0 ? turns : null);
+  const next = limit === null ? null : suggestedMaxTurns(limit);
+  const used = `${stepLabel(ctx)} used ${turns} of its ${limit ?? 'allowed'} turns without finishing.`;
   const quick = next !== null && ctx.step
     ? fix('QUICK', `Allow ${stepLabel(ctx)} ${next} turns`, `${used} Raise its turn limit to ${next}, then retry the step.`, { type: 'SET_MAX_TURNS', payload: { stepId: ctx.step.stepId, maxTurns: next } })
-    : fix('QUICK', 'The turn limit is at its maximum', `${used} ${limit} is the most a step may have; make the step smaller instead.`, null);
+    : limit !== null && limit >= MAX_STEP_TURNS
+      ? fix('QUICK', 'The turn limit is at its maximum', `${used} ${limit} is the most a step may have; make the step smaller instead.`, null)
+      : fix('QUICK', 'Raise the turn limit', `${used} Raise setting runtime.maxTurns or the step's maxTurns, then retry.`, null);
   return [quick, lessInputFix(ctx, used), splitFix(ctx, used)];
 }
 
