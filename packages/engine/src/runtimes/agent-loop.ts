@@ -69,6 +69,8 @@ export async function runAgentLoop(request: RuntimeRequest, hooks: RuntimeHooks,
   const task = new TaskWatchdog(opts.clock, request.signal, request.deadlineAt);
   let output = '';
   let turn = 0;
+  // After a max_tokens stop the next turn continues the same text: no separator.
+  let continuing = false;
   const end = (f: ClassifiedFailure, partial = output): RuntimeResult => ({ status: failureDisposition(f.category).taskStatus, output: partial, turns: turn, failure: f });
   try {
     while (turn < request.maxTurns) {
@@ -114,9 +116,10 @@ export async function runAgentLoop(request: RuntimeRequest, hooks: RuntimeHooks,
           },
         },
       );
-      if (!outcome.ok) return end(outcome.failure, joinText(output, attemptText));
+      if (!outcome.ok) return end(outcome.failure, continuing ? output + attemptText : joinText(output, attemptText));
       const modelTurn = outcome.value;
-      output = joinText(output, modelTurn.text);
+      output = continuing ? output + modelTurn.text : joinText(output, modelTurn.text);
+      continuing = modelTurn.stop === 'max_tokens' && modelTurn.toolCalls.length === 0;
       const verdict = await hooks.onUsage(modelTurn.usage);
       if (verdict.stop) return end(verdict.failure);
       if (modelTurn.stop === 'context_window') return end(failure('CONTEXT_TOO_LARGE', `The conversation filled ${modelTurn.usage.model}'s context window.`));

