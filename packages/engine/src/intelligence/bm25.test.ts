@@ -5,6 +5,8 @@ describe('tokenize', () => {
   it('lower-cases, drops stop words and one-letter runs, folds plurals', () => {
     expect(tokenize('The Pricing sheets, and the policies of a CEO!')).toEqual(['pricing', 'sheet', 'policy', 'ceo']);
     expect(tokenize('class status')).toEqual(['class', 'status']);
+    // Generic references to inputs and file extensions say nothing about which document is meant.
+    expect(tokenize('Summarise the attached documents and files in pricing.md')).toEqual(['summarise', 'pricing']);
   });
 });
 

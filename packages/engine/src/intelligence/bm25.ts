@@ -13,6 +13,14 @@ const STOP_WORDS = new Set(
     'make write give take step steps output result results').split(' '),
 );
 
+/**
+ * Words a prompt uses to point at its inputs in general ("summarise the attached files") and
+ * file extensions every document name carries: they say nothing about which document is meant.
+ */
+const REFERENCE_WORDS = new Set(
+  'document documents doc docs file files attached attachment attachments provided following above below context information content text md txt pdf csv json html'.split(' '),
+);
+
 /** Folds simple English plurals (`policies` → `policy`, `sheets` → `sheet`), leaving `-ss` words alone. */
 function fold(word: string): string {
   if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
@@ -20,10 +28,10 @@ function fold(word: string): string {
   return word;
 }
 
-/** Lower-cased terms of a text: letters and digits runs of 2+ characters, stop words removed, plurals folded. */
+/** Lower-cased terms of a text: letters and digits runs of 2+ characters, stop and reference words removed, plurals folded. */
 export function tokenize(text: string): string[] {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [];
-  return words.filter((w) => !STOP_WORDS.has(w)).map(fold);
+  return words.filter((w) => !STOP_WORDS.has(w) && !REFERENCE_WORDS.has(w)).map(fold);
 }
 
 /** BM25 parameters: term-frequency saturation `k1` and length normalisation `b` (the usual 1.2 / 0.75). */

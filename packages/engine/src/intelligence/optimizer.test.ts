@@ -68,6 +68,13 @@ describe('DOCUMENT_BINDING', () => {
     ] });
   });
 
+  it('a generic reference to "the attached files" matches no document even when a document talks about files', () => {
+    const docs = [...DOCS.slice(0, 2), { id: 'legal', name: 'contract-terms.md', content: 'Liability cap, indemnity, termination. Attached files are confidential.' }];
+    const steps = [...definition().steps.slice(0, 2), { id: 'sum', name: 'Sum', prompt: 'Summarise the attached files.' }];
+    const [s] = optimize({ definition: definition({ steps }), documents: docs, history: emptyHistory(3) });
+    expect(s!.action!.payload).toMatchObject({ bindings: [expect.anything(), expect.anything(), { stepId: 'sum', documentIds: ['pricing', 'style', 'legal'] }] });
+  });
+
   it('needs two steps and a global document', () => {
     expect(kinds(run({ definition: definition({ steps: definition().steps.slice(0, 1) }) }))).toEqual([]);
     expect(kinds(run({ definition: definition({ documentIds: [] }) }))).toEqual([]);
