@@ -47,7 +47,7 @@ export function providerFixes(category: ProviderCategory, ctx: FixContext): FixS
         switchFix(ctx, 'BEST', 'Raise the provider rate limit', `${what} Ask the provider for a higher tier on ${runtimeOf(ctx)}.`)];
     }
     case 'PROVIDER_OVERLOADED':
-      return [retry('Overload is usually brief.'), switchFix(ctx, 'BETTER', 'Run at a quieter hour', `${what} Schedule this workflow outside the provider's peak hours.`),
+      return [retry('Overload is usually brief.'), switchFix(ctx, 'BETTER', 'Keep a second runtime configured', `${what} With another runtime set up, an overloaded provider's steps can move there.`),
         fix('BEST', 'Schedule the workflow off-peak', `${what} A schedule that runs it at night avoids peak overload.`, null)];
     case 'CONNECTION':
       return [retry('Network drops are usually transient.'), fix('BETTER', `Check the connection to ${runtimeOf(ctx)}`, `${what} Check the base URL setting and that the server (or Ollama) is reachable.`, null),
