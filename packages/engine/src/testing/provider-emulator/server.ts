@@ -46,7 +46,8 @@ export class ProviderEmulator {
 
   /** Starts listening on an ephemeral loopback port. */
   async start(): Promise<this> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    // A request that breaks while being read (client gone) just closes its socket.
+    const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
