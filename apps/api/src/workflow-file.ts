@@ -63,7 +63,8 @@ export async function readWorkflowFile(path: string): Promise<WorkflowFile> {
     data = extname(absolute).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : null;
-    throw new WorkflowFileError(path, where, `is not valid ${extname(absolute).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    const reason = (error as Error).message.split('\n')[0].replace(/:\s*$/, '');
+    throw new WorkflowFileError(path, where, `not valid ${extname(absolute).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${reason}`);
   }
   if (!isRecord(data)) throw new WorkflowFileError(path, null, 'must contain an object with name, pattern and steps.');
   const base = dirname(absolute);

@@ -1,5 +1,5 @@
 import { StagentError, type EngineApi } from '@stagent/engine';
-import { formatTokens, formatUsd, table } from '../terminal/format.js';
+import { formatBudget, formatTokens, formatUsd, table } from '../terminal/format.js';
 import { WorkflowFileError } from '../workflow-file.js';
 import { describeDefinitionError, loadDefinition } from './run.js';
 
@@ -22,12 +22,12 @@ export async function estimateCommand(
         formatTokens(s.outputTokens),
         String(s.turns),
         formatUsd(s.estimatedUsd),
-        formatUsd(s.budgetUsd),
+        formatBudget(s.budgetUsd),
         s.overBudget ? 'OVER BUDGET' : s.priced ? '' : 'no price',
       ]);
     }
     out.write(`${table(rows)}\n`);
-    out.write(`Total ${formatUsd(estimate.totalUsd)} of ${formatUsd(estimate.budgetUsd)} budget${estimate.overBudget ? ' (over budget)' : ''}\n`);
+    out.write(`Total ${formatUsd(estimate.totalUsd)} of ${formatBudget(estimate.budgetUsd)} budget${estimate.overBudget ? ' (over budget)' : ''}\n`);
     for (const warning of estimate.warnings) out.write(`! ${warning}\n`);
     return 0;
   } catch (error) {

@@ -6,10 +6,10 @@ import { bindDocuments, readWorkflowFile, withRuntime, WorkflowFileError } from 
 /** Terminal states of a run as far as the CLI is concerned (parked runs end the command too). */
 const FINAL_EVENTS = new Set(['RUN_COMPLETED', 'RUN_FAILED', 'RUN_CANCELLED', 'RUN_PAUSED']);
 
-/** One line for an engine validation error: `file: steps.1.budgetUsd: message (CODE)`. */
+/** One line for an engine validation error: `file: steps.1.budgetUsd: message (CODE); name: ...`. */
 export function describeDefinitionError(file: string, error: StagentError): string {
   const issues = error instanceof ValidationError ? error.issues : [error];
-  return issues.map((issue) => `${file}${issue.field?.length ? `: ${issue.field.join('.')}` : ''}: ${issue.message} (${issue.code})`).join('\n');
+  return `${file}: ${issues.map((issue) => `${issue.field?.length ? `${issue.field.join('.')}: ` : ''}${issue.message} (${issue.code})`).join('; ')}`;
 }
 
 /** Loads a workflow file, binds its documents and applies `--runtime`. */
@@ -36,6 +36,7 @@ async function runOnce(engine: EngineApi, file: string, runtimeId: string | unde
   const estimate = started.costEstimate;
   out.write(`${definition.name}: run #${started.run.runNumber} on ${started.workflow.runtimeId ?? 'the default runtime'}, estimated ${estimate.totalUsd.toFixed(4)} USD of ${estimate.budgetUsd.toFixed(2)} USD budget\n`);
   for (const warning of estimate.warnings) out.write(`  ! ${warning}\n`);
+  if (estimate.steps.some((s) => s.runtimeId === 'simulated')) out.write('  (simulated runtime: no real model is called; outputs and costs are illustrative)\n');
   const view = new ProgressView(out);
   view.begin(started.run);
   const stream = engine.subscribe(workflowId, afterSeq);

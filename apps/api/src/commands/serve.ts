@@ -1,6 +1,5 @@
 import { createApp } from '../app.js';
 import type { ApiConfig } from '../config.js';
-import { seedDemoData } from '../demo-data.js';
 import { openEngine } from '../engine-factory.js';
 
 /**
@@ -12,10 +11,7 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
   const engine = await openEngine(config);
   try {
     await engine.start();
-    if (config.demo) {
-      const seeded = await seedDemoData(engine);
-      if (seeded) out.write(`Seeded demo data: ${seeded.workflows} workflows, ${seeded.documents} documents (STAGENT_DEMO=0 to skip).\n`);
-    }
+    if (config.demo && (await engine.seedDemoData())) out.write('Seeded the demo project into the empty database (STAGENT_DEMO=0 to skip).\n');
     const app = createApp({ engine, config });
     const port = await app.start(config.port, config.host);
     const runtimes = await engine.listRuntimes();

@@ -5,6 +5,11 @@ export function formatUsd(value: number): string {
   return value < 1 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 }
 
+/** A cap in USD with 2 decimals (caps are set in cents). */
+export function formatBudget(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
 /** Token count with thousands separators. */
 export function formatTokens(value: number): string {
   return value.toLocaleString('en-US');

@@ -1,5 +1,5 @@
 import type { StepRunView, WorkflowEvent, WorkflowRunView } from '@stagent/engine';
-import { formatDuration, formatTokens, formatUsd } from './format.js';
+import { formatBudget, formatDuration, formatTokens, formatUsd } from './format.js';
 
 const ICONS: Record<string, string> = {
   PENDING: '·',
@@ -19,7 +19,7 @@ export function stepLine(step: StepRunView, now: number, nameWidth: number): str
     `${ICONS[step.status] ?? '?'} ${step.name.padEnd(nameWidth)}`,
     step.status.padEnd(16),
     `${formatTokens(step.inputTokens)} in / ${formatTokens(step.outputTokens)} out tok`.padEnd(26),
-    `${formatUsd(step.costUsd)} / ${formatUsd(step.budgetUsd)}`.padEnd(20),
+    `${formatUsd(step.costUsd)} / ${formatBudget(step.budgetUsd)}`.padEnd(20),
     elapsed === null ? '' : `${formatDuration(elapsed)}${step.estimatedDurationMs ? ` (est. ${formatDuration(step.estimatedDurationMs)})` : ''}`,
   ];
   if (step.status === 'RUNNING' && step.currentTool) parts.push(`tool: ${step.currentTool}`);
@@ -89,10 +89,10 @@ export class ProgressView {
 }
 
 /** The closing summary of a run. */
-export function runSummary(run: WorkflowRunView, estimateUsd: number | null): string {
-  const duration = run.finishedAt ? formatDuration(run.finishedAt - run.startedAt) : 'still running';
+export function runSummary(run: WorkflowRunView, estimateUsd: number | null, now: number = Date.now()): string {
+  const duration = run.finishedAt ? `in ${formatDuration(run.finishedAt - run.startedAt)}` : `after ${formatDuration(Math.max(0, now - run.startedAt))}`;
   const lines = [
-    `Run #${run.runNumber} ${run.status} in ${duration}`,
+    `Run #${run.runNumber} ${run.status} ${duration}`,
     `  tokens: ${formatTokens(run.inputTokens)} in / ${formatTokens(run.outputTokens)} out`,
     `  cost:   ${formatUsd(run.costUsd)}${estimateUsd === null ? '' : ` (estimated ${formatUsd(estimateUsd)})`}${run.pricingKnown ? '' : ' (some models have no known price: lower bound)'}`,
   ];
