@@ -27,6 +27,8 @@ export function buildCron(spec: ScheduleSpec): CompiledSchedule {
       'A schedule cannot name both weekdays and days of the month: cron would fire on either one, not only when both match. Keep one of them.',
     );
   const every = spec.every;
+  if (spec.window && every?.unit !== 'minute' && every?.unit !== 'hour')
+    throw new ScheduleExpressionError('A time window ("between 9am and 5pm") only applies to minute or hour intervals, as in "every 15 minutes between 9am and 5pm".');
   if (every?.unit === 'minute' || every?.unit === 'hour') return intervalCron(spec, every.unit, every.n, every.text);
   if (every?.unit === 'month' || (!every && !spec.weekly && spec.daysOfMonth?.length)) return monthlyCron(spec, every?.n ?? 1);
   if (every?.unit === 'day' && every.n > 1) return everyNDaysCron(spec, every.n, every.text);
@@ -71,12 +73,38 @@ function intervalCron(spec: ScheduleSpec, unit: 'minute' | 'hour', n: number, te
     );
   const days = spec.daysOfWeek ? dayField(spec.daysOfWeek) : '*';
   const step = n === 1 ? '*' : `*/${n}`;
+  if (spec.window) return windowedIntervalCron(spec.window, unit, n, days, text, spec.daysOfWeek ? onDaysPhrase(spec.daysOfWeek) : '');
   const cron = unit === 'minute' ? `${step} * * * ${days}` : `0 ${step} * * ${days}`;
   const base = n === 1 ? `Every ${unit}` : `Every ${n} ${unit}s`;
   // Cron steps restart at the top of each hour (or at midnight): say so when the gap is uneven.
   const uneven = limit % n === 0 ? '' : ` (the count restarts every ${unit === 'minute' ? 'hour' : 'day'}, so the last gap is ${limit - Math.floor((limit - 1) / n) * n} ${unit}s)`;
   const dayText = spec.daysOfWeek ? onDaysPhrase(spec.daysOfWeek) : '';
   return { cron, description: `${base}${uneven}${dayText}` };
+}
+
+/**
+ * An interval inside whole-hour bounds. Minute intervals stop before the end hour (`*\/15 9-16`:
+ * last firing 16:45, since cron cannot add 17:00 alone); hour intervals include it (`0 9-17/2`).
+ */
+function windowedIntervalCron(window: { from: TimeOfDay; to: TimeOfDay }, unit: 'minute' | 'hour', n: number, days: string, text: string, dayText: string): CompiledSchedule {
+  const { from, to } = window;
+  if (from.minute !== 0 || to.minute !== 0) throw new ScheduleExpressionError(`The window ${formatTimes([from, to]).replace(' and ', ' to ')} must start and end on the hour for "${text}".`);
+  if (to.hour <= from.hour) throw new ScheduleExpressionError(`The window must end after it starts (${formatTimes([from, to]).replace(' and ', ' to ')}); windows that cross midnight need two schedules.`);
+  const between = `between ${formatTimes([from, to])}`;
+  if (unit === 'minute') {
+    const lastHour = to.hour - 1;
+    const lastMinute = Math.floor(59 / n) * n;
+    const hours = lastHour === from.hour ? `${from.hour}` : `${from.hour}-${lastHour}`;
+    return {
+      cron: `${n === 1 ? '*' : `*/${n}`} ${hours} * * ${days}`,
+      description: `Every ${n === 1 ? 'minute' : `${n} minutes`} ${between}${dayText} (last at ${formatTimes([{ hour: lastHour, minute: lastMinute }])})`,
+    };
+  }
+  const last = from.hour + Math.floor((to.hour - from.hour) / n) * n;
+  return {
+    cron: `0 ${from.hour}-${to.hour}${n === 1 ? '' : `/${n}`} * * ${days}`,
+    description: `Every ${n === 1 ? 'hour' : `${n} hours`} ${between}${dayText} (first at ${formatTimes([from])}, last at ${formatTimes([{ hour: last, minute: 0 }])})`,
+  };
 }
 
 function everyNDaysCron(spec: ScheduleSpec, n: number, text: string): CompiledSchedule {

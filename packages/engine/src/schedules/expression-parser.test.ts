@@ -25,6 +25,9 @@ describe('compileExpression: phrases to cron', () => {
     ['every 3 days', '0 9 */3 * *'],
     ['every 2 hours on weekdays', '0 */2 * * 1-5'],
     ['every 10 minutes on weekends', '*/10 * * * 0,6'],
+    ['every 15 minutes between 9am and 5pm on weekdays', '*/15 9-16 * * 1-5'],
+    ['every 2 hours from 8am to 6pm', '0 8-18/2 * * *'],
+    ['hourly between 9:00 and 17:00', '0 9-17 * * *'],
     // every other / every second
     ['every other minute', '*/2 * * * *'],
     ['every other hour', '0 */2 * * *'],
@@ -115,6 +118,8 @@ describe('compileExpression: phrases to cron', () => {
     expect(compileExpression('on the 31st').description).toContain('months without a 31st are skipped');
     expect(compileExpression('every 7 minutes').description).toBe('Every 7 minutes (the count restarts every hour, so the last gap is 4 minutes)');
     expect(compileExpression('every 3 days').description).toContain('the count restarts on the 1st');
+    expect(compileExpression('every 15 minutes between 9am and 5pm on weekdays').description).toBe('Every 15 minutes between 9:00 AM and 5:00 PM on weekdays (last at 4:45 PM)');
+    expect(compileExpression('every 3 hours from 8am to 6pm').description).toBe('Every 3 hours between 8:00 AM and 6:00 PM (first at 8:00 AM, last at 5:00 PM)');
   });
 });
 
@@ -203,6 +208,10 @@ describe('malformed expressions', () => {
     ['0 9 1 * 1', /EITHER the day-of-month \(1\) OR the day-of-week \(1\)/],
     ['0 9 * foo *', /month field "foo": "foo" is not a number or a name/],
     ['0 9 30 2 *', /never fires: no date matches it/],
+    ['every 15 minutes between 9:30am and 5pm', /must start and end on the hour/],
+    ['every hour between 5pm and 9am', /must end after it starts/],
+    ['daily between 9am and 5pm', /only applies to minute or hour intervals/],
+    ['every 15 minutes between 9am', /"between" must be followed by two times, as in "between 9am and 5pm"/],
   ];
 
   it.each(malformed)('%j is rejected with a clear error', (expression, error) => {

@@ -28,6 +28,8 @@ export interface ScheduleSpec {
   twiceADay?: boolean;
   /** Default time when none is given (e.g. `nightly` means 21:00). */
   defaultTime?: TimeOfDay;
+  /** `between 9am and 5pm`: limits an interval to these hours (whole hours only). */
+  window?: { from: TimeOfDay; to: TimeOfDay };
 }
 
 const DAY_RANGE_WORDS = new Set(['to', 'through', 'thru', 'until', '-']);
@@ -62,6 +64,7 @@ class PhraseReader {
     if (t === 'every' || t === 'each') return this.every(t);
     if (t === 'on') return this.on();
     if (t === 'at') return this.times(true);
+    if (t === 'between' || t === 'from') return this.window(t);
     if (t === 'and' || t === 'the' || t === 'of') return this.connective(t);
     if (t === 'in' && this.peek() === 'the' && this.peek(1)! in PARTS_OF_DAY) {
       this.i += 2;
@@ -262,6 +265,17 @@ class PhraseReader {
     const all = [...(this.spec.times ?? []), ...times];
     const unique = new Map(all.map((t) => [t.hour * 60 + t.minute, t]));
     this.spec.times = [...unique.values()].sort((a, b) => a.hour * 60 + a.minute - (b.hour * 60 + b.minute));
+  }
+
+  private window(word: string): void {
+    const from = parseTimeToken(this.peek() ?? '');
+    const joiner = this.peek(1);
+    const to = parseTimeToken(this.peek(2) ?? '');
+    const expected = word === 'between' ? 'and' : 'to';
+    if (!from || joiner !== expected || !to)
+      throw new ScheduleExpressionError(`"${word}" must be followed by two times, as in "${word} 9am ${expected} 5pm".`);
+    this.i += 3;
+    this.spec.window = { from, to };
   }
 
   private twice(): void {

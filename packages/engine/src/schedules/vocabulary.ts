@@ -113,12 +113,12 @@ export const KNOWN_WORDS: readonly string[] = [
   ...Object.keys(DAY_NUMBERS), ...Object.keys(DAY_NUMBERS).filter((d) => d.length > 3).map((d) => `${d}s`),
   'weekday', 'weekdays', 'weekend', 'weekends', ...Object.keys(UNIT_WORDS), ...Object.keys(NUMBER_WORDS),
   ...Object.keys(ORDINAL_WORDS), ...Object.keys(PARTS_OF_DAY), ...FILLER,
-  'daily', 'hourly', 'weekly', 'monthly', 'yearly', 'annually', 'quarterly', 'nightly', 'twice', 'noon', 'midnight', 'midday', 'month',
+  'between', 'from', 'to', 'daily', 'hourly', 'weekly', 'monthly', 'yearly', 'annually', 'quarterly', 'nightly', 'twice', 'noon', 'midnight', 'midday', 'month',
 ];
 
 /** Phrases that parse, offered when a whole expression is far from anything known. */
 export const EXAMPLE_PHRASES: readonly string[] = [
   'every weekday at 9am', 'every day at 9am', 'daily at 9am', 'hourly', 'every hour', 'every 15 minutes',
   'every 5 minutes', 'every 2 hours', 'every monday at 9am', 'every friday at 5pm', 'weekends at 10am',
-  'twice a day', 'monthly on the 1st', 'every other hour', 'weekly', 'at noon', 'at midnight', '5m', '2h', '1d',
+  'twice a day', 'monthly on the 1st', 'every 15 minutes between 9am and 5pm', 'every other hour', 'weekly', 'at noon', 'at midnight', '5m', '2h', '1d',
 ];
