@@ -1,4 +1,4 @@
-import { createDocument, workflowByName } from '../src/api';
+import { ensureDocument, workflowByName } from '../src/api';
 import { expect, test } from '../src/fixtures';
 import type { Page } from '@playwright/test';
 
@@ -17,15 +17,16 @@ async function fillDefinition(page: Page, name: string) {
 
 test.describe('optimizer panel', () => {
   test.beforeAll(async () => {
-    await createDocument('opt-revenue.md', 'text/markdown', '# Revenue\n\nQuarterly revenue grew 12 percent on subscription renewals in Europe.');
-    await createDocument('opt-pricing.md', 'text/markdown', '# Pricing\n\nEnterprise plan costs 40 dollars per seat. Discounts for annual billing.');
+    await ensureDocument('opt-revenue.md', 'text/markdown', '# Revenue\n\nQuarterly revenue grew 12 percent on subscription renewals in Europe.');
+    await ensureDocument('opt-pricing.md', 'text/markdown', '# Pricing\n\nEnterprise plan costs 40 dollars per seat. Discounts for annual billing.');
   });
 
   test('suggests per-step documents as the user edits; Apply changes the form', async ({ page }) => {
     await fillDefinition(page, 'E2E optimizer apply');
     const optimizer = page.getByRole('region', { name: 'Optimizer' });
-    await expect(optimizer.getByText(/Bind documents per step/)).toBeVisible();
-    await optimizer.getByRole('button', { name: /^Apply/ }).first().click();
+    const suggestion = optimizer.getByRole('listitem').filter({ hasText: 'Bind documents per step' });
+    await expect(suggestion).toBeVisible();
+    await suggestion.getByRole('button', { name: /^Apply/ }).click();
 
     await expect(page.getByRole('group', { name: 'Step 1 documents' }).getByLabel('opt-revenue.md')).toBeChecked();
     await expect(page.getByRole('group', { name: 'Step 2 documents' }).getByLabel('opt-pricing.md')).toBeChecked();
@@ -43,11 +44,15 @@ test.describe('optimizer panel', () => {
   test('Dismiss hides a suggestion and is remembered', async ({ page }) => {
     await fillDefinition(page, 'E2E optimizer dismiss');
     const optimizer = page.getByRole('region', { name: 'Optimizer' });
-    await expect(optimizer.getByText(/Bind documents per step/)).toBeVisible();
-    await optimizer.getByRole('button', { name: /^Dismiss/ }).first().click();
-    await expect(optimizer.getByText(/Bind documents per step/)).toHaveCount(0);
+    const suggestion = optimizer.getByRole('listitem').filter({ hasText: 'Bind documents per step' });
+    await expect(suggestion).toBeVisible();
+    await suggestion.getByRole('button', { name: /^Dismiss/ }).click();
+    await expect(suggestion).toHaveCount(0);
 
+    // Same definition after a reload: same suggestion id, still dismissed (localStorage).
     await fillDefinition(page, 'E2E optimizer dismiss');
+    await expect(optimizer).toHaveAttribute('aria-busy', 'false');
     await expect(optimizer.getByText('No suggestions for this definition.')).toBeVisible();
+    await expect(suggestion).toHaveCount(0);
   });
 });

@@ -29,6 +29,12 @@ export async function createDocument(name: string, mimeType: string, content: st
   return payload.document.id;
 }
 
+/** The id of the document with this name, creating it when missing (safe across worker restarts). */
+export async function ensureDocument(name: string, mimeType: string, content: string): Promise<string> {
+  const data = await gql<{ documents: { id: string; name: string }[] }>(/* GraphQL */ `{ documents { id name } }`);
+  return data.documents.find((d) => d.name === name)?.id ?? createDocument(name, mimeType, content);
+}
+
 export interface SeedStep {
   id?: string;
   name: string;

@@ -82,6 +82,18 @@ export class RunLive {
     return this.run?.steps ?? [];
   }
 
+  /**
+   * Run totals while it runs: the stored totals, or the sum over the steps' current attempts when
+   * that is already higher (events update steps; the run row is reloaded when the run ends).
+   */
+  get totals(): { costUsd: number; tokens: number } {
+    const run = this.run;
+    if (!run) return { costUsd: 0, tokens: 0 };
+    const stepCost = run.steps.reduce((sum, s) => sum + s.costUsd, 0);
+    const stepTokens = run.steps.reduce((sum, s) => sum + s.inputTokens + s.outputTokens, 0);
+    return { costUsd: Math.max(run.costUsd, stepCost), tokens: Math.max(run.inputTokens + run.outputTokens, stepTokens) };
+  }
+
   get connection(): ConnectionState {
     this.#subscribe();
     return this.#connection;
@@ -148,9 +160,6 @@ export class RunLive {
         break;
       case 'USAGE':
         if (stepId && event.step) this.#sample(stepId, Date.parse(event.at), event.step.inputTokens + event.step.outputTokens);
-        run.inputTokens += event.inputTokens ?? 0;
-        run.outputTokens += event.outputTokens ?? 0;
-        run.costUsd += event.costUsd ?? 0;
         break;
       case 'RUN_STARTED':
         run.status = 'RUNNING';
