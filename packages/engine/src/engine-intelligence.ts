@@ -10,7 +10,7 @@ import type { StepExpectation } from './budget/cost-estimate.js';
 import type { DebugAnalysis, ExecutionStatsView, OptimizationSuggestion, SuggestionAction } from './engine-api.js';
 import { listEvents } from './events/event-store.js';
 import { analyzeRun } from './intelligence/debug-analysis.js';
-import { listExecutionStats, recordRunOutcome } from './intelligence/execution-stats.js';
+import { listExecutionStats, recordRunOutcome, retractRunOutcome, type RunOutcome } from './intelligence/execution-stats.js';
 import { learnedStepExpectations, expectationKey } from './intelligence/learned-estimates.js';
 import { optimize } from './intelligence/optimizer.js';
 import { loadOptimizerHistory } from './intelligence/optimizer-history.js';
@@ -31,19 +31,12 @@ export class EngineIntelligence {
 
   /** Folds a finished run into the execution stats, inside the run's final transaction. */
   async recordRun(info: RunFinished): Promise<void> {
-    const steps = info.steps.filter((s) => s.status !== 'SKIPPED' || info.status !== 'COMPLETED');
-    const docs = steps.length ? steps.reduce((n, s) => n + s.documentCount, 0) / steps.length : 0;
-    await recordRunOutcome(info.em, {
-      pattern: info.definition.pattern,
-      stepCount: info.definition.steps.length,
-      succeeded: info.status === 'COMPLETED',
-      failureCategory: info.status === 'COMPLETED' ? null : info.failureCategory,
-      costUsd: info.steps.reduce((sum, s) => sum + s.costMicros, 0) / 1e6,
-      durationMs: info.durationMs,
-      docsPerStep: docs,
-      runtimeIds: [...new Set(info.steps.map((s) => s.runtimeId).filter((r): r is string => Boolean(r)))],
-      now: info.now,
-    });
+    await recordRunOutcome(info.em, outcomeOf(info));
+  }
+
+  /** Takes a failed run's outcome back out of the stats when a retry re-opens it (a run counts once). */
+  async retractRun(info: RunFinished): Promise<void> {
+    await retractRunOutcome(info.em, outcomeOf(info));
   }
 
   /** Learned expectations per `${stepName}\0${modelId}` for a definition's steps. */
@@ -107,4 +100,20 @@ export class EngineIntelligence {
   applyToInput(workflow: WorkflowView, action: SuggestionAction): WorkflowDefinitionInput {
     return applySuggestionToInput(workflow, action);
   }
+}
+
+/** The stats sample of a finished run; built the same way when recording and when retracting. */
+function outcomeOf(info: RunFinished): RunOutcome {
+  const ran = info.steps.filter((s) => s.status !== 'SKIPPED');
+  return {
+    pattern: info.definition.pattern,
+    stepCount: info.definition.steps.length,
+    succeeded: info.status === 'COMPLETED',
+    failureCategory: info.status === 'COMPLETED' ? null : info.failureCategory,
+    costUsd: info.steps.reduce((sum, s) => sum + s.costMicros, 0) / 1e6,
+    durationMs: info.durationMs,
+    docsPerStep: ran.length ? ran.reduce((n, s) => n + s.documentCount, 0) / ran.length : 0,
+    runtimeIds: [...new Set(info.steps.map((s) => s.runtimeId).filter((r): r is string => Boolean(r)))],
+    now: info.now,
+  };
 }

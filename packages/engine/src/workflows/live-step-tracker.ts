@@ -31,6 +31,8 @@ export class LiveStepTracker implements RuntimeHooks {
   private lastFlush = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private writes: Promise<unknown> = Promise.resolve();
+  private batch: { work: (uow: UnitOfWork) => Promise<void>; resolve: () => void }[] = [];
+  private draining = false;
   private warned = false;
   private unknownPriceWarned = false;
   turns = 0;
@@ -145,10 +147,28 @@ export class LiveStepTracker implements RuntimeHooks {
     this.enqueue((uow) => this.writeStep(uow, {}, { kind: 'STEP_OUTPUT_DELTA', outputDelta: text }));
   }
 
-  /** Writes are chained so events keep the order the runtime reported them in. */
+  /**
+   * Writes run in the order the runtime reported them. Writes queued in the same tick (an output
+   * delta and the usage report that follows it) share one transaction: fewer commits per step.
+   */
   private enqueue(work: (uow: UnitOfWork) => Promise<void>): Promise<unknown> {
-    this.writes = this.writes.then(() => inTransaction(this.resources, work)).catch((error) => this.resources.logger.error('live metrics write failed', { error: String(error) }));
-    return this.writes;
+    const done = new Promise<void>((resolve) => this.batch.push({ work, resolve }));
+    if (!this.draining) {
+      this.draining = true;
+      this.writes = this.writes.then(() => new Promise<void>((r) => queueMicrotask(r))).then(() => this.drain());
+    }
+    return done;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.batch.length) {
+      const batch = this.batch.splice(0);
+      await inTransaction(this.resources, async (uow) => {
+        for (const item of batch) await item.work(uow);
+      }).catch((error) => this.resources.logger.error('live metrics write failed', { error: String(error) }));
+      for (const item of batch) item.resolve();
+    }
+    this.draining = false;
   }
 
   private async writeStep(uow: UnitOfWork, changes: Partial<StepRun>, event: Omit<PendingEvent, 'workflowId' | 'runId'>): Promise<void> {

@@ -10,6 +10,7 @@ import { crashRun, leaseIsLive, LEASE_DURATION_MS } from './leases.js';
 import { latestStepRows, toStepRunView, transitionRunRow, transitionStepRow } from './run-store.js';
 import type { RunStatus } from './run-state.js';
 import { STARTABLE_WORKFLOW_STATUSES, type WorkflowStatus } from './workflow-state.js';
+import type { RunFinished } from './run-executor.js';
 
 /**
  * Every way a run starts goes through {@link claimWorkflow}: one compare-and-set on the
@@ -60,7 +61,7 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
  * Re-opens a FAILED run to retry one failed step: that step and every step not completed get
  * a new PENDING attempt; completed steps keep their outputs and are not run again.
  */
-export async function claimRetry(resources: EngineResources, workflowId: string, stepId: string, perStepBudget: Map<string, number>): Promise<string> {
+export async function claimRetry(resources: EngineResources, workflowId: string, stepId: string, perStepBudget: Map<string, number>, onReopen: (info: RunFinished) => Promise<void> = async () => {}): Promise<string> {
   const now = resources.clock.now();
   return inTransaction(resources, async (uow) => {
     const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
@@ -72,6 +73,7 @@ export async function claimRetry(resources: EngineResources, workflowId: string,
     const rows = await latestStepRows(uow.em, run.id);
     const target = rows.filter((r) => r.stepId === stepId).at(-1);
     if (!target || target.status !== 'FAILED') throw new NotApplicableError(`Step "${stepId}" did not fail in run ${run.runNumber} (it is ${target?.status ?? 'not started'}); retry a failed step.`, ['stepId']);
+    await onReopen({ em: uow.em, workflowId, runId: run.id, definition: run.definition, status: 'FAILED', failureCategory: run.failureCategory ?? null, steps: rows, durationMs: (run.finishedAt ?? now) - run.startedAt, now });
     await claimWorkflow(uow, wf, { status: 'ACTIVE' }, now);
     await transitionRunRow(uow.em, run.id, ['FAILED'], 'RUNNING', { finishedAt: null, failureCategory: null, error: null, updatedAt: now, ...lease(resources, now) });
     const reopen = rows.filter((r) => r.status !== 'COMPLETED');

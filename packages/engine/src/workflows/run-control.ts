@@ -54,7 +54,7 @@ export class RunControl {
     const wf = await this.workflows.get(workflowId);
     if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
     const estimate = await this.estimateView(wf);
-    const runId = await claimRetry(this.resources, workflowId, stepId, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])));
+    const runId = await claimRetry(this.resources, workflowId, stepId, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])), (info) => this.intelligence.retractRun(info));
     this.executor.launch(runId, workflowId);
     return this.started(workflowId, runId, estimate);
   }
