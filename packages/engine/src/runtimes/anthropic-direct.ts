@@ -41,7 +41,7 @@ export class AnthropicDirectRuntime implements RuntimeAdapter {
       clock: this.opts.clock,
       retry: retryPolicyOf(this.opts),
       random: this.opts.random,
-      classify: (err) => classifyAnthropicError(err, this.opts.clock.now()),
+      classify: (err) => classifyAnthropicError(err),
     });
   }
 }

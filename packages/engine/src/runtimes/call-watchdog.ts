@@ -29,7 +29,7 @@ async function quietSleep(clock: Clock, ms: number, stop: AbortSignal): Promise<
   }
 }
 
-/** The task-level signal: the request's signal plus the task deadline. */
+/** The task-level signal: the request's signal plus the task deadline (`RuntimeRequest.deadlineAt`, wall-clock epoch ms). */
 export class TaskWatchdog {
   private readonly controller = new AbortController();
   private readonly stopTimers = new AbortController();
@@ -38,7 +38,9 @@ export class TaskWatchdog {
   constructor(clock: Clock, source: AbortSignal, deadlineAt?: number) {
     this.unfollow = follow(source, this.controller);
     if (deadlineAt !== undefined) {
-      const ms = deadlineAt - clock.now();
+      // `deadlineAt` is wall-clock epoch ms (RuntimeRequest); the wait runs on `clock`, so a
+      // ManualClock in tests decides when it passes.
+      const ms = deadlineAt - Date.now();
       void quietSleep(clock, ms, this.stopTimers.signal).then((fired) => {
         if (fired) this.controller.abort(failure('TIMEOUT', `Task deadline passed (${new Date(deadlineAt).toISOString()}).`, { retryable: false }));
       });

@@ -43,7 +43,7 @@ export class OpenAIDirectRuntime implements RuntimeAdapter {
       clock: this.opts.clock,
       retry: retryPolicyOf(this.opts),
       random: this.opts.random,
-      classify: (err) => classifyOpenAIError(err, this.opts.clock.now()),
+      classify: (err) => classifyOpenAIError(err),
     });
   }
 }

@@ -79,7 +79,7 @@ describe('callWithRetries', () => {
       policy,
       clock,
       signal: new AbortController().signal,
-      deadlineAt: clock.now() + 4000,
+      deadlineAt: Date.now() + 4000,
       classify: (e) => e as ClassifiedFailure,
       onRetry: (info) => retries.push(info),
     });

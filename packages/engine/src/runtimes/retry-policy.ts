@@ -52,7 +52,7 @@ export interface RetryContext {
   classify(err: unknown): ClassifiedFailure;
   /** Reported before each wait. */
   onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void;
-  /** Epoch ms (of `clock`) after which no retry starts; the last failure is returned instead. */
+  /** Wall-clock epoch ms (as `RuntimeRequest.deadlineAt`): a retry whose wait would reach it is not started; the last failure is returned. */
   deadlineAt?: number;
   random?: () => number;
 }
@@ -73,7 +73,7 @@ export async function callWithRetries<T>(attempt: (n: number) => Promise<T>, ctx
       const failure = ctx.classify(err);
       const delayMs = retryDelay(ctx.policy, n, failure, ctx.random);
       if (delayMs === undefined || ctx.signal.aborted) return { ok: false, failure, attempts: n };
-      if (ctx.deadlineAt !== undefined && ctx.clock.now() + delayMs >= ctx.deadlineAt) return { ok: false, failure, attempts: n };
+      if (ctx.deadlineAt !== undefined && delayMs >= ctx.deadlineAt - Date.now()) return { ok: false, failure, attempts: n };
       ctx.onRetry({ attempt: n + 1, delayMs, failure });
       try {
         await ctx.clock.sleep(delayMs, ctx.signal);

@@ -95,6 +95,10 @@ export class SimulatedRuntime implements RuntimeAdapter {
         return { status: f.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED', output, turns: turn, failure: fail(f.category, f.message ?? `Simulated ${f.category} at turn ${turn}.`, f.httpStatus) };
       }
       const text = planned.text ?? '';
+      if (text && output && !output.endsWith('\n')) {
+        output += '\n';
+        hooks.onOutputDelta('\n');
+      }
       for (const piece of split(text, chunks)) {
         if (latency > 0) {
           try {
@@ -125,10 +129,6 @@ export class SimulatedRuntime implements RuntimeAdapter {
         if (tool?.endsTask) ended = true;
       }
       if (ended) break;
-      if (text && output && !output.endsWith('\n')) {
-        output += '\n';
-        hooks.onOutputDelta('\n');
-      }
     }
     return { status: 'COMPLETED', output: output.trimEnd(), turns: turn };
   }
