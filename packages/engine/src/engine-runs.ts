@@ -15,7 +15,7 @@ export class RunReader {
     const em = this.resources.orm.em.fork();
     const run = await em.findOne(WorkflowRunSchema, { id: runId });
     if (!run) return null;
-    return toRunView(run, await em.find(StepRunSchema, { runId }, { orderBy: { stepIndex: 'asc', iteration: 'asc', attempt: 'asc' } }));
+    return toRunView(run, await em.find(StepRunSchema, { runId }, { orderBy: { stepIndex: 'asc', iteration: 'asc', attempt: 'asc' } }), this.resources.clock.now());
   }
 
   /** Latest `first` runs of each workflow (newest first). */
@@ -32,7 +32,7 @@ export class RunReader {
     });
     for (const list of result.values()) list.length = 0;
     const steps = kept.length ? await em.find(StepRunSchema, { runId: { $in: kept.map((r) => r.id) } }, { orderBy: { stepIndex: 'asc', iteration: 'asc', attempt: 'asc' } }) : [];
-    for (const run of kept) result.get(run.workflowId)!.push(toRunView(run, steps.filter((s) => s.runId === run.id)));
+    for (const run of kept) result.get(run.workflowId)!.push(toRunView(run, steps.filter((s) => s.runId === run.id), this.resources.clock.now()));
     return result;
   }
 }

@@ -28,7 +28,7 @@ export function stepRunView(stepId: string, stepIndex: number, overrides: Partia
   return {
     id: `sr-${stepId}`, runId: 'run-1', stepId, stepIndex, name: `Step ${stepId}`, status: 'COMPLETED', attempt: 1, iteration: 0,
     taskId: `task-${stepId}`, output: 'done', error: null, failureCategory: null, evidence: null, runtimeId: 'simulated', modelId: 'simulated-smart',
-    startedAt: 10_000, finishedAt: 20_000, durationMs: 10_000, estimatedDurationMs: null, inputTokens: 1_000, outputTokens: 200,
+    startedAt: 10_000, finishedAt: 20_000, durationMs: 10_000, elapsedMs: 10_000, estimatedDurationMs: null, inputTokens: 1_000, outputTokens: 200,
     costUsd: 0.01, budgetUsd: 5, turns: 1, currentTool: null, tokensPerSecond: null, resumeAt: null, documentCount: 0, pricingKnown: true,
     ...overrides,
   };

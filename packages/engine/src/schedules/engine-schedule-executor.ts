@@ -1,5 +1,4 @@
 import { ConflictError } from '../errors.js';
-import type { ScheduledTaskRunner } from './scheduled-task-runner.js';
 import type { WorkflowRunView } from '../workflows/read-models.js';
 import { FiringStatus, type FiringOutcome, type ScheduleExecutor, type ScheduledTaskInput, type ScheduledWorkflowInput } from './schedule-executor.js';
 
@@ -16,7 +15,7 @@ export interface ScheduleEngine {
 /**
  * Runs one standalone task for a prompt firing on the given runtime and budget (task row kind
  * `SCHEDULE`) and reports its real model turns, e.g. `(input) => scheduledTaskRunner.run(input)`
- * with a {@link ScheduledTaskRunner}.
+ * with a `ScheduledTaskRunner` (scheduled-task-runner.ts).
  */
 export type StandaloneTaskRunner = (input: ScheduledTaskInput) => Promise<FiringOutcome>;
 

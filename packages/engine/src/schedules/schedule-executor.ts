@@ -46,6 +46,8 @@ export interface ScheduledTaskInput {
   runtimeId: string | null;
   /** The schedule's own per-firing budget in USD; null means the engine's standalone-task default. */
   budgetUsd: number | null;
+  /** Aborted when the scheduler stops with `abortRunning` (process shutdown): end the task as CANCELLED. */
+  signal: AbortSignal;
 }
 
 /**
@@ -56,6 +58,8 @@ export interface ScheduledWorkflowInput {
   scheduleId: string;
   firingId: string;
   workflowId: string;
+  /** Aborted when the scheduler stops with `abortRunning`; the engine's own shutdown cancels live runs. */
+  signal: AbortSignal;
 }
 
 /**

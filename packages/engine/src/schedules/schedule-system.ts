@@ -131,9 +131,9 @@ export class ScheduleSystem {
     this.scheduler.start();
   }
 
-  /** Stops the loop and waits until every running firing has been recorded. */
-  stop(): Promise<void> {
-    return this.scheduler.stop();
+  /** Stops the loop and waits until every running firing has been recorded; `abortRunning` cancels them first (shutdown). */
+  stop(options: { abortRunning?: boolean } = {}): Promise<void> {
+    return this.scheduler.stop(options);
   }
 
   /** Resolves when no tick is running and every started firing has been recorded. */

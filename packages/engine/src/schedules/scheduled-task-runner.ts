@@ -41,8 +41,9 @@ export class ScheduledTaskRunner {
     private readonly settings: SettingsSystem,
   ) {}
 
-  async run(input: ScheduledTaskInput, signal: AbortSignal = new AbortController().signal): Promise<FiringOutcome> {
+  async run(input: ScheduledTaskInput): Promise<FiringOutcome> {
     const { resources } = this;
+    const signal = input.signal;
     const runtimeId = input.runtimeId ?? (await this.settings.get<string>('routing.defaultRuntime')) ?? (await resources.catalog.firstAvailable())?.id ?? null;
     if (!runtimeId || !resources.catalog.has(runtimeId))
       return { status: FiringStatus.FAILED, turns: 0, failureCategory: 'INVALID_REQUEST', error: runtimeId ? `Runtime "${runtimeId}" is not in the catalog.` : 'No runtime is available.' };
@@ -70,7 +71,9 @@ export class ScheduledTaskRunner {
         hooks,
       );
     } catch (error) {
-      result = { status: 'FAILED', output: hooks.output, turns: hooks.turns, failure: { category: 'UNKNOWN', message: error instanceof Error ? error.message : String(error), retryable: false } };
+      result = signal.aborted
+        ? { status: 'CANCELLED', output: hooks.output, turns: hooks.turns, failure: { category: 'CANCELLED', message: 'The scheduler stopped.', retryable: false } }
+        : { status: 'FAILED', output: hooks.output, turns: hooks.turns, failure: { category: 'UNKNOWN', message: error instanceof Error ? error.message : String(error), retryable: false } };
     }
     await hooks.settled();
     const failure: ClassifiedFailure | undefined = result.status === 'COMPLETED' ? undefined : result.failure ?? { category: 'UNKNOWN', message: 'The runtime ended without saying why.', retryable: false };

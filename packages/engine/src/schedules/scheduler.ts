@@ -42,6 +42,7 @@ export class Scheduler {
   private readonly options: Required<SchedulerOptions>;
   private loop: { abort: AbortController; done: Promise<void> } | null = null;
   private currentTick: Promise<unknown> = Promise.resolve();
+  private shutdown = new AbortController();
 
   constructor(
     private readonly resources: EngineResources,
@@ -83,13 +84,18 @@ export class Scheduler {
     this.loop = { abort, done };
   }
 
-  /** Stops the loop and waits for the current tick and every running firing to be recorded. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop and waits for the current tick and every running firing to be recorded. With
+   * `abortRunning` (process shutdown) running firings are aborted first and end CANCELLED.
+   */
+  async stop(options: { abortRunning?: boolean } = {}): Promise<void> {
     const loop = this.loop;
     this.loop = null;
     loop?.abort.abort();
     await loop?.done;
+    if (options.abortRunning) this.shutdown.abort('shutdown');
     await this.idle();
+    this.shutdown = new AbortController();
   }
 
   /** Resolves once no tick is running and every started firing has been recorded. */
@@ -187,9 +193,10 @@ export class Scheduler {
   private async run(row: ScheduleRow, firingId: string): Promise<void> {
     let outcome: FiringOutcome;
     try {
+      const signal = this.shutdown.signal;
       outcome = row.workflowId
-        ? await this.executor.runWorkflow({ scheduleId: row.id, firingId, workflowId: row.workflowId })
-        : await this.executor.runTask({ scheduleId: row.id, firingId, prompt: row.prompt, runtimeId: row.runtimeId ?? null, budgetUsd: row.budgetUsd ?? null });
+        ? await this.executor.runWorkflow({ scheduleId: row.id, firingId, workflowId: row.workflowId, signal })
+        : await this.executor.runTask({ scheduleId: row.id, firingId, prompt: row.prompt, runtimeId: row.runtimeId ?? null, budgetUsd: row.budgetUsd ?? null, signal });
     } catch (error) {
       outcome = { status: FiringStatus.FAILED, turns: 0, failureCategory: 'UNKNOWN', error: error instanceof Error ? error.message : String(error) };
     }

@@ -67,19 +67,20 @@ export class LiveStepTracker implements RuntimeHooks {
   onToolStart(name: string, input: unknown): void {
     this.flushDelta();
     this.step.currentTool = name;
-    this.enqueue((uow) => this.writeStep(uow, { currentTool: name }, { kind: 'TOOL_STARTED', toolName: name, data: { input: truncateJson(input) } }));
+    const event = this.event({ kind: 'TOOL_STARTED', toolName: name, data: { input: truncateJson(input) } });
+    this.enqueue((uow) => this.writeStep(uow, { currentTool: name }, event));
   }
 
   onToolFinish(name: string, result: string, isError: boolean): void {
     this.step.currentTool = null;
-    this.enqueue((uow) => this.writeStep(uow, { currentTool: null }, { kind: 'TOOL_FINISHED', toolName: name, message: isError ? `Tool ${name} failed: ${result.slice(0, 300)}` : `Tool ${name} returned ${result.length} characters.` }));
+    const event = this.event({ kind: 'TOOL_FINISHED', toolName: name, message: isError ? `Tool ${name} failed: ${result.slice(0, 300)}` : `Tool ${name} returned ${result.length} characters.` });
+    this.enqueue((uow) => this.writeStep(uow, { currentTool: null }, event));
   }
 
   onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {
     this.retries = info.attempt;
-    this.enqueue((uow) =>
-      this.writeStep(uow, {}, { kind: 'CALL_RETRIED', message: `${info.failure.category}: ${info.failure.message} — retry ${info.attempt} in ${info.delayMs} ms.`, data: { attempt: info.attempt, delayMs: info.delayMs, category: info.failure.category } }),
-    );
+    const event = this.event({ kind: 'CALL_RETRIED', message: `${info.failure.category}: ${info.failure.message} — retry ${info.attempt} in ${info.delayMs} ms.`, data: { attempt: info.attempt, delayMs: info.delayMs, category: info.failure.category } });
+    this.enqueue((uow) => this.writeStep(uow, {}, event));
   }
 
   async onUsage(usage: ModelCallUsage): Promise<UsageVerdict> {
@@ -96,6 +97,7 @@ export class LiveStepTracker implements RuntimeHooks {
     s.tokensPerSecond = Math.round((s.outputTokens / elapsedS) * 10) / 10;
     const spentUsd = s.costMicros / 1_000_000;
     let verdict: UsageVerdict = { stop: false };
+    const usageEvent = this.event({ kind: 'USAGE', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: (micros ?? 0) / 1_000_000, data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null } });
     await this.enqueue(async (uow) => {
       const now = this.resources.clock.now();
       await uow.em.insert(UsageLedgerSchema, {
@@ -109,7 +111,7 @@ export class LiveStepTracker implements RuntimeHooks {
         inputTokens: raw(`input_tokens + ${usage.inputTokens | 0}`), outputTokens: raw(`output_tokens + ${usage.outputTokens | 0}`), costMicros: raw(`cost_micros + ${(micros ?? 0) | 0}`),
         ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now,
       } as never).where({ id: this.ids.runId }).execute();
-      await this.writeStep(uow, {}, { kind: 'USAGE', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: (micros ?? 0) / 1_000_000, data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null } });
+      await this.writeStep(uow, {}, usageEvent);
       if (micros === null && !this.unknownPriceWarned) {
         this.unknownPriceWarned = true;
         uow.emit(this.event({ kind: 'COST_WARNING', message: `Model ${usage.model} has no price in the registry: this step's cost cap of $${this.caps.costUsd.toFixed(2)} cannot be enforced.`, data: { reason: 'unknown_pricing' } }));
@@ -144,7 +146,8 @@ export class LiveStepTracker implements RuntimeHooks {
     const text = this.pendingDelta;
     this.pendingDelta = '';
     this.lastFlush = this.resources.clock.now();
-    this.enqueue((uow) => this.writeStep(uow, {}, { kind: 'STEP_OUTPUT_DELTA', outputDelta: text }));
+    const event = this.event({ kind: 'STEP_OUTPUT_DELTA', outputDelta: text });
+    this.enqueue((uow) => this.writeStep(uow, {}, event));
   }
 
   /**
@@ -171,18 +174,19 @@ export class LiveStepTracker implements RuntimeHooks {
     this.draining = false;
   }
 
-  private async writeStep(uow: UnitOfWork, changes: Partial<StepRun>, event: Omit<PendingEvent, 'workflowId' | 'runId'>): Promise<void> {
+  private async writeStep(uow: UnitOfWork, changes: Partial<StepRun>, event: PendingEvent): Promise<void> {
     const s = this.step;
     const now = this.resources.clock.now();
     await uow.em.nativeUpdate(StepRunSchema, { id: s.id }, {
       ...changes, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
       costMicros: s.costMicros, turns: this.turns, tokensPerSecond: s.tokensPerSecond ?? null, pricingKnown: s.pricingKnown, updatedAt: now,
     });
-    uow.emit(this.event(event));
+    uow.emit(event);
   }
 
+  /** An event with the step's state as of now (built when reported, not when written). */
   private event(e: Omit<PendingEvent, 'workflowId' | 'runId'>): PendingEvent {
-    return { ...e, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: this.step.stepId, taskId: this.ids.taskId, step: toStepRunView(this.step) };
+    return { ...e, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: this.step.stepId, taskId: this.ids.taskId, step: toStepRunView(this.step, this.resources.clock.now()) };
   }
 }
 

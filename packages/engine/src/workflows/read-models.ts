@@ -32,6 +32,8 @@ export interface StepRunView {
   startedAt: number | null;
   finishedAt: number | null;
   durationMs: number | null;
+  /** Time since the step started, ms (its duration once finished), as of the event or read that carries it. */
+  elapsedMs: number | null;
   /** Expected duration from comparable past steps, ms, when known. */
   estimatedDurationMs: number | null;
   inputTokens: number;

@@ -44,7 +44,7 @@ export function latestOnly(rows: StepRun[]): StepRun[] {
 }
 
 /** Read model of a step run. */
-export function toStepRunView(r: StepRun): StepRunView {
+export function toStepRunView(r: StepRun, now: number = Date.now()): StepRunView {
   return {
     id: r.id,
     runId: r.runId,
@@ -64,6 +64,7 @@ export function toStepRunView(r: StepRun): StepRunView {
     startedAt: r.startedAt ?? null,
     finishedAt: r.finishedAt ?? null,
     durationMs: r.durationMs ?? null,
+    elapsedMs: r.durationMs ?? (r.startedAt ? Math.max(0, now - r.startedAt) : null),
     estimatedDurationMs: r.estimatedDurationMs ?? null,
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
@@ -79,7 +80,7 @@ export function toStepRunView(r: StepRun): StepRunView {
 }
 
 /** Read model of a run with the latest attempt of each of its steps. */
-export function toRunView(run: WorkflowRun, steps: StepRun[]): WorkflowRunView {
+export function toRunView(run: WorkflowRun, steps: StepRun[], now: number = Date.now()): WorkflowRunView {
   return {
     id: run.id,
     workflowId: run.workflowId,
@@ -87,7 +88,7 @@ export function toRunView(run: WorkflowRun, steps: StepRun[]): WorkflowRunView {
     status: run.status as RunStatus,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? null,
-    steps: latestOnly(steps).map(toStepRunView),
+    steps: latestOnly(steps).map((s) => toStepRunView(s, now)),
     inputTokens: run.inputTokens,
     outputTokens: run.outputTokens,
     costUsd: run.costMicros / 1_000_000,

@@ -94,4 +94,24 @@ describe('scheduler: at most two firings run at once', () => {
     executorB.finishAll();
     await systemB.idle();
   });
+
+  it('stopping with abortRunning cancels held firings; a cancel is not a failure', async () => {
+    const clock = new ManualClock(START);
+    const resources = await openScheduleTestResources({ clock });
+    cleanups.push(() => resources.orm.close(true));
+    const executor = new ScriptedExecutor({ hold: true });
+    const system = new ScheduleSystem(resources, executor);
+    const schedule = await system.create({ name: 'Long', prompt: 'Work long.', expression: 'every 30 minutes', timezone: 'UTC' });
+    system.start();
+    const fired = nextEvent(system, 'SCHEDULE_FIRED');
+    await clock.advance(30 * MINUTE);
+    await fired;
+    expect(executor.open).toHaveLength(1);
+
+    await system.stop({ abortRunning: true });
+    expect(executor.open).toHaveLength(0);
+    const [firing] = await resources.orm.em.fork().find(ScheduleFiringSchema, { scheduleId: schedule.id });
+    expect(firing.status).toBe('CANCELLED');
+    expect(await system.get(schedule.id)).toMatchObject({ active: true, failureStreak: 0, nextFireAt: START + 60 * MINUTE });
+  });
 });

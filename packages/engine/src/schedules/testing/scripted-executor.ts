@@ -65,6 +65,8 @@ export class ScriptedExecutor implements ScheduleExecutor {
         },
       };
       this.runs.push(run);
+      // Like the engine, an aborted run ends CANCELLED.
+      input.signal.addEventListener('abort', () => run.finish({ status: FiringStatus.CANCELLED, turns: 0 }), { once: true });
       if (!this.hold) run.finish();
     });
   }
