@@ -84,6 +84,7 @@ export const WorkflowQuery = graphql(
         status
         runtimeId
         budgetUsd
+        config
         steps {
           id
           name

@@ -37,3 +37,16 @@ describe('WorkflowForm', () => {
     expect(form.errorFor('name')).toBe('Required');
   });
 });
+
+describe('WorkflowForm checkpoints', () => {
+  it('sends checkpoints in config only for the CHECKPOINT pattern', () => {
+    const form = new WorkflowForm();
+    const second = form.addStep();
+    form.setCheckpoint(second.id, true);
+    expect(form.toInput().config).toBeNull();
+    form.pattern = 'CHECKPOINT';
+    expect(form.toInput().config).toEqual({ checkpoints: [second.id] });
+    form.removeStep(1);
+    expect(form.toInput().config).toBeNull();
+  });
+});

@@ -44,6 +44,10 @@ export class WorkflowForm {
   documentIds = $state<string[]>([]);
   steps = $state<StepDraft[]>([]);
   errors = $state<UserError[]>([]);
+  /** CHECKPOINT: ids of the steps that wait for approval before they run. */
+  checkpoints = $state<string[]>([]);
+  /** Pattern options this form does not edit (loop, swarm, delays), kept as loaded. */
+  #otherConfig: Record<string, unknown> = {};
   #nextId = 1;
 
   constructor(initial?: WorkflowDetail | null) {
@@ -64,6 +68,10 @@ export class WorkflowForm {
         documentIds: [...s.documentIds],
       }));
       this.#nextId = initial.steps.length + 1;
+      const config = (initial.config ?? {}) as Record<string, unknown>;
+      const { checkpoints, ...rest } = config;
+      this.checkpoints = Array.isArray(checkpoints) ? checkpoints.filter((c): c is string => typeof c === 'string') : [];
+      this.#otherConfig = rest;
     } else {
       this.steps = [blankStep(this.#freshId(), 1)];
     }
@@ -92,8 +100,20 @@ export class WorkflowForm {
     this.steps.splice(to, 0, step);
   }
 
+  /** Whether a step waits for approval (CHECKPOINT pattern). */
+  isCheckpoint(stepId: string): boolean {
+    return this.checkpoints.includes(stepId);
+  }
+
+  setCheckpoint(stepId: string, on: boolean): void {
+    this.checkpoints = on ? [...new Set([...this.checkpoints, stepId])] : this.checkpoints.filter((c) => c !== stepId);
+  }
+
   /** The GraphQL input for create, update, estimate and optimize. */
   toInput(): WorkflowDefinitionInput {
+    const stepIds = new Set(this.steps.map((s) => s.id));
+    const checkpoints = this.pattern === 'CHECKPOINT' ? this.checkpoints.filter((c) => stepIds.has(c)) : [];
+    const config = { ...this.#otherConfig, ...(checkpoints.length ? { checkpoints } : {}) };
     return {
       name: this.name.trim(),
       description: this.description.trim() || null,
@@ -101,6 +121,7 @@ export class WorkflowForm {
       runtimeId: this.runtimeId || null,
       budgetUsd: toNumber(this.budgetUsd),
       documentIds: [...this.documentIds],
+      config: Object.keys(config).length ? config : null,
       steps: this.steps.map((s) => ({
         id: s.id,
         name: s.name.trim(),
