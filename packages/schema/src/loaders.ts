@@ -7,8 +7,12 @@ import type { CostEstimate, DocumentView, EngineApi, WorkflowRunView } from '@st
  * does not grow with the list's length.
  */
 export interface Loaders {
-  /** Runs of a workflow, latest first, at most `first` of them (one loader per distinct `first`). */
-  runs(first: number): DataLoader<string, WorkflowRunView[]>;
+  /**
+   * Runs of a workflow, latest first, at most `first` of them. Keys are `{ workflowId, first }`;
+   * one batch makes one engine call with the largest `first` asked for and slices per key, so
+   * `latestRun` and `runs(first: 50)` in one list cost a single read.
+   */
+  runs: DataLoader<{ workflowId: string; first: number }, WorkflowRunView[], string>;
   /** Pre-flight estimate of a stored workflow (USD, tokens). */
   costEstimate: DataLoader<string, CostEstimate>;
   /** Document metadata by id (null when the document no longer exists). */
@@ -17,19 +21,15 @@ export interface Loaders {
 
 /** Creates fresh loaders; call once per GraphQL operation so caches never outlive a request. */
 export function createLoaders(engine: EngineApi): Loaders {
-  const runLoaders = new Map<number, DataLoader<string, WorkflowRunView[]>>();
   return {
-    runs(first) {
-      let loader = runLoaders.get(first);
-      if (!loader) {
-        loader = new DataLoader(async (ids) => {
-          const byWorkflow = await engine.listRunsForWorkflows(ids, first);
-          return ids.map((id) => byWorkflow.get(id) ?? []);
-        });
-        runLoaders.set(first, loader);
-      }
-      return loader;
-    },
+    runs: new DataLoader(
+      async (keys) => {
+        const first = Math.max(...keys.map((k) => k.first));
+        const byWorkflow = await engine.listRunsForWorkflows([...new Set(keys.map((k) => k.workflowId))], first);
+        return keys.map((k) => (byWorkflow.get(k.workflowId) ?? []).slice(0, k.first));
+      },
+      { cacheKeyFn: (k) => `${k.workflowId}:${k.first}` },
+    ),
     costEstimate: new DataLoader(async (ids) => {
       const byWorkflow = await engine.estimateStoredWorkflows(ids);
       return ids.map((id) => byWorkflow.get(id) ?? new Error(`No cost estimate for workflow ${id}.`));
