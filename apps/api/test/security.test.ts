@@ -178,3 +178,29 @@ describe('request hygiene', () => {
   });
 });
 
+
+describe('WebSocket origin', () => {
+  it('refuses an upgrade from a browser origin that is not allowed', async () => {
+    t = await createTestApp();
+    const port = await t.app.start(0, '127.0.0.1');
+    const status = await new Promise<number | string>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { origin: 'https://evil.example' });
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => {
+        socket.close();
+        resolve('open');
+      });
+      socket.on('error', () => {});
+    });
+    expect(status).toBe(401);
+    const allowed = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { origin: 'http://localhost:5173' });
+      socket.on('open', () => {
+        socket.close();
+        resolve('open');
+      });
+      socket.on('error', (e) => resolve(String(e)));
+    });
+    expect(allowed).toBe('open');
+  });
+});
