@@ -43,7 +43,14 @@ export interface SeedStep {
   documentIds?: string[];
 }
 
-export async function createWorkflow(input: { name: string; pattern?: string; runtimeId?: string; steps: SeedStep[]; documentIds?: string[] }): Promise<string> {
+export async function createWorkflow(input: {
+  name: string;
+  pattern?: string;
+  runtimeId?: string;
+  steps: SeedStep[];
+  documentIds?: string[];
+  config?: Record<string, unknown>;
+}): Promise<string> {
   const payload = await mutate<{ workflow: { id: string } }>(
     'createWorkflow',
     /* GraphQL */ `mutation ($input: WorkflowDefinitionInput!) {
