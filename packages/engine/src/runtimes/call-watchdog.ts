@@ -68,7 +68,7 @@ export class CallWatchdog {
   constructor(
     private readonly clock: Clock,
     taskSignal: AbortSignal,
-    private readonly idleMs: number | undefined,
+    idleMs: number | undefined,
   ) {
     this.unfollow = follow(taskSignal, this.controller);
     this.lastActivity = clock.now();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SystemClock } from '../../clock.js';
 import { createAgentTools } from '../../runtimes/agent-tools.js';
 import type { FailureCategory } from '../../runtimes/failure-category.js';
 import { costMicros, priceFor } from '../../runtimes/pricing.js';
