@@ -21,7 +21,7 @@ import { seedDemoData } from './demo/demo-data.js';
 import { createDefaultCatalog } from './runtimes/default-catalog.js';
 import { ScheduleSystem } from './schedules/schedule-system.js';
 import { EngineScheduleExecutor } from './schedules/engine-schedule-executor.js';
-import { runStandaloneTask } from './workflows/standalone-task.js';
+import { ScheduledTaskRunner } from './schedules/scheduled-task-runner.js';
 import type { CreateScheduleInput } from './engine-api.js';
 import type { WorkflowDefinitionInput } from './workflows/definition.js';
 import type { EngineApi, SuggestionAction } from './engine-api.js';
@@ -36,6 +36,10 @@ export interface EngineOptions {
   bus?: EventBus;
   /** Builds the runtime catalog; default: every runtime (see runtimes/default-catalog.ts). */
   catalog?: (deps: { clock: Clock; settings: SettingsSystem; simulated: SimulatedRuntime }) => RuntimeCatalog;
+  /** Environment for provider base URLs and key fallbacks (`ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`...); default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Overrides of the provider retry policy (tests shorten the waits). */
+  retry?: Partial<import('./runtimes/retry-policy.js').RetryPolicy>;
   /** Delay per streamed chunk of the simulator, ms (demo: visible streaming; tests: 0). */
   simulatedLatencyMs?: number;
   /** Receives every SQL statement (query-count tests). */
@@ -65,7 +69,7 @@ export class Engine implements EngineApi {
     this.settings = new SettingsSystem(resources);
     resources.catalog = options.catalog
       ? options.catalog({ clock: resources.clock, settings: this.settings, simulated: this.simulated })
-      : defaultCatalog(resources.clock, this.settings, this.simulated);
+      : createDefaultCatalog({ clock: resources.clock, getSetting: (key) => this.settings.get(key), simulated: this.simulated, env: options.env, retry: options.retry });
     const runner = new TaskRunner(resources, this.settings);
     this.documents = new DocumentSystem(resources);
     this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));
@@ -73,11 +77,8 @@ export class Engine implements EngineApi {
     this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
     this.executor = new RunExecutor(resources, runner, this.documents, this.workflows, (info) => this.intelligence.recordRun(info), (d) => this.intelligence.expectedDurations(d));
     this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);
-    const standalone = async (input: { scheduleId: string; prompt: string; runtimeId: string | null; budgetUsd: number | null }) => {
-      const r = await runStandaloneTask(resources, this.settings, runner, input);
-      return { status: r.status, turns: r.turns, failureCategory: r.failureCategory, error: r.error, taskId: r.taskId };
-    };
-    this.schedules = new ScheduleSystem(resources, new EngineScheduleExecutor(this, standalone));
+    const scheduledTasks = new ScheduledTaskRunner(resources, this.settings);
+    this.schedules = new ScheduleSystem(resources, new EngineScheduleExecutor(this, (input) => scheduledTasks.run(input)));
   }
 
   /** Opens (and migrates) the database and builds the engine. Call {@link Engine.start} to recover and run timers. */
@@ -112,7 +113,7 @@ export class Engine implements EngineApi {
 
   /** Stops timers, aborts live executions (their leases lapse for the next process) and closes the database. */
   async close(): Promise<void> {
-    await this.schedules.stop();
+    await this.schedules.stop({ abortRunning: true });
     await this.control.shutdown();
     await this.resources.orm.close(true);
   }
@@ -173,8 +174,4 @@ export class Engine implements EngineApi {
   setScheduleActive(id: string, active: boolean) { return this.schedules.setActive(id, active); }
   deleteSchedule(id: string) { return this.schedules.delete(id); }
 
-}
-
-function defaultCatalog(clock: Clock, settings: SettingsSystem, simulated: SimulatedRuntime): RuntimeCatalog {
-  return createDefaultCatalog({ clock, getSetting: (key) => settings.get(key), simulated });
 }

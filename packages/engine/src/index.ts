@@ -17,3 +17,6 @@ export type { RuntimeDescriptor } from './runtimes/runtime.js';
 export type { SettingView } from './settings/settings-system.js';
 export type { FailureEvidence } from './db/entities/step-run.entity.js';
 export { DOCUMENT_MIME_TYPES } from './documents/document-system.js';
+export { ScheduleSystem } from './schedules/schedule-system.js';
+export { FiringStatus, type FiringOutcome, type ScheduleExecutor } from './schedules/schedule-executor.js';
+export { seedDemoData } from './demo/demo-data.js';

@@ -4,6 +4,7 @@ import { silentLogger } from '../resources.js';
 
 export { ManualClock } from '../clock.js';
 export { SimulatedRuntime, type SimulatedScript, type SimulatedTurn } from '../runtimes/simulated.js';
+export * from './provider-emulator/index.js';
 
 /** A test engine with its controllable clock. */
 export interface TestEngine {
