@@ -1,8 +1,10 @@
+import { render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { StagentClient } from '$lib/graphql/client';
 import { runFactory, workflowEventFactory } from '$test/factories/workflow-event';
 import { stepRunFactory } from '$test/factories/step-run';
+import RunLiveProbe from '$test/RunLiveProbe.svelte';
 import { RunLive } from './run-live.svelte';
 
 /** A client whose subscriptions and socket events the test drives by hand. */
@@ -93,5 +95,22 @@ describe('RunLive', () => {
     expect(live.steps[0].status).toBe('PENDING');
     expect(live.lastSeq).toBe(5);
     stop();
+  });
+});
+
+describe('RunLive in a component', () => {
+  it('opens the subscription on mount and disposes it on unmount', () => {
+    const { client, subscriptions, listeners } = fakeClient();
+    const live = new RunLive(client, 'wf-1', 'run-1', runFactory());
+    const view = render(RunLiveProbe, { live });
+    expect(subscriptions).toHaveLength(1);
+    subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 1, kind: 'RUN_STARTED' }) });
+    flushSync();
+    expect(screen.getByText('RUNNING · live')).toBeInTheDocument();
+
+    view.unmount();
+    flushSync();
+    expect(subscriptions[0].unsubscribe).toHaveBeenCalledTimes(1);
+    expect(listeners.closed ?? []).toHaveLength(0);
   });
 });
