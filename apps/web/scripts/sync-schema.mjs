@@ -27,6 +27,11 @@ if (source) {
 }
 
 if (changed || !existsSync(output)) {
+  // tsconfig.json extends .svelte-kit/tsconfig.json, which a clean clone does not have yet.
+  if (!existsSync(resolve(web, '.svelte-kit/tsconfig.json'))) {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(resolve(web, 'node_modules/.bin/svelte-kit'), ['sync'], { cwd: web, stdio: 'inherit' });
+  }
   const { generateOutput } = await import('@gql.tada/cli-utils');
   await generateOutput({ output: undefined, tsconfig: resolve(web, 'tsconfig.json'), disablePreprocessing: false });
 }
