@@ -1,8 +1,8 @@
-import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/better-sqlite';
 import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';
 import { newId } from '../ids.js';
+import { bumpCounter, insertRows } from '../db/direct-sql.js';
 import type { EngineResources } from '../resources.js';
 import type { WorkflowEventKind } from './event-kind.js';
 import type { EventPayload, WorkflowEvent } from './workflow-event.js';
@@ -53,14 +53,7 @@ async function storeEvents(em: EntityManager, events: PendingEvent[], at: number
   const out: WorkflowEvent[] = [];
   const rows: Record<string, unknown>[] = [];
   for (const [workflowId, list] of byWorkflow) {
-    // Portable atomic counter: UPDATE … RETURNING (SQLite ≥ 3.35, PostgreSQL) takes the row lock
-    // and hands back the new value in one statement.
-    const row = (await em
-      .createQueryBuilder(WorkflowSchema)
-      .update({ eventSeq: raw(`event_seq + ${list.length}`) as unknown as number })
-      .where({ id: workflowId })
-      .execute('get')) as { eventSeq?: number; event_seq?: number } | undefined;
-    const last = row?.eventSeq ?? row?.event_seq;
+    const last = await bumpCounter(em, WorkflowSchema, workflowId, 'eventSeq', list.length);
     if (last === undefined) continue; // workflow deleted: nothing to attach the events to
     let seq = last - list.length;
     for (const e of list) {
@@ -70,7 +63,7 @@ async function storeEvents(em: EntityManager, events: PendingEvent[], at: number
       rows.push({ id: newId(), workflowId, seq, runId, stepId: stepId ?? null, taskId: taskId ?? null, kind, at, payload });
     }
   }
-  if (rows.length) await em.insertMany(WorkflowEventSchema, rows as never[]);
+  await insertRows(em, WorkflowEventSchema, rows);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { raw } from '@mikro-orm/core';
+import { incrementRow, insertRows, updateRows } from '../db/direct-sql.js';
 import { StepRunSchema } from '../db/entities/step-run.entity.js';
 import { TaskSchema } from '../db/entities/task.entity.js';
 import { UsageLedgerSchema } from '../db/entities/usage-ledger.entity.js';
@@ -100,17 +100,14 @@ export class LiveStepTracker implements RuntimeHooks {
     const usageEvent = this.event({ kind: 'USAGE', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: (micros ?? 0) / 1_000_000, data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null } });
     await this.enqueue(async (uow) => {
       const now = this.resources.clock.now();
-      await uow.em.insert(UsageLedgerSchema, {
+      await insertRows(uow.em, UsageLedgerSchema, [{
         id: newId(), createdAt: now, taskId: this.ids.taskId, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: s.stepId,
         runtimeId: this.ids.runtimeId, modelId: usage.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
         cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, costMicros: micros ?? 0,
         status: micros === null ? 'unknown_pricing' : 'ok',
-      });
-      await uow.em.nativeUpdate(TaskSchema, { id: this.ids.taskId }, { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, costMicros: s.costMicros, turns: this.turns });
-      await uow.em.createQueryBuilder(WorkflowRunSchema).update({
-        inputTokens: raw(`input_tokens + ${usage.inputTokens | 0}`), outputTokens: raw(`output_tokens + ${usage.outputTokens | 0}`), costMicros: raw(`cost_micros + ${(micros ?? 0) | 0}`),
-        ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now,
-      } as never).where({ id: this.ids.runId }).execute();
+      }]);
+      await updateRows(uow.em, TaskSchema, { id: this.ids.taskId }, { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, costMicros: s.costMicros, turns: this.turns });
+      await incrementRow(uow.em, WorkflowRunSchema, this.ids.runId, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 }, { ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now });
       await this.writeStep(uow, {}, usageEvent);
       if (micros === null && !this.unknownPriceWarned) {
         this.unknownPriceWarned = true;
@@ -177,7 +174,7 @@ export class LiveStepTracker implements RuntimeHooks {
   private async writeStep(uow: UnitOfWork, changes: Partial<StepRun>, event: PendingEvent): Promise<void> {
     const s = this.step;
     const now = this.resources.clock.now();
-    await uow.em.nativeUpdate(StepRunSchema, { id: s.id }, {
+    await updateRows(uow.em, StepRunSchema, { id: s.id }, {
       ...changes, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
       costMicros: s.costMicros, turns: this.turns, tokensPerSecond: s.tokensPerSecond ?? null, pricingKnown: s.pricingKnown, updatedAt: now,
     });

@@ -2,6 +2,7 @@ import { TaskSchema } from '../db/entities/task.entity.js';
 import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
 import { inTransaction } from '../events/event-store.js';
 import { newId } from '../ids.js';
+import { insertRows, updateRows } from '../db/direct-sql.js';
 import type { EngineResources } from '../resources.js';
 import { resolveCostCap } from '../budget/cap-resolver.js';
 import type { SettingsSystem } from '../settings/settings-system.js';
@@ -75,10 +76,11 @@ export class TaskRunner {
       const timeoutMs = (await this.settings.get<number>('runtime.timeoutMs')) ?? 600_000;
       const now = resources.clock.now();
       await inTransaction(resources, async (uow) => {
-        await uow.em.insert(TaskSchema, {
+        await insertRows(uow.em, TaskSchema, [{
           id: taskId, createdAt: now, kind: 'STEP', workflowId: a.workflowId, runId: a.runId, stepRunId: a.row.id, scheduleId: null,
           status: 'RUNNING', runtimeId, modelId: model, prompt: a.prompt, budgetUsd: caps.costUsd, startedAt: now,
-        });
+          inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0,
+        }]);
         await transitionStepRow(uow.em, a.row, 'RUNNING', {
           taskId, runtimeId, modelId: model, budgetUsd: caps.costUsd, startedAt: now, documentCount: a.documentCount, estimatedDurationMs: a.estimatedDurationMs,
         }, now);
@@ -114,7 +116,7 @@ export class TaskRunner {
     await inTransaction(this.resources, async (uow) => {
       const taskExists = a.row.taskId === taskId;
       if (taskExists)
-        await uow.em.nativeUpdate(TaskSchema, { id: taskId }, { status: r.status, output: r.output, error: r.failure?.message ?? null, failureCategory: r.failure?.category ?? null, turns: r.turns, finishedAt: now });
+        await updateRows(uow.em, TaskSchema, { id: taskId }, { status: r.status, output: r.output, error: r.failure?.message ?? null, failureCategory: r.failure?.category ?? null, turns: r.turns, finishedAt: now });
       const common = { output: r.output || null, turns: r.turns, currentTool: null, finishedAt: now, durationMs: now - startedAt, updatedAt: now };
       const step = r.status === 'COMPLETED'
         ? { ...common, error: null, failureCategory: null }
