@@ -10,6 +10,7 @@ import { connectionToken, tokenMatches, useBearerAuth } from './auth.js';
 import { assertSafeBinding, type ApiConfig } from './config.js';
 import { useCsrfPrevention } from './csrf.js';
 import { useOperationLimits } from './operation-limits.js';
+import { useSharedSubscriptionResults } from './shared-subscription-results.js';
 
 /** Where GraphQL is served (HTTP and WebSocket) and where the health check answers. */
 export const GRAPHQL_PATH = '/graphql';
@@ -74,7 +75,7 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
       },
       isDev: false,
     },
-    plugins: [...(config.apiToken ? [useBearerAuth(config.apiToken, HEALTH_PATH)] : []), useCsrfPrevention(), useOperationLimits(config.limits)],
+    plugins: [...(config.apiToken ? [useBearerAuth(config.apiToken, HEALTH_PATH)] : []), useCsrfPrevention(), useOperationLimits(config.limits), useSharedSubscriptionResults()],
   });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

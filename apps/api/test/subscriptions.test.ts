@@ -100,3 +100,20 @@ describe('workflowEvents subscription', () => {
     expect(replay.events.at(-1)!.kind).toBe('RUN_COMPLETED');
   });
 });
+
+describe('shared subscription results', () => {
+  it('two subscribers with the same document and variables both receive every event', async () => {
+    const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
+      input: definitionInput(),
+    });
+    const id = created.data.createWorkflow.workflow.id;
+    t.engine.simulated.script({ match: /./, script: { latencyMs: 100, chunks: 3 } });
+    const a = collect({ id, after: 0 });
+    const b = collect({ id, after: 0 });
+    await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await advanceUntil(t, () => a.isFinished() && b.isFinished());
+    expect(a.errors).toEqual([]);
+    expect(b.events).toEqual(a.events);
+    expect(a.events.map((e) => e.seq)).toEqual(a.events.map((_, i) => i + 1));
+  });
+});
