@@ -9,6 +9,7 @@ const root = resolve(import.meta.dirname, '..');
 const steps = [
   ['engine', ['--filter', '@stagent/engine', 'bench']],
   ['api', ['--filter', '@stagent/api', 'bench']],
+  ['web build', ['--filter', '@stagent/web', 'build']],
   ['web', ['--filter', '@stagent/web', 'bundle-size']],
 ];
 let failed = 0;
