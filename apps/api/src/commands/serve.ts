@@ -1,5 +1,5 @@
 import { createApp } from '../app.js';
-import type { ApiConfig } from '../config.js';
+import { assertSafeBinding, type ApiConfig } from '../config.js';
 import { openEngine } from '../engine-factory.js';
 
 /**
@@ -8,6 +8,8 @@ import { openEngine } from '../engine-factory.js';
  * SIGTERM or SIGINT, when it closes connections and the engine before exiting.
  */
 export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = process.stderr): Promise<void> {
+  // Refuse an unsafe binding before touching the database.
+  assertSafeBinding(config);
   const engine = await openEngine(config);
   try {
     await engine.start();
