@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp, definitionInput } from './harness.js';
 
-/**
- * The dashboard's nested list: the relations of a workflow that have a loader. `costEstimate`
- * goes through a loader too (one `estimateStoredWorkflows` call per list), but that engine method
- * still reads each workflow separately (about 6 statements per workflow), so it is left out here
- * until the engine batches it (TODO #4).
- */
+/** The dashboard's nested list: every relation of a workflow that has a loader, the cost estimate included. */
 const RELATIONS = /* GraphQL */ `query {
   workflows(first: 100) {
     totalCount
@@ -16,6 +11,7 @@ const RELATIONS = /* GraphQL */ `query {
       documents { stepId document { id name sizeBytes } }
       latestRun { id status costUsd steps { stepId status costUsd } }
       runs(first: 3) { id runNumber status }
+      costEstimate { totalUsd budgetUsd steps { stepId estimatedUsd } }
     }
   }
 }`;

@@ -39,19 +39,21 @@ export class EngineIntelligence {
     await retractRunOutcome(info.em, outcomeOf(info));
   }
 
-  /** Learned expectations per `${stepName}\0${modelId}` for a definition's steps. */
-  async expectations(definition: WorkflowDefinition, runtimeOf: (s: StepDefinition) => Promise<string>): Promise<Map<string, StepExpectation>> {
+  /** Learned expectations per `${stepName}\0${modelId}` for the steps of one or more definitions (two queries). */
+  async expectations(definitions: WorkflowDefinition[], runtimeOf: (definition: WorkflowDefinition, s: StepDefinition) => Promise<string>): Promise<Map<string, StepExpectation>> {
     const keys: { stepName: string; modelId: string; pattern: string }[] = [];
-    for (const step of definition.steps) {
-      const runtimeId = await runtimeOf(step);
-      const modelId = await this.resources.catalog.resolveModel(runtimeId, step.modelId).catch(() => null);
-      if (modelId) keys.push({ stepName: step.name, modelId, pattern: definition.pattern });
-    }
-    const learned = await learnedStepExpectations(this.resources.orm.em.fork(), keys);
+    for (const definition of definitions)
+      for (const step of definition.steps) {
+        const runtimeId = await runtimeOf(definition, step);
+        const modelId = await this.resources.catalog.resolveModel(runtimeId, step.modelId).catch(() => null);
+        if (modelId) keys.push({ stepName: step.name, modelId, pattern: definition.pattern });
+      }
     const out = new Map<string, StepExpectation>();
+    if (keys.length === 0) return out;
+    const learned = await learnedStepExpectations(this.resources.orm.em.fork(), keys);
     for (const k of keys) {
       const e = learned.get(expectationKey(k));
-      if (e && e.samples > 0) out.set(`${k.stepName}\u0000${k.modelId}`, e);
+      if (e && e.samples > 0) out.set(`${k.pattern}\u0000${k.stepName}\u0000${k.modelId}`, e);
     }
     return out;
   }

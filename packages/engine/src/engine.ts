@@ -146,9 +146,7 @@ export class Engine implements EngineApi {
 
   estimateWorkflowCost(input: WorkflowDefinitionInput) { return this.control.estimateInput(input); }
   estimateStoredWorkflow(workflowId: string) { return this.control.estimateStored(workflowId); }
-  async estimateStoredWorkflows(workflowIds: readonly string[]) {
-    return new Map(await Promise.all(workflowIds.map(async (id) => [id, await this.control.estimateStored(id)] as const)));
-  }
+  estimateStoredWorkflows(workflowIds: readonly string[]) { return this.control.estimateMany(workflowIds); }
 
   listEvents(workflowId: string, options?: { afterSeq?: number; runId?: string }) { return listEvents(this.resources, workflowId, options); }
   subscribe(workflowId: string, afterSeq?: number | null) { return streamEvents(this.resources, workflowId, afterSeq ?? 0); }

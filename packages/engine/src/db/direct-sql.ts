@@ -11,6 +11,11 @@ import type { EntitySchema } from '@mikro-orm/core';
 
 type Row = Record<string, unknown>;
 
+/** JSON columns are declared with `p.json()`, which MikroORM reports as `JsonType`. */
+function isJson(prop: { type?: unknown; runtimeType?: unknown; customType?: { constructor: { name: string } } }): boolean {
+  return prop.type === 'json' || prop.type === 'JsonType' || prop.customType?.constructor.name === 'JsonType';
+}
+
 function columnsOf(em: EntityManager, schema: EntitySchema<any, any>) {
   const meta = em.getMetadata().get(schema.meta.className);
   return {
@@ -18,7 +23,7 @@ function columnsOf(em: EntityManager, schema: EntitySchema<any, any>) {
     column(property: string): { name: string; json: boolean } {
       const prop = meta.properties[property];
       if (!prop) throw new TypeError(`${meta.className} has no property ${property}`);
-      return { name: prop.fieldNames[0]!, json: prop.type === 'json' || prop.runtimeType === 'object' };
+      return { name: prop.fieldNames[0]!, json: isJson(prop) };
     },
   };
 }
@@ -93,4 +98,28 @@ export async function insertRows(em: EntityManager, schema: EntitySchema<any, an
     return `(${keys.map(() => '?').join(', ')})`;
   });
   await run(em, `insert into ${c.table} (${cols.map((col) => col.name).join(', ')}) values ${tuples.join(', ')}`, params);
+}
+
+/**
+ * `SELECT * FROM table <tail>` mapped back to entity-shaped objects (columns to properties, JSON
+ * parsed, booleans restored). `tail` is plain SQL over column names, e.g.
+ * `where workflow_id in (?, ?) order by run_number desc`. Used by hot read paths (lists).
+ */
+export async function selectRows<T>(em: EntityManager, schema: EntitySchema<T, any>, tail: string, params: unknown[] = []): Promise<T[]> {
+  const meta = em.getMetadata().get(schema.meta.className);
+  const props = Object.values(meta.properties).map((p) => ({ name: p.name, column: p.fieldNames[0]!, json: isJson(p), bool: p.runtimeType === 'boolean', num: p.runtimeType === 'number' }));
+  const rows = (await run(em, `select * from ${meta.tableName} ${tail}`, params, 'all')) as unknown as Row[];
+  return rows.map((raw) => {
+    const out: Row = {};
+    for (const p of props) {
+      const v = raw[p.column];
+      out[p.name] = v === null || v === undefined ? null : p.json ? (typeof v === 'string' ? JSON.parse(v) : v) : p.bool ? Boolean(v) : p.num ? Number(v) : v;
+    }
+    return out as T;
+  });
+}
+
+/** `?, ?, ?` for an IN list of `n` values. */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
 }

@@ -4,7 +4,7 @@ import { inTransaction } from '../events/event-store.js';
 import { WorkflowNotFoundError, ConflictError } from '../errors.js';
 import type { EngineResources } from '../resources.js';
 import type { DocumentSystem, DocumentContent } from '../documents/document-system.js';
-import { estimateCost } from '../budget/cost-estimate.js';
+import { estimateCost, type StepExpectation } from '../budget/cost-estimate.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import type { EngineIntelligence } from '../engine-intelligence.js';
 import type { RunReader } from '../engine-runs.js';
@@ -154,30 +154,43 @@ export class RunControl {
   }
 
   async estimateStored(workflowId: string): Promise<CostEstimate> {
-    const wf = await this.workflows.get(workflowId);
-    if (!wf) throw new WorkflowNotFoundError(workflowId);
-    return this.estimateView(wf);
+    const estimate = (await this.estimateMany([workflowId])).get(workflowId);
+    if (!estimate) throw new WorkflowNotFoundError(workflowId);
+    return estimate;
+  }
+
+  /** Estimates of stored workflows, batched: a fixed number of queries whatever the count. */
+  async estimateMany(workflowIds: readonly string[]): Promise<Map<string, CostEstimate>> {
+    const views = (await this.workflows.getMany(workflowIds)).filter((w): w is WorkflowView => w !== null);
+    const docs = await this.documents.contents([...new Set(views.flatMap((w) => w.documents.map((b) => b.documentId)))]);
+    const definitions = views.map(definitionOf);
+    const learned = await this.intelligence.expectations(definitions, (d, s) => this.runner.resolveRuntimeId(s, d));
+    const out = new Map<string, CostEstimate>();
+    for (const [i, wf] of views.entries()) out.set(wf.id, await this.estimate(definitions[i]!, wf.documents, docs, learned));
+    return out;
   }
 
   private async estimateView(wf: WorkflowView): Promise<CostEstimate> {
-    const docs = await this.documents.contents([...new Set(wf.documents.map((b) => b.documentId))]);
-    const definition: WorkflowDefinition = { name: wf.name, description: wf.description, pattern: wf.pattern, runtimeId: wf.runtimeId, budgetUsd: wf.budgetUsd, steps: wf.steps, config: wf.config };
-    return this.estimate(definition, wf.documents, docs);
+    return (await this.estimateMany([wf.id])).get(wf.id)!;
   }
 
-  private async estimate(definition: WorkflowDefinition, bindings: { documentId: string; stepId: string | null }[], docs: DocumentContent[]): Promise<CostEstimate> {
+  private async estimate(definition: WorkflowDefinition, bindings: { documentId: string; stepId: string | null }[], docs: DocumentContent[], known?: Map<string, StepExpectation>): Promise<CostEstimate> {
     const byId = new Map(docs.map((d) => [d.id, d]));
-    const learned = await this.intelligence.expectations(definition, (s) => this.runner.resolveRuntimeId(s, definition));
+    const learned = known ?? (await this.intelligence.expectations([definition], (d, s) => this.runner.resolveRuntimeId(s, d)));
     return estimateCost(definition, {
       catalog: this.resources.catalog,
       documentsFor: (stepId) => [...new Set(bindings.filter((b) => b.stepId === null || b.stepId === stepId).map((b) => b.documentId))].flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
       resolveRuntimeId: (step) => this.runner.resolveRuntimeId(step, definition),
       resolveCap: (step) => this.runner.resolveCap(step, definition),
-      expectationFor: (step, modelId) => learned.get(`${step.name}\u0000${modelId}`),
+      expectationFor: (step, modelId) => learned.get(`${definition.pattern}\u0000${step.name}\u0000${modelId}`),
     });
   }
 
   private async started(workflowId: string, runId: string, costEstimate: CostEstimate): Promise<RunStart> {
     return { workflow: (await this.workflows.get(workflowId))!, run: (await this.runs.get(runId))!, costEstimate };
   }
+}
+
+function definitionOf(wf: WorkflowView): WorkflowDefinition {
+  return { name: wf.name, description: wf.description, pattern: wf.pattern, runtimeId: wf.runtimeId, budgetUsd: wf.budgetUsd, steps: wf.steps.map(({ documentIds: _documentIds, ...s }) => s), config: wf.config };
 }

@@ -6,6 +6,7 @@ import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
 import { DocumentSchema } from '../db/entities/document.entity.js';
 import { ConflictError, WorkflowNotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
+import { placeholders, selectRows } from '../db/direct-sql.js';
 import type { EngineResources } from '../resources.js';
 import type { WorkflowDefinitionInput } from './definition.js';
 import type { WorkflowView } from './read-models.js';
@@ -95,9 +96,11 @@ export class WorkflowSystem implements WorkflowBindings {
   async list(filter: { status?: WorkflowStatus | null; first?: number | null; after?: string | null } = {}) {
     const first = Math.min(Math.max(filter.first ?? 50, 1), 200);
     const offset = filter.after ? Number.parseInt(Buffer.from(filter.after, 'base64url').toString('utf8'), 10) || 0 : 0;
-    const where = filter.status ? { status: filter.status } : {};
     const em = this.resources.orm.em.fork();
-    const [rows, totalCount] = await em.findAndCount(WorkflowSchema, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: first, offset });
+    const where = filter.status ? 'where status = ?' : '';
+    const params = filter.status ? [filter.status] : [];
+    const rows = await selectRows(em, WorkflowSchema, `${where} order by created_at desc, id asc limit ? offset ?`, [...params, first, offset]);
+    const totalCount = await em.count(WorkflowSchema, filter.status ? { status: filter.status } : {});
     const end = offset + rows.length;
     return {
       nodes: await this.toViews(rows),
@@ -119,7 +122,7 @@ export class WorkflowSystem implements WorkflowBindings {
 
   private async toViews(rows: Workflow[]): Promise<WorkflowView[]> {
     if (rows.length === 0) return [];
-    const bindings = await this.resources.orm.em.fork().find(WorkflowDocumentInputSchema, { workflowId: { $in: rows.map((r) => r.id) } }, { orderBy: { position: 'asc' } });
+    const bindings = await selectRows(this.resources.orm.em.fork(), WorkflowDocumentInputSchema, `where workflow_id in (${placeholders(rows.length)}) order by position`, rows.map((r) => r.id));
     return rows.map((r) => {
       const own = bindings.filter((b) => b.workflowId === r.id);
       return {
