@@ -2,7 +2,7 @@ import type { EngineResources } from './resources.js';
 import { WorkflowRunSchema } from './db/entities/workflow-run.entity.js';
 import { StepRunSchema } from './db/entities/step-run.entity.js';
 import { toRunView } from './workflows/run-store.js';
-import { placeholders, selectRows } from './db/direct-sql.js';
+import { parameterList, selectRows } from './db/direct-sql.js';
 import type { WorkflowRunView } from './workflows/read-models.js';
 
 /**
@@ -31,9 +31,9 @@ export class RunReader {
     const em = this.resources.orm.em.fork();
     const limit = Math.max(1, Math.floor(first));
     const runs = await selectRows(em, WorkflowRunSchema,
-      `where id in (select id from (select id, row_number() over (partition by workflow_id order by run_number desc) as n from workflow_runs where workflow_id in (${placeholders(ids.length)})) ranked where n <= ?) order by run_number desc`,
+      `where id in (select id from (select id, row_number() over (partition by workflow_id order by run_number desc) as n from workflow_runs where workflow_id in (${parameterList(ids.length)})) ranked where n <= ?) order by run_number desc`,
       [...ids, limit]);
-    const steps = runs.length ? await selectRows(em, StepRunSchema, `where run_id in (${placeholders(runs.length)}) order by step_index, iteration, attempt`, runs.map((r) => r.id)) : [];
+    const steps = runs.length ? await selectRows(em, StepRunSchema, `where run_id in (${parameterList(runs.length)}) order by step_index, iteration, attempt`, runs.map((r) => r.id)) : [];
     const byRun = new Map<string, typeof steps>();
     for (const s of steps) byRun.set(s.runId, [...(byRun.get(s.runId) ?? []), s]);
     const now = this.resources.clock.now();

@@ -120,6 +120,6 @@ export async function selectRows<T>(em: EntityManager, schema: EntitySchema<T, a
 }
 
 /** `?, ?, ?` for an IN list of `n` values. */
-export function placeholders(n: number): string {
+export function parameterList(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }

@@ -6,7 +6,7 @@ import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
 import { DocumentSchema } from '../db/entities/document.entity.js';
 import { ConflictError, WorkflowNotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import { placeholders, selectRows } from '../db/direct-sql.js';
+import { parameterList, selectRows } from '../db/direct-sql.js';
 import type { EngineResources } from '../resources.js';
 import type { WorkflowDefinitionInput } from './definition.js';
 import type { WorkflowView } from './read-models.js';
@@ -122,7 +122,7 @@ export class WorkflowSystem implements WorkflowBindings {
 
   private async toViews(rows: Workflow[]): Promise<WorkflowView[]> {
     if (rows.length === 0) return [];
-    const bindings = await selectRows(this.resources.orm.em.fork(), WorkflowDocumentInputSchema, `where workflow_id in (${placeholders(rows.length)}) order by position`, rows.map((r) => r.id));
+    const bindings = await selectRows(this.resources.orm.em.fork(), WorkflowDocumentInputSchema, `where workflow_id in (${parameterList(rows.length)}) order by position`, rows.map((r) => r.id));
     return rows.map((r) => {
       const own = bindings.filter((b) => b.workflowId === r.id);
       return {
