@@ -97,7 +97,10 @@ export async function insertRows(em: EntityManager, schema: EntitySchema<any, an
     keys.forEach((k, i) => params.push(value(r[k], cols[i]!.json)));
     return `(${keys.map(() => '?').join(', ')})`;
   });
-  await run(em, `insert into ${c.table} (${cols.map((col) => col.name).join(', ')}) values ${tuples.join(', ')}`, params);
+  // Bound parameters (not formatted into the text): large JSON payloads need no escaping pass.
+  const query = em.getKnex().raw(`insert into ${c.table} (${cols.map((col) => col.name).join(', ')}) values ${tuples.join(', ')}`, params as never[]);
+  const ctx = em.getTransactionContext();
+  await (ctx ? query.transacting(ctx) : query);
 }
 
 /**

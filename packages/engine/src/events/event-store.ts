@@ -32,7 +32,12 @@ export interface UnitOfWork {
 export async function inTransaction<T>(resources: EngineResources, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const queued: PendingEvent[] = [];
   let stored: WorkflowEvent[] = [];
-  const result = await resources.orm.em.fork().transactional(async (em) => {
+  // A knex transaction with a forked EntityManager bound to it: the engine writes with native
+  // statements, so MikroORM's unit-of-work flush at commit (what `em.transactional` adds) is not needed.
+  const root = resources.orm.em.fork();
+  const result = await root.getKnex().transaction(async (trx) => {
+    const em = root.fork({ clear: true });
+    em.setTransactionContext(trx);
     const value = await work({ em, emit: (e) => queued.push(e) });
     stored = await storeEvents(em, queued, resources.clock.now());
     return value;
