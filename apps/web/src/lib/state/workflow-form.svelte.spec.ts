@@ -50,3 +50,33 @@ describe('WorkflowForm checkpoints', () => {
     expect(form.toInput().config).toBeNull();
   });
 });
+
+describe('WorkflowForm pattern options', () => {
+  it('sends only the options of the chosen pattern', () => {
+    const form = new WorkflowForm();
+    form.name = 'Options';
+    form.steps[0].prompt = 'Do it.';
+    const second = form.addStep();
+    second.prompt = 'Then this.';
+    form.delays[form.steps[0].id] = '2h';
+    expect(form.toInput().config).toEqual({ delays: { [form.steps[0].id]: '2h' } });
+    form.pattern = 'LOOP';
+    form.maxIterations = '5';
+    expect(form.toInput().config).toEqual({ maxIterations: 5 });
+    form.pattern = 'PARALLEL';
+    form.concurrency = '2';
+    expect(form.toInput().config).toEqual({ concurrency: 2 });
+    form.concurrency = '';
+    expect(form.toInput().config).toBeNull();
+  });
+
+  it('loads stored options back into the form', () => {
+    const form = new WorkflowForm({
+      name: 'Loaded', description: null, pattern: 'LOOP', runtimeId: null, budgetUsd: null, documents: [],
+      steps: [{ id: 'a', name: 'A', prompt: 'p', runtimeId: null, modelId: null, budgetUsd: null, documentIds: [] }],
+      config: { maxIterations: 7, timeBudgetMs: 60000 },
+    } as never);
+    expect(form.maxIterations).toBe('7');
+    expect(form.toInput().config).toEqual({ timeBudgetMs: 60000, maxIterations: 7 });
+  });
+});

@@ -46,7 +46,13 @@ export class WorkflowForm {
   errors = $state<UserError[]>([]);
   /** CHECKPOINT: ids of the steps that wait for approval before they run. */
   checkpoints = $state<string[]>([]);
-  /** Pattern options this form does not edit (loop, swarm, delays), kept as loaded. */
+  /** LOOP: iterations at most (text while editing; a number in the input). */
+  maxIterations = $state('3');
+  /** PARALLEL: branches at once; SWARM: workers at once. */
+  concurrency = $state('');
+  /** SEQUENCE / CHECKPOINT: step id → wait (`30m`, `2h`, `1d`); such a step is a pure wait. */
+  delays = $state<Record<string, string>>({});
+  /** Pattern options this form does not edit (loop time budget and completion signals), kept as loaded. */
   #otherConfig: Record<string, unknown> = {};
   #nextId = 1;
 
@@ -69,8 +75,11 @@ export class WorkflowForm {
       }));
       this.#nextId = initial.steps.length + 1;
       const config = (initial.config ?? {}) as Record<string, unknown>;
-      const { checkpoints, ...rest } = config;
+      const { checkpoints, maxIterations, concurrency, delays, ...rest } = config;
       this.checkpoints = Array.isArray(checkpoints) ? checkpoints.filter((c): c is string => typeof c === 'string') : [];
+      this.maxIterations = typeof maxIterations === 'number' ? String(maxIterations) : '';
+      this.concurrency = typeof concurrency === 'number' ? String(concurrency) : '';
+      this.delays = delays && typeof delays === 'object' ? Object.fromEntries(Object.entries(delays as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : {};
       this.#otherConfig = rest;
     } else {
       this.steps = [blankStep(this.#freshId(), 1)];
@@ -109,11 +118,30 @@ export class WorkflowForm {
     this.checkpoints = on ? [...new Set([...this.checkpoints, stepId])] : this.checkpoints.filter((c) => c !== stepId);
   }
 
+  /** Pattern options for the current pattern only (keys of another pattern would be rejected). */
+  #configFor(stepIds: Set<string>): Record<string, unknown> {
+    const config: Record<string, unknown> = {};
+    if (this.pattern === 'LOOP') {
+      for (const key of ['timeBudgetMs', 'completionSignals']) if (key in this.#otherConfig) config[key] = this.#otherConfig[key];
+      const max = toNumber(this.maxIterations);
+      if (max !== null) config.maxIterations = max;
+    }
+    if ((this.pattern === 'PARALLEL' || this.pattern === 'SWARM') && this.concurrency.trim()) config.concurrency = toNumber(this.concurrency);
+    if (this.pattern === 'CHECKPOINT') {
+      const checkpoints = this.checkpoints.filter((c) => stepIds.has(c));
+      if (checkpoints.length) config.checkpoints = checkpoints;
+    }
+    if (this.pattern === 'SEQUENCE' || this.pattern === 'CHECKPOINT') {
+      const delays = Object.fromEntries(Object.entries(this.delays).filter(([id, d]) => stepIds.has(id) && d.trim()).map(([id, d]) => [id, d.trim()]));
+      if (Object.keys(delays).length) config.delays = delays;
+    }
+    return config;
+  }
+
   /** The GraphQL input for create, update, estimate and optimize. */
   toInput(): WorkflowDefinitionInput {
     const stepIds = new Set(this.steps.map((s) => s.id));
-    const checkpoints = this.pattern === 'CHECKPOINT' ? this.checkpoints.filter((c) => stepIds.has(c)) : [];
-    const config = { ...this.#otherConfig, ...(checkpoints.length ? { checkpoints } : {}) };
+    const config = this.#configFor(stepIds);
     return {
       name: this.name.trim(),
       description: this.description.trim() || null,
