@@ -2,7 +2,7 @@
 // gql.tada introspection types (graphql-env.d.ts) from it. Source, in order of preference:
 //   1. packages/schema/schema.graphql (printed from Pothos, a superset of the contract)
 //   2. ../shared/CONTRACT.graphql beside the repository (the binding contract)
-//   3. the copy already committed here
+// Both outputs are generated (gitignored): every build, typecheck and test runs this first.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
