@@ -8,10 +8,10 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Engine, silentLogger } from '@stagent/engine';
-import { inTransaction } from '../src/events/event-store.js';
+import { inSqlTransaction, inTransaction } from '../src/events/event-store.js';
+import { newId } from '../src/ids.js';
 import { mergeResults } from './results-file.js';
 
 const STEPS = 200;
@@ -45,18 +45,24 @@ async function engineRun(dataDir: string) {
   const perStep = completedAt.slice(1).map((t, i) => t - completedAt[i]!);
   const events = (await engine.listEvents(wf.id)).length;
 
-  // Event store throughput: batches of events in one transaction each, delivered to a subscriber.
+  // Event store throughput: batches of events in one transaction each, delivered to a subscriber;
+  // through the plain-SQL transaction a running step's events take, then through the ORM one
+  // (claims, run transitions) for comparison.
   let received = 0;
   engine.resources.bus.subscribe(wf.id, () => (received += 1));
-  const t0 = performance.now();
-  for (let b = 0; b < EVENT_BATCHES; b++) {
-    await inTransaction(engine.resources, async (uow) => {
-      for (let i = 0; i < EVENTS_PER_BATCH; i++) uow.emit({ kind: 'STEP_OUTPUT_DELTA', workflowId: wf.id, runId: run.id, stepId: 's0', outputDelta: 'token ' });
-    });
-  }
-  const storeMs = performance.now() - t0;
+  const eventsPerSecond = async (transaction: typeof inSqlTransaction) => {
+    const t0 = performance.now();
+    for (let b = 0; b < EVENT_BATCHES; b++) {
+      await transaction(engine.resources, async (uow) => {
+        for (let i = 0; i < EVENTS_PER_BATCH; i++) uow.emit({ kind: 'STEP_OUTPUT_DELTA', workflowId: wf.id, runId: run.id, stepId: 's0', outputDelta: 'token ' });
+      });
+    }
+    return (EVENT_BATCHES * EVENTS_PER_BATCH * 1000) / (performance.now() - t0);
+  };
+  const storeEventsPerSecond = await eventsPerSecond(inSqlTransaction);
+  const ormEventsPerSecond = await eventsPerSecond(inTransaction);
   await engine.close();
-  return { medianStepMs: median(perStep), runMs: elapsed, events, delivered, storeEventsPerSecond: (EVENT_BATCHES * EVENTS_PER_BATCH * 1000) / storeMs, received };
+  return { medianStepMs: median(perStep), runMs: elapsed, events, delivered, storeEventsPerSecond, ormEventsPerSecond, received };
 }
 
 /** The same rows a step writes (task, step updates, ledger, events), with raw prepared statements. */
@@ -77,15 +83,15 @@ function rawFloor(dataDir: string) {
   const insLedger = db.prepare('insert into ledger values (?, ?, ?, ?)');
   const bump = db.prepare('update wf set seq = seq + 1 where id = ? returning seq');
   const insEvent = db.prepare('insert into events values (?, ?, ?, ?, ?)');
-  const event = (kind: string) => insEvent.run(randomUUID(), 'w', (bump.get('w') as { seq: number }).seq, kind, JSON.stringify({ kind }));
+  const event = (kind: string) => insEvent.run(newId(), 'w', (bump.get('w') as { seq: number }).seq, kind, JSON.stringify({ kind }));
   const perStep: number[] = [];
   for (let i = 0; i < STEPS; i++) insStep.run(`s${i}`);
   for (let i = 0; i < STEPS; i++) {
     const t = performance.now();
-    const task = randomUUID();
+    const task = newId();
     db.transaction(() => { insTask.run(task, 'RUNNING', 'prompt'); updStep.run('RUNNING', task, null, 0, `s${i}`); event('STEP_STARTED'); })();
     db.transaction(() => { updStep.run('RUNNING', task, 'ok', 0, `s${i}`); event('STEP_OUTPUT_DELTA'); })();
-    db.transaction(() => { insLedger.run(randomUUID(), task, 325, Date.now()); updTask.run('RUNNING', null, 325, task); updStep.run('RUNNING', task, null, 325, `s${i}`); event('USAGE'); })();
+    db.transaction(() => { insLedger.run(newId(), task, 325, Date.now()); updTask.run('RUNNING', null, 325, task); updStep.run('RUNNING', task, null, 325, `s${i}`); event('USAGE'); })();
     db.transaction(() => { updTask.run('COMPLETED', 'ok', 325, task); updStep.run('COMPLETED', task, 'ok', 325, `s${i}`); event('STEP_COMPLETED'); })();
     perStep.push(performance.now() - t);
   }
@@ -107,12 +113,13 @@ try {
     'engine.floorRatio': round(engine.medianStepMs / floor.medianStepMs),
     'engine.runEventsPerSecond': round((engine.events * 1000) / engine.runMs),
     'engine.eventsPerSecond': round(engine.storeEventsPerSecond),
+    'engine.eventsPerSecondOrmTransaction': round(engine.ormEventsPerSecond),
     'engine.floorEventsPerSecond': round(floor.storeEventsPerSecond),
     'engine.eventsFloorRatio': round(engine.storeEventsPerSecond / floor.storeEventsPerSecond),
     'engine.eventsDelivered': engine.delivered + engine.received,
   };
   console.log(`engine: ${STEPS}-step sequence, median overhead ${results['engine.stepOverheadMs']} ms/step (raw floor ${results['engine.floorStepMs']} ms, ratio ${results['engine.floorRatio']})`);
-  console.log(`engine: ${engine.events} events in the run (${results['engine.runEventsPerSecond']}/s); event store ${results['engine.eventsPerSecond']} events/s persisted and delivered (raw floor ${results['engine.floorEventsPerSecond']}/s, ratio ${results['engine.eventsFloorRatio']})`);
+  console.log(`engine: ${engine.events} events in the run (${results['engine.runEventsPerSecond']}/s); event store ${results['engine.eventsPerSecond']} events/s persisted and delivered (raw floor ${results['engine.floorEventsPerSecond']}/s, ratio ${results['engine.eventsFloorRatio']}; in ORM transactions ${results['engine.eventsPerSecondOrmTransaction']}/s)`);
   mergeResults(results);
 } finally {
   rmSync(dir, { recursive: true, force: true });

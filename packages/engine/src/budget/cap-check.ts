@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/better-sqlite';
+import type { SqlExecutor } from '../db/sql-executor.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import { spentTodayUsd } from './spend-guard.js';
@@ -19,7 +19,7 @@ export interface TaskCaps {
  * was priced), the token cap, then the daily cap. Returns the failure and its evidence, or null.
  */
 export async function checkCaps(
-  em: EntityManager,
+  sql: SqlExecutor,
   caps: TaskCaps,
   spent: { spentUsd: number; pricingKnown: boolean; tokens: number; turns: number },
   now: number,
@@ -31,7 +31,7 @@ export async function checkCaps(
   if (caps.maxTokens !== null && spent.tokens >= caps.maxTokens)
     return stop(`Used ${spent.tokens} tokens, reaching the token cap of ${caps.maxTokens} (budget.maxTokensPerTask).`, { tokensUsed: spent.tokens, tokenCap: caps.maxTokens });
   if (caps.dailyUsd !== null) {
-    const today = await spentTodayUsd(em, now);
+    const today = await spentTodayUsd(sql, now);
     if (today >= caps.dailyUsd)
       return stop(`Spend today is $${today.toFixed(4)}, reaching the daily cap of $${caps.dailyUsd.toFixed(2)} (budget.maxDailyCostUsd).`, { dailySpentUsd: today, dailyCapUsd: caps.dailyUsd });
   }

@@ -1,6 +1,6 @@
-import { raw } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/better-sqlite';
+import { columnsOf } from '../db/direct-sql.js';
 import { UsageLedgerSchema } from '../db/entities/usage-ledger.entity.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
 
 /** Start of the UTC day containing `now`, epoch ms (the daily cap's window). */
 export function utcDayStart(now: number): number {
@@ -9,11 +9,8 @@ export function utcDayStart(now: number): number {
 }
 
 /** Spend recorded in the usage ledger since the start of the current UTC day, USD. */
-export async function spentTodayUsd(em: EntityManager, now: number): Promise<number> {
-  const rows = await em
-    .createQueryBuilder(UsageLedgerSchema)
-    .select(raw('coalesce(sum(cost_micros), 0) as total'))
-    .where({ createdAt: { $gte: utcDayStart(now) } })
-    .execute('get');
-  return Number((rows as { total?: number } | undefined)?.total ?? 0) / 1_000_000;
+export async function spentTodayUsd(sql: SqlExecutor, now: number): Promise<number> {
+  const c = columnsOf(sql.metadata, UsageLedgerSchema);
+  const row = await sql.get(`select coalesce(sum(${c.column('costMicros').name}), 0) as total from ${c.table} where ${c.column('createdAt').name} >= ?`, [utcDayStart(now)]);
+  return Number(row?.total ?? 0) / 1_000_000;
 }

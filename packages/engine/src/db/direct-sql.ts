@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
-import type { EntitySchema } from '@mikro-orm/core';
+import type { EntitySchema, MetadataStorage } from '@mikro-orm/core';
+import type { SqlExecutor } from './sql-executor.js';
 
 /**
- * Direct statements for the hot path (a running step writes its metrics and events several
- * times per model call). MikroORM's query builder costs several times the database time per
- * statement here (measured in `bench/`), so these helpers build plain parameterised SQL from the
- * entity metadata and run it through the same connection and transaction. The SQL is standard
- * (`insert … values`, `update … set … where`, `returning`), so it runs on PostgreSQL too.
+ * Statements built from entity metadata for the hot path, run through a {@link SqlExecutor}
+ * (the transaction's connection). MikroORM's query builder costs several times the database
+ * time per statement here (measured in `bench/`). The SQL is standard (`insert … values`,
+ * `update … set … where`, `returning`), so it runs on PostgreSQL too.
  */
 
 type Row = Record<string, unknown>;
@@ -16,8 +16,9 @@ function isJson(prop: { type?: unknown; runtimeType?: unknown; customType?: { co
   return prop.type === 'json' || prop.type === 'JsonType' || prop.customType?.constructor.name === 'JsonType';
 }
 
-function columnsOf(em: EntityManager, schema: EntitySchema<any, any>) {
-  const meta = em.getMetadata().get(schema.meta.className);
+/** Table and column names of an entity, for statements written by hand over its schema. */
+export function columnsOf(metadata: MetadataStorage, schema: EntitySchema<any, any>) {
+  const meta = metadata.get(schema.meta.className);
   return {
     table: meta.tableName,
     column(property: string): { name: string; json: boolean } {
@@ -28,20 +29,16 @@ function columnsOf(em: EntityManager, schema: EntitySchema<any, any>) {
   };
 }
 
+/** A property value as a statement parameter: JSON columns serialised, `undefined` as null. */
 function value(v: unknown, json: boolean): unknown {
   if (v === undefined) return null;
   if (json) return v === null ? null : JSON.stringify(v);
-  if (typeof v === 'boolean') return v ? 1 : 0;
   return v;
 }
 
-function run(em: EntityManager, sql: string, params: unknown[], method: 'run' | 'get' | 'all' = 'run') {
-  return em.getConnection().execute(sql, params as never[], method, em.getTransactionContext());
-}
-
 /** `UPDATE table SET … WHERE …` (equality on every `where` key); returns the affected row count. */
-export async function updateRows(em: EntityManager, schema: EntitySchema<any, any>, where: Row, changes: Row): Promise<number> {
-  const c = columnsOf(em, schema);
+export async function updateRows(sql: SqlExecutor, schema: EntitySchema<any, any>, where: Row, changes: Row): Promise<number> {
+  const c = columnsOf(sql.metadata, schema);
   const sets: string[] = [];
   const params: unknown[] = [];
   for (const [key, v] of Object.entries(changes)) {
@@ -55,13 +52,12 @@ export async function updateRows(em: EntityManager, schema: EntitySchema<any, an
     params.push(value(v, false));
     return `${c.column(key).name} = ?`;
   });
-  const result = (await run(em, `update ${c.table} set ${sets.join(', ')} where ${conditions.join(' and ')}`, params)) as { affectedRows?: number; changes?: number };
-  return result.affectedRows ?? result.changes ?? 0;
+  return sql.run(`update ${c.table} set ${sets.join(', ')} where ${conditions.join(' and ')}`, params);
 }
 
 /** `UPDATE table SET col = col + ? …` for counters (atomic increments), by id. */
-export async function incrementRow(em: EntityManager, schema: EntitySchema<any, any>, id: string, increments: Record<string, number>, changes: Row = {}): Promise<void> {
-  const c = columnsOf(em, schema);
+export async function incrementRow(sql: SqlExecutor, schema: EntitySchema<any, any>, id: string, increments: Record<string, number>, changes: Row = {}): Promise<void> {
+  const c = columnsOf(sql.metadata, schema);
   const sets: string[] = [];
   const params: unknown[] = [];
   for (const [key, by] of Object.entries(increments)) {
@@ -75,21 +71,28 @@ export async function incrementRow(em: EntityManager, schema: EntitySchema<any, 
     params.push(value(v, col.json));
   }
   params.push(id);
-  await run(em, `update ${c.table} set ${sets.join(', ')} where ${c.column('id').name} = ?`, params);
+  await sql.run(`update ${c.table} set ${sets.join(', ')} where ${c.column('id').name} = ?`, params);
 }
 
 /** Adds `by` to an integer column and returns its new value (`UPDATE … RETURNING`). */
-export async function bumpCounter(em: EntityManager, schema: EntitySchema<any, any>, id: string, property: string, by: number): Promise<number | undefined> {
-  const c = columnsOf(em, schema);
+export async function bumpCounter(sql: SqlExecutor, schema: EntitySchema<any, any>, id: string, property: string, by: number): Promise<number | undefined> {
+  const c = columnsOf(sql.metadata, schema);
   const name = c.column(property).name;
-  const row = (await run(em, `update ${c.table} set ${name} = ${name} + ? where ${c.column('id').name} = ? returning ${name}`, [by, id], 'get')) as unknown as Row | undefined;
+  const row = await sql.get(`update ${c.table} set ${name} = ${name} + ? where ${c.column('id').name} = ? returning ${name}`, [by, id]);
   return row ? Number(row[name]) : undefined;
 }
 
-/** Multi-row `INSERT` of full rows (every row has the same keys). */
-export async function insertRows(em: EntityManager, schema: EntitySchema<any, any>, rows: Row[]): Promise<void> {
+/** Rows per `INSERT` statement: keeps the parameter count far below every driver's limit. */
+const INSERT_CHUNK_ROWS = 100;
+
+/** Multi-row `INSERT` of full rows (every row has the same keys), {@link INSERT_CHUNK_ROWS} per statement. */
+export async function insertRows(sql: SqlExecutor, schema: EntitySchema<any, any>, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
-  const c = columnsOf(em, schema);
+  if (rows.length > INSERT_CHUNK_ROWS) {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) await insertRows(sql, schema, rows.slice(i, i + INSERT_CHUNK_ROWS));
+    return;
+  }
+  const c = columnsOf(sql.metadata, schema);
   const keys = Object.keys(rows[0]!);
   const cols = keys.map((k) => c.column(k));
   const params: unknown[] = [];
@@ -97,10 +100,7 @@ export async function insertRows(em: EntityManager, schema: EntitySchema<any, an
     keys.forEach((k, i) => params.push(value(r[k], cols[i]!.json)));
     return `(${keys.map(() => '?').join(', ')})`;
   });
-  // Bound parameters (not formatted into the text): large JSON payloads need no escaping pass.
-  const query = em.getKnex().raw(`insert into ${c.table} (${cols.map((col) => col.name).join(', ')}) values ${tuples.join(', ')}`, params as never[]);
-  const ctx = em.getTransactionContext();
-  await (ctx ? query.transacting(ctx) : query);
+  await sql.run(`insert into ${c.table} (${cols.map((col) => col.name).join(', ')}) values ${tuples.join(', ')}`, params);
 }
 
 /**
@@ -111,7 +111,7 @@ export async function insertRows(em: EntityManager, schema: EntitySchema<any, an
 export async function selectRows<T>(em: EntityManager, schema: EntitySchema<T, any>, tail: string, params: unknown[] = []): Promise<T[]> {
   const meta = em.getMetadata().get(schema.meta.className);
   const props = Object.values(meta.properties).map((p) => ({ name: p.name, column: p.fieldNames[0]!, json: isJson(p), bool: p.runtimeType === 'boolean', num: p.runtimeType === 'number' }));
-  const rows = (await run(em, `select * from ${meta.tableName} ${tail}`, params, 'all')) as unknown as Row[];
+  const rows = (await em.getConnection().execute(`select * from ${meta.tableName} ${tail}`, params as never[], 'all', em.getTransactionContext())) as Row[];
   return rows.map((raw) => {
     const out: Row = {};
     for (const p of props) {

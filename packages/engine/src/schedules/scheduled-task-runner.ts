@@ -1,5 +1,6 @@
 import { resolveCostCap } from '../budget/cap-resolver.js';
 import { checkCaps, type TaskCaps } from '../budget/cap-check.js';
+import { withSqlExecutor } from '../db/sql-executor.js';
 import { TaskSchema } from '../db/entities/task.entity.js';
 import { UsageLedgerSchema } from '../db/entities/usage-ledger.entity.js';
 import { newId } from '../ids.js';
@@ -131,7 +132,7 @@ class ScheduledTaskHooks implements RuntimeHooks {
     })();
     this.writes = this.writes.then(() => write);
     await write;
-    const stop = await checkCaps(em, this.caps, { spentUsd: this.costMicrosTotal / 1_000_000, pricingKnown: this.pricingKnown, tokens: this.inputTokens + this.outputTokens, turns: this.turns }, now);
+    const stop = await withSqlExecutor(this.resources.orm, (sql) => checkCaps(sql, this.caps, { spentUsd: this.costMicrosTotal / 1_000_000, pricingKnown: this.pricingKnown, tokens: this.inputTokens + this.outputTokens, turns: this.turns }, now));
     return stop ? { stop: true, failure: stop.failure } : { stop: false };
   }
 

@@ -3,7 +3,7 @@ import { StepRunSchema } from '../db/entities/step-run.entity.js';
 import { TaskSchema } from '../db/entities/task.entity.js';
 import { UsageLedgerSchema } from '../db/entities/usage-ledger.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
-import { inTransaction, type PendingEvent, type UnitOfWork } from '../events/event-store.js';
+import { inSqlTransaction, type PendingEvent, type SqlUnitOfWork } from '../events/event-store.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import { checkCaps, type TaskCaps } from '../budget/cap-check.js';
@@ -31,7 +31,9 @@ export class LiveStepTracker implements RuntimeHooks {
   private lastFlush = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private writes: Promise<unknown> = Promise.resolve();
-  private batch: { work: (uow: UnitOfWork) => Promise<void>; resolve: () => void }[] = [];
+  private batch: { work: (uow: SqlUnitOfWork) => Promise<void>; resolve: () => void }[] = [];
+  /** Columns of the step row changed by the batch being written (one update per batch). */
+  private stepChanges: Partial<StepRun> | null = null;
   private draining = false;
   private warned = false;
   private unknownPriceWarned = false;
@@ -100,14 +102,14 @@ export class LiveStepTracker implements RuntimeHooks {
     const usageEvent = this.event({ kind: 'USAGE', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: (micros ?? 0) / 1_000_000, data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null } });
     await this.enqueue(async (uow) => {
       const now = this.resources.clock.now();
-      await insertRows(uow.em, UsageLedgerSchema, [{
+      await insertRows(uow.sql, UsageLedgerSchema, [{
         id: newId(), createdAt: now, taskId: this.ids.taskId, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: s.stepId,
         runtimeId: this.ids.runtimeId, modelId: usage.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
         cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, costMicros: micros ?? 0,
         status: micros === null ? 'unknown_pricing' : 'ok',
       }]);
-      await updateRows(uow.em, TaskSchema, { id: this.ids.taskId }, { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, costMicros: s.costMicros, turns: this.turns });
-      await incrementRow(uow.em, WorkflowRunSchema, this.ids.runId, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 }, { ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now });
+      await updateRows(uow.sql, TaskSchema, { id: this.ids.taskId }, { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, costMicros: s.costMicros, turns: this.turns });
+      await incrementRow(uow.sql, WorkflowRunSchema, this.ids.runId, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 }, { ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now });
       await this.writeStep(uow, {}, usageEvent);
       if (micros === null && !this.unknownPriceWarned) {
         this.unknownPriceWarned = true;
@@ -128,9 +130,9 @@ export class LiveStepTracker implements RuntimeHooks {
     await this.writes;
   }
 
-  private async capVerdict(uow: UnitOfWork, spentUsd: number, now: number): Promise<UsageVerdict> {
+  private async capVerdict(uow: SqlUnitOfWork, spentUsd: number, now: number): Promise<UsageVerdict> {
     const s = this.step;
-    const check = await checkCaps(uow.em, this.caps, { spentUsd, pricingKnown: s.pricingKnown, tokens: s.inputTokens + s.outputTokens, turns: this.turns }, now);
+    const check = await checkCaps(uow.sql, this.caps, { spentUsd, pricingKnown: s.pricingKnown, tokens: s.inputTokens + s.outputTokens, turns: this.turns }, now);
     if (!check) return { stop: false };
     this.lastEvidence = check.evidence;
     return { stop: true, failure: check.failure };
@@ -151,7 +153,7 @@ export class LiveStepTracker implements RuntimeHooks {
    * Writes run in the order the runtime reported them. Writes queued in the same tick (an output
    * delta and the usage report that follows it) share one transaction: fewer commits per step.
    */
-  private enqueue(work: (uow: UnitOfWork) => Promise<void>): Promise<unknown> {
+  private enqueue(work: (uow: SqlUnitOfWork) => Promise<void>): Promise<unknown> {
     const done = new Promise<void>((resolve) => this.batch.push({ work, resolve }));
     if (!this.draining) {
       this.draining = true;
@@ -163,22 +165,29 @@ export class LiveStepTracker implements RuntimeHooks {
   private async drain(): Promise<void> {
     while (this.batch.length) {
       const batch = this.batch.splice(0);
-      await inTransaction(this.resources, async (uow) => {
+      await inSqlTransaction(this.resources, async (uow) => {
+        this.stepChanges = null;
         for (const item of batch) await item.work(uow);
+        if (this.stepChanges) await this.writeStepRow(uow, this.stepChanges);
       }).catch((error) => this.resources.logger.error('live metrics write failed', { error: String(error) }));
       for (const item of batch) item.resolve();
     }
     this.draining = false;
   }
 
-  private async writeStep(uow: UnitOfWork, changes: Partial<StepRun>, event: PendingEvent): Promise<void> {
-    const s = this.step;
-    const now = this.resources.clock.now();
-    await updateRows(uow.em, StepRunSchema, { id: s.id }, {
-      ...changes, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
-      costMicros: s.costMicros, turns: this.turns, tokensPerSecond: s.tokensPerSecond ?? null, pricingKnown: s.pricingKnown, updatedAt: now,
-    });
+  /** Queues `event` and marks the step row for the batch's single update (with `changes`, later ones winning). */
+  private async writeStep(uow: SqlUnitOfWork, changes: Partial<StepRun>, event: PendingEvent): Promise<void> {
+    this.stepChanges = { ...this.stepChanges, ...changes };
     uow.emit(event);
+  }
+
+  /** The step row's live metrics as of now, plus the batch's other changed columns. */
+  private async writeStepRow(uow: SqlUnitOfWork, changes: Partial<StepRun>): Promise<void> {
+    const s = this.step;
+    await updateRows(uow.sql, StepRunSchema, { id: s.id }, {
+      ...changes, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
+      costMicros: s.costMicros, turns: this.turns, tokensPerSecond: s.tokensPerSecond ?? null, pricingKnown: s.pricingKnown, updatedAt: this.resources.clock.now(),
+    });
   }
 
   /** An event with the step's state as of now (built when reported, not when written). */

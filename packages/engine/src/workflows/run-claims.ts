@@ -110,14 +110,14 @@ export async function decideCheckpoint(resources: EngineResources, workflowId: s
     const row = (await latestStepRows(uow.em, run.id)).find((r) => r.stepId === stepId);
     if (!row || row.status !== 'WAITING_APPROVAL') throw new NotApplicableError(`Step "${stepId}" is not waiting for approval.`, ['stepId']);
     if (approved) {
-      await transitionStepRow(uow.em, row, 'PENDING', { approvedAt: now, approvalComment: comment }, now);
+      await transitionStepRow(uow.sql, row, 'PENDING', { approvedAt: now, approvalComment: comment }, now);
       await claimResume(uow, resources, run.id, 'WAITING_APPROVAL', `Checkpoint before "${row.name}" approved${comment ? `: ${comment}` : '.'}`);
       return { runId: run.id, resumed: true };
     }
     const error = `Rejected at the checkpoint before "${row.name}"${comment ? `: ${comment}` : '.'}`;
-    await transitionStepRow(uow.em, row, 'CANCELLED', { error, approvalComment: comment, finishedAt: now }, now);
+    await transitionStepRow(uow.sql, row, 'CANCELLED', { error, approvalComment: comment, finishedAt: now }, now);
     uow.emit({ kind: 'STEP_CANCELLED', workflowId, runId: run.id, stepId, message: error, step: toStepRunView({ ...row, error }) });
-    for (const r of await latestStepRows(uow.em, run.id)) if (r.status === 'PENDING') await transitionStepRow(uow.em, r, 'CANCELLED', {}, now);
+    for (const r of await latestStepRows(uow.em, run.id)) if (r.status === 'PENDING') await transitionStepRow(uow.sql, r, 'CANCELLED', {}, now);
     await transitionRunRow(uow.em, run.id, ['WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error, updatedAt: now });
     await uow.em.nativeUpdate(WorkflowSchema, { id: workflowId, latestRunId: run.id }, { status: 'CANCELLED', updatedAt: now });
     uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId: run.id, message: error });

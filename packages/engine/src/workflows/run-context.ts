@@ -82,7 +82,7 @@ export function createPatternContext(resources: EngineResources, runner: TaskRun
       if (row.approvedAt) return 'approved';
       if (row.status !== 'PENDING') return 'approved';
       await inTransaction(resources, async (uow) => {
-        await transitionStepRow(uow.em, row, 'WAITING_APPROVAL', {}, resources.clock.now());
+        await transitionStepRow(uow.sql, row, 'WAITING_APPROVAL', {}, resources.clock.now());
         uow.emit(event(row, 'STEP_WAITING_APPROVAL', `Step "${step.name}" waits for approval before it runs.`));
       });
       return 'parked';
@@ -94,7 +94,7 @@ export function createPatternContext(resources: EngineResources, runner: TaskRun
       if (row.status === 'DELAYED' && row.resumeAt !== null && row.resumeAt !== undefined && row.resumeAt <= now) {
         await inTransaction(resources, async (uow) => {
           const changes = { finishedAt: now, durationMs: now - (row.startedAt ?? now), output: '' };
-          await transitionStepRow(uow.em, row, 'COMPLETED', changes, now);
+          await transitionStepRow(uow.sql, row, 'COMPLETED', changes, now);
           Object.assign(row, changes);
           uow.emit(event(row, 'STEP_COMPLETED', `Delay "${step.name}" is over.`));
         });
@@ -103,7 +103,7 @@ export function createPatternContext(resources: EngineResources, runner: TaskRun
       if (row.status === 'DELAYED') return { done: false, resumeAt: row.resumeAt ?? now };
       const resumeAt = now + ms;
       await inTransaction(resources, async (uow) => {
-        await transitionStepRow(uow.em, row, 'DELAYED', { resumeAt, startedAt: now }, now);
+        await transitionStepRow(uow.sql, row, 'DELAYED', { resumeAt, startedAt: now }, now);
         Object.assign(row, { resumeAt, startedAt: now });
         uow.emit(event(row, 'STEP_DELAYED', `Step "${step.name}" waits until ${new Date(resumeAt).toISOString()}.`));
       });

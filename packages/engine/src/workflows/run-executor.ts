@@ -153,12 +153,12 @@ export async function closeOpenSteps(uow: UnitOfWork, steps: StepRun[], pendingT
     if (step.status === 'RUNNING') {
       const to = runningCategory ? 'FAILED' : 'CANCELLED';
       const error = runningCategory ? 'The process running this step stopped; its lease expired.' : 'Cancelled by user.';
-      await transitionStepRow(uow.em, step, to, { finishedAt: now, error, failureCategory: runningCategory ?? 'CANCELLED', currentTool: null }, now);
+      await transitionStepRow(uow.sql, step, to, { finishedAt: now, error, failureCategory: runningCategory ?? 'CANCELLED', currentTool: null }, now);
       if (step.taskId) await uow.em.nativeUpdate(TaskSchema, { id: step.taskId, status: 'RUNNING' }, { status: to, error, failureCategory: runningCategory ?? 'CANCELLED', finishedAt: now });
       uow.emit({ kind: runningCategory ? 'STEP_FAILED' : 'STEP_CANCELLED', workflowId, runId: step.runId, stepId: step.stepId, taskId: step.taskId, message: `Step "${step.name}": ${error}`, step: toStepRunView({ ...step, error, failureCategory: runningCategory ?? 'CANCELLED' }), data: { category: runningCategory ?? 'CANCELLED' } });
     } else if (step.status === 'PENDING' || step.status === 'WAITING_APPROVAL' || step.status === 'DELAYED') {
       const to = step.status === 'PENDING' ? pendingTo : 'CANCELLED';
-      await transitionStepRow(uow.em, step, to === 'SKIPPED' && step.status !== 'PENDING' ? 'CANCELLED' : to, {}, now);
+      await transitionStepRow(uow.sql, step, to === 'SKIPPED' && step.status !== 'PENDING' ? 'CANCELLED' : to, {}, now);
     }
   }
 }

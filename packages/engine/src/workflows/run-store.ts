@@ -3,6 +3,7 @@ import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
 import { ConflictError } from '../errors.js';
 import { updateRows } from '../db/direct-sql.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
 import type { StepRunView, WorkflowRunView } from './read-models.js';
 import { transitionRun, type RunStatus } from './run-state.js';
@@ -14,9 +15,9 @@ import { transitionStep, type StepStatus } from './step-state.js';
  */
 
 /** Moves a step run from `from` to `to` (checked against the step transition table) with extra columns. */
-export async function transitionStepRow(em: EntityManager, row: Pick<StepRun, 'id' | 'status'>, to: StepStatus, changes: Partial<StepRun> = {}, now?: number): Promise<void> {
+export async function transitionStepRow(sql: SqlExecutor, row: Pick<StepRun, 'id' | 'status'>, to: StepStatus, changes: Partial<StepRun> = {}, now?: number): Promise<void> {
   transitionStep(row.status as StepStatus, to);
-  const affected = await updateRows(em, StepRunSchema, { id: row.id, status: row.status }, { ...changes, status: to, ...(now !== undefined ? { updatedAt: now } : {}) });
+  const affected = await updateRows(sql, StepRunSchema, { id: row.id, status: row.status }, { ...changes, status: to, ...(now !== undefined ? { updatedAt: now } : {}) });
   if (affected === 0) throw new ConflictError(`Step run ${row.id} is no longer ${row.status}.`);
   (row as { status: string }).status = to;
 }

@@ -1,6 +1,6 @@
 import { TaskSchema } from '../db/entities/task.entity.js';
 import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
-import { inTransaction } from '../events/event-store.js';
+import { inSqlTransaction } from '../events/event-store.js';
 import { newId } from '../ids.js';
 import { insertRows, updateRows } from '../db/direct-sql.js';
 import type { EngineResources } from '../resources.js';
@@ -75,13 +75,13 @@ export class TaskRunner {
       };
       const timeoutMs = (await this.settings.get<number>('runtime.timeoutMs')) ?? 600_000;
       const now = resources.clock.now();
-      await inTransaction(resources, async (uow) => {
-        await insertRows(uow.em, TaskSchema, [{
+      await inSqlTransaction(resources, async (uow) => {
+        await insertRows(uow.sql, TaskSchema, [{
           id: taskId, createdAt: now, kind: 'STEP', workflowId: a.workflowId, runId: a.runId, stepRunId: a.row.id, scheduleId: null,
           status: 'RUNNING', runtimeId, modelId: model, prompt: a.prompt, budgetUsd: caps.costUsd, startedAt: now,
           inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0,
         }]);
-        await transitionStepRow(uow.em, a.row, 'RUNNING', {
+        await transitionStepRow(uow.sql, a.row, 'RUNNING', {
           taskId, runtimeId, modelId: model, budgetUsd: caps.costUsd, startedAt: now, documentCount: a.documentCount, estimatedDurationMs: a.estimatedDurationMs,
         }, now);
         Object.assign(a.row, { taskId, runtimeId, modelId: model, budgetUsd: caps.costUsd, startedAt: now, documentCount: a.documentCount, estimatedDurationMs: a.estimatedDurationMs });
@@ -113,15 +113,15 @@ export class TaskRunner {
   private async finish(a: StepAttempt, taskId: string, r: { status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; output: string; turns: number; failure?: ClassifiedFailure; evidence?: FailureEvidence }): Promise<StepOutcome> {
     const now = this.resources.clock.now();
     const startedAt = a.row.startedAt ?? now;
-    await inTransaction(this.resources, async (uow) => {
+    await inSqlTransaction(this.resources, async (uow) => {
       const taskExists = a.row.taskId === taskId;
       if (taskExists)
-        await updateRows(uow.em, TaskSchema, { id: taskId }, { status: r.status, output: r.output, error: r.failure?.message ?? null, failureCategory: r.failure?.category ?? null, turns: r.turns, finishedAt: now });
+        await updateRows(uow.sql, TaskSchema, { id: taskId }, { status: r.status, output: r.output, error: r.failure?.message ?? null, failureCategory: r.failure?.category ?? null, turns: r.turns, finishedAt: now });
       const common = { output: r.output || null, turns: r.turns, currentTool: null, finishedAt: now, durationMs: now - startedAt, updatedAt: now };
       const step = r.status === 'COMPLETED'
         ? { ...common, error: null, failureCategory: null }
         : { ...common, error: r.failure!.message, failureCategory: r.failure!.category, evidence: r.evidence ?? null };
-      await transitionStepRow(uow.em, a.row, r.status, step);
+      await transitionStepRow(uow.sql, a.row, r.status, step);
       Object.assign(a.row, step);
       const kind = r.status === 'COMPLETED' ? 'STEP_COMPLETED' : r.status === 'CANCELLED' ? 'STEP_CANCELLED' : 'STEP_FAILED';
       const message = r.status === 'COMPLETED'

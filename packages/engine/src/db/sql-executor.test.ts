@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestEngine, threeStepSequence, type TestEngine } from '../testing/index.js';
+import { inSqlTransaction } from '../events/event-store.js';
+import { WorkflowSchema } from './entities/workflow.entity.js';
+import { WorkflowRunSchema } from './entities/workflow-run.entity.js';
+import { WorkflowEventSchema } from './entities/workflow-event.entity.js';
+import { bumpCounter, incrementRow, insertRows, selectRows, updateRows } from './direct-sql.js';
+import { ormExecutor, sqlTransaction, type SqlExecutor } from './sql-executor.js';
+import type { WorkflowEvent } from '../events/workflow-event.js';
+
+describe('plain-SQL transactions (sql-executor)', () => {
+  let t: TestEngine;
+  beforeEach(async () => {
+    t = await createTestEngine();
+  });
+  afterEach(() => t.close());
+
+  const workflow = () => t.engine.createWorkflow(threeStepSequence());
+  const storedName = async (id: string) => (await t.engine.resources.orm.em.fork().findOneOrFail(WorkflowSchema, { id }, { disableIdentityMap: true })).name;
+
+  it('commits the statements and the events together and publishes the events after commit', async () => {
+    const wf = await workflow();
+    const published: WorkflowEvent[] = [];
+    t.engine.resources.bus.subscribe(wf.id, (e) => published.push(e));
+    await inSqlTransaction(t.engine.resources, async (uow) => {
+      expect(await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'Renamed' })).toBe(1);
+      uow.emit({ kind: 'STEP_OUTPUT_DELTA', workflowId: wf.id, runId: 'r1', stepId: 's1', outputDelta: 'hello' });
+      expect(published).toHaveLength(0);
+    });
+    expect(await storedName(wf.id)).toBe('Renamed');
+    expect(published.map((e) => [e.kind, e.seq, e.outputDelta])).toEqual([['STEP_OUTPUT_DELTA', 1, 'hello']]);
+    expect((await t.engine.listEvents(wf.id)).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('rolls back statements and events when the work throws, and the connection stays usable', async () => {
+    const wf = await workflow();
+    const published: WorkflowEvent[] = [];
+    t.engine.resources.bus.subscribe(wf.id, (e) => published.push(e));
+    await expect(
+      inSqlTransaction(t.engine.resources, async (uow) => {
+        await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'Lost' });
+        uow.emit({ kind: 'STEP_OUTPUT_DELTA', workflowId: wf.id, runId: 'r1', stepId: 's1', outputDelta: 'lost' });
+        throw new TypeError('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await storedName(wf.id)).toBe(wf.name);
+    expect(published).toHaveLength(0);
+    expect(await t.engine.listEvents(wf.id)).toHaveLength(0);
+    // A failing statement (unique (workflow_id, seq)) rolls back the same way.
+    await expect(
+      sqlTransaction(t.engine.resources.orm, async (sql) => {
+        await updateRows(sql, WorkflowSchema, { id: wf.id }, { name: 'Also lost' });
+        const row = { id: 'e1', workflowId: wf.id, seq: 7, runId: 'r', stepId: null, taskId: null, kind: 'USAGE', at: 1, payload: {} };
+        await insertRows(sql, WorkflowEventSchema, [row, { ...row, id: 'e2' }]);
+      }),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await storedName(wf.id)).toBe(wf.name);
+    await inSqlTransaction(t.engine.resources, (uow) => updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'Kept' }).then(() => undefined));
+    expect(await storedName(wf.id)).toBe('Kept');
+  });
+
+  it('holds the connection: an ORM read issued meanwhile waits and then sees the committed state', async () => {
+    const wf = await workflow();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const transaction = inSqlTransaction(t.engine.resources, async (uow) => {
+      await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'After commit' });
+      entered();
+      await gate;
+    });
+    await inside;
+    let readDone = false;
+    const read = storedName(wf.id).then((name) => ((readDone = true), name));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readDone).toBe(false);
+    release();
+    await transaction;
+    expect(await read).toBe('After commit');
+  });
+
+  it('stores more events than one insert statement takes, with contiguous seq', async () => {
+    const wf = await workflow();
+    await inSqlTransaction(t.engine.resources, async (uow) => {
+      for (let i = 0; i < 250; i++) uow.emit({ kind: 'STEP_OUTPUT_DELTA', workflowId: wf.id, runId: 'r1', stepId: 's1', outputDelta: `${i}` });
+    });
+    const events = await t.engine.listEvents(wf.id);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
+    expect(events.at(-1)?.outputDelta).toBe('249');
+  });
+
+  // The ORM executor is what any driver other than better-sqlite3 uses: same helpers, same results.
+  for (const kind of ['better-sqlite3', 'orm'] as const) {
+    it(`runs the statement helpers with the same results on the ${kind} executor`, async () => {
+      const wf = await workflow();
+      const { run } = await t.engine.executeWorkflow(wf.id);
+      await t.engine.waitForRun(run.id);
+      const orm = t.engine.resources.orm;
+      const within = <T>(work: (sql: SqlExecutor) => Promise<T>) =>
+        kind === 'orm' ? orm.em.getKnex().transaction((trx) => work(ormExecutor(orm, trx))) : sqlTransaction(orm, work);
+      const before = (await selectRows(orm.em.fork(), WorkflowRunSchema, 'where id = ?', [run.id]))[0]!;
+      const wfBefore = (await selectRows(orm.em.fork(), WorkflowSchema, 'where id = ?', [wf.id]))[0]!;
+      const seqBefore = wfBefore.eventSeq;
+      const results = await within(async (sql) => ({
+        updated: await updateRows(sql, WorkflowSchema, { id: wf.id }, { name: `Renamed on ${kind}`, definition: { ...wfBefore.definition, name: 'json' } }),
+        missing: await updateRows(sql, WorkflowSchema, { id: 'no-such-id' }, { name: 'x' }),
+        seq: await bumpCounter(sql, WorkflowSchema, wf.id, 'eventSeq', 5),
+        noSeq: await bumpCounter(sql, WorkflowSchema, 'no-such-id', 'eventSeq', 1),
+        incremented: await incrementRow(sql, WorkflowRunSchema, run.id, { inputTokens: 7, costMicros: 1000 }, { pricingKnown: false }),
+        inserted: await insertRows(sql, WorkflowEventSchema, [{ id: `e-${kind}`, workflowId: wf.id, seq: 1000, runId: run.id, stepId: null, taskId: null, kind: 'USAGE', at: 5, payload: { message: "it's \"quoted\"", data: { n: 1 } } }]),
+      }));
+      expect(results).toMatchObject({ updated: 1, missing: 0, seq: seqBefore + 5, noSeq: undefined });
+      const [after] = await selectRows(orm.em.fork(), WorkflowRunSchema, 'where id = ?', [run.id]);
+      expect(after).toMatchObject({ inputTokens: before.inputTokens + 7, costMicros: before.costMicros + 1000, pricingKnown: false });
+      const [stored] = await selectRows(orm.em.fork(), WorkflowSchema, 'where id = ?', [wf.id]);
+      expect(stored).toMatchObject({ name: `Renamed on ${kind}`, definition: { name: 'json' } });
+      expect(stored!.eventSeq).toBe(seqBefore + 5);
+      const [event] = await selectRows(orm.em.fork(), WorkflowEventSchema, 'where id = ?', [`e-${kind}`]);
+      expect(event?.payload).toEqual({ message: "it's \"quoted\"", data: { n: 1 } });
+    });
+  }
+
+  it('reports its statements to the onQuery hook like ORM statements', async () => {
+    const seen: string[] = [];
+    const logged = await createTestEngine({ onQuery: (sql) => seen.push(sql) });
+    try {
+      const wf = await logged.engine.createWorkflow(threeStepSequence());
+      seen.length = 0;
+      await inSqlTransaction(logged.engine.resources, async (uow) => {
+        await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'Logged' });
+      });
+      expect(seen.join('\n')).toMatch(/begin[\s\S]*update workflows set name = \?[\s\S]*commit/);
+    } finally {
+      await logged.close();
+    }
+  });
+});
