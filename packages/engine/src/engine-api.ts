@@ -153,8 +153,13 @@ export interface EngineApi {
 
   /** Latest runs first. */
   listRuns(workflowId: string, first?: number): Promise<WorkflowRunView[]>;
-  /** Batch form for dataloaders: runs per workflow id (latest first, at most `first` each). */
-  listRunsForWorkflows(workflowIds: readonly string[], first?: number): Promise<Map<string, WorkflowRunView[]>>;
+  /**
+   * Batch form for dataloaders: runs per workflow id (latest first, at most `first` each). With
+   * `stepsOfLatest`, only the latest that many runs of each workflow carry their steps (the
+   * others have `steps: []`): a list that shows the latest run's steps reads one run's steps per
+   * workflow instead of `first`.
+   */
+  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: { stepsOfLatest?: number }): Promise<Map<string, WorkflowRunView[]>>;
   getRun(runId: string): Promise<WorkflowRunView | null>;
   /** Resolves when the run's in-process execution settles (immediately when it is not executing here). */
   waitForRun(runId: string): Promise<WorkflowRunView>;

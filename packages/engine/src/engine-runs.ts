@@ -1,43 +1,93 @@
 import type { EngineResources } from './resources.js';
-import { WorkflowRunSchema } from './db/entities/workflow-run.entity.js';
-import { StepRunSchema } from './db/entities/step-run.entity.js';
+import { WorkflowRunSchema, type WorkflowRun } from './db/entities/workflow-run.entity.js';
+import { StepRunSchema, type StepRun } from './db/entities/step-run.entity.js';
 import { toRunView } from './workflows/run-store.js';
-import { parameterList, selectRows } from './db/direct-sql.js';
+import { columnsOf, parameterList } from './db/direct-sql.js';
+import { withSqlExecutor, type SqlExecutor } from './db/sql-executor.js';
+import { projection } from './db/select-projection.js';
 import type { WorkflowRunView } from './workflows/read-models.js';
+
+/** Run columns a {@link WorkflowRunView} is made of (not the stored definition, lease or audit columns). */
+const RUN_PROPERTIES = [
+  'id', 'workflowId', 'runNumber', 'status', 'startedAt', 'finishedAt', 'costEstimate', 'inputTokens', 'outputTokens', 'costMicros',
+  'failureCategory', 'error', 'resumeAt', 'pricingKnown',
+] as const satisfies readonly (keyof WorkflowRun)[];
+
+/** Step columns a step view is made of (not cache token counts, approvals or audit columns). */
+const STEP_PROPERTIES = [
+  'id', 'runId', 'stepId', 'stepIndex', 'iteration', 'attempt', 'name', 'status', 'taskId', 'output', 'error', 'failureCategory', 'evidence',
+  'runtimeId', 'modelId', 'startedAt', 'finishedAt', 'durationMs', 'estimatedDurationMs', 'inputTokens', 'outputTokens', 'costMicros',
+  'budgetUsd', 'turns', 'currentTool', 'tokensPerSecond', 'resumeAt', 'documentCount', 'pricingKnown',
+] as const satisfies readonly (keyof StepRun)[];
 
 /**
  * Read side of runs: views of runs with their steps, batched so that lists of workflows cost a
- * fixed number of queries (two) whatever their length.
+ * fixed number of statements (two) whatever their length. Lists are read as plain statements
+ * (cached prepared statements on SQLite, see `db/sql-executor.ts`) of the columns the views
+ * need: through MikroORM the same reads cost two to three times as much.
  */
 export class RunReader {
   constructor(private readonly resources: EngineResources) {}
 
   async get(runId: string): Promise<WorkflowRunView | null> {
-    const em = this.resources.orm.em.fork();
-    const run = await em.findOne(WorkflowRunSchema, { id: runId });
-    if (!run) return null;
-    return toRunView(run, await em.find(StepRunSchema, { runId }, { orderBy: { stepIndex: 'asc', iteration: 'asc', attempt: 'asc' } }), this.resources.clock.now());
+    return withSqlExecutor(this.resources.orm, async (sql) => {
+      const runs = projection(sql, WorkflowRunSchema, RUN_PROPERTIES);
+      const row = await sql.get(`select ${runs.list} from ${columnsOf(sql.metadata, WorkflowRunSchema).table} where id = ?`, [runId]);
+      if (!row) return null;
+      return toRunView(runs.map(row) as WorkflowRun, await this.stepsOf(sql, [runId]), this.resources.clock.now());
+    });
   }
 
   /**
-   * Latest `first` runs of each workflow (newest first) with their steps: two statements
-   * whatever the number of workflows. Runs beyond `first` are cut in SQL with a window function
-   * (standard SQL; SQLite >= 3.25 and PostgreSQL).
+   * Latest `first` runs of each workflow (newest first), each with its steps when it is one of
+   * the latest `stepsOfLatest` (default: all of them; runs past it come with `steps: []`, for
+   * lists that show the steps of the latest run only). Two statements whatever the number of
+   * workflows; runs beyond `first` are cut in SQL with a window function (standard SQL; SQLite
+   * >= 3.25 and PostgreSQL).
    */
-  async forWorkflows(workflowIds: readonly string[], first = 20): Promise<Map<string, WorkflowRunView[]>> {
+  async forWorkflows(workflowIds: readonly string[], first = 20, options: { stepsOfLatest?: number } = {}): Promise<Map<string, WorkflowRunView[]>> {
     const ids = [...new Set(workflowIds)];
     const result = new Map<string, WorkflowRunView[]>(workflowIds.map((id) => [id, []]));
     if (ids.length === 0) return result;
-    const em = this.resources.orm.em.fork();
     const limit = Math.max(1, Math.floor(first));
-    const runs = await selectRows(em, WorkflowRunSchema,
-      `where id in (select id from (select id, row_number() over (partition by workflow_id order by run_number desc) as n from workflow_runs where workflow_id in (${parameterList(ids.length)})) ranked where n <= ?) order by run_number desc`,
-      [...ids, limit]);
-    const steps = runs.length ? await selectRows(em, StepRunSchema, `where run_id in (${parameterList(runs.length)}) order by step_index, iteration, attempt`, runs.map((r) => r.id)) : [];
-    const byRun = new Map<string, typeof steps>();
-    for (const s of steps) byRun.set(s.runId, [...(byRun.get(s.runId) ?? []), s]);
-    const now = this.resources.clock.now();
-    for (const run of runs) result.get(run.workflowId)!.push(toRunView(run, byRun.get(run.id) ?? [], now));
-    return result;
+    const stepsOfLatest = Math.min(limit, Math.max(0, Math.floor(options.stepsOfLatest ?? limit)));
+    return withSqlExecutor(this.resources.orm, async (sql) => {
+      const runs = projection(sql, WorkflowRunSchema, RUN_PROPERTIES);
+      const table = columnsOf(sql.metadata, WorkflowRunSchema).table;
+      const rows = (
+        await sql.all(
+          `select ${runs.list} from ${table} where id in (select id from (select id, row_number() over (partition by workflow_id order by run_number desc) as n from ${table} where workflow_id in (${parameterList(ids.length)})) ranked where n <= ?) order by run_number desc`,
+          [...ids, limit],
+        )
+      ).map((r) => runs.map(r) as WorkflowRun);
+      const withSteps = new Set<string>();
+      const seen = new Map<string, number>();
+      for (const run of rows) {
+        const n = (seen.get(run.workflowId) ?? 0) + 1;
+        seen.set(run.workflowId, n);
+        if (n <= stepsOfLatest) withSteps.add(run.id);
+      }
+      const steps = await this.stepsOf(sql, [...withSteps]);
+      const byRun = new Map<string, StepRun[]>();
+      for (const s of steps) {
+        const list = byRun.get(s.runId);
+        if (list) list.push(s);
+        else byRun.set(s.runId, [s]);
+      }
+      const now = this.resources.clock.now();
+      for (const run of rows) result.get(run.workflowId)!.push(toRunView(run, byRun.get(run.id) ?? [], now));
+      return result;
+    });
+  }
+
+  /** Every attempt of the steps of `runIds`, ordered as {@link toRunView} expects. */
+  private async stepsOf(sql: SqlExecutor, runIds: readonly string[]): Promise<StepRun[]> {
+    if (runIds.length === 0) return [];
+    const steps = projection(sql, StepRunSchema, STEP_PROPERTIES);
+    const rows = await sql.all(
+      `select ${steps.list} from ${columnsOf(sql.metadata, StepRunSchema).table} where run_id in (${parameterList(runIds.length)}) order by step_index, iteration, attempt`,
+      runIds,
+    );
+    return rows.map((r) => steps.map(r) as StepRun);
   }
 }

@@ -14,6 +14,7 @@ import { WorkflowSystem } from './workflows/workflow-system.js';
 import { TaskRunner } from './workflows/task-runner.js';
 import { RunExecutor } from './workflows/run-executor.js';
 import { RunReader } from './engine-runs.js';
+import { WorkflowReader } from './engine-workflows.js';
 import { RunControl } from './workflows/run-control.js';
 import { EngineIntelligence } from './engine-intelligence.js';
 import { newOwnerId } from './workflows/leases.js';
@@ -59,6 +60,7 @@ export class Engine implements EngineApi {
   readonly workflows: WorkflowSystem;
   readonly documents: DocumentSystem;
   readonly runs: RunReader;
+  private readonly workflowLists: WorkflowReader;
   readonly control: RunControl;
   readonly intelligence: EngineIntelligence;
   readonly executor: RunExecutor;
@@ -74,6 +76,7 @@ export class Engine implements EngineApi {
     this.documents = new DocumentSystem(resources);
     this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));
     this.runs = new RunReader(resources);
+    this.workflowLists = new WorkflowReader(resources);
     this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
     this.executor = new RunExecutor(resources, runner, this.documents, this.workflows, (info) => this.intelligence.recordRun(info), (d) => this.intelligence.expectedDurations(d));
     this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);
@@ -118,7 +121,7 @@ export class Engine implements EngineApi {
     await this.resources.orm.close(true);
   }
 
-  listWorkflows(filter?: { status?: WorkflowStatus | null; first?: number | null; after?: string | null }) { return this.workflows.list(filter); }
+  listWorkflows(filter?: { status?: WorkflowStatus | null; first?: number | null; after?: string | null }) { return this.workflowLists.list(filter); }
   getWorkflow(id: string) { return this.workflows.get(id); }
   getWorkflows(ids: readonly string[]) { return this.workflows.getMany(ids); }
   createWorkflow(input: WorkflowDefinitionInput) { return this.workflows.create(input); }
@@ -135,7 +138,7 @@ export class Engine implements EngineApi {
   resumeDueDelays() { return this.control.resumeDueDelays(); }
 
   async listRuns(workflowId: string, first = 20) { return (await this.runs.forWorkflows([workflowId], first)).get(workflowId) ?? []; }
-  listRunsForWorkflows(workflowIds: readonly string[], first?: number) { return this.runs.forWorkflows(workflowIds, first); }
+  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: { stepsOfLatest?: number }) { return this.runs.forWorkflows(workflowIds, first, options); }
   getRun(runId: string) { return this.runs.get(runId); }
   async waitForRun(runId: string) {
     await this.executor.settled(runId);
