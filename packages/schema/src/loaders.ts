@@ -6,13 +6,22 @@ import type { CostEstimate, DocumentView, EngineApi, WorkflowRunView } from '@st
  * call of the engine's batch method, so the number of SQL statements for a nested list query
  * does not grow with the list's length.
  */
+/** Key of {@link Loaders.runs}. */
+export interface RunsKey {
+  workflowId: string;
+  first: number;
+  steps: boolean;
+}
+
 export interface Loaders {
   /**
-   * Runs of a workflow, latest first, at most `first` of them. Keys are `{ workflowId, first }`;
-   * one batch makes one engine call with the largest `first` asked for and slices per key, so
-   * `latestRun` and `runs(first: 50)` in one list cost a single read.
+   * Runs of a workflow, latest first, at most `first` of them, with their steps when `steps` is
+   * true (otherwise steps may be empty). One batch makes one engine call with the largest
+   * `first` asked for, reading steps only as far back as a key that wants them, and slices per
+   * key: `latestRun { steps }` and `runs(first: 50) { id status }` in one list cost a single
+   * read of 50 runs and one run's steps per workflow.
    */
-  runs: DataLoader<{ workflowId: string; first: number }, WorkflowRunView[], string>;
+  runs: DataLoader<RunsKey, WorkflowRunView[], string>;
   /** Pre-flight estimate of a stored workflow (USD, tokens). */
   costEstimate: DataLoader<string, CostEstimate>;
   /** Document metadata by id (null when the document no longer exists). */
@@ -25,10 +34,11 @@ export function createLoaders(engine: EngineApi): Loaders {
     runs: new DataLoader(
       async (keys) => {
         const first = Math.max(...keys.map((k) => k.first));
-        const byWorkflow = await engine.listRunsForWorkflows([...new Set(keys.map((k) => k.workflowId))], first);
+        const stepsOfLatest = Math.max(0, ...keys.filter((k) => k.steps).map((k) => k.first));
+        const byWorkflow = await engine.listRunsForWorkflows([...new Set(keys.map((k) => k.workflowId))], first, { stepsOfLatest });
         return keys.map((k) => (byWorkflow.get(k.workflowId) ?? []).slice(0, k.first));
       },
-      { cacheKeyFn: (k) => `${k.workflowId}:${k.first}` },
+      { cacheKeyFn: (k) => `${k.workflowId}:${k.first}:${k.steps ? 's' : ''}` },
     ),
     costEstimate: new DataLoader(async (ids) => {
       const byWorkflow = await engine.estimateStoredWorkflows(ids);

@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import { enumValues, expected, payload, UserErrorRef, type Payload } from './common.js';
 import { CostEstimateRef } from './cost.js';
 import { WorkflowRef } from './workflow.js';
+import { selectsField } from '../selection.js';
 
 /** Contract `RunStatus`. */
 export const RunStatusEnum = builder.enumType('RunStatus', {
@@ -124,13 +125,13 @@ builder.objectFields(WorkflowRef, (t) => ({
     type: WorkflowRunRef,
     nullable: true,
     description: 'The most recent run; null before the first run. Batched across a list.',
-    resolve: async (w, _args, ctx) => (await ctx.loaders.runs.load({ workflowId: w.id, first: 1 }))[0] ?? null,
+    resolve: async (w, _args, ctx, info) => (await ctx.loaders.runs.load({ workflowId: w.id, first: 1, steps: selectsField(info, 'steps') }))[0] ?? null,
   }),
   runs: t.field({
     type: [WorkflowRunRef],
     description: 'Runs, latest first. Batched across a list.',
     args: { first: t.arg.int({ defaultValue: 20, description: 'How many runs at most (1-100).' }) },
-    resolve: (w, args, ctx) => ctx.loaders.runs.load({ workflowId: w.id, first: Math.min(Math.max(args.first ?? 20, 1), 100) }),
+    resolve: (w, args, ctx, info) => ctx.loaders.runs.load({ workflowId: w.id, first: Math.min(Math.max(args.first ?? 20, 1), 100), steps: selectsField(info, 'steps') }),
   }),
 }));
 
