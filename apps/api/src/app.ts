@@ -8,6 +8,7 @@ import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { connectionToken, tokenMatches, useBearerAuth } from './auth.js';
 import { assertSafeBinding, type ApiConfig } from './config.js';
+import { useCompiledQueries } from './compiled-queries.js';
 import { useCsrfPrevention } from './csrf.js';
 import { useOperationLimits } from './operation-limits.js';
 import { useSharedSubscriptionResults } from './shared-subscription-results.js';
@@ -75,7 +76,13 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
       },
       isDev: false,
     },
-    plugins: [...(config.apiToken ? [useBearerAuth(config.apiToken, HEALTH_PATH)] : []), useCsrfPrevention(), useOperationLimits(config.limits), useSharedSubscriptionResults()],
+    plugins: [
+      ...(config.apiToken ? [useBearerAuth(config.apiToken, HEALTH_PATH)] : []),
+      useCsrfPrevention(),
+      useOperationLimits(config.limits),
+      useCompiledQueries(),
+      useSharedSubscriptionResults(),
+    ],
   });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

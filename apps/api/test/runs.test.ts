@@ -173,3 +173,29 @@ describe('applySuggestion', () => {
     expect(stored.data.workflow.steps[1].budgetUsd).toBe(1.25);
   });
 });
+
+describe('runs of a workflow list', () => {
+  it('read steps only for the runs whose steps are asked for, and every asked run has them', async () => {
+    const id = await createWorkflow();
+    for (let i = 0; i < 3; i++) await t.engine.waitForRun((await t.engine.executeWorkflow(id)).run.id);
+    // Through the facade: with stepsOfLatest 1, the older runs come without their steps.
+    const runs = (await t.engine.listRunsForWorkflows([id], 3, { stepsOfLatest: 1 })).get(id)!;
+    expect(runs.map((r) => [r.runNumber, r.steps.length])).toEqual([[3, 2], [2, 0], [1, 0]]);
+    // Through GraphQL, one batch with keys that want steps and keys that do not.
+    const res = await t.gql(
+      /* GraphQL */ `{ workflows { nodes { id
+        latestRun { runNumber steps { stepId } }
+        statuses: runs(first: 3) { runNumber status }
+        detailed: runs(first: 2) { runNumber steps { stepId status } }
+      } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const node = res.data.workflows.nodes[0];
+    expect(node.latestRun).toEqual({ runNumber: 3, steps: [{ stepId: 'gather' }, { stepId: 'write' }] });
+    expect(node.statuses.map((r: { runNumber: number }) => r.runNumber)).toEqual([3, 2, 1]);
+    expect(node.detailed.map((r: { steps: unknown[] }) => r.steps.length)).toEqual([2, 2]);
+    // Steps asked through a fragment count as asked.
+    const viaFragment = await t.gql(/* GraphQL */ `{ workflows { nodes { runs(first: 3) { ...S } } } } fragment S on WorkflowRun { steps { stepId } }`);
+    expect(viaFragment.data.workflows.nodes[0].runs.map((r: { steps: unknown[] }) => r.steps.length)).toEqual([2, 2, 2]);
+  });
+});

@@ -109,6 +109,17 @@ describe('operation limits', () => {
     expect(introspection.errors).toBeUndefined();
   });
 
+  it('keeps refusing a document served from the parse and validation caches', async () => {
+    // The second and third sends hit yoga's caches (and a valid one runs compiled): the limits
+    // are part of the cached validation result, so they still apply.
+    t = await createTestApp({ config: { limits: { ...defaultOperationLimits, maxDepth: 4 } } });
+    const deep = `{ workflows { nodes { latestRun { costEstimate { steps { stepId } } } } } }`;
+    for (let i = 0; i < 3; i++) expect((await t.gql(deep)).errors?.map((e) => e.extensions?.code)).toEqual(['DEPTH_LIMIT']);
+    const complex = `{ workflows(first: 200) { nodes { runs(first: 100) { steps { stepId name status costUsd inputTokens outputTokens } } } } }`;
+    for (let i = 0; i < 3; i++) expect((await t.gql(complex)).errors?.map((e) => e.extensions?.code)).toContain('COST_LIMIT');
+    for (let i = 0; i < 3; i++) expect((await t.gql(`{ workflows { nodes { id } } }`)).errors).toBeUndefined();
+  });
+
   it('rejects a document over the token limit', async () => {
     t = await createTestApp();
     const huge = `{ ${Array.from({ length: 3_100 }, () => '__typename').join(' ')} }`;
