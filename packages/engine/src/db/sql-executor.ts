@@ -28,6 +28,24 @@ interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+  raw(toggle: boolean): SqliteStatement;
+  columns(): { name: string }[];
+}
+
+/**
+ * A cached statement. Statements that return rows run in better-sqlite3's raw mode (arrays):
+ * the driver building one object per row costs about twice as much as reading the values, so
+ * rows are made here, with the column names read once.
+ */
+interface CachedStatement {
+  statement: SqliteStatement;
+  columns: string[] | null;
+}
+
+function toRow(columns: string[], values: unknown[]): SqlRow {
+  const row: SqlRow = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
+  return row;
 }
 interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
@@ -44,18 +62,20 @@ function isSqliteDatabase(connection: unknown): connection is SqliteDatabase {
  * net: past it the cache starts over.
  */
 const MAX_CACHED_STATEMENTS = 500;
-const statementCaches = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+const statementCaches = new WeakMap<SqliteDatabase, Map<string, CachedStatement>>();
 
-function prepared(db: SqliteDatabase, sql: string): SqliteStatement {
+function prepared(db: SqliteDatabase, sql: string): CachedStatement {
   let cache = statementCaches.get(db);
   if (!cache) statementCaches.set(db, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) {
+  let cached = cache.get(sql);
+  if (!cached) {
     if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
-    statement = db.prepare(sql);
-    cache.set(sql, statement);
+    const statement = db.prepare(sql);
+    const columns = statement.reader ? statement.columns().map((c) => c.name) : null;
+    if (columns) statement.raw(true);
+    cache.set(sql, (cached = { statement, columns }));
   }
-  return statement;
+  return cached;
 }
 
 /** better-sqlite3 binds numbers, strings, bigints, buffers and null; booleans become 0 / 1 as SQLite stores them. */
@@ -73,7 +93,7 @@ function queryLogger(orm: MikroORM): ((sql: string, startedAt: number, count: { 
 /** An executor on a raw better-sqlite3 connection (the caller holds it: a transaction or a pool lease). */
 function sqliteExecutor(orm: MikroORM, db: SqliteDatabase): SqlExecutor {
   const log = queryLogger(orm);
-  const exec = <T>(sql: string, params: readonly unknown[], call: (s: SqliteStatement, p: unknown[]) => T, count: (r: T) => { results?: number; affected?: number }): T => {
+  const exec = <T>(sql: string, params: readonly unknown[], call: (s: CachedStatement, p: unknown[]) => T, count: (r: T) => { results?: number; affected?: number }): T => {
     const startedAt = log ? Date.now() : 0;
     const result = call(prepared(db, sql), sqliteParams(params));
     log?.(sql, startedAt, count(result));
@@ -81,9 +101,18 @@ function sqliteExecutor(orm: MikroORM, db: SqliteDatabase): SqlExecutor {
   };
   return {
     metadata: orm.getMetadata(),
-    run: async (sql, params) => exec(sql, params, (s, p) => s.run(...p).changes, (affected) => ({ affected })),
-    get: async (sql, params) => exec(sql, params, (s, p) => s.get(...p) as SqlRow | undefined, (r) => ({ results: r ? 1 : 0 })),
-    all: async (sql, params) => exec(sql, params, (s, p) => s.all(...p) as SqlRow[], (r) => ({ results: r.length })),
+    run: async (sql, params) => exec(sql, params, (s, p) => s.statement.run(...p).changes, (affected) => ({ affected })),
+    get: async (sql, params) =>
+      exec(sql, params, (s, p) => {
+        // A statement that returns no rows has no columns: better-sqlite3 refuses `get` on it with a clear error.
+        const values = s.statement.get(...p) as unknown[] | undefined;
+        return values && s.columns ? toRow(s.columns, values) : undefined;
+      }, (r) => ({ results: r ? 1 : 0 })),
+    all: async (sql, params) =>
+      exec(sql, params, (s, p) => {
+        const rows = s.statement.all(...p) as unknown[][];
+        return s.columns ? rows.map((values) => toRow(s.columns!, values)) : [];
+      }, (r) => ({ results: r.length })),
   };
 }
 
@@ -137,7 +166,7 @@ export async function sqlTransaction<T>(orm: MikroORM, work: (sql: SqlExecutor) 
     await sql.run('commit', []);
     return result;
   } catch (error) {
-    if (connection.inTransaction) prepared(connection, 'rollback').run();
+    if (connection.inTransaction) prepared(connection, 'rollback').statement.run();
     throw error;
   } finally {
     await client.releaseConnection(connection);
