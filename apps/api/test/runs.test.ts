@@ -198,4 +198,26 @@ describe('runs of a workflow list', () => {
     const viaFragment = await t.gql(/* GraphQL */ `{ workflows { nodes { runs(first: 3) { ...S } } } } fragment S on WorkflowRun { steps { stepId } }`);
     expect(viaFragment.data.workflows.nodes[0].runs.map((r: { steps: unknown[] }) => r.steps.length)).toEqual([2, 2, 2]);
   });
+
+  it('read step output, evidence and the stored estimate only when a field (or fragment) asks for them', async () => {
+    const id = await createWorkflow();
+    await t.engine.waitForRun((await t.engine.executeWorkflow(id)).run.id);
+    const full = (await t.engine.listRunsForWorkflows([id], 1)).get(id)![0]!;
+    expect(full.steps[0]!.output).toBeTruthy();
+    expect(full.costEstimate).not.toBeNull();
+    // Summaries leave the large fields out and everything else as in the full read.
+    const summary = (await t.engine.listRunsForWorkflows([id], 1, { summaries: true })).get(id)![0]!;
+    expect(summary.costEstimate).toBeNull();
+    expect(summary.steps.map((s) => [s.output, s.evidence])).toEqual([[null, null], [null, null]]);
+    const strip = ({ costEstimate: _c, steps, ...run }: typeof full) => ({ ...run, steps: steps.map(({ output: _o, evidence: _e, elapsedMs: _m, ...s }) => s) });
+    expect(strip(summary)).toEqual(strip(full));
+    // Through GraphQL: asked directly, through a fragment, or next to a key that does not ask.
+    const direct = await t.gql(`{ workflows { nodes { latestRun { steps { output } } } } }`);
+    expect(direct.data.workflows.nodes[0].latestRun.steps[0].output).toBe(full.steps[0]!.output);
+    const viaFragment = await t.gql(`{ workflows { nodes { latestRun { ...R } } } } fragment R on WorkflowRun { costEstimate { totalUsd } steps { ...S } } fragment S on StepRun { output }`);
+    expect(viaFragment.data.workflows.nodes[0].latestRun.costEstimate.totalUsd).toBe(full.costEstimate!.totalUsd);
+    expect(viaFragment.data.workflows.nodes[0].latestRun.steps[1].output).toBe(full.steps[1]!.output);
+    const mixed = await t.gql(`{ workflows { nodes { latestRun { status } runs(first: 1) { steps { output } } } } }`);
+    expect(mixed.data.workflows.nodes[0].runs[0].steps[0].output).toBe(full.steps[0]!.output);
+  });
 });

@@ -140,6 +140,14 @@ export interface WorkflowPage {
   endCursor: string | null;
 }
 
+/** How much of each run {@link EngineApi.listRunsForWorkflows} reads. */
+export interface RunListOptions {
+  /** Only the latest this many runs of each workflow carry their steps (default: all). */
+  stepsOfLatest?: number;
+  /** Leave out the large fields (run `costEstimate`, step `output` and `evidence`: null in the views). */
+  summaries?: boolean;
+}
+
 export interface EngineApi {
   listWorkflows(filter?: { status?: WorkflowStatus | null; first?: number | null; after?: string | null }): Promise<WorkflowPage>;
   getWorkflow(id: string): Promise<WorkflowView | null>;
@@ -157,9 +165,11 @@ export interface EngineApi {
    * Batch form for dataloaders: runs per workflow id (latest first, at most `first` each). With
    * `stepsOfLatest`, only the latest that many runs of each workflow carry their steps (the
    * others have `steps: []`): a list that shows the latest run's steps reads one run's steps per
-   * workflow instead of `first`.
+   * workflow instead of `first`. With `summaries`, the large fields are not read and come back
+   * null: a run's `costEstimate`, a step's `output` and `evidence` (a list of 50 workflows whose
+   * steps wrote pages of text then reads none of it).
    */
-  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: { stepsOfLatest?: number }): Promise<Map<string, WorkflowRunView[]>>;
+  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: RunListOptions): Promise<Map<string, WorkflowRunView[]>>;
   getRun(runId: string): Promise<WorkflowRunView | null>;
   /** Resolves when the run's in-process execution settles (immediately when it is not executing here). */
   waitForRun(runId: string): Promise<WorkflowRunView>;

@@ -6,6 +6,7 @@ import { columnsOf, parameterList } from './db/direct-sql.js';
 import { withSqlExecutor, type SqlExecutor } from './db/sql-executor.js';
 import { projection } from './db/select-projection.js';
 import type { WorkflowRunView } from './workflows/read-models.js';
+import type { RunListOptions } from './engine-api.js';
 
 /** Run columns a {@link WorkflowRunView} is made of (not the stored definition, lease or audit columns). */
 const RUN_PROPERTIES = [
@@ -13,12 +14,18 @@ const RUN_PROPERTIES = [
   'failureCategory', 'error', 'resumeAt', 'pricingKnown',
 ] as const satisfies readonly (keyof WorkflowRun)[];
 
+/** The large run and step columns, left out of summaries (see `RunListOptions.summaries`). */
+const LARGE_RUN_PROPERTIES = new Set<string>(['costEstimate']);
+const LARGE_STEP_PROPERTIES = new Set<string>(['output', 'evidence']);
+const SUMMARY_RUN_PROPERTIES = RUN_PROPERTIES.filter((p) => !LARGE_RUN_PROPERTIES.has(p));
+
 /** Step columns a step view is made of (not cache token counts, approvals or audit columns). */
 const STEP_PROPERTIES = [
   'id', 'runId', 'stepId', 'stepIndex', 'iteration', 'attempt', 'name', 'status', 'taskId', 'output', 'error', 'failureCategory', 'evidence',
   'runtimeId', 'modelId', 'startedAt', 'finishedAt', 'durationMs', 'estimatedDurationMs', 'inputTokens', 'outputTokens', 'costMicros',
   'budgetUsd', 'turns', 'currentTool', 'tokensPerSecond', 'resumeAt', 'documentCount', 'pricingKnown',
 ] as const satisfies readonly (keyof StepRun)[];
+const SUMMARY_STEP_PROPERTIES = STEP_PROPERTIES.filter((p) => !LARGE_STEP_PROPERTIES.has(p));
 
 /**
  * Read side of runs: views of runs with their steps, batched so that lists of workflows cost a
@@ -45,21 +52,22 @@ export class RunReader {
    * workflows; runs beyond `first` are cut in SQL with a window function (standard SQL; SQLite
    * >= 3.25 and PostgreSQL).
    */
-  async forWorkflows(workflowIds: readonly string[], first = 20, options: { stepsOfLatest?: number } = {}): Promise<Map<string, WorkflowRunView[]>> {
+  async forWorkflows(workflowIds: readonly string[], first = 20, options: RunListOptions = {}): Promise<Map<string, WorkflowRunView[]>> {
     const ids = [...new Set(workflowIds)];
     const result = new Map<string, WorkflowRunView[]>(workflowIds.map((id) => [id, []]));
     if (ids.length === 0) return result;
     const limit = Math.max(1, Math.floor(first));
     const stepsOfLatest = Math.min(limit, Math.max(0, Math.floor(options.stepsOfLatest ?? limit)));
+    const summaries = options.summaries === true;
     return withSqlExecutor(this.resources.orm, async (sql) => {
-      const runs = projection(sql, WorkflowRunSchema, RUN_PROPERTIES);
+      const runs = projection(sql, WorkflowRunSchema, summaries ? SUMMARY_RUN_PROPERTIES : RUN_PROPERTIES);
       const table = columnsOf(sql.metadata, WorkflowRunSchema).table;
       const rows = (
         await sql.all(
           `select ${runs.list} from ${table} where id in (select id from (select id, row_number() over (partition by workflow_id order by run_number desc) as n from ${table} where workflow_id in (${parameterList(ids.length)})) ranked where n <= ?) order by run_number desc`,
           [...ids, limit],
         )
-      ).map((r) => runs.map(r) as WorkflowRun);
+      ).map((r) => (summaries ? Object.assign(runs.map(r), { costEstimate: null }) : runs.map(r)) as WorkflowRun);
       const withSteps = new Set<string>();
       const seen = new Map<string, number>();
       for (const run of rows) {
@@ -67,7 +75,7 @@ export class RunReader {
         seen.set(run.workflowId, n);
         if (n <= stepsOfLatest) withSteps.add(run.id);
       }
-      const steps = await this.stepsOf(sql, [...withSteps]);
+      const steps = await this.stepsOf(sql, [...withSteps], summaries);
       const byRun = new Map<string, StepRun[]>();
       for (const s of steps) {
         const list = byRun.get(s.runId);
@@ -81,13 +89,13 @@ export class RunReader {
   }
 
   /** Every attempt of the steps of `runIds`, ordered as {@link toRunView} expects. */
-  private async stepsOf(sql: SqlExecutor, runIds: readonly string[]): Promise<StepRun[]> {
+  private async stepsOf(sql: SqlExecutor, runIds: readonly string[], summaries = false): Promise<StepRun[]> {
     if (runIds.length === 0) return [];
-    const steps = projection(sql, StepRunSchema, STEP_PROPERTIES);
+    const steps = projection(sql, StepRunSchema, summaries ? SUMMARY_STEP_PROPERTIES : STEP_PROPERTIES);
     const rows = await sql.all(
       `select ${steps.list} from ${columnsOf(sql.metadata, StepRunSchema).table} where run_id in (${parameterList(runIds.length)}) order by step_index, iteration, attempt`,
       runIds,
     );
-    return rows.map((r) => steps.map(r) as StepRun);
+    return rows.map((r) => (summaries ? Object.assign(steps.map(r), { output: null, evidence: null }) : steps.map(r)) as StepRun);
   }
 }

@@ -25,7 +25,7 @@ import { EngineScheduleExecutor } from './schedules/engine-schedule-executor.js'
 import { ScheduledTaskRunner } from './schedules/scheduled-task-runner.js';
 import type { CreateScheduleInput } from './engine-api.js';
 import type { WorkflowDefinitionInput } from './workflows/definition.js';
-import type { EngineApi, SuggestionAction } from './engine-api.js';
+import type { EngineApi, RunListOptions, SuggestionAction } from './engine-api.js';
 import type { WorkflowStatus } from './workflows/workflow-state.js';
 
 /** Options for {@link Engine.open}. */
@@ -138,7 +138,7 @@ export class Engine implements EngineApi {
   resumeDueDelays() { return this.control.resumeDueDelays(); }
 
   async listRuns(workflowId: string, first = 20) { return (await this.runs.forWorkflows([workflowId], first)).get(workflowId) ?? []; }
-  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: { stepsOfLatest?: number }) { return this.runs.forWorkflows(workflowIds, first, options); }
+  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: RunListOptions) { return this.runs.forWorkflows(workflowIds, first, options); }
   getRun(runId: string) { return this.runs.get(runId); }
   async waitForRun(runId: string) {
     await this.executor.settled(runId);

@@ -11,6 +11,8 @@ export interface RunsKey {
   workflowId: string;
   first: number;
   steps: boolean;
+  /** Whether a large field is asked for (run `costEstimate`, step `output` or `evidence`); otherwise they may be null. */
+  large: boolean;
 }
 
 export interface Loaders {
@@ -19,7 +21,8 @@ export interface Loaders {
    * true (otherwise steps may be empty). One batch makes one engine call with the largest
    * `first` asked for, reading steps only as far back as a key that wants them, and slices per
    * key: `latestRun { steps }` and `runs(first: 50) { id status }` in one list cost a single
-   * read of 50 runs and one run's steps per workflow.
+   * read of 50 runs and one run's steps per workflow. The large fields are read only when a key
+   * in the batch asks for them.
    */
   runs: DataLoader<RunsKey, WorkflowRunView[], string>;
   /** Pre-flight estimate of a stored workflow (USD, tokens). */
@@ -35,10 +38,11 @@ export function createLoaders(engine: EngineApi): Loaders {
       async (keys) => {
         const first = Math.max(...keys.map((k) => k.first));
         const stepsOfLatest = Math.max(0, ...keys.filter((k) => k.steps).map((k) => k.first));
-        const byWorkflow = await engine.listRunsForWorkflows([...new Set(keys.map((k) => k.workflowId))], first, { stepsOfLatest });
+        const summaries = !keys.some((k) => k.large);
+        const byWorkflow = await engine.listRunsForWorkflows([...new Set(keys.map((k) => k.workflowId))], first, { stepsOfLatest, summaries });
         return keys.map((k) => (byWorkflow.get(k.workflowId) ?? []).slice(0, k.first));
       },
-      { cacheKeyFn: (k) => `${k.workflowId}:${k.first}:${k.steps ? 's' : ''}` },
+      { cacheKeyFn: (k) => `${k.workflowId}:${k.first}:${k.steps ? 's' : ''}${k.large ? 'l' : ''}` },
     ),
     costEstimate: new DataLoader(async (ids) => {
       const byWorkflow = await engine.estimateStoredWorkflows(ids);

@@ -1,20 +1,29 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
- * Whether the field being resolved asks for the sub-field `name` (directly, or through inline
- * fragments and fragment spreads). Lets a resolver ask the engine for less, e.g. runs without
- * their steps when a list shows only each run's status.
+ * Whether the field being resolved asks for the sub-field at `path` (directly, or through inline
+ * fragments and fragment spreads), e.g. `selectsField(info, 'steps')` or
+ * `selectsField(info, 'steps', 'output')`. Lets a resolver ask the engine for less: runs without
+ * their steps when a list shows only each run's status, steps without their output text.
  */
-export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
-  const seen = new Set<string>();
-  const inSet = (set: SelectionSetNode | undefined): boolean =>
-    !!set &&
-    set.selections.some((s) => {
-      if (s.kind === Kind.FIELD) return s.name.value === name;
-      if (s.kind === Kind.INLINE_FRAGMENT) return inSet(s.selectionSet);
-      if (seen.has(s.name.value)) return false;
-      seen.add(s.name.value);
-      return inSet(info.fragments[s.name.value]?.selectionSet);
-    });
-  return info.fieldNodes.some((node) => inSet(node.selectionSet));
+export function selectsField(info: GraphQLResolveInfo, ...path: [string, ...string[]]): boolean {
+  let sets: SelectionSetNode[] = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  for (const name of path) {
+    const fields = sets.flatMap((set) => fieldsNamed(info, set, name, new Set()));
+    if (fields.length === 0) return false;
+    sets = fields.flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
+  }
+  return true;
+}
+
+/** The fields called `name` in `set`, looking into inline fragments and (each once) fragment spreads. */
+function fieldsNamed(info: GraphQLResolveInfo, set: SelectionSetNode, name: string, seen: Set<string>): FieldNode[] {
+  return set.selections.flatMap((s): FieldNode[] => {
+    if (s.kind === Kind.FIELD) return s.name.value === name ? [s] : [];
+    if (s.kind === Kind.INLINE_FRAGMENT) return fieldsNamed(info, s.selectionSet, name, seen);
+    if (seen.has(s.name.value)) return [];
+    seen.add(s.name.value);
+    const fragment = info.fragments[s.name.value];
+    return fragment ? fieldsNamed(info, fragment.selectionSet, name, seen) : [];
+  });
 }

@@ -4,6 +4,7 @@ import { enumValues, expected, payload, UserErrorRef, type Payload } from './com
 import { CostEstimateRef } from './cost.js';
 import { WorkflowRef } from './workflow.js';
 import { selectsField } from '../selection.js';
+import type { GraphQLResolveInfo } from 'graphql';
 
 /** Contract `RunStatus`. */
 export const RunStatusEnum = builder.enumType('RunStatus', {
@@ -125,15 +126,23 @@ builder.objectFields(WorkflowRef, (t) => ({
     type: WorkflowRunRef,
     nullable: true,
     description: 'The most recent run; null before the first run. Batched across a list.',
-    resolve: async (w, _args, ctx, info) => (await ctx.loaders.runs.load({ workflowId: w.id, first: 1, steps: selectsField(info, 'steps') }))[0] ?? null,
+    resolve: async (w, _args, ctx, info) => (await ctx.loaders.runs.load({ workflowId: w.id, first: 1, ...runsSelection(info) }))[0] ?? null,
   }),
   runs: t.field({
     type: [WorkflowRunRef],
     description: 'Runs, latest first. Batched across a list.',
     args: { first: t.arg.int({ defaultValue: 20, description: 'How many runs at most (1-100).' }) },
-    resolve: (w, args, ctx, info) => ctx.loaders.runs.load({ workflowId: w.id, first: Math.min(Math.max(args.first ?? 20, 1), 100), steps: selectsField(info, 'steps') }),
+    resolve: (w, args, ctx, info) => ctx.loaders.runs.load({ workflowId: w.id, first: Math.min(Math.max(args.first ?? 20, 1), 100), ...runsSelection(info) }),
   }),
 }));
+
+/** What a runs field asks of the engine: steps at all, and the large fields (see `RunsKey`). */
+function runsSelection(info: GraphQLResolveInfo): { steps: boolean; large: boolean } {
+  return {
+    steps: selectsField(info, 'steps'),
+    large: selectsField(info, 'costEstimate') || selectsField(info, 'steps', 'output') || selectsField(info, 'steps', 'evidence'),
+  };
+}
 
 /** Contract `ExecuteWorkflowPayload`. */
 const ExecuteWorkflowPayloadRef = builder.objectRef<Payload<RunStart>>('ExecuteWorkflowPayload').implement({
