@@ -5,13 +5,13 @@ import { createContext, schema } from '@stagent/schema';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { connectionToken, tokenMatches, useBearerAuth } from './auth.js';
 import { assertSafeBinding, type ApiConfig } from './config.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { useCsrfPrevention } from './csrf.js';
 import { useOperationLimits } from './operation-limits.js';
-import { useSharedSubscriptionResults } from './shared-subscription-results.js';
+import { DIRECT_DELIVERY, useSharedSubscriptionResults, type DirectDelivery } from './shared-subscription-results.js';
 
 /** Where GraphQL is served (HTTP and WebSocket) and where the health check answers. */
 export const GRAPHQL_PATH = '/graphql';
@@ -19,6 +19,9 @@ export const HEALTH_PATH = '/health';
 
 /** WebSocket close code for a missing or wrong token (graphql-ws uses 4403 for a refused init; we say "unauthorized"). */
 export const WS_UNAUTHORIZED = 4401;
+
+/** The message of a masked error (yoga's default). */
+const UNEXPECTED_ERROR = 'Unexpected error.';
 
 /** Minimal logger the app writes to (unexpected errors, lifecycle). */
 export interface AppLogger {
@@ -42,6 +45,17 @@ const stderrLogger: AppLogger = {
   error: (m, d) => console.error(`[stagent-api] error: ${m}${d ? ` ${JSON.stringify(d)}` : ''}`),
 };
 
+/**
+ * Sends a subscription's `next` messages straight to its socket, in graphql-ws's format (the
+ * payload is serialized once per event and shared by all subscribers of the same operation).
+ */
+function directDelivery(socket: WebSocket, id: string): DirectDelivery {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return (payloadJson) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(`${head}${payloadJson}}`);
+  };
+}
+
 /** Answers a request with a small JSON error without involving yoga. */
 function reject(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
@@ -57,6 +71,14 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
   const logger = options.logger ?? stderrLogger;
   assertSafeBinding(config);
 
+  const maskLogged = (error: unknown, message: string, isDev?: boolean): Error => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    if (original && !(original instanceof GraphQLError)) {
+      logger.error('unexpected error in a resolver', { message: String((original as Error).message ?? original), stack: (original as Error).stack });
+    }
+    return maskError(error, message, isDev);
+  };
+
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -66,22 +88,14 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
     context: () => createContext(engine),
     cors: { origin: config.corsOrigins, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-stagent-csrf'] },
     logging: false,
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original && !(original instanceof GraphQLError)) {
-          logger.error('unexpected error in a resolver', { message: String((original as Error).message ?? original), stack: (original as Error).stack });
-        }
-        return maskError(error, message, isDev);
-      },
-      isDev: false,
-    },
+    maskedErrors: { maskError: maskLogged, isDev: false },
     plugins: [
       ...(config.apiToken ? [useBearerAuth(config.apiToken, HEALTH_PATH)] : []),
       useCsrfPrevention(),
       useOperationLimits(config.limits),
       useCompiledQueries(),
-      useSharedSubscriptionResults(),
+      // Results written straight to sockets skip envelop's masking hook: the same masking, applied once per shared result.
+      useSharedSubscriptionResults({ maskError: (error) => maskLogged(error, UNEXPECTED_ERROR, false) }),
     ],
   });
 
@@ -113,7 +127,7 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
         ctx.extra.socket.close(WS_UNAUTHORIZED, 'Unauthorized');
         return false;
       },
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
         const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -128,12 +142,14 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
         }
         const errors = validate(enveloped, document);
         if (errors.length) return errors;
+        const contextValue: Record<PropertyKey, unknown> = await contextFactory();
+        contextValue[DIRECT_DELIVERY] = directDelivery(ctx.extra.socket, id);
         return {
           schema: enveloped,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         };
       },

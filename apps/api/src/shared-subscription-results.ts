@@ -1,10 +1,30 @@
-import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-type Results = Map<string, Promise<ExecutionResult> | ExecutionResult>;
+/**
+ * Context key under which the WebSocket server puts a subscription's {@link DirectDelivery}.
+ * A symbol, so no resolver can read it and no client can set it.
+ */
+export const DIRECT_DELIVERY = Symbol('stagent.directDelivery');
+
+/** Writes one subscription's `next` messages straight to its socket; gets the serialized payload. */
+export type DirectDelivery = (payloadJson: string) => void;
+
+/** A source stream that can also push events by callback (the engine's WorkflowEventStream). */
+interface ListenableSource extends AsyncIterator<unknown> {
+  listen(onEvent: (payload: unknown) => void, onError: (error: unknown) => void): void;
+}
+
+type Shared = { result: Promise<ExecutionResult> | ExecutionResult; json?: Promise<string> | string };
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+function isListenable(value: AsyncIterator<unknown>): value is ListenableSource {
+  return typeof (value as Partial<ListenableSource>).listen === 'function';
+}
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
 }
 
 /**
@@ -12,23 +32,39 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  * event share one execution of it. The engine publishes one event object to every listener of a
  * workflow, so 500 dashboards following one run cost one execution per event instead of 500.
  *
+ * Over graphql-ws (the context carries a {@link DirectDelivery}) and with a source that can push
+ * (the engine's event stream), results do not travel through per-subscriber async iterators at
+ * all: each event is executed, masked and serialized once per document and variables, and every
+ * subscriber's callback writes the shared JSON to its socket. The iterator handed back to
+ * graphql-ws then only carries the end (client `complete`, disconnect) and source errors. The
+ * masking of those results is `maskError`, the server's own (envelop's masking hook sees only what
+ * travels through the iterator).
+ *
  * Sound only because subscription payload fields do not depend on the context (they read the
  * event and nothing else); a field that read the caller's identity would need to be part of the key.
  * Documents are keyed by identity: yoga's parse cache hands out one DocumentNode per query text.
  */
-export function useSharedSubscriptionResults(): Plugin {
-  const byEvent = new WeakMap<object, WeakMap<DocumentNode, Results>>();
+export function useSharedSubscriptionResults(options: { maskError: (error: GraphQLError) => Error }): Plugin {
+  const byEvent = new WeakMap<object, WeakMap<DocumentNode, Map<string, Shared>>>();
 
-  const executeShared = (args: ExecutionArgs, payload: unknown): Promise<ExecutionResult> | ExecutionResult => {
-    if (typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
+  const shared = (args: ExecutionArgs, key: string, payload: object): Shared => {
     let byDocument = byEvent.get(payload);
     if (!byDocument) byEvent.set(payload, (byDocument = new WeakMap()));
     let results = byDocument.get(args.document);
     if (!results) byDocument.set(args.document, (results = new Map()));
-    const key = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
-    let result = results.get(key);
-    if (!result) results.set(key, (result = execute({ ...args, rootValue: payload })));
-    return result;
+    let entry = results.get(key);
+    if (!entry) results.set(key, (entry = { result: execute({ ...args, rootValue: payload }) }));
+    return entry;
+  };
+  const maskResult = (result: ExecutionResult): ExecutionResult =>
+    result.errors ? { ...result, errors: result.errors.map((e) => options.maskError(e) as GraphQLError) } : result;
+  const sharedJson = (args: ExecutionArgs, key: string, payload: object): Promise<string> | string => {
+    const entry = shared(args, key, payload);
+    if (entry.json === undefined) {
+      const { result } = entry;
+      entry.json = isPromise(result) ? result.then((r) => JSON.stringify(maskResult(r))) : JSON.stringify(maskResult(result));
+    }
+    return entry.json;
   };
 
   return {
@@ -37,10 +73,16 @@ export function useSharedSubscriptionResults(): Plugin {
         const source = await createSourceEventStream(args);
         if (!isAsyncIterable(source)) return source as ExecutionResult;
         const iterator = source[Symbol.asyncIterator]();
+        const key = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+        const direct = (args.contextValue as { [DIRECT_DELIVERY]?: DirectDelivery } | undefined)?.[DIRECT_DELIVERY];
+        if (direct && isListenable(iterator)) return pushed(iterator, direct, (payload) => sharedJson(args, key, payload));
         const mapped: AsyncIterableIterator<ExecutionResult> = {
           async next() {
             const step = await iterator.next();
-            return step.done ? { done: true, value: undefined } : { done: false, value: await executeShared(args, step.value) };
+            if (step.done) return { done: true, value: undefined };
+            const payload: unknown = step.value;
+            const result = typeof payload === 'object' && payload !== null ? shared(args, key, payload).result : execute({ ...args, rootValue: payload });
+            return { done: false, value: await result };
           },
           async return() {
             await iterator.return?.();
@@ -58,4 +100,78 @@ export function useSharedSubscriptionResults(): Plugin {
       });
     },
   };
+}
+
+/**
+ * Push mode: events go from the source's callback to `deliver` (in order, also when a result is
+ * a promise); the returned iterator yields nothing, ends on `return()` and rejects with a source error.
+ */
+function pushed(
+  source: ListenableSource,
+  deliver: DirectDelivery,
+  serialize: (payload: object) => Promise<string> | string,
+): AsyncIterableIterator<ExecutionResult> {
+  let pending: Promise<void> | null = null;
+  let ended = false;
+  let finish: ((step: IteratorResult<ExecutionResult>) => void) | null = null;
+  let fail: ((error: unknown) => void) | null = null;
+  let failure: { error: unknown } | null = null;
+  const end = (): void => {
+    ended = true;
+    finish?.({ done: true, value: undefined });
+  };
+  const raise = (error: unknown): void => {
+    const report = () => {
+      if (ended) return;
+      ended = true;
+      if (fail) fail(error);
+      else failure = { error };
+    };
+    if (pending) void pending.then(report);
+    else report();
+  };
+  source.listen(
+    (payload) => {
+      if (ended || typeof payload !== 'object' || payload === null) return;
+      const json = serialize(payload);
+      // Keep the order when a result is a promise: later events wait for it.
+      if (!pending && !isPromise(json)) return deliver(json);
+      const previous = pending ?? Promise.resolve();
+      const current: Promise<void> = previous
+        .then(() => json)
+        .then((text) => {
+          if (!ended) deliver(text);
+        })
+        .catch(raise)
+        .finally(() => {
+          if (pending === current) pending = null;
+        });
+      pending = current;
+    },
+    raise,
+  );
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    next() {
+      if (failure) return Promise.reject(failure.error);
+      if (ended) return Promise.resolve({ done: true, value: undefined });
+      return new Promise((resolve, reject) => {
+        finish = resolve;
+        fail = reject;
+      });
+    },
+    async return() {
+      end();
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown) {
+      end();
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }

@@ -26,13 +26,13 @@ interface Received {
 }
 
 /** Subscribes and collects events until a run-ending event; exposes what arrived so far. */
-function collect(variables: Record<string, unknown>) {
+function collect(variables: Record<string, unknown>, via: Client = client, query: string = EVENTS) {
   const events: Received[] = [];
   const errors: unknown[] = [];
   let finished = false;
   const done = new Promise<void>((resolve) => {
-    const stop = client.subscribe<{ workflowEvents: Received }>(
-      { query: EVENTS, variables },
+    const stop = via.subscribe<{ workflowEvents: Received }>(
+      { query, variables },
       {
         next: (value) => {
           if (value.errors) errors.push(...value.errors);
@@ -115,5 +115,94 @@ describe('shared subscription results', () => {
     expect(a.errors).toEqual([]);
     expect(b.events).toEqual(a.events);
     expect(a.events.map((e) => e.seq)).toEqual(a.events.map((_, i) => i + 1));
+  });
+});
+
+/** Counts the engine's live bus listeners (one per open subscription). */
+function countBusListeners(): () => number {
+  const bus = t.engine.resources.bus;
+  const subscribe = bus.subscribe.bind(bus);
+  let active = 0;
+  bus.subscribe = (workflowId, listener) => {
+    active += 1;
+    const unsubscribe = subscribe(workflowId, listener);
+    let released = false;
+    return () => {
+      if (!released) active -= 1;
+      released = true;
+      unsubscribe();
+    };
+  };
+  return () => active;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
+
+describe('fan-out to many subscribers', () => {
+  let port: number;
+  beforeEach(() => {
+    port = (t.app.server.address() as { port: number }).port;
+  });
+  const newClient = (onSocket?: (socket: WebSocket) => void) =>
+    createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, on: { opened: (s) => onSocket?.(s as WebSocket) } });
+  const createWorkflow = async () =>
+    (await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, { input: definitionInput() })).data
+      .createWorkflow.workflow.id as string;
+
+  it('releases the bus listener when the client completes the subscription and when it disconnects', async () => {
+    const listeners = countBusListeners();
+    const id = await createWorkflow();
+    const other = newClient();
+    let stopFirst = () => {};
+    const firstEvent = new Promise<void>((resolve) => {
+      stopFirst = client.subscribe({ query: EVENTS, variables: { id } }, { next: () => resolve(), error: () => {}, complete: () => {} });
+    });
+    const secondEvent = new Promise<void>((resolve) => {
+      other.subscribe({ query: EVENTS, variables: { id } }, { next: () => resolve(), error: () => {}, complete: () => {} });
+    });
+    await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await Promise.all([firstEvent, secondEvent]);
+    expect(listeners()).toBe(2);
+    stopFirst();
+    await until(() => listeners() === 1);
+    await other.dispose();
+    await until(() => listeners() === 0);
+  });
+
+  it('a subscriber whose socket dropped mid-run does not hold up the others', async () => {
+    t.engine.simulated.script({ match: /./, script: { latencyMs: 100, chunks: 3 } });
+    const id = await createWorkflow();
+    let dropped: WebSocket | undefined;
+    const doomed = newClient((socket) => (dropped = socket));
+    const gone = collect({ id, after: 0 }, doomed);
+    const kept = collect({ id, after: 0 });
+    await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await advanceUntil(t, () => gone.events.some((e) => e.kind === 'STEP_OUTPUT_DELTA'));
+    dropped!.terminate();
+    await advanceUntil(t, () => kept.isFinished());
+    expect(kept.errors).toEqual([]);
+    expect(kept.events.map((e) => e.seq)).toEqual(kept.events.map((_, i) => i + 1));
+    expect(kept.events.at(-1)!.kind).toBe('RUN_COMPLETED');
+    await doomed.dispose();
+  });
+
+  it('subscribers with different selection sets each get their own fields of the same event', async () => {
+    const id = await createWorkflow();
+    const narrow = collect({ id }, client, `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind } }`);
+    const other = newClient();
+    const wide = collect({ id }, other, `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind runId message } }`);
+    const started = await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await advanceUntil(t, () => narrow.isFinished() && wide.isFinished());
+    expect(narrow.events.length).toBeGreaterThan(3);
+    for (const e of narrow.events) expect(Object.keys(e).sort()).toEqual(['kind', 'seq']);
+    for (const e of wide.events) {
+      expect(Object.keys(e).sort()).toEqual(['kind', 'message', 'runId', 'seq']);
+      expect(e.runId).toBe(started.data.executeWorkflow.run.id);
+    }
+    expect(wide.events.map((e) => e.seq)).toEqual(narrow.events.map((e) => e.seq));
+    await other.dispose();
   });
 });

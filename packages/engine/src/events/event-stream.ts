@@ -3,62 +3,137 @@ import { listEvents } from './event-store.js';
 import type { WorkflowEvent } from './workflow-event.js';
 
 /**
- * Replays stored events with `seq > afterSeq`, then streams live ones, with no gap and no
- * duplicate even while events are being emitted: it subscribes before reading the store,
- * buffers live events meanwhile, drops any `seq` it has already yielded, and fills a hole
- * (a live event whose seq is more than one ahead) from the store before yielding it.
+ * A replay-then-live stream of one workflow's events. Consume it either by iterating it, or by
+ * handing it callbacks with {@link WorkflowEventStream.listen}: then each live event in order is
+ * delivered synchronously from the bus publish, with no queue, promise or timer per event (what a
+ * server fanning one event out to hundreds of subscribers wants). `return()` ends it either way.
  */
-export function streamEvents(resources: EngineResources, workflowId: string, afterSeq = 0): AsyncIterableIterator<WorkflowEvent> {
-  let lastSeq = afterSeq;
-  const buffer: WorkflowEvent[] = [];
-  let wake: (() => void) | null = null;
-  let closed = false;
-  const unsubscribe = resources.bus.subscribe(workflowId, (event) => {
-    buffer.push(event);
-    wake?.();
-  });
-  const pendingOut: WorkflowEvent[] = [];
-  let replayed = false;
+export interface WorkflowEventStream extends AsyncIterableIterator<WorkflowEvent> {
+  /**
+   * Delivers events to `onEvent` instead of through `next()` (call it before the first `next()`);
+   * events already queued are delivered at once. `onError` gets a failed store read, after which
+   * the stream is closed.
+   */
+  listen(onEvent: (event: WorkflowEvent) => void, onError: (error: unknown) => void): void;
+}
 
-  async function fill(): Promise<void> {
-    if (!replayed) {
-      replayed = true;
-      pendingOut.push(...(await listEvents(resources, workflowId, { afterSeq: lastSeq })));
-      return;
+/**
+ * Replays stored events with `seq > afterSeq`, then streams live ones, with no gap and no
+ * duplicate even while events are being emitted: it subscribes before reading the store, holds
+ * live events back meanwhile, drops any `seq` it has already delivered, and fills a hole (a live
+ * event whose seq is more than one ahead) from the store before delivering it.
+ */
+export function streamEvents(resources: EngineResources, workflowId: string, afterSeq = 0): WorkflowEventStream {
+  let lastSeq = afterSeq;
+  /** Live events received while the store is being read (replay or hole filling). */
+  let held: WorkflowEvent[] = [];
+  let reading = true;
+  let closed = false;
+  // Iterator mode until listen(): events wait in `queue` for next().
+  const queue: WorkflowEvent[] = [];
+  let failure: { error: unknown } | null = null;
+  let wake: (() => void) | null = null;
+  let onEvent = (event: WorkflowEvent): void => {
+    queue.push(event);
+    wake?.();
+  };
+  let onError = (error: unknown): void => {
+    failure = { error };
+    wake?.();
+  };
+
+  const deliver = (event: WorkflowEvent): void => {
+    if (closed || event.seq <= lastSeq) return;
+    lastSeq = event.seq;
+    onEvent(event);
+  };
+  const readStore = (then: (events: WorkflowEvent[]) => void): void => {
+    reading = true;
+    listEvents(resources, workflowId, { afterSeq: lastSeq }).then(
+      (events) => {
+        reading = false;
+        if (!closed) then(events);
+      },
+      (error: unknown) => {
+        if (closed) return;
+        close();
+        onError(error);
+      },
+    );
+  };
+  /** Delivers held live events in seq order; on a hole, reads the store once (a hole left after that is skipped). */
+  const drainHeld = (fillHoles: boolean): void => {
+    const live = held.sort((a, b) => a.seq - b.seq);
+    held = [];
+    for (let i = 0; i < live.length; i++) {
+      if (fillHoles && live[i]!.seq > lastSeq + 1) {
+        held = live.slice(i);
+        return fillHole();
+      }
+      deliver(live[i]!);
     }
-    while (buffer.length === 0 && !closed) await new Promise<void>((r) => (wake = r));
-    wake = null;
-    const live = buffer.splice(0).sort((a, b) => a.seq - b.seq);
-    const expected = (pendingOut.at(-1)?.seq ?? lastSeq) + 1;
-    if (live.length && live[0]!.seq > expected) {
-      // Published out of commit order: read the missing range from the store.
-      pendingOut.push(...(await listEvents(resources, workflowId, { afterSeq: expected - 1 })).filter((e) => e.seq < live[0]!.seq));
+  };
+  const fillHole = (): void =>
+    readStore((stored) => {
+      // Published out of commit order: the missing events are committed, hence stored.
+      const next = held[0]!.seq;
+      for (const event of stored) if (event.seq < next) deliver(event);
+      drainHeld(false);
+    });
+
+  const unsubscribe = resources.bus.subscribe(workflowId, (event) => {
+    if (closed) return;
+    if (reading) {
+      held.push(event);
+    } else if (event.seq > lastSeq + 1) {
+      held.push(event);
+      fillHole();
+    } else {
+      deliver(event);
     }
-    pendingOut.push(...live);
+  });
+  readStore((stored) => {
+    for (const event of stored) deliver(event);
+    drainHeld(true);
+  });
+
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    held = [];
+    unsubscribe();
+    wake?.();
   }
 
-  const iterator: AsyncIterableIterator<WorkflowEvent> = {
+  const stream: WorkflowEventStream = {
     async next() {
       for (;;) {
-        if (closed) return { value: undefined, done: true };
-        const event = pendingOut.shift();
-        if (event) {
-          if (event.seq <= lastSeq) continue;
-          lastSeq = event.seq;
-          return { value: event, done: false };
+        const event = queue.shift();
+        if (event) return { value: event, done: false };
+        if (failure) {
+          const { error } = failure;
+          failure = null;
+          throw error;
         }
-        await fill();
+        if (closed) return { value: undefined, done: true };
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
       }
     },
     async return() {
-      closed = true;
-      unsubscribe();
-      wake?.();
+      close();
+      queue.length = 0;
       return { value: undefined, done: true };
     },
+    listen(eventListener, errorListener) {
+      onEvent = eventListener;
+      onError = errorListener;
+      for (const event of queue.splice(0)) eventListener(event);
+      if (failure) errorListener(failure.error);
+    },
     [Symbol.asyncIterator]() {
-      return iterator;
+      return stream;
     },
   };
-  return iterator;
+  return stream;
 }
