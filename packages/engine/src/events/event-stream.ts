@@ -15,6 +15,8 @@ export interface WorkflowEventStream extends AsyncIterableIterator<WorkflowEvent
    * the stream is closed.
    */
   listen(onEvent: (event: WorkflowEvent) => void, onError: (error: unknown) => void): void;
+  /** Ends the stream and releases its bus listener. */
+  return(): Promise<IteratorResult<WorkflowEvent, undefined>>;
 }
 
 /**
