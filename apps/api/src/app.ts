@@ -48,6 +48,8 @@ const stderrLogger: AppLogger = {
 /**
  * Sends a subscription's `next` messages straight to its socket, in graphql-ws's format (the
  * payload is serialized once per event and shared by all subscribers of the same operation).
+ * Each message is written at once, not held for a batch: the clients start reading while the
+ * server is still writing to the others (batching a burst per socket measured slower, p50 and p99).
  */
 function directDelivery(socket: WebSocket, id: string): DirectDelivery {
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;

@@ -206,3 +206,54 @@ describe('fan-out to many subscribers', () => {
     await other.dispose();
   });
 });
+
+describe('errors in pushed results', () => {
+  it('a resolver error in an event is masked and logged, like any other result', async () => {
+    type Stream = AsyncIterableIterator<Record<string, unknown>> & { listen(onEvent: (e: object) => void, onError: (e: unknown) => void): void };
+    const poison = (event: object) =>
+      Object.defineProperty({ ...event }, 'message', {
+        get() {
+          throw new Error('secret detail');
+        },
+      });
+    const masked = await createTestApp({
+      wrapEngine: (engine) =>
+        new Proxy(engine, {
+          get(target, prop, receiver) {
+            if (prop !== 'subscribe') return Reflect.get(target, prop, receiver) as unknown;
+            return (workflowId: string, afterSeq?: number | null) => {
+              const inner = target.subscribe(workflowId, afterSeq) as unknown as Stream;
+              const outer: Stream = {
+                listen: (onEvent, onError) => inner.listen((e) => onEvent(poison(e)), onError),
+                next: async () => {
+                  const step = await inner.next();
+                  return step.done ? step : { done: false, value: poison(step.value) };
+                },
+                return: () => inner.return!(),
+                [Symbol.asyncIterator]: () => outer,
+              };
+              return outer;
+            };
+          },
+        }),
+    });
+    const port = await masked.app.start(0, '127.0.0.1');
+    const other = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const created = await masked.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
+        input: definitionInput(),
+      });
+      const id = created.data.createWorkflow.workflow.id;
+      const first = await new Promise<{ errors?: readonly { message: string }[] }>((resolve, reject) => {
+        other.subscribe({ query: `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq message } }`, variables: { id } }, { next: resolve, error: reject, complete: () => {} });
+        void masked.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+      });
+      expect(first.errors?.map((e) => e.message)).toEqual(['Unexpected error.']);
+      expect(JSON.stringify(first)).not.toContain('secret detail');
+      expect(masked.logged.some((l) => l.message === 'unexpected error in a resolver' && l.data?.message === 'secret detail')).toBe(true);
+    } finally {
+      await other.dispose();
+      await masked.dispose();
+    }
+  });
+});
