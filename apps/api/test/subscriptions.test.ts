@@ -257,3 +257,34 @@ describe('errors in pushed results', () => {
     }
   });
 });
+
+describe('workflowEvents over HTTP (server-sent events)', () => {
+  it('streams through the iterator path (no socket to push to) with the same gapless replay', async () => {
+    const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
+      input: definitionInput(),
+    });
+    const id = created.data.createWorkflow.workflow.id;
+    const started = await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await t.engine.waitForRun(started.data.executeWorkflow.run.id);
+    const stored = await t.engine.listEvents(id);
+    const listeners = countBusListeners();
+    const response = await t.app.yoga.fetch('http://stagent/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind } }`, variables: { id } }),
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const seqs = () => [...text.matchAll(/"seq":(\d+)/g)].map((m) => Number(m[1]));
+    while (seqs().length < stored.length) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value);
+    }
+    expect(listeners()).toBe(1);
+    await reader.cancel();
+    expect(seqs()).toEqual(stored.map((e) => e.seq));
+    await until(() => listeners() === 0);
+  });
+});
