@@ -124,6 +124,8 @@ function pushed(
     const report = () => {
       if (ended) return;
       ended = true;
+      // graphql-ws ends its loop on the rejection without calling return(): release the source here.
+      void source.return?.().catch(() => {});
       if (fail) fail(error);
       else failure = { error };
     };

@@ -258,6 +258,46 @@ describe('errors in pushed results', () => {
   });
 });
 
+describe('a failing pushed source', () => {
+  it('ends the subscription with a masked error and releases the stream', async () => {
+    let returned = 0;
+    const failing = await createTestApp({
+      wrapEngine: (engine) =>
+        new Proxy(engine, {
+          get(target, prop, receiver) {
+            if (prop !== 'subscribe') return Reflect.get(target, prop, receiver) as unknown;
+            return () => {
+              const stream = {
+                listen: (_onEvent: unknown, onError: (error: unknown) => void) => setTimeout(() => onError(new Error('store gone')), 10),
+                next: () => new Promise(() => {}),
+                return: async () => {
+                  returned += 1;
+                  return { done: true, value: undefined };
+                },
+                [Symbol.asyncIterator]: () => stream,
+              };
+              return stream;
+            };
+          },
+        }),
+    });
+    const port = await failing.app.start(0, '127.0.0.1');
+    const other = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const error = await new Promise<unknown>((resolve) => {
+        other.subscribe({ query: `subscription { workflowEvents(workflowId: "x") { seq } }` }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
+      });
+      expect(JSON.stringify(error)).toContain('Unexpected error.');
+      expect(JSON.stringify(error)).not.toContain('store gone');
+      await other.dispose();
+      await until(() => returned >= 1);
+    } finally {
+      await other.dispose();
+      await failing.dispose();
+    }
+  });
+});
+
 describe('workflowEvents over HTTP (server-sent events)', () => {
   it('streams through the iterator path (no socket to push to) with the same gapless replay', async () => {
     const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
