@@ -45,16 +45,27 @@ const stderrLogger: AppLogger = {
   error: (m, d) => console.error(`[stagent-api] error: ${m}${d ? ` ${JSON.stringify(d)}` : ''}`),
 };
 
+/** The TCP socket under a `ws` WebSocket (an internal field; absent in other implementations). */
+type RawSocket = { cork(): void; uncork(): void };
+
 /**
  * Sends a subscription's `next` messages straight to its socket, in graphql-ws's format (the
  * payload is serialized once per event and shared by all subscribers of the same operation).
- * Each message is written at once, not held for a batch: the clients start reading while the
- * server is still writing to the others (batching a burst per socket measured slower, p50 and p99).
+ * The events of one transaction come together and go out in one write (the socket corked around
+ * them): one system call per subscriber instead of one per event. Nothing is held back beyond
+ * that: the clients start reading while the server still writes to the others (holding a burst
+ * until every socket had its share measured slower, p50 and p99).
  */
 function directDelivery(socket: WebSocket, id: string): DirectDelivery {
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  return (payloadJson) => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(`${head}${payloadJson}}`);
+  const raw = (socket as unknown as { _socket?: Partial<RawSocket> })._socket;
+  const corkable = typeof raw?.cork === 'function' && typeof raw.uncork === 'function' ? (raw as RawSocket) : null;
+  return (payloadJsons) => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    const batch = payloadJsons.length > 1 ? corkable : null;
+    batch?.cork();
+    for (const json of payloadJsons) socket.send(`${head}${json}}`);
+    batch?.uncork();
   };
 }
 

@@ -7,12 +7,12 @@ import type { Plugin } from 'graphql-yoga';
  */
 export const DIRECT_DELIVERY = Symbol('stagent.directDelivery');
 
-/** Writes one subscription's `next` messages straight to its socket; gets the serialized payload. */
-export type DirectDelivery = (payloadJson: string) => void;
+/** Writes one subscription's `next` messages straight to its socket; gets the serialized payloads, in order. */
+export type DirectDelivery = (payloadJsons: readonly string[]) => void;
 
-/** A source stream that can also push events by callback (the engine's WorkflowEventStream). */
+/** A source stream that can also push events by callback, in batches (the engine's WorkflowEventStream). */
 interface ListenableSource extends AsyncIterator<unknown> {
-  listen(onEvent: (payload: unknown) => void, onError: (error: unknown) => void): void;
+  listen(onEvents: (payloads: readonly unknown[]) => void, onError: (error: unknown) => void): void;
 }
 
 type Shared = { result: Promise<ExecutionResult> | ExecutionResult; json?: Promise<string> | string };
@@ -133,16 +133,16 @@ function pushed(
     else report();
   };
   source.listen(
-    (payload) => {
-      if (ended || typeof payload !== 'object' || payload === null) return;
-      const json = serialize(payload);
+    (payloads) => {
+      if (ended) return;
+      const jsons = payloads.filter((p): p is object => typeof p === 'object' && p !== null).map(serialize);
       // Keep the order when a result is a promise: later events wait for it.
-      if (!pending && !isPromise(json)) return deliver(json);
+      if (!pending && !jsons.some(isPromise)) return deliver(jsons as string[]);
       const previous = pending ?? Promise.resolve();
       const current: Promise<void> = previous
-        .then(() => json)
-        .then((text) => {
-          if (!ended) deliver(text);
+        .then(() => Promise.all(jsons))
+        .then((texts) => {
+          if (!ended) deliver(texts);
         })
         .catch(raise)
         .finally(() => {

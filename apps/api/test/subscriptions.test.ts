@@ -209,7 +209,7 @@ describe('fan-out to many subscribers', () => {
 
 describe('errors in pushed results', () => {
   it('a resolver error in an event is masked and logged, like any other result', async () => {
-    type Stream = AsyncIterableIterator<Record<string, unknown>> & { listen(onEvent: (e: object) => void, onError: (e: unknown) => void): void };
+    type Stream = AsyncIterableIterator<Record<string, unknown>> & { listen(onEvents: (e: readonly object[]) => void, onError: (e: unknown) => void): void };
     const poison = (event: object) =>
       Object.defineProperty({ ...event }, 'message', {
         get() {
@@ -224,7 +224,7 @@ describe('errors in pushed results', () => {
             return (workflowId: string, afterSeq?: number | null) => {
               const inner = target.subscribe(workflowId, afterSeq) as unknown as Stream;
               const outer: Stream = {
-                listen: (onEvent, onError) => inner.listen((e) => onEvent(poison(e)), onError),
+                listen: (onEvents, onError) => inner.listen((events) => onEvents(events.map(poison)), onError),
                 next: async () => {
                   const step = await inner.next();
                   return step.done ? step : { done: false, value: poison(step.value) };

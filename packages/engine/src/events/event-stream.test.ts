@@ -49,7 +49,7 @@ describe('streamEvents', () => {
     const stream = streamEvents(t.engine.resources, wf.id, 0);
     const seen: number[] = [];
     const errors: unknown[] = [];
-    stream.listen((e) => seen.push(e.seq), (e) => errors.push(e));
+    stream.listen((events) => seen.push(...events.map((e) => e.seq)), (e) => errors.push(e));
     const { run } = await t.engine.executeWorkflow(wf.id);
     await runToEnd(run.id);
     await t.clock.advance(10);
@@ -84,7 +84,7 @@ describe('streamEvents', () => {
     // Subscribed mid-run with listen() before the store read returns: both paths race for the same seqs.
     const stream = streamEvents(t.engine.resources, wf.id, 0);
     const seen: number[] = [];
-    stream.listen((e) => seen.push(e.seq), () => {});
+    stream.listen((events) => seen.push(...events.map((e) => e.seq)), () => {});
     await runToEnd(run.id);
     await t.clock.advance(10);
     expect(seen).toEqual((await t.engine.listEvents(wf.id)).map((e) => e.seq));

@@ -4,17 +4,18 @@ import type { WorkflowEvent } from './workflow-event.js';
 
 /**
  * A replay-then-live stream of one workflow's events. Consume it either by iterating it, or by
- * handing it callbacks with {@link WorkflowEventStream.listen}: then each live event in order is
- * delivered synchronously from the bus publish, with no queue, promise or timer per event (what a
- * server fanning one event out to hundreds of subscribers wants). `return()` ends it either way.
+ * handing it callbacks with {@link WorkflowEventStream.listen}: then live events in order are
+ * delivered in a microtask after the bus publish, one transaction's events together, with no
+ * promise or timer per event (what a server fanning events out to hundreds of subscribers wants). `return()` ends it either way.
  */
 export interface WorkflowEventStream extends AsyncIterableIterator<WorkflowEvent> {
   /**
-   * Delivers events to `onEvent` instead of through `next()` (call it before the first `next()`);
-   * events already queued are delivered at once. `onError` gets a failed store read, after which
-   * the stream is closed.
+   * Delivers events to `onEvents` instead of through `next()` (call it before the first `next()`);
+   * events already queued are delivered at once. Events published in one synchronous run (one
+   * transaction's) arrive together, in a microtask right after it, so that a consumer can write
+   * them at once. `onError` gets a failed store read, after which the stream is closed.
    */
-  listen(onEvent: (event: WorkflowEvent) => void, onError: (error: unknown) => void): void;
+  listen(onEvents: (events: readonly WorkflowEvent[]) => void, onError: (error: unknown) => void): void;
   /** Ends the stream and releases its bus listener. */
   return(): Promise<IteratorResult<WorkflowEvent, undefined>>;
 }
@@ -127,10 +128,18 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
       queue.length = 0;
       return { value: undefined, done: true };
     },
-    listen(eventListener, errorListener) {
-      onEvent = eventListener;
+    listen(eventsListener, errorListener) {
+      let batch: WorkflowEvent[] = [];
+      const flush = (): void => {
+        const events = batch;
+        batch = [];
+        if (!closed) eventsListener(events);
+      };
+      onEvent = (event) => {
+        if (batch.push(event) === 1) queueMicrotask(flush);
+      };
       onError = errorListener;
-      for (const event of queue.splice(0)) eventListener(event);
+      if (queue.length) eventsListener(queue.splice(0));
       if (failure) errorListener(failure.error);
     },
     [Symbol.asyncIterator]() {
