@@ -42,13 +42,19 @@ async function statementsFor(count: number, queries: string[]): Promise<number[]
     }
     const counts: number[] = [];
     for (const query of queries) {
-      statements = 0;
-      counting = true;
-      const res = await t.gql(query);
-      counting = false;
-      expect(res.errors).toBeUndefined();
-      expect(res.data.workflows.nodes).toHaveLength(count);
-      counts.push(statements);
+      // The fewest statements of two runs: a setting read once per second of wall clock (the
+      // settings cache) may land in either run, and it does not depend on the list's length.
+      const runs: number[] = [];
+      for (let run = 0; run < 2; run++) {
+        statements = 0;
+        counting = true;
+        const res = await t.gql(query);
+        counting = false;
+        expect(res.errors).toBeUndefined();
+        expect(res.data.workflows.nodes).toHaveLength(count);
+        runs.push(statements);
+      }
+      counts.push(Math.min(...runs));
     }
     return counts;
   } finally {
