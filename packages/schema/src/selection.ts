@@ -7,6 +7,19 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
  * their steps when a list shows only each run's status, steps without their output text.
  */
 export function selectsField(info: GraphQLResolveInfo, ...path: [string, ...string[]]): boolean {
+  // A list resolves the same field nodes once per item: decide once per field nodes and path.
+  let byPath = decided.get(info.fieldNodes);
+  if (!byPath) decided.set(info.fieldNodes, (byPath = new Map()));
+  const key = path.join('.');
+  let answer = byPath.get(key);
+  if (answer === undefined) byPath.set(key, (answer = decide(info, path)));
+  return answer;
+}
+
+/** Answers per field-node list (one per field of a parsed document; the document cache keeps them alive). */
+const decided = new WeakMap<readonly FieldNode[], Map<string, boolean>>();
+
+function decide(info: GraphQLResolveInfo, path: readonly string[]): boolean {
   let sets: SelectionSetNode[] = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
   for (const name of path) {
     const fields = sets.flatMap((set) => fieldsNamed(info, set, name, new Set()));
