@@ -92,24 +92,6 @@ export class WorkflowSystem implements WorkflowBindings {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** A page of workflows, newest first, optionally filtered by status. Cursor = offset. */
-  async list(filter: { status?: WorkflowStatus | null; first?: number | null; after?: string | null } = {}) {
-    const first = Math.min(Math.max(filter.first ?? 50, 1), 200);
-    const offset = filter.after ? Number.parseInt(Buffer.from(filter.after, 'base64url').toString('utf8'), 10) || 0 : 0;
-    const em = this.resources.orm.em.fork();
-    const where = filter.status ? 'where status = ?' : '';
-    const params = filter.status ? [filter.status] : [];
-    const rows = await selectRows(em, WorkflowSchema, `${where} order by created_at desc, id asc limit ? offset ?`, [...params, first, offset]);
-    const totalCount = await em.count(WorkflowSchema, filter.status ? { status: filter.status } : {});
-    const end = offset + rows.length;
-    return {
-      nodes: await this.toViews(rows),
-      totalCount,
-      hasNextPage: end < totalCount,
-      endCursor: rows.length ? Buffer.from(String(end), 'utf8').toString('base64url') : null,
-    };
-  }
-
   async bindingsOf(workflowId: string): Promise<{ documentId: string; stepId: string | null }[]> {
     const rows = await this.resources.orm.em.fork().find(WorkflowDocumentInputSchema, { workflowId }, { orderBy: { position: 'asc' } });
     return rows.map((r) => ({ documentId: r.documentId, stepId: r.stepId ?? null }));
