@@ -5,8 +5,8 @@ import { projection } from './db/select-projection.js';
 import { withSqlExecutor } from './db/sql-executor.js';
 import type { EngineResources } from './resources.js';
 import type { WorkflowPage } from './engine-api.js';
-import type { WorkflowView } from './workflows/read-models.js';
 import type { WorkflowStatus } from './workflows/workflow-state.js';
+import { bindingsByWorkflow, toWorkflowView } from './workflows/workflow-system.js';
 
 /** Workflow columns a {@link WorkflowView} is made of (not the compare-and-set version or the event counter). */
 const WORKFLOW_PROPERTIES = ['id', 'projectId', 'name', 'description', 'status', 'definition', 'runtimeId', 'budgetUsd', 'runNumber', 'latestRunId', 'createdAt', 'updatedAt'] as const;
@@ -36,24 +36,10 @@ export class WorkflowReader {
       const bindingRows = rows.length
         ? (await sql.all(`select ${bindings.list} from ${columnsOf(sql.metadata, WorkflowDocumentInputSchema).table} where workflow_id in (${parameterList(rows.length)}) order by position`, rows.map((r) => r.id))).map((r) => bindings.map(r))
         : [];
-      const byWorkflow = new Map<string, { documentId: string; stepId: string | null }[]>();
-      for (const b of bindingRows) {
-        const binding = { documentId: b.documentId, stepId: b.stepId ?? null };
-        const list = byWorkflow.get(b.workflowId);
-        if (list) list.push(binding);
-        else byWorkflow.set(b.workflowId, [binding]);
-      }
+      const byWorkflow = bindingsByWorkflow(bindingRows);
       const end = offset + rows.length;
       return {
-        nodes: rows.map((r): WorkflowView => {
-          const own = byWorkflow.get(r.id) ?? [];
-          return {
-            id: r.id, projectId: r.projectId ?? null, name: r.name, description: r.description ?? null, pattern: r.definition.pattern,
-            status: r.status as WorkflowStatus, runtimeId: r.runtimeId ?? null, budgetUsd: r.budgetUsd ?? null,
-            steps: r.definition.steps.map((s) => ({ ...s, documentIds: own.filter((b) => b.stepId === s.id).map((b) => b.documentId) })),
-            documents: own, config: r.definition.config, runNumber: r.runNumber, latestRunId: r.latestRunId ?? null, createdAt: r.createdAt, updatedAt: r.updatedAt,
-          };
-        }),
+        nodes: rows.map((r) => toWorkflowView(r, byWorkflow.get(r.id) ?? [])),
         totalCount,
         hasNextPage: end < totalCount,
         endCursor: rows.length ? Buffer.from(String(end), 'utf8').toString('base64url') : null,

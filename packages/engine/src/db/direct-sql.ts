@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/better-sqlite';
 import type { EntitySchema, MetadataStorage } from '@mikro-orm/core';
 import type { SqlExecutor } from './sql-executor.js';
 
@@ -101,25 +100,6 @@ export async function insertRows(sql: SqlExecutor, schema: EntitySchema<any, any
     return `(${keys.map(() => '?').join(', ')})`;
   });
   await sql.run(`insert into ${c.table} (${cols.map((col) => col.name).join(', ')}) values ${tuples.join(', ')}`, params);
-}
-
-/**
- * `SELECT * FROM table <tail>` mapped back to entity-shaped objects (columns to properties, JSON
- * parsed, booleans restored). `tail` is plain SQL over column names, e.g.
- * `where workflow_id in (?, ?) order by run_number desc`. Used by hot read paths (lists).
- */
-export async function selectRows<T>(em: EntityManager, schema: EntitySchema<T, any>, tail: string, params: unknown[] = []): Promise<T[]> {
-  const meta = em.getMetadata().get(schema.meta.className);
-  const props = Object.values(meta.properties).map((p) => ({ name: p.name, column: p.fieldNames[0]!, json: isJson(p), bool: p.runtimeType === 'boolean', num: p.runtimeType === 'number' }));
-  const rows = (await em.getConnection().execute(`select * from ${meta.tableName} ${tail}`, params as never[], 'all', em.getTransactionContext())) as Row[];
-  return rows.map((raw) => {
-    const out: Row = {};
-    for (const p of props) {
-      const v = raw[p.column];
-      out[p.name] = v === null || v === undefined ? null : p.json ? (typeof v === 'string' ? JSON.parse(v) : v) : p.bool ? Boolean(v) : p.num ? Number(v) : v;
-    }
-    return out as T;
-  });
 }
 
 /** `?, ?, ?` for an IN list of `n` values. */

@@ -38,3 +38,13 @@ export function projection<T, K extends keyof T & string>(sql: SqlExecutor, sche
     },
   };
 }
+
+/**
+ * Every property of `schema` for the rows `tail` selects (plain SQL over column names, e.g.
+ * `where workflow_id in (?, ?) order by position`), entity-shaped as {@link projection} makes them.
+ */
+export async function selectRows<T>(sql: SqlExecutor, schema: EntitySchema<T, any>, tail: string, params: unknown[] = []): Promise<T[]> {
+  const all = projection(sql, schema, Object.keys(sql.metadata.get(schema.meta.className).properties) as (keyof T & string)[]);
+  const rows = await sql.all(`select ${all.list} from ${columnsOf(sql.metadata, schema).table} ${tail}`, params);
+  return rows.map((r) => all.map(r) as T);
+}

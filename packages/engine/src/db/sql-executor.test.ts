@@ -4,8 +4,9 @@ import { inSqlTransaction } from '../events/event-store.js';
 import { WorkflowSchema } from './entities/workflow.entity.js';
 import { WorkflowRunSchema } from './entities/workflow-run.entity.js';
 import { WorkflowEventSchema } from './entities/workflow-event.entity.js';
-import { bumpCounter, incrementRow, insertRows, selectRows, updateRows } from './direct-sql.js';
-import { ormExecutor, sqlTransaction, type SqlExecutor } from './sql-executor.js';
+import { bumpCounter, incrementRow, insertRows, updateRows } from './direct-sql.js';
+import { selectRows } from './select-projection.js';
+import { ormExecutor, sqlTransaction, withSqlExecutor, type SqlExecutor } from './sql-executor.js';
 import type { WorkflowEvent } from '../events/workflow-event.js';
 
 describe('plain-SQL transactions (sql-executor)', () => {
@@ -99,8 +100,9 @@ describe('plain-SQL transactions (sql-executor)', () => {
       const orm = t.engine.resources.orm;
       const within = <T>(work: (sql: SqlExecutor) => Promise<T>) =>
         kind === 'orm' ? orm.em.getKnex().transaction((trx) => work(ormExecutor(orm, trx))) : sqlTransaction(orm, work);
-      const before = (await selectRows(orm.em.fork(), WorkflowRunSchema, 'where id = ?', [run.id]))[0]!;
-      const wfBefore = (await selectRows(orm.em.fork(), WorkflowSchema, 'where id = ?', [wf.id]))[0]!;
+      const read = <T>(schema: Parameters<typeof selectRows<T>>[1], tail: string, params: unknown[]) => withSqlExecutor(orm, (sql) => selectRows<T>(sql, schema, tail, params));
+      const before = (await read(WorkflowRunSchema, 'where id = ?', [run.id]))[0]!;
+      const wfBefore = (await read(WorkflowSchema, 'where id = ?', [wf.id]))[0]!;
       const seqBefore = wfBefore.eventSeq;
       const results = await within(async (sql) => ({
         updated: await updateRows(sql, WorkflowSchema, { id: wf.id }, { name: `Renamed on ${kind}`, definition: { ...wfBefore.definition, name: 'json' } }),
@@ -111,12 +113,12 @@ describe('plain-SQL transactions (sql-executor)', () => {
         inserted: await insertRows(sql, WorkflowEventSchema, [{ id: `e-${kind}`, workflowId: wf.id, seq: 1000, runId: run.id, stepId: null, taskId: null, kind: 'USAGE', at: 5, payload: { message: "it's \"quoted\"", data: { n: 1 } } }]),
       }));
       expect(results).toMatchObject({ updated: 1, missing: 0, seq: seqBefore + 5, noSeq: undefined });
-      const [after] = await selectRows(orm.em.fork(), WorkflowRunSchema, 'where id = ?', [run.id]);
+      const [after] = await read(WorkflowRunSchema, 'where id = ?', [run.id]);
       expect(after).toMatchObject({ inputTokens: before.inputTokens + 7, costMicros: before.costMicros + 1000, pricingKnown: false });
-      const [stored] = await selectRows(orm.em.fork(), WorkflowSchema, 'where id = ?', [wf.id]);
+      const [stored] = await read(WorkflowSchema, 'where id = ?', [wf.id]);
       expect(stored).toMatchObject({ name: `Renamed on ${kind}`, definition: { name: 'json' } });
       expect(stored!.eventSeq).toBe(seqBefore + 5);
-      const [event] = await selectRows(orm.em.fork(), WorkflowEventSchema, 'where id = ?', [`e-${kind}`]);
+      const [event] = await read(WorkflowEventSchema, 'where id = ?', [`e-${kind}`]);
       expect(event?.payload).toEqual({ message: "it's \"quoted\"", data: { n: 1 } });
     });
   }

@@ -6,7 +6,9 @@ import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
 import { DocumentSchema } from '../db/entities/document.entity.js';
 import { ConflictError, WorkflowNotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import { parameterList, selectRows } from '../db/direct-sql.js';
+import { parameterList } from '../db/direct-sql.js';
+import { selectRows } from '../db/select-projection.js';
+import { withSqlExecutor } from '../db/sql-executor.js';
 import type { EngineResources } from '../resources.js';
 import type { WorkflowDefinitionInput } from './definition.js';
 import type { WorkflowView } from './read-models.js';
@@ -104,16 +106,35 @@ export class WorkflowSystem implements WorkflowBindings {
 
   private async toViews(rows: Workflow[]): Promise<WorkflowView[]> {
     if (rows.length === 0) return [];
-    const bindings = await selectRows(this.resources.orm.em.fork(), WorkflowDocumentInputSchema, `where workflow_id in (${parameterList(rows.length)}) order by position`, rows.map((r) => r.id));
-    return rows.map((r) => {
-      const own = bindings.filter((b) => b.workflowId === r.id);
-      return {
-        id: r.id, projectId: r.projectId ?? null, name: r.name, description: r.description ?? null, pattern: r.definition.pattern,
-        status: r.status as WorkflowStatus, runtimeId: r.runtimeId ?? null, budgetUsd: r.budgetUsd ?? null,
-        steps: r.definition.steps.map((s) => ({ ...s, documentIds: own.filter((b) => b.stepId === s.id).map((b) => b.documentId) })),
-        documents: own.map((b) => ({ documentId: b.documentId, stepId: b.stepId ?? null })),
-        config: r.definition.config, runNumber: r.runNumber, latestRunId: r.latestRunId ?? null, createdAt: r.createdAt, updatedAt: r.updatedAt,
-      };
-    });
+    const bindings = await withSqlExecutor(this.resources.orm, (sql) =>
+      selectRows(sql, WorkflowDocumentInputSchema, `where workflow_id in (${parameterList(rows.length)}) order by position`, rows.map((r) => r.id)),
+    );
+    const byWorkflow = bindingsByWorkflow(bindings);
+    return rows.map((r) => toWorkflowView(r, byWorkflow.get(r.id) ?? []));
   }
+}
+
+/** A workflow's document bindings (`stepId` null = global), grouped by workflow id, in the order given. */
+export function bindingsByWorkflow(rows: readonly { workflowId: string; documentId: string; stepId?: string | null }[]): Map<string, WorkflowView['documents']> {
+  const byWorkflow = new Map<string, WorkflowView['documents']>();
+  for (const b of rows) {
+    const binding = { documentId: b.documentId, stepId: b.stepId ?? null };
+    const list = byWorkflow.get(b.workflowId);
+    if (list) list.push(binding);
+    else byWorkflow.set(b.workflowId, [binding]);
+  }
+  return byWorkflow;
+}
+
+/** The view of a stored workflow with its bindings: every step lists its step-scoped documents. */
+export function toWorkflowView(
+  r: Pick<Workflow, 'id' | 'projectId' | 'name' | 'description' | 'status' | 'definition' | 'runtimeId' | 'budgetUsd' | 'runNumber' | 'latestRunId' | 'createdAt' | 'updatedAt'>,
+  documents: WorkflowView['documents'],
+): WorkflowView {
+  return {
+    id: r.id, projectId: r.projectId ?? null, name: r.name, description: r.description ?? null, pattern: r.definition.pattern,
+    status: r.status as WorkflowStatus, runtimeId: r.runtimeId ?? null, budgetUsd: r.budgetUsd ?? null,
+    steps: r.definition.steps.map((s) => ({ ...s, documentIds: documents.filter((b) => b.stepId === s.id).map((b) => b.documentId) })),
+    documents, config: r.definition.config, runNumber: r.runNumber, latestRunId: r.latestRunId ?? null, createdAt: r.createdAt, updatedAt: r.updatedAt,
+  };
 }
