@@ -31,9 +31,9 @@ export function testConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
  * the engine (e.g. to make one method throw a plain Error).
  */
 export async function createTestApp(
-  options: { config?: Partial<ApiConfig>; wrapEngine?: (engine: EngineApi) => EngineApi; onQuery?: (sql: string) => void } = {},
+  options: { config?: Partial<ApiConfig>; wrapEngine?: (engine: EngineApi) => EngineApi; onQuery?: (sql: string) => void; readCache?: boolean } = {},
 ): Promise<TestApp> {
-  const test = await createTestEngine(options.onQuery ? { onQuery: options.onQuery } : {});
+  const test = await createTestEngine({ ...(options.onQuery ? { onQuery: options.onQuery } : {}), readCache: options.readCache });
   const config = testConfig(options.config);
   const logged: TestApp['logged'] = [];
   const logger: AppLogger = { info: () => {}, error: (message, data) => logged.push({ message, data }) };

@@ -134,7 +134,8 @@ export interface RunStart {
 
 /** A page of workflows. */
 export interface WorkflowPage {
-  nodes: WorkflowView[];
+  /** Shared with other readers of the same unchanged page, and frozen: copy before changing. */
+  nodes: readonly WorkflowView[];
   totalCount: number;
   hasNextPage: boolean;
   endCursor: string | null;
@@ -160,16 +161,17 @@ export interface EngineApi {
   resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment?: string | null): Promise<WorkflowView>;
 
   /** Latest runs first. */
-  listRuns(workflowId: string, first?: number): Promise<WorkflowRunView[]>;
+  listRuns(workflowId: string, first?: number): Promise<readonly WorkflowRunView[]>;
   /**
    * Batch form for dataloaders: runs per workflow id (latest first, at most `first` each). With
    * `stepsOfLatest`, only the latest that many runs of each workflow carry their steps (the
    * others have `steps: []`): a list that shows the latest run's steps reads one run's steps per
    * workflow instead of `first`. With `summaries`, the large fields are not read and come back
    * null: a run's `costEstimate`, a step's `output` and `evidence` (a list of 50 workflows whose
-   * steps wrote pages of text then reads none of it).
+   * steps wrote pages of text then reads none of it). The lists may be shared with other readers
+   * while the database is unchanged, and are then frozen: copy before changing.
    */
-  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: RunListOptions): Promise<Map<string, WorkflowRunView[]>>;
+  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: RunListOptions): Promise<Map<string, readonly WorkflowRunView[]>>;
   getRun(runId: string): Promise<WorkflowRunView | null>;
   /** Resolves when the run's in-process execution settles (immediately when it is not executing here). */
   waitForRun(runId: string): Promise<WorkflowRunView>;

@@ -5,6 +5,7 @@ import { toRunView } from './workflows/run-store.js';
 import { columnsOf, parameterList } from './db/direct-sql.js';
 import { withSqlExecutor, type SqlExecutor } from './db/sql-executor.js';
 import { projection } from './db/select-projection.js';
+import { ReadCache } from './db/read-cache.js';
 import type { WorkflowRunView } from './workflows/read-models.js';
 import type { RunListOptions } from './engine-api.js';
 
@@ -34,7 +35,12 @@ const SUMMARY_STEP_PROPERTIES = STEP_PROPERTIES.filter((p) => !LARGE_STEP_PROPER
  * need: through MikroORM the same reads cost two to three times as much.
  */
 export class RunReader {
-  constructor(private readonly resources: EngineResources) {}
+  /** Lists of runs for the same workflows, kept while the database is unchanged (see `db/read-cache.ts`). */
+  private readonly cache: ReadCache;
+
+  constructor(private readonly resources: EngineResources, options: { readCache?: boolean } = {}) {
+    this.cache = new ReadCache(32, options.readCache ?? true);
+  }
 
   async get(runId: string): Promise<WorkflowRunView | null> {
     return withSqlExecutor(this.resources.orm, async (sql) => {
@@ -52,40 +58,55 @@ export class RunReader {
    * workflows; runs beyond `first` are cut in SQL with a window function (standard SQL; SQLite
    * >= 3.25 and PostgreSQL).
    */
-  async forWorkflows(workflowIds: readonly string[], first = 20, options: RunListOptions = {}): Promise<Map<string, WorkflowRunView[]>> {
+  async forWorkflows(workflowIds: readonly string[], first = 20, options: RunListOptions = {}): Promise<Map<string, readonly WorkflowRunView[]>> {
     const ids = [...new Set(workflowIds)];
-    const result = new Map<string, WorkflowRunView[]>(workflowIds.map((id) => [id, []]));
+    const result = new Map<string, readonly WorkflowRunView[]>(workflowIds.map((id) => [id, []]));
     if (ids.length === 0) return result;
     const limit = Math.max(1, Math.floor(first));
     const stepsOfLatest = Math.min(limit, Math.max(0, Math.floor(options.stepsOfLatest ?? limit)));
     const summaries = options.summaries === true;
-    return withSqlExecutor(this.resources.orm, async (sql) => {
-      const runs = projection(sql, WorkflowRunSchema, summaries ? SUMMARY_RUN_PROPERTIES : RUN_PROPERTIES);
-      const table = columnsOf(sql.metadata, WorkflowRunSchema).table;
-      const rows = (
-        await sql.all(
-          `select ${runs.list} from ${table} where id in (select id from (select id, row_number() over (partition by workflow_id order by run_number desc) as n from ${table} where workflow_id in (${parameterList(ids.length)})) ranked where n <= ?) order by run_number desc`,
-          [...ids, limit],
-        )
-      ).map((r) => (summaries ? Object.assign(runs.map(r), { costEstimate: null }) : runs.map(r)) as WorkflowRun);
-      const withSteps = new Set<string>();
-      const seen = new Map<string, number>();
-      for (const run of rows) {
-        const n = (seen.get(run.workflowId) ?? 0) + 1;
-        seen.set(run.workflowId, n);
-        if (n <= stepsOfLatest) withSteps.add(run.id);
-      }
-      const steps = await this.stepsOf(sql, [...withSteps], summaries);
-      const byRun = new Map<string, StepRun[]>();
-      for (const s of steps) {
-        const list = byRun.get(s.runId);
-        if (list) list.push(s);
-        else byRun.set(s.runId, [s]);
-      }
-      const now = this.resources.clock.now();
-      for (const run of rows) result.get(run.workflowId)!.push(toRunView(run, byRun.get(run.id) ?? [], now));
-      return result;
-    });
+    const key = `${limit}:${stepsOfLatest}:${summaries ? 's' : ''}:${ids.join(',')}`;
+    const byWorkflow = await withSqlExecutor(this.resources.orm, (sql) =>
+      // A list whose running steps show a clock-derived `elapsedMs` is stale a moment later: not kept.
+      this.cache.read(sql, key, () => this.readForWorkflows(sql, ids, limit, stepsOfLatest, summaries), (lists) => !lists.some(([, runs]) => runs.some(hasClockDerivedValues))),
+    );
+    for (const [workflowId, runs] of byWorkflow) result.set(workflowId, runs);
+    return result;
+  }
+
+  /** Runs of `ids` per workflow (see {@link forWorkflows}), as entries in no particular order. */
+  private async readForWorkflows(sql: SqlExecutor, ids: string[], limit: number, stepsOfLatest: number, summaries: boolean): Promise<[string, WorkflowRunView[]][]> {
+    const runs = projection(sql, WorkflowRunSchema, summaries ? SUMMARY_RUN_PROPERTIES : RUN_PROPERTIES);
+    const table = columnsOf(sql.metadata, WorkflowRunSchema).table;
+    const rows = (
+      await sql.all(
+        `select ${runs.list} from ${table} where id in (select id from (select id, row_number() over (partition by workflow_id order by run_number desc) as n from ${table} where workflow_id in (${parameterList(ids.length)})) ranked where n <= ?) order by run_number desc`,
+        [...ids, limit],
+      )
+    ).map((r) => (summaries ? Object.assign(runs.map(r), { costEstimate: null }) : runs.map(r)) as WorkflowRun);
+    const withSteps = new Set<string>();
+    const seen = new Map<string, number>();
+    for (const run of rows) {
+      const n = (seen.get(run.workflowId) ?? 0) + 1;
+      seen.set(run.workflowId, n);
+      if (n <= stepsOfLatest) withSteps.add(run.id);
+    }
+    const steps = await this.stepsOf(sql, [...withSteps], summaries);
+    const byRun = new Map<string, StepRun[]>();
+    for (const s of steps) {
+      const list = byRun.get(s.runId);
+      if (list) list.push(s);
+      else byRun.set(s.runId, [s]);
+    }
+    const now = this.resources.clock.now();
+    const byWorkflow = new Map<string, WorkflowRunView[]>();
+    for (const run of rows) {
+      const view = toRunView(run, byRun.get(run.id) ?? [], now);
+      const list = byWorkflow.get(run.workflowId);
+      if (list) list.push(view);
+      else byWorkflow.set(run.workflowId, [view]);
+    }
+    return [...byWorkflow];
   }
 
   /** Every attempt of the steps of `runIds`, ordered as {@link toRunView} expects. */
@@ -98,4 +119,9 @@ export class RunReader {
     );
     return rows.map((r) => (summaries ? Object.assign(steps.map(r), { output: null, evidence: null }) : steps.map(r)) as StepRun);
   }
+}
+
+/** Whether a run view holds a value computed from the clock (a started step's `elapsedMs` before it has a duration). */
+function hasClockDerivedValues(run: WorkflowRunView): boolean {
+  return run.steps.some((step) => step.durationMs === null && step.startedAt !== null);
 }

@@ -47,6 +47,11 @@ export interface EngineOptions {
   onQuery?: (sql: string) => void;
   /** Start timers (heartbeats, delay resumption, scheduler). Default true; tests drive them by hand. */
   timers?: boolean;
+  /**
+   * Keep list reads (workflow pages, runs of workflows) while the database is unchanged (see
+   * `db/read-cache.ts`). Default true; off, every list reads SQLite (benchmarks compare both).
+   */
+  readCache?: boolean;
   version?: string;
 }
 
@@ -75,8 +80,8 @@ export class Engine implements EngineApi {
     const runner = new TaskRunner(resources, this.settings);
     this.documents = new DocumentSystem(resources);
     this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));
-    this.runs = new RunReader(resources);
-    this.workflowLists = new WorkflowReader(resources);
+    this.runs = new RunReader(resources, { readCache: options.readCache });
+    this.workflowLists = new WorkflowReader(resources, { readCache: options.readCache });
     this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
     this.executor = new RunExecutor(resources, runner, this.documents, this.workflows, (info) => this.intelligence.recordRun(info), (d) => this.intelligence.expectedDurations(d));
     this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);

@@ -18,6 +18,12 @@ export interface SqlExecutor {
   get(sql: string, params: readonly unknown[]): Promise<SqlRow | undefined>;
   /** Every row a statement returns. */
   all(sql: string, params: readonly unknown[]): Promise<SqlRow[]>;
+  /**
+   * A value that changes whenever the database's data may have changed: any write on this
+   * connection or a commit of any other (see `read-cache.ts`). Null when the driver has no such
+   * counter or a transaction is open (its writes may still roll back).
+   */
+  dataVersion(): string | null;
 }
 
 export type SqlRow = Record<string, unknown>;
@@ -63,6 +69,25 @@ function isSqliteDatabase(connection: unknown): connection is SqliteDatabase {
  */
 const MAX_CACHED_STATEMENTS = 500;
 const statementCaches = new WeakMap<SqliteDatabase, Map<string, CachedStatement>>();
+
+/**
+ * A number per connection for {@link SqlExecutor.dataVersion}: the counters it reads belong to one
+ * connection, so values from two connections must never compare equal.
+ */
+const connectionNumbers = new WeakMap<SqliteDatabase, number>();
+let connectionsNumbered = 0;
+
+function connectionNumber(db: SqliteDatabase): number {
+  let n = connectionNumbers.get(db);
+  if (n === undefined) connectionNumbers.set(db, (n = ++connectionsNumbered));
+  return n;
+}
+
+/**
+ * Rows inserted, updated or deleted through this connection since it opened (`total_changes()`,
+ * trigger changes included) and the count of commits by other connections (`data_version`).
+ */
+const DATA_VERSION_SQL = 'select total_changes(), data_version from pragma_data_version';
 
 function prepared(db: SqliteDatabase, sql: string): CachedStatement {
   let cache = statementCaches.get(db);
@@ -113,6 +138,11 @@ function sqliteExecutor(orm: MikroORM, db: SqliteDatabase): SqlExecutor {
         const rows = s.statement.all(...p) as unknown[][];
         return s.columns ? rows.map((values) => toRow(s.columns!, values)) : [];
       }, (r) => ({ results: r.length })),
+    dataVersion: () => {
+      if (db.inTransaction) return null;
+      const [changes, dataVersion] = exec(DATA_VERSION_SQL, [], (s) => s.statement.get() as [number, number], () => ({ results: 1 }));
+      return `${connectionNumber(db)}:${changes}:${dataVersion}`;
+    },
   };
 }
 
@@ -127,6 +157,8 @@ export function ormExecutor(orm: MikroORM, trx?: Knex.Transaction): SqlExecutor 
     },
     get: async (sql, params) => (await connection.execute(sql, params as never[], 'get', trx)) as SqlRow | undefined,
     all: async (sql, params) => (await connection.execute(sql, params as never[], 'all', trx)) as SqlRow[],
+    // No portable change counter (PostgreSQL would need one of its own, e.g. a table bumped by triggers).
+    dataVersion: () => null,
   };
 }
 

@@ -1,0 +1,55 @@
+import type { SqlExecutor } from './sql-executor.js';
+
+/**
+ * Results of hot list reads, kept for as long as the database has not changed.
+ *
+ * A dashboard asks for the same workflow list over and over (every open tab, every refetch),
+ * and building it is mostly the driver turning a few thousand SQLite values into JavaScript
+ * ones. Whether anything changed is cheap to ask instead: {@link SqlExecutor.dataVersion} is
+ * SQLite's count of rows this connection changed plus its `data_version` (bumped by commits of
+ * other connections and processes), one statement of a few µs. Any write moves it, so an entry
+ * can never outlive the data it was read from; a rolled-back write moves it too, which only
+ * costs a miss. Drivers without such a counter, and reads inside a transaction (whose writes
+ * may still roll back), get no version and always read through.
+ *
+ * Stored values are deep-frozen, because every later reader shares them: a caller that tried to
+ * modify one would throw instead of corrupting the next reader's answer.
+ */
+export class ReadCache {
+  private version: string | null = null;
+  private readonly entries = new Map<string, unknown>();
+
+  /** @param capacity entries kept per database version (oldest dropped first). */
+  constructor(private readonly capacity = 32, private readonly enabled = true) {}
+
+  /**
+   * The value stored under `key` if the database is unchanged since it was read, otherwise
+   * `load()`'s, stored when `cacheable` accepts it (e.g. not when it depends on the clock).
+   * `sql` must be the executor `load` reads with: the version is asked first, so a write that
+   * lands between the two can only make the entry look older than it is.
+   */
+  async read<T>(sql: SqlExecutor, key: string, load: () => Promise<T>, cacheable: (value: T) => boolean = () => true): Promise<T> {
+    const version = this.enabled ? sql.dataVersion() : null;
+    if (version === null) return load();
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    } else if (this.entries.has(key)) {
+      return this.entries.get(key) as T;
+    }
+    const value = await load();
+    if (cacheable(value)) {
+      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, deepFreeze(value));
+    }
+    return value;
+  }
+}
+
+/** Freezes `value` and everything reachable from it through plain objects and arrays. */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value as object)) deepFreeze(child);
+  return value;
+}
