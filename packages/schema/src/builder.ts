@@ -37,9 +37,29 @@ builder.mutationType({
 });
 builder.subscriptionType({ description: 'Live streams over graphql-ws (or server-sent events).' });
 
+/**
+ * ISO strings of epoch-ms instants already serialized. Lists repeat the same instants on every
+ * read (a dashboard re-reads its workflow page often) and `toISOString` is the costliest part of
+ * a list's leaves; the map is bounded and starts over when full.
+ */
+const isoByEpochMs = new Map<number, string>();
+const MAX_REMEMBERED_INSTANTS = 10_000;
+
 /** Serializes epoch ms, a Date or an ISO string as an ISO-8601 UTC string. */
 function serializeDateTime(value: unknown): string {
-  const date = value instanceof Date ? value : typeof value === 'number' || typeof value === 'string' ? new Date(value) : null;
+  if (typeof value === 'number') {
+    let iso = isoByEpochMs.get(value);
+    if (iso === undefined) {
+      iso = toIso(new Date(value), value);
+      if (isoByEpochMs.size >= MAX_REMEMBERED_INSTANTS) isoByEpochMs.clear();
+      isoByEpochMs.set(value, iso);
+    }
+    return iso;
+  }
+  return toIso(value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null, value);
+}
+
+function toIso(date: Date | null, value: unknown): string {
   if (!date || Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}.`);
   return date.toISOString();
 }

@@ -66,3 +66,25 @@ describe('served schema', () => {
     expect(missingDescriptions(bare)).toEqual(['Query.a(x)', 'Query.b']);
   });
 });
+
+describe('DateTime scalar', () => {
+  const dateTime = schema.getType('DateTime');
+  if (!isScalarType(dateTime)) throw new Error('DateTime is not a scalar');
+
+  it('serializes epoch ms, Dates and ISO strings as ISO-8601 UTC, the same on every call', () => {
+    const instant = Date.UTC(2026, 10, 26, 9, 30, 15, 123);
+    for (let i = 0; i < 3; i++) expect(dateTime.serialize(instant)).toBe('2026-11-26T09:30:15.123Z');
+    expect(dateTime.serialize(instant + 1)).toBe('2026-11-26T09:30:15.124Z');
+    expect(dateTime.serialize(new Date(instant))).toBe('2026-11-26T09:30:15.123Z');
+    expect(dateTime.serialize('2026-11-26T10:30:15.123+01:00')).toBe('2026-11-26T09:30:15.123Z');
+  });
+
+  it('refuses values that are no instant, also when asked again', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(() => dateTime.serialize(Number.NaN)).toThrow('DateTime cannot represent');
+      expect(() => dateTime.serialize('next tuesday')).toThrow('DateTime cannot represent "next tuesday".');
+      expect(() => dateTime.serialize(true)).toThrow('DateTime cannot represent true.');
+    }
+    expect(() => dateTime.parseValue('soon')).toThrow('ISO-8601');
+  });
+});

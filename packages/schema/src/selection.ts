@@ -10,7 +10,7 @@ export function selectsField(info: GraphQLResolveInfo, ...path: [string, ...stri
   // A list resolves the same field nodes once per item: decide once per field nodes and path.
   let byPath = decided.get(info.fieldNodes);
   if (!byPath) decided.set(info.fieldNodes, (byPath = new Map()));
-  const key = path.join('.');
+  const key = path.length === 1 ? path[0] : path.join('.');
   let answer = byPath.get(key);
   if (answer === undefined) byPath.set(key, (answer = decide(info, path)));
   return answer;
