@@ -4,6 +4,11 @@
  * travels between machines), and event delivery latency from the engine to 1 and to 500
  * graphql-ws subscribers. Loopback only; every loop is bounded. Merges its figures into
  * bench/results.json (flat keys `api.*`).
+ *
+ * The list is measured twice: on the server as it ships (`api.listQueryRatio`: the data does not
+ * change between requests, so the engine answers lists from its read cache, see
+ * packages/engine/src/db/read-cache.ts) and on a second server whose engine reads SQLite for
+ * every request (`api.listQueryRatioUncached`: what a list costs right after a write).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
@@ -93,11 +98,8 @@ async function eventLatencies(engine: Engine, wsUrl: string, workflowId: string,
   return result.latencies.sort((a, b) => a - b);
 }
 
-async function main(): Promise<void> {
-  const hello = createServer(createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }), logging: false }));
-  const helloPort = await listen(hello);
-  const engine = await Engine.open({ dataDir: ':memory:', logger: silentLogger, timers: false, simulatedLatencyMs: 0 });
-  await engine.start();
+/** 50 workflows of two steps with one finished run each, as the list query reads them. */
+async function seedWorkflows(engine: Engine): Promise<void> {
   const docs = [];
   for (const name of ['brief.md', 'data.md']) docs.push((await engine.createDocument({ name, mimeType: 'text/markdown', content: `# ${name}\n${'Fact. '.repeat(200)}` })).id);
   const ids: string[] = [];
@@ -115,6 +117,17 @@ async function main(): Promise<void> {
     ids.push(wf.id);
   }
   for (const id of ids) await engine.waitForRun((await engine.executeWorkflow(id)).run.id);
+}
+
+async function main(): Promise<void> {
+  const hello = createServer(createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }), logging: false }));
+  const helloPort = await listen(hello);
+  const engine = await Engine.open({ dataDir: ':memory:', logger: silentLogger, timers: false, simulatedLatencyMs: 0 });
+  await engine.start();
+  await seedWorkflows(engine);
+  const uncachedEngine = await Engine.open({ dataDir: ':memory:', logger: silentLogger, timers: false, simulatedLatencyMs: 0, readCache: false });
+  await uncachedEngine.start();
+  await seedWorkflows(uncachedEngine);
   // The latency probes stream a chunk every 100 ms of wall time: about the ten events a second per
   // step that the engine coalesces output deltas to, i.e. a live run's real event rate.
   engine.simulated.script({ match: 'Latency probe', script: { latencyMs: 100, chunks: 10 } });
@@ -132,16 +145,24 @@ async function main(): Promise<void> {
     probes.push(wf.id);
   }
 
-  const app = createApp({ engine, config: { ...loadConfig({ NODE_ENV: 'production' }), dataDir: ':memory:' }, logger: { info() {}, error: (m, d) => console.error(m, d) } });
+  const config = { ...loadConfig({ NODE_ENV: 'production' }), dataDir: ':memory:' };
+  const logger = { info() {}, error: (m: string, d?: Record<string, unknown>) => console.error(m, d) };
+  const app = createApp({ engine, config, logger });
   const port = await app.start(0, '127.0.0.1');
+  const uncachedApp = createApp({ engine: uncachedEngine, config, logger });
+  const uncachedPort = await uncachedApp.start(0, '127.0.0.1');
 
-  // Alternate the two measurements (3 rounds each) so that load changes on the machine hit both alike.
+  // Alternate the measurements (3 rounds each) so that load changes on the machine hit all alike.
   let listRps = 0;
+  let uncachedListRps = 0;
   let helloRps = 0;
   for (let round = 0; round < ROUNDS; round++) {
     listRps += (await requestsPerSecond(`http://127.0.0.1:${port}/graphql`, LIST_QUERY)) / ROUNDS;
     helloRps += (await requestsPerSecond(`http://127.0.0.1:${helloPort}/graphql`, '{ hello }')) / ROUNDS;
+    uncachedListRps += (await requestsPerSecond(`http://127.0.0.1:${uncachedPort}/graphql`, LIST_QUERY)) / ROUNDS;
   }
+  await uncachedApp.stop();
+  await uncachedEngine.close();
   const one = await eventLatencies(engine, `ws://127.0.0.1:${port}/graphql`, probes[0], 1);
   const many = await eventLatencies(engine, `ws://127.0.0.1:${port}/graphql`, probes[1], 500);
 
@@ -149,6 +170,8 @@ async function main(): Promise<void> {
     'api.listQueryRps': Math.round(listRps),
     'api.helloWorldRps': Math.round(helloRps),
     'api.listQueryRatio': Number((listRps / helloRps).toFixed(3)),
+    'api.listQueryRpsUncached': Math.round(uncachedListRps),
+    'api.listQueryRatioUncached': Number((uncachedListRps / helloRps).toFixed(3)),
     'api.eventLatencyP50Ms.1': percentile(one, 50),
     'api.eventLatencyP99Ms.1': percentile(one, 99),
     'api.eventLatencyP50Ms.500': percentile(many, 50),
