@@ -119,6 +119,28 @@ describe('list reads kept while the database is unchanged (read-cache)', () => {
     expect(version).toMatch(/^\d+:\d+:\d+$/);
   });
 
+  it('a list asked for while another caller holds an open transaction never shows its uncommitted writes', async () => {
+    const t = await engine();
+    const wf = await t.engine.createWorkflow(threeStepSequence());
+    expect((await t.engine.listWorkflows()).nodes[0]!.name).toBe('Three steps');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => (written = resolve));
+    const transaction = sqlTransaction(t.engine.resources.orm, async (sql) => {
+      await updateRows(sql, WorkflowSchema, { id: wf.id }, { name: 'Uncommitted' });
+      written();
+      await held;
+      throw new Error('roll back');
+    });
+    await wrote;
+    const listed = t.engine.listWorkflows();
+    release();
+    await expect(transaction).rejects.toThrow('roll back');
+    expect((await listed).nodes[0]!.name).toBe('Three steps');
+    expect((await t.engine.listWorkflows()).nodes[0]!.name).toBe('Three steps');
+  });
+
   it('does not keep runs whose running steps show an elapsed time taken from the clock', async () => {
     const t = await engine({ simulatedLatencyMs: 10 });
     t.engine.simulated.script({ match: 'Slow.', script: { latencyMs: 1_000, chunks: 5 } });

@@ -23,6 +23,16 @@ export class ReadCache {
   constructor(private readonly capacity = 32, private readonly enabled = true) {}
 
   /**
+   * The value stored under `key` if the database is unchanged since it was read (undefined
+   * otherwise, and when `sql` is null), decided synchronously: with the executor of
+   * `sqlExecutorBetweenTransactions`, a hit costs one statement and no wait for the connection.
+   */
+  peek<T>(sql: SqlExecutor | null, key: string): T | undefined {
+    if (!this.enabled || sql === null || this.version === null || !this.entries.has(key)) return undefined;
+    return sql.dataVersion() === this.version ? (this.entries.get(key) as T) : undefined;
+  }
+
+  /**
    * The value stored under `key` if the database is unchanged since it was read, otherwise
    * `load()`'s, stored when `cacheable` accepts it (e.g. not when it depends on the clock).
    * `sql` must be the executor `load` reads with: the version is asked first, so a write that

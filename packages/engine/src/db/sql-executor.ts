@@ -56,6 +56,8 @@ function toRow(columns: string[], values: unknown[]): SqlRow {
 interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   readonly inTransaction: boolean;
+  /** False once closed. */
+  readonly open: boolean;
 }
 
 function isSqliteDatabase(connection: unknown): connection is SqliteDatabase {
@@ -213,9 +215,31 @@ export async function withSqlExecutor<T>(orm: MikroORM, read: (sql: SqlExecutor)
     await client.releaseConnection(connection);
     return read(ormExecutor(orm));
   }
+  seenConnections.set(orm, connection);
   try {
     return await read(sqliteExecutor(orm, connection));
   } finally {
     await client.releaseConnection(connection);
   }
 }
+
+/** The SQLite connection of each ORM, once a read has leased it (the pool holds exactly one). */
+const seenConnections = new WeakMap<MikroORM, SqliteDatabase>();
+
+/**
+ * An executor for one synchronous statement, such as the read cache's version check, without
+ * waiting for the pool: on better-sqlite3 a statement runs to completion before anything else
+ * can, so outside a transaction it sees committed data even while another caller holds the
+ * lease between two statements. Null when no read has shown the connection yet, when it is
+ * closed, when a transaction is open on it (its writes are not committed), and on other
+ * drivers. Its statements must all be issued before the caller's next `await`.
+ */
+export function sqlExecutorBetweenTransactions(orm: MikroORM): SqlExecutor | null {
+  const connection = seenConnections.get(orm);
+  if (!connection?.open || connection.inTransaction) return null;
+  let executor = executorsBetweenTransactions.get(connection);
+  if (!executor) executorsBetweenTransactions.set(connection, (executor = sqliteExecutor(orm, connection)));
+  return executor;
+}
+
+const executorsBetweenTransactions = new WeakMap<SqliteDatabase, SqlExecutor>();
