@@ -70,11 +70,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * Runs one workflow while `subscribers` graphql-ws clients (in a child process) follow it;
- * returns every delivery latency, sorted (ms, receive time - event time).
+ * Runs one workflow (which has run before: see subscribers.mjs) while `subscribers` graphql-ws
+ * clients (in a child process) follow it; returns every delivery latency, sorted (ms, receive
+ * time - event time).
  */
 async function eventLatencies(engine: Engine, wsUrl: string, workflowId: string, subscribers: number): Promise<number[]> {
-  const stored = await engine.listEvents(workflowId);
+  const lastStoredSeq = (await engine.listEvents(workflowId)).at(-1)?.seq;
+  if (!lastStoredSeq) throw new Error('the latency probe must have run once: its last stored event tells when subscribers are registered');
   const child = fork(fileURLToPath(new URL('./subscribers.mjs', import.meta.url)), { stdio: 'inherit' });
   const messages: { type: string; latencies?: number[]; message?: string }[] = [];
   let notify: (() => void) | null = null;
@@ -86,11 +88,9 @@ async function eventLatencies(engine: Engine, wsUrl: string, workflowId: string,
     while (!messages.length) await new Promise<void>((resolve) => (notify = resolve));
     return messages.shift()!;
   };
-  child.send({ url: wsUrl, workflowId, afterSeq: stored.at(-1)?.seq ?? 0, count: subscribers });
+  child.send({ url: wsUrl, workflowId, lastStoredSeq, count: subscribers });
   const ready = await next();
   if (ready.type !== 'subscribed') throw new Error(`subscribers failed: ${ready.message}`);
-  // graphql-ws registers a subscription when its first message is processed; give the server a moment per client.
-  await new Promise((resolve) => setTimeout(resolve, 200 + subscribers * 2));
   const started = await engine.executeWorkflow(workflowId);
   const result = await next();
   await engine.waitForRun(started.run.id);
@@ -143,6 +143,8 @@ async function main(): Promise<void> {
       ],
     });
     probes.push(wf.id);
+    // One unobserved run first: its last event is what each subscriber's replay shows.
+    await engine.waitForRun((await engine.executeWorkflow(wf.id)).run.id);
   }
 
   const config = { ...loadConfig({ NODE_ENV: 'production' }), dataDir: ':memory:' };
