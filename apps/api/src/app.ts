@@ -7,7 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocket, WebSocketServer } from 'ws';
 import { connectionToken, tokenMatches, useBearerAuth } from './auth.js';
-import { assertSafeBinding, type ApiConfig } from './config.js';
+import { assertSafeBinding, WS_SUBSCRIBER_TOO_SLOW, type ApiConfig } from './config.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { useCsrfPrevention } from './csrf.js';
 import { useOperationLimits } from './operation-limits.js';
@@ -56,12 +56,18 @@ type RawSocket = { cork(): void; uncork(): void };
  * that: the clients start reading while the server still writes to the others (holding a burst
  * until every socket had its share measured slower, p50 and p99).
  */
-function directDelivery(socket: WebSocket, id: string): DirectDelivery {
+function directDelivery(socket: WebSocket, id: string, maxUnreadBytes: number): DirectDelivery {
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   const raw = (socket as unknown as { _socket?: Partial<RawSocket> })._socket;
   const corkable = typeof raw?.cork === 'function' && typeof raw.uncork === 'function' ? (raw as RawSocket) : null;
   return (payloadJsons) => {
     if (socket.readyState !== WebSocket.OPEN) return;
+    // What the kernel would not take yet waits in this process: a subscriber that stopped
+    // reading is closed rather than buffered for without bound. Its events stay in the store.
+    if (socket.bufferedAmount > maxUnreadBytes) {
+      socket.close(WS_SUBSCRIBER_TOO_SLOW, 'Too many unread events: subscribe again with afterSeq to resume.');
+      return;
+    }
     const batch = payloadJsons.length > 1 ? corkable : null;
     batch?.cork();
     for (const json of payloadJsons) socket.send(`${head}${json}}`);
@@ -156,7 +162,7 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
         const errors = validate(enveloped, document);
         if (errors.length) return errors;
         const contextValue: Record<PropertyKey, unknown> = await contextFactory();
-        contextValue[DIRECT_DELIVERY] = directDelivery(ctx.extra.socket, id);
+        contextValue[DIRECT_DELIVERY] = directDelivery(ctx.extra.socket, id, config.maxUnreadBytes);
         return {
           schema: enveloped,
           operationName: params.operationName,

@@ -20,9 +20,19 @@ export interface ApiConfig {
   corsOrigins: string[];
   /** Largest accepted request body, bytes (STAGENT_MAX_BODY_BYTES, default 2 MiB: documents travel in mutations). */
   maxBodyBytes: number;
+  /**
+   * Bytes a WebSocket subscriber may leave unread before the server closes it with
+   * {@link WS_SUBSCRIBER_TOO_SLOW} (STAGENT_MAX_UNREAD_BYTES, default 8 MiB): a client that stops
+   * reading must not make the server buffer its events without bound. It resumes by subscribing
+   * again with `afterSeq`.
+   */
+  maxUnreadBytes: number;
   /** Operation shape limits. */
   limits: OperationLimits;
 }
+
+/** WebSocket close code for a subscriber that left more than {@link ApiConfig.maxUnreadBytes} unread. */
+export const WS_SUBSCRIBER_TOO_SLOW = 4413;
 
 /** Thrown when the configuration is unsafe or malformed; the message says what to set. */
 export class ConfigError extends Error {
@@ -55,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     demo: env.STAGENT_DEMO !== '0',
     corsOrigins: env.STAGENT_CORS_ORIGINS ? env.STAGENT_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : DEFAULT_ORIGINS,
     maxBodyBytes: integer(env, 'STAGENT_MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxUnreadBytes: integer(env, 'STAGENT_MAX_UNREAD_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     limits: defaultOperationLimits,
   };
 }

@@ -328,3 +328,62 @@ describe('workflowEvents over HTTP (server-sent events)', () => {
     await until(() => listeners() === 0);
   });
 });
+
+describe('a subscriber that stops reading', () => {
+  it('is closed with 4413 once more than maxUnreadBytes wait unread, and can resume from the store with afterSeq', async () => {
+    const slow = await createTestApp({ config: { maxUnreadBytes: 64 * 1024 } });
+    try {
+      const port = await slow.app.start(0, '127.0.0.1');
+      // Eight chunks of 2.75 MB, one a second of (manual) clock: together far more than the
+      // loopback socket buffers of both ends take, so the rest would queue in the server.
+      const text = 'All work and no play. '.repeat(1_000_000);
+      slow.engine.simulated.script({ match: 'Write a lot.', script: { turns: [{ text, outputTokens: 100 }], chunks: 8, latencyMs: 1_000 } });
+      const wf = await slow.engine.createWorkflow(definitionInput({ steps: [{ id: 'long', name: 'Long', prompt: 'Write a lot.' }] }) as never);
+
+      // A plain graphql-transport-ws client that reads until the run has started, then stops.
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { maxPayload: 256 * 1024 * 1024 });
+      const received: { type: string; payload?: { data?: { workflowEvents?: Received } } }[] = [];
+      socket.on('message', (data) => received.push(JSON.parse(String(data))));
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init' }));
+      await new Promise((resolve) => socket.once('message', resolve));
+      socket.send(JSON.stringify({ id: 'events', type: 'subscribe', payload: { query: 'subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind outputDelta } }', variables: { id: wf.id } } }));
+      const started = await slow.engine.executeWorkflow(wf.id);
+      const kinds = () => received.map((m) => m.payload?.data?.workflowEvents?.kind);
+      for (let i = 0; i < 500 && !kinds().includes('STEP_STARTED'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(kinds()).toContain('STEP_STARTED');
+      socket.pause();
+
+      await advanceUntil(slow, async () => (await slow.engine.getRun(started.run.id))!.status !== 'RUNNING', 1_000);
+      expect((await slow.engine.getRun(started.run.id))!.status).toBe('COMPLETED');
+
+      socket.resume();
+      const { code, reason } = await Promise.race([
+        closed,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not closed; read ${received.length} messages`)), 20_000)),
+      ]);
+      expect(code).toBe(4413);
+      expect(reason).toMatch(/afterSeq/);
+      const seqs = received.filter((m) => m.type === 'next').map((m) => m.payload!.data!.workflowEvents!.seq);
+      const stored = await slow.engine.listEvents(wf.id);
+      // It got a prefix of the events, in order, and not the end of the run.
+      expect(seqs.length).toBeGreaterThan(2);
+      expect(seqs.length).toBeLessThan(stored.length);
+      expect(seqs).toEqual(stored.slice(0, seqs.length).map((e) => e.seq));
+
+      // Subscribing again after the last event it read delivers the rest, from the store.
+      const resumedClient = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+      try {
+        const rest = collect({ id: wf.id, after: seqs.at(-1) }, resumedClient, 'subscription ($id: ID!, $after: Int) { workflowEvents(workflowId: $id, afterSeq: $after) { seq kind runId } }');
+        await rest.done;
+        expect(rest.errors).toEqual([]);
+        expect([...seqs, ...rest.events.map((e) => e.seq)]).toEqual(stored.map((e) => e.seq));
+      } finally {
+        await resumedClient.dispose();
+      }
+    } finally {
+      await slow.dispose();
+    }
+  }, 60_000);
+});
