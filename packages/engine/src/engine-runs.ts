@@ -3,7 +3,7 @@ import { WorkflowRunSchema, type WorkflowRun } from './db/entities/workflow-run.
 import { StepRunSchema, type StepRun } from './db/entities/step-run.entity.js';
 import { toRunView } from './workflows/run-store.js';
 import { columnsOf, parameterList } from './db/direct-sql.js';
-import { sqlExecutorBetweenTransactions, withSqlExecutor, type SqlExecutor } from './db/sql-executor.js';
+import { withSqlExecutor, type SqlExecutor } from './db/sql-executor.js';
 import { projection } from './db/select-projection.js';
 import { ReadCache } from './db/read-cache.js';
 import type { WorkflowRunView } from './workflows/read-models.js';
@@ -65,13 +65,13 @@ export class RunReader {
     const limit = Math.max(1, Math.floor(first));
     const stepsOfLatest = Math.min(limit, Math.max(0, Math.floor(options.stepsOfLatest ?? limit)));
     const summaries = options.summaries === true;
-    const key = `${limit}:${stepsOfLatest}:${summaries ? 's' : ''}:${ids.join(',')}`;
-    const byWorkflow =
-      this.cache.peek<[string, WorkflowRunView[]][]>(sqlExecutorBetweenTransactions(this.resources.orm), key) ??
-      (await withSqlExecutor(this.resources.orm, (sql) =>
-        // A list whose running steps show a clock-derived `elapsedMs` is stale a moment later: not kept.
-        this.cache.read(sql, key, () => this.readForWorkflows(sql, ids, limit, stepsOfLatest, summaries), (lists) => !lists.some(([, runs]) => runs.some(hasClockDerivedValues))),
-      ));
+    const byWorkflow = await this.cache.get(
+      this.resources.orm,
+      `${limit}:${stepsOfLatest}:${summaries ? 's' : ''}:${ids.join(',')}`,
+      (sql) => this.readForWorkflows(sql, ids, limit, stepsOfLatest, summaries),
+      // A list whose running steps show a clock-derived `elapsedMs` is stale a moment later: not kept.
+      (lists) => !lists.some(([, runs]) => runs.some(hasClockDerivedValues)),
+    );
     for (const [workflowId, runs] of byWorkflow) result.set(workflowId, runs);
     return result;
   }

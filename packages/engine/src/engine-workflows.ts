@@ -3,7 +3,7 @@ import { WorkflowDocumentInputSchema } from './db/entities/workflow-document-inp
 import { columnsOf, parameterList } from './db/direct-sql.js';
 import { projection } from './db/select-projection.js';
 import { ReadCache } from './db/read-cache.js';
-import { sqlExecutorBetweenTransactions, withSqlExecutor, type SqlExecutor } from './db/sql-executor.js';
+import type { SqlExecutor } from './db/sql-executor.js';
 import type { EngineResources } from './resources.js';
 import type { WorkflowPage } from './engine-api.js';
 import type { WorkflowStatus } from './workflows/workflow-state.js';
@@ -32,10 +32,7 @@ export class WorkflowReader {
     const first = Math.min(Math.max(filter.first ?? 50, 1), 200);
     const offset = filter.after ? Number.parseInt(Buffer.from(filter.after, 'base64url').toString('utf8'), 10) || 0 : 0;
     const status = filter.status ?? null;
-    const key = `${status ?? ''}:${first}:${offset}`;
-    const kept = this.cache.peek<WorkflowPage>(sqlExecutorBetweenTransactions(this.resources.orm), key);
-    if (kept) return Promise.resolve(kept);
-    return withSqlExecutor(this.resources.orm, (sql) => this.cache.read(sql, key, () => this.readPage(sql, status, first, offset)));
+    return this.cache.get(this.resources.orm, `${status ?? ''}:${first}:${offset}`, (sql) => this.readPage(sql, status, first, offset));
   }
 
   /** One page in three statements: the page, the total count, and the page's document bindings. */

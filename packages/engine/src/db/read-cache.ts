@@ -1,4 +1,5 @@
-import type { SqlExecutor } from './sql-executor.js';
+import type { MikroORM } from '@mikro-orm/better-sqlite';
+import { sqlExecutorBetweenTransactions, withSqlExecutor, type SqlExecutor } from './sql-executor.js';
 
 /**
  * Results of hot list reads, kept for as long as the database has not changed.
@@ -23,22 +24,28 @@ export class ReadCache {
   constructor(private readonly capacity = 32, private readonly enabled = true) {}
 
   /**
-   * The value stored under `key` if the database is unchanged since it was read (undefined
-   * otherwise, and when `sql` is null), decided synchronously: with the executor of
-   * `sqlExecutorBetweenTransactions`, a hit costs one statement and no wait for the connection.
+   * What `load` reads for `key`: the stored value while the database is unchanged since it was
+   * read, otherwise a fresh read, stored when `cacheable` accepts it (e.g. not when it depends
+   * on the clock). A hit is decided synchronously on the connection, without waiting for the
+   * pool (see `sqlExecutorBetweenTransactions`); a miss leases the connection and reads.
    */
-  peek<T>(sql: SqlExecutor | null, key: string): T | undefined {
+  async get<T>(orm: MikroORM, key: string, load: (sql: SqlExecutor) => Promise<T>, cacheable: (value: T) => boolean = () => true): Promise<T> {
+    const kept = this.kept<T>(sqlExecutorBetweenTransactions(orm), key);
+    if (kept !== undefined) return kept;
+    return withSqlExecutor(orm, (sql) => this.readThrough(sql, key, () => load(sql), cacheable));
+  }
+
+  /** The stored value of `key` if the database is unchanged since it was read; undefined otherwise and when `sql` is null. */
+  private kept<T>(sql: SqlExecutor | null, key: string): T | undefined {
     if (!this.enabled || sql === null || this.version === null || !this.entries.has(key)) return undefined;
     return sql.dataVersion() === this.version ? (this.entries.get(key) as T) : undefined;
   }
 
   /**
-   * The value stored under `key` if the database is unchanged since it was read, otherwise
-   * `load()`'s, stored when `cacheable` accepts it (e.g. not when it depends on the clock).
-   * `sql` must be the executor `load` reads with: the version is asked first, so a write that
-   * lands between the two can only make the entry look older than it is.
+   * {@link get} on a leased connection. The version is asked before `load` reads with the same
+   * `sql`, so a write that lands between the two can only make the entry look older than it is.
    */
-  async read<T>(sql: SqlExecutor, key: string, load: () => Promise<T>, cacheable: (value: T) => boolean = () => true): Promise<T> {
+  private async readThrough<T>(sql: SqlExecutor, key: string, load: () => Promise<T>, cacheable: (value: T) => boolean): Promise<T> {
     const version = this.enabled ? sql.dataVersion() : null;
     if (version === null) return load();
     if (version !== this.version) {
