@@ -55,6 +55,14 @@ describe('binding and tokens', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
   });
 
+  it('reads STAGENT_MAX_UNREAD_BYTES (default 8 MiB) and refuses values that are no byte count in range', () => {
+    expect(loadConfig({}).maxUnreadBytes).toBe(8 * 1024 * 1024);
+    expect(loadConfig({ STAGENT_MAX_UNREAD_BYTES: '1048576' }).maxUnreadBytes).toBe(1024 * 1024);
+    for (const bad of ['lots', '1.5', '1024', String(2 * 1024 * 1024 * 1024)]) {
+      expect(() => loadConfig({ STAGENT_MAX_UNREAD_BYTES: bad })).toThrow(`STAGENT_MAX_UNREAD_BYTES must be an integer from 65536 to 1073741824, got "${bad}".`);
+    }
+  });
+
   it('with a token: HTTP without Bearer is 401, with it 200; the health check stays open', async () => {
     t = await createTestApp({ config: { apiToken: 's3cret-token' } });
     const port = await t.app.start(0, '127.0.0.1');
