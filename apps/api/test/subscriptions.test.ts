@@ -57,16 +57,25 @@ function collect(variables: Record<string, unknown>, via: Client = client, query
   return { events, errors, done, isFinished: () => finished };
 }
 
+/** Creates a workflow (the harness's two-step definition) through the API; returns its id. */
+async function createWorkflowOverApi(app: TestApp = t): Promise<string> {
+  const created = await app.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, { input: definitionInput() });
+  return created.data.createWorkflow.workflow.id as string;
+}
+
+/** Starts a run of workflow `id` through the API; returns the run's id. */
+async function executeOverApi(id: string, app: TestApp = t): Promise<string> {
+  const started = await app.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+  return started.data.executeWorkflow.run.id as string;
+}
+
 describe('workflowEvents subscription', () => {
   it('resuming with afterSeq taken mid-run yields a contiguous seq sequence with no duplicate', async () => {
     // Each streamed chunk waits 200 ms of the manual clock, so the run advances only when we say.
     t.engine.simulated.script({ match: /./, script: { latencyMs: 200, chunks: 5 } });
-    const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
-      input: definitionInput(),
-    });
-    const id = created.data.createWorkflow.workflow.id;
+    const id = await createWorkflowOverApi();
     const full = collect({ id });
-    await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await executeOverApi(id);
 
     // Move until the first step has streamed some output: that is "mid-run".
     await advanceUntil(t, () => full.events.some((e) => e.kind === 'STEP_OUTPUT_DELTA'));
@@ -88,12 +97,8 @@ describe('workflowEvents subscription', () => {
   });
 
   it('replays a finished run from the start when afterSeq is absent', async () => {
-    const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
-      input: definitionInput(),
-    });
-    const id = created.data.createWorkflow.workflow.id;
-    const started = await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
-    await t.engine.waitForRun(started.data.executeWorkflow.run.id);
+    const id = await createWorkflowOverApi();
+    await t.engine.waitForRun(await executeOverApi(id));
     const replay = collect({ id });
     await replay.done;
     expect(replay.events[0]).toMatchObject({ seq: 1, kind: 'RUN_STARTED' });
@@ -103,14 +108,11 @@ describe('workflowEvents subscription', () => {
 
 describe('shared subscription results', () => {
   it('two subscribers with the same document and variables both receive every event', async () => {
-    const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
-      input: definitionInput(),
-    });
-    const id = created.data.createWorkflow.workflow.id;
+    const id = await createWorkflowOverApi();
     t.engine.simulated.script({ match: /./, script: { latencyMs: 100, chunks: 3 } });
     const a = collect({ id, after: 0 });
     const b = collect({ id, after: 0 });
-    await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await executeOverApi(id);
     await advanceUntil(t, () => a.isFinished() && b.isFinished());
     expect(a.errors).toEqual([]);
     expect(b.events).toEqual(a.events);
@@ -148,13 +150,9 @@ describe('fan-out to many subscribers', () => {
   });
   const newClient = (onSocket?: (socket: WebSocket) => void) =>
     createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, on: { opened: (s) => onSocket?.(s as WebSocket) } });
-  const createWorkflow = async () =>
-    (await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, { input: definitionInput() })).data
-      .createWorkflow.workflow.id as string;
-
   it('releases the bus listener when the client completes the subscription and when it disconnects', async () => {
     const listeners = countBusListeners();
-    const id = await createWorkflow();
+    const id = await createWorkflowOverApi();
     const other = newClient();
     let stopFirst = () => {};
     const firstEvent = new Promise<void>((resolve) => {
@@ -163,7 +161,7 @@ describe('fan-out to many subscribers', () => {
     const secondEvent = new Promise<void>((resolve) => {
       other.subscribe({ query: EVENTS, variables: { id } }, { next: () => resolve(), error: () => {}, complete: () => {} });
     });
-    await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await executeOverApi(id);
     await Promise.all([firstEvent, secondEvent]);
     expect(listeners()).toBe(2);
     stopFirst();
@@ -174,12 +172,12 @@ describe('fan-out to many subscribers', () => {
 
   it('a subscriber whose socket dropped mid-run does not hold up the others', async () => {
     t.engine.simulated.script({ match: /./, script: { latencyMs: 100, chunks: 3 } });
-    const id = await createWorkflow();
+    const id = await createWorkflowOverApi();
     let dropped: WebSocket | undefined;
     const doomed = newClient((socket) => (dropped = socket));
     const gone = collect({ id, after: 0 }, doomed);
     const kept = collect({ id, after: 0 });
-    await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    await executeOverApi(id);
     await advanceUntil(t, () => gone.events.some((e) => e.kind === 'STEP_OUTPUT_DELTA'));
     dropped!.terminate();
     await advanceUntil(t, () => kept.isFinished());
@@ -190,17 +188,17 @@ describe('fan-out to many subscribers', () => {
   });
 
   it('subscribers with different selection sets each get their own fields of the same event', async () => {
-    const id = await createWorkflow();
+    const id = await createWorkflowOverApi();
     const narrow = collect({ id }, client, `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind } }`);
     const other = newClient();
     const wide = collect({ id }, other, `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind runId message } }`);
-    const started = await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+    const runId = await executeOverApi(id);
     await advanceUntil(t, () => narrow.isFinished() && wide.isFinished());
     expect(narrow.events.length).toBeGreaterThan(3);
     for (const e of narrow.events) expect(Object.keys(e).sort()).toEqual(['kind', 'seq']);
     for (const e of wide.events) {
       expect(Object.keys(e).sort()).toEqual(['kind', 'message', 'runId', 'seq']);
-      expect(e.runId).toBe(started.data.executeWorkflow.run.id);
+      expect(e.runId).toBe(runId);
     }
     expect(wide.events.map((e) => e.seq)).toEqual(narrow.events.map((e) => e.seq));
     await other.dispose();
@@ -240,13 +238,10 @@ describe('errors in pushed results', () => {
     const port = await masked.app.start(0, '127.0.0.1');
     const other = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     try {
-      const created = await masked.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
-        input: definitionInput(),
-      });
-      const id = created.data.createWorkflow.workflow.id;
+      const id = await createWorkflowOverApi(masked);
       const first = await new Promise<{ errors?: readonly { message: string }[] }>((resolve, reject) => {
         other.subscribe({ query: `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq message } }`, variables: { id } }, { next: resolve, error: reject, complete: () => {} });
-        void masked.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
+        void executeOverApi(id, masked);
       });
       expect(first.errors?.map((e) => e.message)).toEqual(['Unexpected error.']);
       expect(JSON.stringify(first)).not.toContain('secret detail');
@@ -300,12 +295,8 @@ describe('a failing pushed source', () => {
 
 describe('workflowEvents over HTTP (server-sent events)', () => {
   it('streams through the iterator path (no socket to push to) with the same gapless replay', async () => {
-    const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
-      input: definitionInput(),
-    });
-    const id = created.data.createWorkflow.workflow.id;
-    const started = await t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
-    await t.engine.waitForRun(started.data.executeWorkflow.run.id);
+    const id = await createWorkflowOverApi();
+    await t.engine.waitForRun(await executeOverApi(id));
     const stored = await t.engine.listEvents(id);
     const listeners = countBusListeners();
     const response = await t.app.yoga.fetch('http://stagent/graphql', {
