@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
-import { executorInTransaction, sqlTransaction, type SqlExecutor } from '../db/sql-executor.js';
+import { executorInTransaction, sqlTransaction, withSqlExecutor, type SqlExecutor } from '../db/sql-executor.js';
+import { selectRows } from '../db/select-projection.js';
 import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';
 import { newId } from '../ids.js';
-import { bumpCounter, insertRows } from '../db/direct-sql.js';
+import { bumpCounter, columnsOf, insertRows } from '../db/direct-sql.js';
 import type { EngineResources } from '../resources.js';
 import type { WorkflowEventKind } from './event-kind.js';
 import type { EventPayload, WorkflowEvent } from './workflow-event.js';
@@ -102,18 +103,31 @@ export async function listEvents(
   workflowId: string,
   options: { afterSeq?: number; runId?: string; limit?: number } = {},
 ): Promise<WorkflowEvent[]> {
-  const em = resources.orm.em.fork();
-  const where: Record<string, unknown> = { workflowId, seq: { $gt: options.afterSeq ?? 0 } };
-  if (options.runId) where.runId = options.runId;
-  const rows = await em.find(WorkflowEventSchema, where, { orderBy: { seq: 'asc' }, limit: options.limit });
-  return rows.map((r) => ({
-    ...r.payload,
-    seq: r.seq,
-    at: r.at,
-    kind: r.kind as WorkflowEventKind,
-    workflowId: r.workflowId,
-    runId: r.runId,
-    stepId: r.stepId,
-    taskId: r.taskId,
-  }));
+  // Plain SQL, not `em.find`: every subscription starts with this read (500 dashboards
+  // reconnecting after a restart run it 500 times), and entity hydration was most of its cost.
+  return withSqlExecutor(resources.orm, async (sql) => {
+    const c = columnsOf(sql.metadata, WorkflowEventSchema);
+    const params: unknown[] = [workflowId, options.afterSeq ?? 0];
+    let tail = `where ${c.column('workflowId').name} = ? and ${c.column('seq').name} > ?`;
+    if (options.runId) {
+      tail += ` and ${c.column('runId').name} = ?`;
+      params.push(options.runId);
+    }
+    tail += ` order by ${c.column('seq').name}`;
+    if (options.limit !== undefined) {
+      tail += ' limit ?';
+      params.push(options.limit);
+    }
+    const rows = await selectRows(sql, WorkflowEventSchema, tail, params);
+    return rows.map((r) => ({
+      ...r.payload,
+      seq: r.seq,
+      at: r.at,
+      kind: r.kind as WorkflowEventKind,
+      workflowId: r.workflowId,
+      runId: r.runId,
+      stepId: r.stepId,
+      taskId: r.taskId,
+    }));
+  });
 }

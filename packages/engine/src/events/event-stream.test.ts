@@ -90,4 +90,30 @@ describe('streamEvents', () => {
     expect(seen).toEqual((await t.engine.listEvents(wf.id)).map((e) => e.seq));
     await stream.return();
   });
+
+  it('a listener that throws is logged and does not cost other listening streams their events', async () => {
+    const failures: { message: string; data?: Record<string, unknown> }[] = [];
+    const logger = { info() {}, warn() {}, error: (message: string, data?: Record<string, unknown>) => failures.push({ message, data }) };
+    const logged = await createTestEngine({ simulatedLatencyMs: 10, logger });
+    try {
+      const wf = await logged.engine.createWorkflow(threeStepSequence());
+      const failing = streamEvents(logged.engine.resources, wf.id, 0);
+      const healthy = streamEvents(logged.engine.resources, wf.id, 0);
+      const batches: number[][] = [];
+      failing.listen(() => {
+        throw new Error('consumer bug');
+      }, () => {});
+      healthy.listen((events) => batches.push(events.map((e) => e.seq)), () => {});
+      const { run } = await logged.engine.executeWorkflow(wf.id);
+      for (let i = 0; i < 400 && (await logged.engine.getRun(run.id))!.status === 'RUNNING'; i++) await logged.clock.advance(10);
+      await logged.clock.advance(10);
+      expect(batches.flat()).toEqual((await logged.engine.listEvents(wf.id)).map((e) => e.seq));
+      expect(failures.length).toBeGreaterThan(0);
+      expect(failures[0]).toEqual({ message: 'Workflow event listener failed', data: { workflowId: wf.id, error: 'Error: consumer bug' } });
+      await failing.return();
+      await healthy.return();
+    } finally {
+      await logged.close();
+    }
+  });
 });
