@@ -5,13 +5,14 @@ import { createContext, schema } from '@stagent/schema';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { connectionToken, tokenMatches, useBearerAuth } from './auth.js';
-import { assertSafeBinding, WS_SUBSCRIBER_TOO_SLOW, type ApiConfig } from './config.js';
+import { assertSafeBinding, type ApiConfig } from './config.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { useCsrfPrevention } from './csrf.js';
 import { useOperationLimits } from './operation-limits.js';
-import { DIRECT_DELIVERY, useSharedSubscriptionResults, type DirectDelivery } from './shared-subscription-results.js';
+import { DIRECT_DELIVERY, useSharedSubscriptionResults } from './shared-subscription-results.js';
+import { directDelivery } from './subscription-delivery.js';
 
 /** Where GraphQL is served (HTTP and WebSocket) and where the health check answers. */
 export const GRAPHQL_PATH = '/graphql';
@@ -44,36 +45,6 @@ const stderrLogger: AppLogger = {
   info: (m, d) => console.error(`[stagent-api] ${m}${d ? ` ${JSON.stringify(d)}` : ''}`),
   error: (m, d) => console.error(`[stagent-api] error: ${m}${d ? ` ${JSON.stringify(d)}` : ''}`),
 };
-
-/** The TCP socket under a `ws` WebSocket (an internal field; absent in other implementations). */
-type RawSocket = { cork(): void; uncork(): void };
-
-/**
- * Sends a subscription's `next` messages straight to its socket, in graphql-ws's format (the
- * payload is serialized once per event and shared by all subscribers of the same operation).
- * The events of one transaction come together and go out in one write (the socket corked around
- * them): one system call per subscriber instead of one per event. Nothing is held back beyond
- * that: the clients start reading while the server still writes to the others (holding a burst
- * until every socket had its share measured slower, p50 and p99).
- */
-function directDelivery(socket: WebSocket, id: string, maxUnreadBytes: number): DirectDelivery {
-  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  const raw = (socket as unknown as { _socket?: Partial<RawSocket> })._socket;
-  const corkable = typeof raw?.cork === 'function' && typeof raw.uncork === 'function' ? (raw as RawSocket) : null;
-  return (payloadJsons) => {
-    if (socket.readyState !== WebSocket.OPEN) return;
-    // What the kernel would not take yet waits in this process: a subscriber that stopped
-    // reading is closed rather than buffered for without bound. Its events stay in the store.
-    if (socket.bufferedAmount > maxUnreadBytes) {
-      socket.close(WS_SUBSCRIBER_TOO_SLOW, 'Too many unread events: subscribe again with afterSeq to resume.');
-      return;
-    }
-    const batch = payloadJsons.length > 1 ? corkable : null;
-    batch?.cork();
-    for (const json of payloadJsons) socket.send(`${head}${json}}`);
-    batch?.uncork();
-  };
-}
 
 /** Answers a request with a small JSON error without involving yoga. */
 function reject(res: ServerResponse, status: number, message: string): void {

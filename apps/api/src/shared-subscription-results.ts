@@ -7,15 +7,18 @@ import type { Plugin } from 'graphql-yoga';
  */
 export const DIRECT_DELIVERY = Symbol('stagent.directDelivery');
 
-/** Writes one subscription's `next` messages straight to its socket; gets the serialized payloads, in order. */
-export type DirectDelivery = (payloadJsons: readonly string[]) => void;
+/**
+ * Writes one subscription's `next` messages straight to its socket; gets the payloads, in order,
+ * as UTF-8 JSON shared with every other subscriber of the same event (read them, never modify them).
+ */
+export type DirectDelivery = (payloadJsons: readonly Buffer[]) => void;
 
 /** A source stream that can also push events by callback, in batches (the engine's WorkflowEventStream). */
 interface ListenableSource extends AsyncIterator<unknown> {
   listen(onEvents: (payloads: readonly unknown[]) => void, onError: (error: unknown) => void): void;
 }
 
-type Shared = { result: Promise<ExecutionResult> | ExecutionResult; json?: Promise<string> | string };
+type Shared = { result: Promise<ExecutionResult> | ExecutionResult; json?: Promise<Buffer> | Buffer };
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
@@ -58,11 +61,12 @@ export function useSharedSubscriptionResults(options: { maskError: (error: Graph
   };
   const maskResult = (result: ExecutionResult): ExecutionResult =>
     result.errors ? { ...result, errors: result.errors.map((e) => options.maskError(e) as GraphQLError) } : result;
-  const sharedJson = (args: ExecutionArgs, key: string, payload: object): Promise<string> | string => {
+  const toJson = (result: ExecutionResult): Buffer => Buffer.from(JSON.stringify(maskResult(result)));
+  const sharedJson = (args: ExecutionArgs, key: string, payload: object): Promise<Buffer> | Buffer => {
     const entry = shared(args, key, payload);
     if (entry.json === undefined) {
       const { result } = entry;
-      entry.json = isPromise(result) ? result.then((r) => JSON.stringify(maskResult(r))) : JSON.stringify(maskResult(result));
+      entry.json = isPromise(result) ? result.then(toJson) : toJson(result);
     }
     return entry.json;
   };
@@ -109,7 +113,7 @@ export function useSharedSubscriptionResults(options: { maskError: (error: Graph
 function pushed(
   source: ListenableSource,
   deliver: DirectDelivery,
-  serialize: (payload: object) => Promise<string> | string,
+  serialize: (payload: object) => Promise<Buffer> | Buffer,
 ): AsyncIterableIterator<ExecutionResult> {
   let pending: Promise<void> | null = null;
   let ended = false;
@@ -137,7 +141,7 @@ function pushed(
       if (ended) return;
       const jsons = payloads.filter((p): p is object => typeof p === 'object' && p !== null).map(serialize);
       // Keep the order when a result is a promise: later events wait for it.
-      if (!pending && !jsons.some(isPromise)) return deliver(jsons as string[]);
+      if (!pending && !jsons.some(isPromise)) return deliver(jsons as Buffer[]);
       const previous = pending ?? Promise.resolve();
       const current: Promise<void> = previous
         .then(() => Promise.all(jsons))
