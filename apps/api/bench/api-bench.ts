@@ -9,6 +9,12 @@
  * change between requests, so the engine answers lists from its read cache, see
  * packages/engine/src/db/read-cache.ts) and on a second server whose engine reads SQLite for
  * every request (`api.listQueryRatioUncached`: what a list costs right after a write).
+ *
+ * Latency: the subscribers stay connected while a two-step workflow that streams output runs
+ * three times (about 28 events a run). p50/p99 are over every delivery of the three runs;
+ * `api.eventLatencyP99Ms.500.firstRun` is the run that starts right after 500 clients connected
+ * (the connection burst's garbage is still being collected then), `api.eventLatencyMaxMs.500`
+ * the worst single delivery.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
@@ -27,6 +33,8 @@ const WARMUP_REQUESTS = 50;
 const MEASURE_MS = 2_000;
 const ROUNDS = 3;
 const MAX_REQUESTS = 200_000;
+/** Runs measured per latency probe, with the same subscribers connected throughout (the first one right after they connected). */
+const LATENCY_RUNS = 3;
 
 /** The dashboard's workflow list (apps/web WorkflowsQuery), for 50 workflows with one run each. */
 const LIST_QUERY = /* GraphQL */ `query List {
@@ -70,15 +78,15 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * Runs one workflow (which has run before: see subscribers.mjs) while `subscribers` graphql-ws
- * clients (in a child process) follow it; returns every delivery latency, sorted (ms, receive
- * time - event time).
+ * Runs one workflow (which has run before: see subscribers.mjs) `LATENCY_RUNS` times in a row
+ * while `subscribers` graphql-ws clients (in a child process) stay subscribed to it; returns the
+ * delivery latencies of each run (ms, receive time - event time).
  */
-async function eventLatencies(engine: Engine, wsUrl: string, workflowId: string, subscribers: number): Promise<number[]> {
+async function eventLatencies(engine: Engine, wsUrl: string, workflowId: string, subscribers: number): Promise<number[][]> {
   const lastStoredSeq = (await engine.listEvents(workflowId)).at(-1)?.seq;
   if (!lastStoredSeq) throw new Error('the latency probe must have run once: its last stored event tells when subscribers are registered');
   const child = fork(fileURLToPath(new URL('./subscribers.mjs', import.meta.url)), { stdio: 'inherit' });
-  const messages: { type: string; latencies?: number[]; message?: string }[] = [];
+  const messages: { type: string; latencies?: number[][]; message?: string }[] = [];
   let notify: (() => void) | null = null;
   child.on('message', (m) => {
     messages.push(m as (typeof messages)[number]);
@@ -88,15 +96,16 @@ async function eventLatencies(engine: Engine, wsUrl: string, workflowId: string,
     while (!messages.length) await new Promise<void>((resolve) => (notify = resolve));
     return messages.shift()!;
   };
-  child.send({ url: wsUrl, workflowId, lastStoredSeq, count: subscribers });
+  child.send({ url: wsUrl, workflowId, lastStoredSeq, count: subscribers, runs: LATENCY_RUNS });
   const ready = await next();
   if (ready.type !== 'subscribed') throw new Error(`subscribers failed: ${ready.message}`);
-  const started = await engine.executeWorkflow(workflowId);
+  for (let run = 0; run < LATENCY_RUNS; run++) await engine.waitForRun((await engine.executeWorkflow(workflowId)).run.id);
   const result = await next();
-  await engine.waitForRun(started.run.id);
   if (result.type !== 'done' || !result.latencies) throw new Error(`subscribers failed: ${result.message}`);
-  return result.latencies.sort((a, b) => a - b);
+  return result.latencies;
 }
+
+const sorted = (latencies: number[]): number[] => [...latencies].sort((a, b) => a - b);
 
 /** 50 workflows of two steps with one finished run each, as the list query reads them. */
 async function seedWorkflows(engine: Engine): Promise<void> {
@@ -174,11 +183,13 @@ async function main(): Promise<void> {
     'api.listQueryRatio': Number((listRps / helloRps).toFixed(3)),
     'api.listQueryRpsUncached': Math.round(uncachedListRps),
     'api.listQueryRatioUncached': Number((uncachedListRps / helloRps).toFixed(3)),
-    'api.eventLatencyP50Ms.1': percentile(one, 50),
-    'api.eventLatencyP99Ms.1': percentile(one, 99),
-    'api.eventLatencyP50Ms.500': percentile(many, 50),
-    'api.eventLatencyP99Ms.500': percentile(many, 99),
-    'api.eventsDelivered.500': many.length,
+    'api.eventLatencyP50Ms.1': percentile(sorted(one.flat()), 50),
+    'api.eventLatencyP99Ms.1': percentile(sorted(one.flat()), 99),
+    'api.eventLatencyP50Ms.500': percentile(sorted(many.flat()), 50),
+    'api.eventLatencyP99Ms.500': percentile(sorted(many.flat()), 99),
+    'api.eventLatencyP99Ms.500.firstRun': percentile(sorted(many[0]!), 99),
+    'api.eventLatencyMaxMs.500': Math.max(...many.flat()),
+    'api.eventsDelivered.500': many.flat().length,
   };
   console.log(JSON.stringify(figures, null, 2));
   let existing: Record<string, unknown> = {};
