@@ -5,8 +5,9 @@ import { textMessageSender } from './subscription-delivery.js';
 
 let server: WebSocketServer | null = null;
 afterEach(async () => {
-  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  const closing = server;
   server = null;
+  if (closing) await new Promise((resolve) => closing.close(resolve));
 });
 
 /**

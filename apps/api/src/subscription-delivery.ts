@@ -2,9 +2,17 @@ import { WebSocket } from 'ws';
 import { WS_SUBSCRIBER_TOO_SLOW } from './config.js';
 import type { DirectDelivery } from './shared-subscription-results.js';
 
+/** The TCP socket under a `ws` WebSocket (an internal field of ws 8). */
+interface RawSocket {
+  write(chunk: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
+  readonly writable: boolean;
+}
+
 /** The parts of a `ws` WebSocket the raw write path relies on (internal fields of ws 8). */
 interface WsInternals {
-  _socket?: { write(chunk: Buffer): boolean; cork(): void; uncork(): void; writable?: boolean } | null;
+  _socket?: Partial<RawSocket> | null;
   _sender?: { _queue?: unknown; _state?: unknown } | null;
 }
 
@@ -39,15 +47,15 @@ function writeHeader(target: Buffer, offset: number, length: number): number {
 }
 
 /**
- * The TCP socket under `socket` when frames may be written to it directly: ws 8's sender is idle
- * (nothing queued behind a Blob read or a compression, so order is kept). Otherwise null, and
- * `socket.send` is used.
+ * Access to the TCP socket under `socket`, or null when this ws version lacks the fields the raw
+ * path relies on. `idle()` says whether a frame may be written to it now: ws 8's sender has
+ * nothing queued behind a Blob read or a compression, so the order of messages is kept.
  */
-function idleRawSocket(socket: WebSocket): NonNullable<WsInternals['_socket']> | null {
+function rawAccess(socket: WebSocket): { raw: RawSocket; idle(): boolean } | null {
   const { _socket: raw, _sender: sender } = socket as unknown as WsInternals;
-  if (!raw || raw.writable === false || typeof raw.write !== 'function' || typeof raw.cork !== 'function') return null;
-  if (!sender || !Array.isArray(sender._queue) || sender._queue.length > 0 || sender._state !== 0) return null;
-  return raw;
+  if (!raw || typeof raw.write !== 'function' || typeof raw.cork !== 'function' || typeof raw.uncork !== 'function') return null;
+  if (!sender || !Array.isArray(sender._queue) || !('_state' in sender)) return null;
+  return { raw: raw as RawSocket, idle: () => raw.writable !== false && (sender._queue as unknown[]).length === 0 && sender._state === 0 };
 }
 
 /** Sends text messages `prefix + body + suffix`, one per body, to one WebSocket. */
@@ -62,19 +70,15 @@ export type TextMessageSender = (prefix: Buffer, bodies: readonly Buffer[], suff
  * through ws (its frames must be compressed).
  */
 export function textMessageSender(socket: WebSocket): TextMessageSender {
-  const compressed = socket.extensions !== '';
+  const direct = socket.extensions === '' ? rawAccess(socket) : null;
   return (prefix, bodies, suffix) => {
-    const raw = compressed ? null : idleRawSocket(socket);
-    if (!raw) {
-      for (const body of bodies) socket.send(Buffer.concat([prefix, body, suffix]), { binary: false });
-      return;
-    }
-    writeFrames(raw, prefix, bodies, suffix);
+    if (direct?.idle()) return writeFrames(direct.raw, prefix, bodies, suffix);
+    for (const body of bodies) socket.send(Buffer.concat([prefix, body, suffix]), { binary: false });
   };
 }
 
 /** Writes one unmasked text frame per body to the TCP socket. */
-function writeFrames(raw: NonNullable<WsInternals['_socket']>, prefix: Buffer, bodies: readonly Buffer[], suffix: Buffer): void {
+function writeFrames(raw: RawSocket, prefix: Buffer, bodies: readonly Buffer[], suffix: Buffer): void {
   let total = 0;
   for (const body of bodies) {
     const length = prefix.length + body.length + suffix.length;
