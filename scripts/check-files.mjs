@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Convention checks from STYLE.md that a script can decide, run before the test suites:
 // module size, no TS enums, no bare `new Error(` in the engine, dependency direction,
-// no allowGlobalContext, kebab-case TS file names. Prints each finding; exits 1 on any.
+// no allowGlobalContext, kebab-case TS file names, a repository that stands alone (no code,
+// test or script reaches beside the clone). Prints each finding; exits 1 on any.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -38,6 +40,19 @@ for (const file of files) {
   if (rel.endsWith('.ts') && !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9-]+)*\.ts$/.test(base) && !base.startsWith('+') && !/^Migration\d+/.test(base) && !/^[A-Z][A-Za-z0-9]*\.spec\.ts$/.test(base))
     problems.push(`${rel}: file name is not kebab-case`);
   if (rel.endsWith('.svelte') && !base.startsWith('+') && !/^[A-Z][A-Za-z0-9]*\.svelte$/.test(base)) problems.push(`${rel}: Svelte components are PascalCase`);
+}
+// A user's clone has nothing beside it: tracked files other than prose must not reach into
+// a sibling folder of the repository (the design notes beside it are not shipped).
+const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+for (const rel of tracked) {
+  if (rel.endsWith('.md') || rel === 'scripts/check-files.mjs') continue;
+  let text;
+  try {
+    text = readFileSync(join(root, rel), 'utf8');
+  } catch {
+    continue; // deleted in the work tree, not yet committed
+  }
+  if (/\.\.\/shared\b/.test(text)) problems.push(`${rel}: reads beside the repository (commit what it needs instead)`);
 }
 if (problems.length) {
   console.error(`Convention check: ${problems.length} finding(s)\n` + problems.map((p) => `- ${p}`).join('\n'));

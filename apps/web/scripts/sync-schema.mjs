@@ -1,7 +1,6 @@
 // Keeps src/lib/graphql/schema.graphql in step with the API's printed schema and regenerates the
-// gql.tada introspection types (graphql-env.d.ts) from it. Source, in order of preference:
-//   1. packages/schema/schema.graphql (printed from Pothos, a superset of the contract)
-//   2. ../shared/CONTRACT.graphql beside the repository (the binding contract)
+// gql.tada introspection types (graphql-env.d.ts) from it. Source: packages/schema/schema.graphql
+// (printed from Pothos, a superset of the committed contract).
 // Both outputs are generated (gitignored): every build, typecheck and test runs this first.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -11,9 +10,9 @@ const web = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = resolve(web, '../..');
 const target = resolve(web, 'src/lib/graphql/schema.graphql');
 const output = resolve(web, 'src/lib/graphql/graphql-env.d.ts');
-const candidates = [resolve(repo, 'packages/schema/schema.graphql'), resolve(repo, '../shared/CONTRACT.graphql')];
+const printed = resolve(repo, 'packages/schema/schema.graphql');
 
-const source = candidates.find((file) => existsSync(file));
+const source = existsSync(printed) ? printed : undefined;
 let changed = false;
 if (source) {
   const sdl = readFileSync(source, 'utf8');
@@ -23,7 +22,7 @@ if (source) {
   }
   console.log(`schema: ${source}${changed ? ' (updated)' : ''}`);
 } else if (!existsSync(target)) {
-  throw new Error('No schema.graphql found: expected packages/schema/schema.graphql or ../shared/CONTRACT.graphql');
+  throw new Error('No schema found: expected packages/schema/schema.graphql (run `pnpm --filter @stagent/schema print-schema`)');
 }
 
 if (changed || !existsSync(output)) {
