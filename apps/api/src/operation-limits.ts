@@ -19,12 +19,20 @@ import {
 
 /**
  * Limits on the shape of an operation, checked before execution on HTTP and WebSocket alike.
- * Introspection fields (`__schema`, `__type`) are not counted: GraphiQL's own introspection
- * query is 13 levels deep.
+ * Introspection (`__schema`, `__type`) has its own depth limit: the standard introspection query
+ * is deeper than any query of our own fields.
  */
 export interface OperationLimits {
-  /** Deepest field nesting allowed. The schema has no cycles: its deepest real query (executeWorkflow → workflow → latestRun → costEstimate → steps → stepId) is 6. */
+  /** Deepest nesting of the schema's own fields. The schema has no cycles: its deepest real query (executeWorkflow → workflow → latestRun → costEstimate → steps → stepId) is 6. */
   maxDepth: number;
+  /**
+   * Deepest nesting below `__schema` or `__type`, counting those fields. graphql-js's
+   * `getIntrospectionQuery()` (used by GraphiQL and graphql-codegen), with any of its options, is
+   * 15 deep: `__schema → types → fields → args → type`, nine `ofType`, then `name`. Our deepest type
+   * reference (`[X!]!`) needs three `ofType`. graphql-js's own MaxIntrospectionDepthRule only bounds
+   * nested `fields`/`interfaces`/`possibleTypes`/`inputFields` lists, not `ofType` chains.
+   */
+  maxIntrospectionDepth: number;
   /** Estimated field resolutions allowed (see {@link operationCost}); a 50-workflow dashboard list costs about 6,000. */
   maxCost: number;
   /** Aliased fields allowed in one document (aliases multiply work without multiplying the document). */
@@ -34,7 +42,7 @@ export interface OperationLimits {
 }
 
 /** The defaults the server uses. */
-export const defaultOperationLimits: OperationLimits = { maxDepth: 8, maxCost: 25_000, maxAliases: 30, maxTokens: 3_000 };
+export const defaultOperationLimits: OperationLimits = { maxDepth: 8, maxIntrospectionDepth: 15, maxCost: 25_000, maxAliases: 30, maxTokens: 3_000 };
 
 /** Assumed length of a list field without a `first` argument. */
 const DEFAULT_LIST_SIZE = 10;
@@ -59,13 +67,24 @@ function* fieldsOf(set: SelectionSetNode, fragments: Fragments, seen: Set<string
   }
 }
 
-function depthOf(set: SelectionSetNode | undefined, fragments: Fragments): number {
+/** Whether a field belongs to introspection (`__schema`, `__type`, `__typename` and everything below them). */
+const isIntrospectionField = (field: FieldNode): boolean => field.name.value.startsWith('__');
+
+/** Deepest nesting of a selection set; `skip` fields are left out with everything below them. */
+function depthOf(set: SelectionSetNode | undefined, fragments: Fragments, skip: (field: FieldNode) => boolean = () => false): number {
   if (!set) return 0;
   let max = 0;
   for (const field of fieldsOf(set, fragments)) {
-    if (field.name.value.startsWith('__')) continue;
-    max = Math.max(max, 1 + depthOf(field.selectionSet, fragments));
+    if (skip(field)) continue;
+    max = Math.max(max, 1 + depthOf(field.selectionSet, fragments, skip));
   }
+  return max;
+}
+
+/** Deepest introspection subtree: `__schema` and `__type` are root fields, so only the root is searched. */
+function introspectionDepthOf(set: SelectionSetNode, fragments: Fragments): number {
+  let max = 0;
+  for (const field of fieldsOf(set, fragments)) if (isIntrospectionField(field)) max = Math.max(max, 1 + depthOf(field.selectionSet, fragments));
   return max;
 }
 
@@ -95,7 +114,7 @@ export function operationCost(set: SelectionSetNode | undefined, type: GraphQLCo
   if (!set) return 0;
   let total = 0;
   for (const field of fieldsOf(set, fragments)) {
-    if (field.name.value.startsWith('__') || !isObjectType(type)) continue;
+    if (isIntrospectionField(field) || !isObjectType(type)) continue;
     const def = type.getFields()[field.name.value];
     if (!def) continue;
     const named = getNamedType(def.type);
@@ -123,9 +142,18 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
       const schema = context.getSchema();
       const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
       const name = operation.name?.value ?? 'anonymous';
-      const depth = depthOf(operation.selectionSet, fragments);
+      const depth = depthOf(operation.selectionSet, fragments, isIntrospectionField);
       if (depth > limits.maxDepth) {
         context.reportError(new GraphQLError(`Operation "${name}" is ${depth} levels deep; the limit is ${limits.maxDepth}.`, { nodes: [operation], extensions: { code: 'DEPTH_LIMIT' } }));
+      }
+      const introspectionDepth = introspectionDepthOf(operation.selectionSet, fragments);
+      if (introspectionDepth > limits.maxIntrospectionDepth) {
+        context.reportError(
+          new GraphQLError(
+            `Operation "${name}" introspects ${introspectionDepth} levels deep; the limit is ${limits.maxIntrospectionDepth} (the standard introspection query, graphql-js getIntrospectionQuery(), fits).`,
+            { nodes: [operation], extensions: { code: 'INTROSPECTION_DEPTH_LIMIT' } },
+          ),
+        );
       }
       const cost = root ? operationCost(operation.selectionSet, root, context, fragments) : 0;
       if (cost > limits.maxCost) {
