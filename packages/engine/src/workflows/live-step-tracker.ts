@@ -8,6 +8,7 @@ import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import { checkCaps, type TaskCaps } from '../budget/cap-check.js';
 import { costMicros } from '../runtimes/pricing.js';
+import { failure } from '../runtimes/error-classification.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import type { ModelCallUsage, RuntimeHooks, UsageVerdict } from '../runtimes/runtime.js';
 import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
@@ -31,7 +32,7 @@ export class LiveStepTracker implements RuntimeHooks {
   private lastFlush = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private writes: Promise<unknown> = Promise.resolve();
-  private batch: { work: (uow: SqlUnitOfWork) => Promise<void>; resolve: () => void }[] = [];
+  private batch: { work: (uow: SqlUnitOfWork) => Promise<void>; resolve: () => void; usage?: UnrecordedUsage }[] = [];
   /** Columns of the step row changed by the batch being written (one update per batch). */
   private stepChanges: Partial<StepRun> | null = null;
   private draining = false;
@@ -41,6 +42,13 @@ export class LiveStepTracker implements RuntimeHooks {
   output = '';
   retries = 0;
   lastEvidence: FailureEvidence = {};
+  /**
+   * Set when a batch of writes failed (its transaction rolled back): the step must end FAILED
+   * with this failure (UNKNOWN), and its next usage report stops the runtime.
+   */
+  writeFailure: ClassifiedFailure | null = null;
+  /** Usage of the model calls whose ledger rows were lost with a failed batch; the step's finish adds it to the run. */
+  readonly unrecorded: UnrecordedUsage = { inputTokens: 0, outputTokens: 0, costMicros: 0 };
 
   constructor(
     private readonly resources: EngineResources,
@@ -120,7 +128,9 @@ export class LiveStepTracker implements RuntimeHooks {
         uow.emit(this.event({ kind: 'COST_WARNING', costUsd: spentUsd, message: `Step "${s.name}" has spent $${spentUsd.toFixed(4)} of its $${this.caps.costUsd.toFixed(2)} cap.`, data: { reason: 'near_cap' } }));
       }
       verdict = await this.capVerdict(uow, spentUsd, now);
-    });
+    }, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 });
+    // The ledger row and the cap check did not commit: the step cannot go on unaccounted.
+    if (this.writeFailure) return { stop: true, failure: this.writeFailure };
     return verdict;
   }
 
@@ -153,8 +163,8 @@ export class LiveStepTracker implements RuntimeHooks {
    * Writes run in the order the runtime reported them. Writes queued in the same tick (an output
    * delta and the usage report that follows it) share one transaction: fewer commits per step.
    */
-  private enqueue(work: (uow: SqlUnitOfWork) => Promise<void>): Promise<unknown> {
-    const done = new Promise<void>((resolve) => this.batch.push({ work, resolve }));
+  private enqueue(work: (uow: SqlUnitOfWork) => Promise<void>, usage?: UnrecordedUsage): Promise<unknown> {
+    const done = new Promise<void>((resolve) => this.batch.push({ work, resolve, usage }));
     if (!this.draining) {
       this.draining = true;
       this.writes = this.writes.then(() => new Promise<void>((r) => queueMicrotask(r))).then(() => this.drain());
@@ -165,14 +175,31 @@ export class LiveStepTracker implements RuntimeHooks {
   private async drain(): Promise<void> {
     while (this.batch.length) {
       const batch = this.batch.splice(0);
-      await inSqlTransaction(this.resources, async (uow) => {
-        this.stepChanges = null;
-        for (const item of batch) await item.work(uow);
-        if (this.stepChanges) await this.writeStepRow(uow, this.stepChanges);
-      }).catch((error) => this.resources.logger.error('live metrics write failed', { error: String(error) }));
+      try {
+        await inSqlTransaction(this.resources, async (uow) => {
+          this.stepChanges = null;
+          for (const item of batch) await item.work(uow);
+          if (this.stepChanges) await this.writeStepRow(uow, this.stepChanges);
+        });
+      } catch (error) {
+        this.recordWriteFailure(error, batch);
+      }
       for (const item of batch) item.resolve();
     }
     this.draining = false;
+  }
+
+  /** Keeps what a rolled-back batch would have recorded, so the step's finish can account for it. */
+  private recordWriteFailure(error: unknown, batch: { usage?: UnrecordedUsage }[]): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.resources.logger.error('live metrics write failed; the step ends', { runId: this.ids.runId, stepId: this.step.stepId, error: message });
+    this.writeFailure ??= failure('UNKNOWN', `Recording the step's usage failed, so its spend and caps could not be tracked: ${message}`, { retryable: false });
+    for (const { usage } of batch) {
+      if (!usage) continue;
+      this.unrecorded.inputTokens += usage.inputTokens;
+      this.unrecorded.outputTokens += usage.outputTokens;
+      this.unrecorded.costMicros += usage.costMicros;
+    }
   }
 
   /** Queues `event` and marks the step row for the batch's single update (with `changes`, later ones winning). */
@@ -194,6 +221,13 @@ export class LiveStepTracker implements RuntimeHooks {
   private event(e: Omit<PendingEvent, 'workflowId' | 'runId'>): PendingEvent {
     return { ...e, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: this.step.stepId, taskId: this.ids.taskId, step: toStepRunView(this.step, this.resources.clock.now()) };
   }
+}
+
+/** Tokens and cost of model calls whose batch did not commit. */
+export interface UnrecordedUsage {
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
 }
 
 function truncateJson(value: unknown): unknown {

@@ -2,7 +2,8 @@ import { TaskSchema } from '../db/entities/task.entity.js';
 import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
 import { inSqlTransaction } from '../events/event-store.js';
 import { newId } from '../ids.js';
-import { insertRows, updateRows } from '../db/direct-sql.js';
+import { incrementRow, insertRows, updateRows } from '../db/direct-sql.js';
+import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import type { EngineResources } from '../resources.js';
 import { resolveCostCap } from '../budget/cap-resolver.js';
 import type { SettingsSystem } from '../settings/settings-system.js';
@@ -93,12 +94,14 @@ export class TaskRunner {
         tracker,
       );
       await tracker.settle();
-      const evidence = this.evidenceFor(result.failure, tracker, a, model, caps.maxTurns);
-      return await this.finish(a, taskId, result.status === 'COMPLETED' ? { status: 'COMPLETED', output: result.output, turns: result.turns } : { status: result.status, output: result.output, turns: result.turns, failure: result.failure ?? { category: 'UNKNOWN', message: 'The runtime ended without saying why.', retryable: false }, evidence });
+      // A write that did not commit ends the step, whatever the runtime reported: its spend is unaccounted.
+      const failure = tracker.writeFailure ?? (result.status === 'COMPLETED' ? undefined : result.failure ?? { category: 'UNKNOWN', message: 'The runtime ended without saying why.', retryable: false });
+      const evidence = this.evidenceFor(failure, tracker, a, model, caps.maxTurns);
+      return await this.finish(a, taskId, failure ? { status: tracker.writeFailure ? 'FAILED' : result.status, output: result.output, turns: result.turns, failure, evidence } : { status: 'COMPLETED', output: result.output, turns: result.turns }, tracker);
     } catch (error) {
       await tracker?.settle();
       const failure = classifyEngineError(error, a.signal);
-      return this.finish(a, taskId, { status: failure.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED', output: tracker?.output ?? '', turns: tracker?.turns ?? 0, failure, evidence: { providerMessage: failure.message } });
+      return this.finish(a, taskId, { status: failure.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED', output: tracker?.output ?? '', turns: tracker?.turns ?? 0, failure, evidence: { providerMessage: failure.message } }, tracker);
     }
   }
 
@@ -110,14 +113,19 @@ export class TaskRunner {
     return base;
   }
 
-  private async finish(a: StepAttempt, taskId: string, r: { status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; output: string; turns: number; failure?: ClassifiedFailure; evidence?: FailureEvidence }): Promise<StepOutcome> {
+  private async finish(a: StepAttempt, taskId: string, r: { status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; output: string; turns: number; failure?: ClassifiedFailure; evidence?: FailureEvidence }, tracker: LiveStepTracker | null): Promise<StepOutcome> {
     const now = this.resources.clock.now();
     const startedAt = a.row.startedAt ?? now;
     await inSqlTransaction(this.resources, async (uow) => {
       const taskExists = a.row.taskId === taskId;
+      // The step's final totals (the tracker keeps them on the row object): they include any model call whose live write failed.
+      const totals = { inputTokens: a.row.inputTokens, outputTokens: a.row.outputTokens, cacheReadTokens: a.row.cacheReadTokens, cacheWriteTokens: a.row.cacheWriteTokens, costMicros: a.row.costMicros };
       if (taskExists)
-        await updateRows(uow.sql, TaskSchema, { id: taskId }, { status: r.status, output: r.output, error: r.failure?.message ?? null, failureCategory: r.failure?.category ?? null, turns: r.turns, finishedAt: now });
-      const common = { output: r.output || null, turns: r.turns, currentTool: null, finishedAt: now, durationMs: now - startedAt, updatedAt: now };
+        await updateRows(uow.sql, TaskSchema, { id: taskId }, { ...totals, status: r.status, output: r.output, error: r.failure?.message ?? null, failureCategory: r.failure?.category ?? null, turns: r.turns, finishedAt: now });
+      const lost = tracker?.unrecorded;
+      if (lost && (lost.inputTokens || lost.outputTokens || lost.costMicros))
+        await incrementRow(uow.sql, WorkflowRunSchema, a.runId, { inputTokens: lost.inputTokens, outputTokens: lost.outputTokens, costMicros: lost.costMicros }, { updatedAt: now });
+      const common = { ...totals, pricingKnown: a.row.pricingKnown, output: r.output || null, turns: r.turns, currentTool: null, finishedAt: now, durationMs: now - startedAt, updatedAt: now };
       const step = r.status === 'COMPLETED'
         ? { ...common, error: null, failureCategory: null }
         : { ...common, error: r.failure!.message, failureCategory: r.failure!.category, evidence: r.evidence ?? null };
