@@ -1,10 +1,9 @@
 import { NotApplicableError } from '../errors.js';
 import type { SuggestionAction } from '../engine-api.js';
 import { WorkflowPattern, type WorkflowDefinitionInput } from '../workflows/definition.js';
-import { configSchemaByPattern } from '../workflows/definition-schema.js';
+import { configSchemaByPattern, MAX_BUDGET_USD, MAX_STEP_TURNS } from '../workflows/definition-schema.js';
 import type { WorkflowView } from '../workflows/read-models.js';
 import { effectiveDocuments, withDocuments } from './doc-bindings.js';
-import { MAX_STEP_BUDGET_USD, MAX_STEP_TURNS } from './fix-context.js';
 import { splitBlocker, splitStep } from './step-split.js';
 
 /** Actions that change the definition (applied by {@link applySuggestionToInput}). */
@@ -57,10 +56,10 @@ export function toDefinitionInput(workflow: WorkflowView): WorkflowDefinitionInp
 /**
  * Applies a definition-changing suggestion action and returns the new definition input; the
  * Engine then validates and stores it exactly as `updateWorkflow` does. Payloads:
- * - `SET_BUDGET {stepId?: string|null, budgetUsd}`: the step's cap, or the workflow's when stepId is null (USD, 0 < x ≤ 1000).
+ * - `SET_BUDGET {stepId?: string|null, budgetUsd}`: the step's cap, or the workflow's when stepId is null (USD, above 0 and at most {@link MAX_BUDGET_USD}).
  * - `SET_RUNTIME {stepId?: string|null, runtimeId}`: the step's runtime, or the workflow's when stepId is null.
  * - `SET_PER_STEP_DOCS {stepId, documentIds}` or `{bindings: [{stepId, documentIds}]}`: each named step then receives exactly those documents; other steps keep what they receive.
- * - `SET_MAX_TURNS {stepId, maxTurns}`: 1-50 turns.
+ * - `SET_MAX_TURNS {stepId, maxTurns}`: 1 to {@link MAX_STEP_TURNS} turns.
  * - `SPLIT_STEP {stepId}`: see {@link splitStep}.
  * - `CHANGE_PATTERN {pattern}`: config keys the new pattern does not accept are dropped.
  * Throws {@link NotApplicableError} with field `['action', 'payload', ...]` (or `['action', 'type']`).
@@ -70,7 +69,7 @@ export function applySuggestionToInput(workflow: WorkflowView, action: Suggestio
   const payload = payloadOf(action);
   switch (action.type) {
     case 'SET_BUDGET': {
-      const budgetUsd = requireNumber(payload, 'budgetUsd', (v) => v > 0 && v <= MAX_STEP_BUDGET_USD, `between 0 and ${MAX_STEP_BUDGET_USD} USD`);
+      const budgetUsd = requireNumber(payload, 'budgetUsd', (v) => v > 0 && v <= MAX_BUDGET_USD, `between 0 and ${MAX_BUDGET_USD} USD`);
       return optionalStep(input, payload, (s) => ({ ...s, budgetUsd }), (i) => ({ ...i, budgetUsd }));
     }
     case 'SET_RUNTIME': {

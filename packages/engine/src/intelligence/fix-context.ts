@@ -1,12 +1,8 @@
 import type { FixSuggestion, FixTier, SuggestionAction } from '../engine-api.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
 import type { StepRunView, WorkflowRunView, WorkflowView } from '../workflows/read-models.js';
+import { MAX_BUDGET_USD, MAX_STEP_TURNS } from '../workflows/definition-schema.js';
 import { roundUpCents } from './money-format.js';
-
-/** Highest step budget the definition schema accepts, USD (a suggestion above it could not be applied). */
-export const MAX_STEP_BUDGET_USD = 1000;
-/** Highest per-step `maxTurns` the definition schema accepts (setting `runtime.maxTurns` has the same bound). */
-export const MAX_STEP_TURNS = 50;
 
 /** Everything a fix suggestion may quote or act on, gathered once from the run. */
 export interface FixContext {
@@ -42,7 +38,7 @@ export function stepLabel(ctx: FixContext): string {
 export function suggestedBudgetUsd(spentUsd: number, capUsd: number | null, estimateUsd: number | null): number | null {
   const basis = Math.max(2 * spentUsd, spentUsd + (estimateUsd ?? 0), 1.5 * (capUsd ?? 0), 0.01);
   const amount = roundUpCents(basis);
-  return amount > MAX_STEP_BUDGET_USD ? null : amount;
+  return amount > MAX_BUDGET_USD ? null : amount;
 }
 
 /** Twice the turn limit that was hit, capped at what the schema accepts; null when already at the maximum. */

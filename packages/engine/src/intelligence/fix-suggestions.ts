@@ -1,7 +1,8 @@
 import { assertNever } from '../errors.js';
 import type { FixSuggestion } from '../engine-api.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
-import { actions, fix, stepLabel, suggestedBudgetUsd, suggestedMaxTurns, type FixContext, MAX_STEP_BUDGET_USD, MAX_STEP_TURNS } from './fix-context.js';
+import { MAX_BUDGET_USD, MAX_STEP_TURNS } from '../workflows/definition-schema.js';
+import { actions, fix, stepLabel, suggestedBudgetUsd, suggestedMaxTurns, type FixContext } from './fix-context.js';
 import { providerFixes } from './fix-suggestions-provider.js';
 import { formatCount, formatDuration, formatUsd } from './money-format.js';
 
@@ -77,7 +78,7 @@ function budgetFixes(ctx: FixContext): FixSuggestion[] {
   const capText = cap === null ? 'its cap' : `its ${formatUsd(cap)} cap`;
   const basis = ctx.estimateUsd === null ? 'twice what it spent' : `the larger of twice what it spent and spent + the ${formatUsd(ctx.estimateUsd)} estimate`;
   const quick = amount === null
-    ? fix('QUICK', `Budget needed exceeds ${formatUsd(MAX_STEP_BUDGET_USD)}`, `${stepLabel(ctx)} spent ${formatUsd(spent)} of ${capText}; a cap above ${formatUsd(MAX_STEP_BUDGET_USD)} cannot be set. Reduce its input instead.`, null)
+    ? fix('QUICK', `Budget needed exceeds ${formatUsd(MAX_BUDGET_USD)}`, `${stepLabel(ctx)} spent ${formatUsd(spent)} of ${capText}; a cap above ${formatUsd(MAX_BUDGET_USD)} cannot be set. Reduce its input instead.`, null)
     : fix('QUICK', `Raise the budget of ${stepLabel(ctx)} to ${formatUsd(amount)}`,
         `${stepLabel(ctx)} spent ${formatUsd(spent)} of ${capText} before it was stopped. ${formatUsd(amount)} is ${basis}, rounded up to cents. Apply it, then retry the step; completed steps are reused.`,
         ctx.step ? { type: 'SET_BUDGET', payload: { stepId: ctx.step.stepId, budgetUsd: amount } } : null);

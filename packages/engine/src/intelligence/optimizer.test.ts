@@ -106,6 +106,13 @@ describe('BUDGET_ESTIMATE', () => {
     expect(run({ definition: def, history: withCosts([0.1, 0.14]) })).toEqual([]);
   });
 
+  it('offers no SET_BUDGET above the highest cap a definition accepts (MAX_BUDGET_USD)', () => {
+    // 900, 1000, 1100 → mean 1000, sd 100 → 1100, above the 1000 USD a step budget may be.
+    const [s] = run({ definition: base(), history: withCosts([900, 1000, 1100]) });
+    expect(s).toMatchObject({ kind: 'BUDGET_ESTIMATE', title: '"Quote" needs more than the highest cap, $1000.00', action: null });
+    expect(s!.description).toContain('Reduce its input or split the step.');
+  });
+
   it('without history: the estimate x 1.5, only when the estimate is above the cap', () => {
     const estimate = (usd: number): CostEstimate => ({ totalUsd: usd, budgetUsd: 0.9, overBudget: false, warnings: [], steps: base().steps.map((s, i) => ({
       stepId: s.id!, name: s.name, runtimeId: 'simulated', modelId: 'simulated-smart', inputTokens: 1, outputTokens: 1, turns: 1,

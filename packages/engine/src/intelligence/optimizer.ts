@@ -2,6 +2,7 @@ import type { OptimizationSuggestion, SuggestionAction } from '../engine-api.js'
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import { WORKFLOW_STEP_DEFAULT_CAP_USD } from '../budget/cap-resolver.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
+import { MAX_BUDGET_USD } from '../workflows/definition-schema.js';
 import { proposeBindings } from './document-binding.js';
 import { formatPercent, formatUsd, roundUpCents } from './money-format.js';
 import type { BucketTally, OptimizerHistory } from './optimizer-history.js';
@@ -92,8 +93,14 @@ function budgetSuggestion(input: OptimizeInput, i: number): OptimizationSuggesti
     basis = `with no comparable history, the pre-flight estimate is ${formatUsd(estimated)}; ${ESTIMATE_HEADROOM}x that is ${formatUsd(amount)}`;
   }
   if (need <= cap + EPSILON) return [];
+  const target = `step:${step.id ?? i}`;
+  // No definition may hold a cap above MAX_BUDGET_USD, so no action could set this one.
+  if (amount > MAX_BUDGET_USD) {
+    return [suggestion('BUDGET_ESTIMATE', target, `"${step.name}" needs more than the highest cap, ${formatUsd(MAX_BUDGET_USD)}`,
+      `Its cap is ${formatUsd(cap)}, below what the step needs: ${basis}. Reduce its input or split the step.`, null)];
+  }
   const action = step.id ? { type: 'SET_BUDGET', payload: { stepId: step.id, budgetUsd: amount } } : null;
-  return [suggestion('BUDGET_ESTIMATE', `step:${step.id ?? i}`, `Raise the budget of "${step.name}" to ${formatUsd(amount)}`,
+  return [suggestion('BUDGET_ESTIMATE', target, `Raise the budget of "${step.name}" to ${formatUsd(amount)}`,
     `Its cap is ${formatUsd(cap)}, below what the step needs: ${basis}. A run would likely stop with BUDGET_EXCEEDED.`, action)];
 }
 

@@ -1,13 +1,8 @@
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
+import { MAX_NAME_LENGTH, MAX_STEP_ID_LENGTH, MAX_STEPS } from '../workflows/definition-schema.js';
 
 /** Patterns whose step count is free, so one step can become two without breaking the structure. */
 const SPLITTABLE_PATTERNS: ReadonlySet<string> = new Set(['SEQUENCE', 'CHECKPOINT', 'PLANNER_EXECUTOR']);
-/** Most steps a definition may hold (definition schema). */
-const MAX_STEPS = 50;
-/** Longest step id the definition schema accepts. */
-const MAX_ID_LENGTH = 64;
-/** Longest step name the definition schema accepts. */
-const MAX_NAME_LENGTH = 200;
 
 /**
  * Splits a prompt in two at a paragraph boundary, else at a sentence boundary, keeping the
@@ -34,7 +29,7 @@ export function splitBlocker(input: WorkflowDefinitionInput, stepId: string): st
   if (input.pattern === 'PLANNER_EXECUTOR' && index === 0) return 'The planner step cannot be split: every later step expects one plan.';
   const delays = (input.config as { delays?: Record<string, string> } | undefined)?.delays;
   if (delays?.[stepId]) return 'A delay step has no work to split.';
-  if (input.steps.length >= MAX_STEPS) return `The workflow already has ${MAX_STEPS} steps.`;
+  if (input.steps.length >= MAX_STEPS) return `The workflow already has ${input.steps.length} steps, the most a definition may hold.`;
   if (!splitPrompt(input.steps[index]!.prompt)) return 'The prompt is a single sentence; there is no boundary to split at.';
   return null;
 }
@@ -66,7 +61,7 @@ export function splitStep(input: WorkflowDefinitionInput, stepId: string): Workf
 function freshId(base: string, taken: ReadonlySet<string>): string {
   for (let n = 2; ; n += 1) {
     const suffix = `-part${n}`;
-    const id = `${base.slice(0, MAX_ID_LENGTH - suffix.length)}${suffix}`;
+    const id = `${base.slice(0, MAX_STEP_ID_LENGTH - suffix.length)}${suffix}`;
     if (!taken.has(id)) return id;
   }
 }

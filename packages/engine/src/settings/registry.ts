@@ -2,6 +2,7 @@
  * The settings registry: every key with its type, default, constraints and whether a user may
  * write it. It drives both reading (`settings`) and writing (`updateSettings`).
  */
+import { MAX_STEP_TURNS } from '../workflows/definition-schema.js';
 
 export type SettingType = 'number' | 'integer' | 'string' | 'boolean' | 'enum';
 
@@ -39,8 +40,9 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'Token cap (input + output) for one task, in tokens (1,000-500,000). Unset: no token cap.' },
   { key: 'budget.maxDailyCostUsd', type: 'number', default: null, min: 1, max: 500, writable: true, secret: false,
     description: 'Spend cap across all tasks per UTC day, in USD (1-500). A task that reaches it stops with BUDGET_EXCEEDED. Unset: no daily cap.' },
-  { key: 'runtime.maxTurns', type: 'integer', default: 10, min: 1, max: 50, writable: true, secret: false,
-    description: 'Model turns (calls) one task may use when its step does not say, 1-50.' },
+  // A step's own maxTurns has the same bound: the setting stands in for it.
+  { key: 'runtime.maxTurns', type: 'integer', default: 10, min: 1, max: MAX_STEP_TURNS, writable: true, secret: false,
+    description: `Model turns (calls) one task may use when its step does not say, 1-${MAX_STEP_TURNS}.` },
   { key: 'runtime.timeoutMs', type: 'integer', default: 600000, min: 1000, max: 3600000, writable: true, secret: false,
     description: 'Deadline for one task, in ms (1 s - 1 h). A task still running then fails with TIMEOUT.' },
   { key: 'routing.preference', type: 'enum', default: 'manual', options: ['cost', 'latency', 'quality', 'manual'], writable: true, secret: false,

@@ -20,21 +20,35 @@ const delay = z.string().superRefine((value, ctx) => {
   else if (ms < MIN_DELAY_MS || ms > MAX_DELAY_MS) ctx.addIssue({ code: 'custom', message: `A delay must be between 1m and 30d; got ${value}.` });
 });
 
+// The bounds of a definition. This schema enforces them; code that proposes a changed definition
+// (fix suggestions, step splits, the optimizer) or a setting of the same meaning imports them from
+// here, so nothing offers a value the schema would refuse.
+/** Highest workflow or step budget, USD. */
+export const MAX_BUDGET_USD = 1000;
+/** Most model turns a step may take (`maxTurns`). */
+export const MAX_STEP_TURNS = 50;
+/** Most steps a definition may hold. */
+export const MAX_STEPS = 200;
+/** Longest step id, characters. */
+export const MAX_STEP_ID_LENGTH = 64;
+/** Longest workflow or step name, characters. */
+export const MAX_NAME_LENGTH = 200;
+
 const usd = (what: string) =>
   z.number({ error: `${what} must be a number of USD.` }).refine((v) => Number.isFinite(v) && v > 0, { message: `${what} must be greater than 0 USD.` })
-    .refine((v) => v <= 1000, { message: `${what} must be at most 1000 USD.` });
+    .refine((v) => v <= MAX_BUDGET_USD, { message: `${what} must be at most ${MAX_BUDGET_USD} USD.` });
 
-const stepId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Step ids use letters, digits, "-" and "_" (at most 64 characters).');
+const stepId = z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_STEP_ID_LENGTH - 1}}$`), `Step ids use letters, digits, "-" and "_" (at most ${MAX_STEP_ID_LENGTH} characters).`);
 
 /** Shape of one submitted step. */
 export const stepInputSchema = z.object({
   id: stepId.nullish(),
-  name: z.string().trim().min(1, 'Give the step a name.').max(200, 'Step names are at most 200 characters.'),
+  name: z.string().trim().min(1, 'Give the step a name.').max(MAX_NAME_LENGTH, `Step names are at most ${MAX_NAME_LENGTH} characters.`),
   prompt: z.string().max(100_000, 'Step prompts are at most 100,000 characters.'),
   runtimeId: z.string().min(1).nullish(),
   modelId: z.string().min(1).nullish(),
   budgetUsd: usd('The step budget').nullish(),
-  maxTurns: z.number().int('Max turns must be a whole number.').min(1, 'Max turns must be at least 1.').max(50, 'Max turns must be at most 50.').nullish(),
+  maxTurns: z.number().int('Max turns must be a whole number.').min(1, 'Max turns must be at least 1.').max(MAX_STEP_TURNS, `Max turns must be at most ${MAX_STEP_TURNS}.`).nullish(),
   documentIds: z.array(z.string().min(1)).max(50, 'At most 50 documents per step.').nullish(),
 });
 
@@ -61,12 +75,12 @@ export const configSchemaByPattern = {
 
 /** Shape of a submitted definition (structure per pattern is checked afterwards). */
 export const definitionInputSchema = z.object({
-  name: z.string().trim().min(1, 'Give the workflow a name.').max(200, 'Workflow names are at most 200 characters.'),
+  name: z.string().trim().min(1, 'Give the workflow a name.').max(MAX_NAME_LENGTH, `Workflow names are at most ${MAX_NAME_LENGTH} characters.`),
   description: z.string().max(2000, 'Descriptions are at most 2000 characters.').nullish(),
   pattern: z.enum(Object.values(WorkflowPattern) as [string, ...string[]], { error: `Pattern must be one of ${Object.values(WorkflowPattern).join(', ')}.` }),
   runtimeId: z.string().min(1).nullish(),
   budgetUsd: usd('The workflow budget').nullish(),
-  steps: z.array(stepInputSchema).min(1, 'A workflow needs at least one step.').max(200, 'A workflow has at most 200 steps.'),
+  steps: z.array(stepInputSchema).min(1, 'A workflow needs at least one step.').max(MAX_STEPS, `A workflow has at most ${MAX_STEPS} steps.`),
   documentIds: z.array(z.string().min(1)).max(50, 'At most 50 global documents.').nullish(),
   config: z.unknown().optional(),
 });
