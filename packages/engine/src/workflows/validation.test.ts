@@ -12,9 +12,11 @@ afterAll(() => t.close());
 const base = { name: 'w', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'A', prompt: 'Do A.' }] };
 const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `s${i}`, name: `S${i}`, prompt: `Do ${i}.` }));
 
-async function problems(input: unknown): Promise<{ field?: string[]; code: string; message: string }[]> {
+type Problem = { field?: string[]; code: string; message: string };
+
+async function problems(input: unknown, call: (input: never) => Promise<unknown> = (i) => t.engine.createWorkflow(i)): Promise<Problem[]> {
   try {
-    await t.engine.createWorkflow(input as never);
+    await call(input as never);
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
     return (error as ValidationError).issues.map((i) => ({ field: i.field, code: i.code, message: i.message }));
@@ -75,5 +77,60 @@ describe('workflow definition validation', () => {
     await expect(t.engine.updateWorkflow(wf.id, { ...base, name: 'changed', budgetUsd: -1 })).rejects.toBeInstanceOf(ValidationError);
     expect((await t.engine.getWorkflow(wf.id))!.name).toBe('original');
     await expect(t.engine.updateWorkflow('nope', base)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('one pass reports shape, structure and reference problems together', () => {
+  const codesByField = (found: Problem[]) => Object.fromEntries(found.map((p) => [p.field?.join('.'), p.code]));
+  /** A negative step budget (shape), an unknown runtime, an unknown step runtime, a model the runtime lacks, and missing documents. */
+  const mixed = {
+    ...base,
+    runtimeId: 'gpt-runner',
+    documentIds: ['missing-global'],
+    steps: [
+      { id: 'a', name: 'A', prompt: 'Do A.', budgetUsd: -1 },
+      { id: 'b', name: 'B', prompt: 'Do B.', runtimeId: 'nope', maxTurns: 0 },
+      { id: 'c', name: 'C', prompt: 'Do C.', runtimeId: 'simulated', modelId: 'gpt-4o', documentIds: ['missing-step'] },
+    ],
+  };
+  const expected = {
+    'steps.0.budgetUsd': 'OUT_OF_RANGE',
+    'steps.1.maxTurns': 'OUT_OF_RANGE',
+    runtimeId: 'NOT_FOUND',
+    'steps.1.runtimeId': 'NOT_FOUND',
+    'steps.2.modelId': 'NOT_FOUND',
+    'documentIds.0': 'NOT_FOUND',
+    'steps.2.documentIds.0': 'NOT_FOUND',
+  };
+
+  it('createWorkflow: an unknown runtime next to a negative budget, each with its path and code', async () => {
+    const found = await problems({ ...base, runtimeId: 'gpt-runner', steps: [{ ...base.steps[0], budgetUsd: -1 }] });
+    expect(codesByField(found)).toEqual({ runtimeId: 'NOT_FOUND', 'steps.0.budgetUsd': 'OUT_OF_RANGE' });
+  });
+
+  it('createWorkflow: every problem of a definition at once, and nothing stored', async () => {
+    const stored = await t.engine.resources.orm.em.fork().count(WorkflowSchema, {});
+    expect(codesByField(await problems(mixed))).toEqual(expected);
+    expect(await t.engine.resources.orm.em.fork().count(WorkflowSchema, {})).toBe(stored);
+  });
+
+  it('a structural problem of the pattern comes with the shape problems', async () => {
+    const found = await problems({ ...base, pattern: 'LOOP', steps: [{ ...base.steps[0], budgetUsd: -1 }, { id: 'b', name: 'B', prompt: ' ' }], config: { maxIterations: 3 } });
+    expect(codesByField(found)).toEqual({ 'steps.0.budgetUsd': 'OUT_OF_RANGE', 'steps.1.prompt': 'INVALID_DEFINITION', steps: 'INVALID_DEFINITION' });
+  });
+
+  it('updateWorkflow: the same problems at once, and the stored workflow unchanged', async () => {
+    const wf = await t.engine.createWorkflow({ ...base, name: 'kept' });
+    expect(codesByField(await problems(mixed, (i) => t.engine.updateWorkflow(wf.id, i)))).toEqual(expected);
+    expect(await t.engine.getWorkflow(wf.id)).toEqual(wf);
+  });
+
+  it('updateWorkflow: an unknown workflow id is reported with the definition problems', async () => {
+    const found = await problems({ ...base, runtimeId: 'gpt-runner' }, (i) => t.engine.updateWorkflow('missing-workflow', i));
+    expect(codesByField(found)).toEqual({ id: 'NOT_FOUND', runtimeId: 'NOT_FOUND' });
+  });
+
+  it('estimateWorkflowCost: the same problems at once', async () => {
+    expect(codesByField(await problems(mixed, (i) => t.engine.estimateWorkflowCost(i)))).toEqual(expected);
   });
 });

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { ErrorCode, StagentError, ValidationError } from '../errors.js';
 import type { RuntimeCatalog } from '../runtimes/catalog.js';
 import type { PatternConfig, StepDefinition, WorkflowDefinition, WorkflowDefinitionInput, WorkflowPattern } from './definition.js';
-import { configSchemaByPattern, definitionInputSchema } from './definition-schema.js';
+import { configSchemaByPattern, definitionInputSchema, stepInputSchema } from './definition-schema.js';
+import { parseFields } from './field-parse.js';
 
 /** A validated definition and the document bindings it declares. */
 export interface ValidatedWorkflow {
@@ -21,50 +22,61 @@ export interface ValidationLookups {
 
 /**
  * Validates a submitted definition completely and reports every problem at once, each with
- * its field path (e.g. `['steps', '1', 'budgetUsd']`). Throws {@link ValidationError}.
- * Step ids are generated where absent and kept where given.
+ * its field path (e.g. `['steps', '1', 'budgetUsd']`): shape problems (a negative budget), the
+ * pattern's structure and references (runtime, model and document ids) in one pass, so a bad
+ * field never hides the problems of the others. Throws {@link ValidationError} with the
+ * problems found after any `known` ones the caller found itself. Step ids are generated where
+ * absent and kept where given.
  */
-export async function validateDefinition(input: WorkflowDefinitionInput, lookups: ValidationLookups): Promise<ValidatedWorkflow> {
-  const parsed = definitionInputSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError(parsed.error.issues.map(issueToError));
-  const data = parsed.data;
-  const pattern = data.pattern as WorkflowPattern;
-  const issues: StagentError[] = [];
-  const add = (message: string, field: (string | number)[], code: (typeof ErrorCode)[keyof typeof ErrorCode] = ErrorCode.INVALID_DEFINITION) =>
-    issues.push(new StagentError(code, message, { field }));
-
-  const steps: StepDefinition[] = data.steps.map((s) => ({
-    id: s.id ?? `step-${randomUUID().slice(0, 8)}`,
-    name: s.name,
-    prompt: s.prompt,
-    runtimeId: s.runtimeId ?? null,
-    modelId: s.modelId ?? null,
-    budgetUsd: s.budgetUsd ?? null,
-    maxTurns: s.maxTurns ?? null,
-  }));
+export async function validateDefinition(input: WorkflowDefinitionInput, lookups: ValidationLookups, known: readonly StagentError[] = []): Promise<ValidatedWorkflow> {
+  const issues: StagentError[] = [...known];
+  const add: Add = (message, field, code = ErrorCode.INVALID_DEFINITION) => issues.push(new StagentError(code, message, { field }));
+  const data = parseFields(definitionInputSchema, input, [], issues) ?? {};
+  // Each step is parsed on its own, even when the list as a whole is refused (too long).
+  const rawSteps: unknown[] = Array.isArray((input as { steps?: unknown } | null)?.steps) ? input.steps : [];
+  const stepInputs = rawSteps.map((raw, i) => parseFields(stepInputSchema, raw, ['steps', i], issues) ?? {});
+  const steps = stepInputs.map(toStepDefinition);
   const seen = new Map<string, number>();
   steps.forEach((s, i) => {
     if (seen.has(s.id)) add(`Step id "${s.id}" is used by steps ${seen.get(s.id)! + 1} and ${i + 1}; ids must be unique.`, ['steps', i, 'id']);
     seen.set(s.id, i);
   });
 
-  const config = validateConfig(pattern, data.config, steps, add);
-  checkStructure(pattern, steps, config, add);
+  // The pattern decides which options and how many steps are valid; without one neither can be judged.
+  const pattern = data.pattern as WorkflowPattern | undefined;
+  const config = pattern ? validateConfig(pattern, data.config, steps, add) : {};
+  if (pattern && data.steps) checkStructure(pattern, steps, config, add);
   steps.forEach((s, i) => {
     const isDelay = Boolean(config.delays?.[s.id]);
-    if (!isDelay && !s.prompt.trim()) add('Write a prompt for this step.', ['steps', i, 'prompt']);
+    if ('prompt' in stepInputs[i]! && !isDelay && !s.prompt.trim()) add('Write a prompt for this step.', ['steps', i, 'prompt']);
   });
-  await checkReferences(data, steps, lookups, add);
+  await checkReferences(data, stepInputs, lookups, add);
   if (issues.length) throw new ValidationError(issues);
 
   const bindings: ValidatedWorkflow['bindings'] = [];
   for (const documentId of dedupe(data.documentIds ?? [])) bindings.push({ documentId, stepId: null });
-  data.steps.forEach((s, i) => {
+  stepInputs.forEach((s, i) => {
     for (const documentId of dedupe(s.documentIds ?? [])) bindings.push({ documentId, stepId: steps[i]!.id });
   });
   return {
-    definition: { name: data.name, description: data.description ?? null, pattern, runtimeId: data.runtimeId ?? null, budgetUsd: data.budgetUsd ?? null, steps, config },
+    definition: { name: data.name!, description: data.description ?? null, pattern: pattern!, runtimeId: data.runtimeId ?? null, budgetUsd: data.budgetUsd ?? null, steps, config },
     bindings,
+  };
+}
+
+type StepInput = Partial<z.output<typeof stepInputSchema>>;
+type DefinitionFields = Partial<z.output<typeof definitionInputSchema>>;
+
+/** A step as it would be stored; fields that did not parse are empty (the definition is refused then anyway). */
+function toStepDefinition(s: StepInput): StepDefinition {
+  return {
+    id: s.id ?? `step-${randomUUID().slice(0, 8)}`,
+    name: s.name ?? '',
+    prompt: s.prompt ?? '',
+    runtimeId: s.runtimeId ?? null,
+    modelId: s.modelId ?? null,
+    budgetUsd: s.budgetUsd ?? null,
+    maxTurns: s.maxTurns ?? null,
   };
 }
 
@@ -119,41 +131,37 @@ function checkStructure(pattern: WorkflowPattern, steps: StepDefinition[], confi
   }
 }
 
-async function checkReferences(data: z.infer<typeof definitionInputSchema>, steps: StepDefinition[], lookups: ValidationLookups, add: Add): Promise<void> {
+async function checkReferences(data: DefinitionFields, stepInputs: StepInput[], lookups: ValidationLookups, add: Add): Promise<void> {
   const known = new Set(lookups.catalog.ids());
-  if (data.runtimeId && !known.has(data.runtimeId))
-    add(`Unknown runtime "${data.runtimeId}". Known runtimes: ${[...known].join(', ')}.`, ['runtimeId'], ErrorCode.NOT_FOUND);
-  const fallback = data.runtimeId && known.has(data.runtimeId) ? data.runtimeId : await lookups.defaultRuntimeId();
-  for (const [i, s] of steps.entries()) {
+  const unknownRuntime = (id: string) => `Unknown runtime "${id}". Known runtimes: ${[...known].join(', ')}.`;
+  if (data.runtimeId && !known.has(data.runtimeId)) add(unknownRuntime(data.runtimeId), ['runtimeId'], ErrorCode.NOT_FOUND);
+  // Models of steps without their own runtime are checked against the workflow's runtime, else the
+  // default one; not at all when the runtime to check against is itself unknown or malformed.
+  const workflowRuntimeUsable = 'runtimeId' in data && (!data.runtimeId || known.has(data.runtimeId));
+  const fallback = workflowRuntimeUsable ? (data.runtimeId ?? (await lookups.defaultRuntimeId())) : null;
+  for (const [i, s] of stepInputs.entries()) {
     if (s.runtimeId && !known.has(s.runtimeId)) {
-      add(`Unknown runtime "${s.runtimeId}". Known runtimes: ${[...known].join(', ')}.`, ['steps', i, 'runtimeId'], ErrorCode.NOT_FOUND);
+      add(unknownRuntime(s.runtimeId), ['steps', i, 'runtimeId'], ErrorCode.NOT_FOUND);
       continue;
     }
-    const runtime = s.runtimeId ?? fallback;
+    const runtime = 'runtimeId' in s ? (s.runtimeId ?? fallback) : null;
     if (s.modelId && runtime) {
       const d = await lookups.catalog.describe(runtime);
       if (!d.models.supported.includes(s.modelId))
         add(`Runtime ${runtime} has no model "${s.modelId}". Supported: ${d.models.supported.join(', ')}.`, ['steps', i, 'modelId'], ErrorCode.NOT_FOUND);
     }
   }
-  const wanted = [...(data.documentIds ?? []), ...data.steps.flatMap((s) => s.documentIds ?? [])];
+  const wanted = [...(data.documentIds ?? []), ...stepInputs.flatMap((s) => s.documentIds ?? [])];
   if (wanted.length === 0) return;
   const existing = await lookups.existingDocumentIds(dedupe(wanted));
   (data.documentIds ?? []).forEach((id, j) => {
     if (!existing.has(id)) add(`Document "${id}" does not exist.`, ['documentIds', j], ErrorCode.NOT_FOUND);
   });
-  data.steps.forEach((s, i) =>
+  stepInputs.forEach((s, i) =>
     (s.documentIds ?? []).forEach((id, j) => {
       if (!existing.has(id)) add(`Document "${id}" does not exist.`, ['steps', i, 'documentIds', j], ErrorCode.NOT_FOUND);
     }),
   );
-}
-
-function issueToError(issue: z.core.$ZodIssue): StagentError {
-  const field = issue.path.map(String);
-  const code = issue.code === 'too_big' || issue.code === 'too_small' ? ErrorCode.OUT_OF_RANGE : ErrorCode.INVALID_DEFINITION;
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? `${field.join('.') || 'value'} is required.` : issue.message;
-  return new StagentError(code, message, { field });
 }
 
 function dedupe(ids: string[]): string[] {

@@ -4,7 +4,7 @@ import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { StepRunSchema } from '../db/entities/step-run.entity.js';
 import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
 import { DocumentSchema } from '../db/entities/document.entity.js';
-import { ConflictError, WorkflowNotFoundError } from '../errors.js';
+import { ConflictError, WorkflowNotFoundError, type StagentError } from '../errors.js';
 import { newId } from '../ids.js';
 import { parameterList } from '../db/direct-sql.js';
 import { selectRows } from '../db/select-projection.js';
@@ -24,13 +24,13 @@ export interface WorkflowBindings {
 export class WorkflowSystem implements WorkflowBindings {
   constructor(private readonly resources: EngineResources, private readonly defaultRuntimeId: () => Promise<string | null>) {}
 
-  /** Validates a submitted definition against the catalog and stored documents. */
-  validate(input: WorkflowDefinitionInput): Promise<ValidatedWorkflow> {
+  /** Validates a submitted definition against the catalog and stored documents; `known` problems are reported first. */
+  validate(input: WorkflowDefinitionInput, known: readonly StagentError[] = []): Promise<ValidatedWorkflow> {
     return validateDefinition(input, {
       catalog: this.resources.catalog,
       defaultRuntimeId: this.defaultRuntimeId,
       existingDocumentIds: async (ids) => new Set((await this.resources.orm.em.fork().find(DocumentSchema, { id: { $in: ids } }, { fields: ['id'] })).map((d) => d.id)),
-    });
+    }, known);
   }
 
   async create(input: WorkflowDefinitionInput, projectId: string | null = null): Promise<WorkflowView> {
@@ -48,9 +48,13 @@ export class WorkflowSystem implements WorkflowBindings {
     return (await this.get(id))!;
   }
 
-  /** Replaces the definition and bindings. Refused while a run is live or parked (cancel it first). */
+  /**
+   * Replaces the definition and bindings. Refused while a run is live or parked (cancel it first).
+   * An unknown id is reported together with the definition's problems.
+   */
   async update(id: string, input: WorkflowDefinitionInput): Promise<WorkflowView> {
-    const valid = await this.validate(input);
+    const exists = (await this.resources.orm.em.fork().count(WorkflowSchema, { id })) > 0;
+    const valid = await this.validate(input, exists ? [] : [new WorkflowNotFoundError(id)]);
     const now = this.resources.clock.now();
     await this.resources.orm.em.fork().transactional(async (em) => {
       const wf = await em.findOne(WorkflowSchema, { id }, { disableIdentityMap: true });
