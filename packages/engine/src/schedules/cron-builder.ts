@@ -45,7 +45,7 @@ function resolveTimes(spec: ScheduleSpec): TimeOfDay[] {
     if (!spec.times) return TWICE_A_DAY;
     if (spec.times.length !== 2) throw new ScheduleExpressionError(`"twice a day" needs exactly two times, but ${spec.times.length} were given (${formatTimes(spec.times)}).`);
   }
-  return spec.times ?? [spec.defaultTime ?? NINE_AM];
+  return spec.times ?? [NINE_AM];
 }
 
 /** `M H1,H2`: one minute value shared by every hour, else cron would also fire at the cross product. */

@@ -4,9 +4,9 @@ import { cronLikeFieldCount, describeCron, validateCron } from './cron-syntax.js
 import { closest } from './edit-distance.js';
 import { InvalidTimezoneError, ScheduleExpressionError } from './expression-error.js';
 import { nextFireTimes, resolveTimezone } from './fire-times.js';
-import { parsePhrase, type RepeatUnit } from './phrase-parser.js';
+import { parsePhrase } from './phrase-parser.js';
 import { tokenize } from './phrase-tokens.js';
-import { EXAMPLE_PHRASES, KNOWN_WORDS, unitOf } from './vocabulary.js';
+import { EXAMPLE_PHRASES, KNOWN_WORDS, readInterval } from './vocabulary.js';
 
 /** Which syntax an expression was written in. */
 export const ExpressionKind = { NATURAL: 'NATURAL', SHORTHAND: 'SHORTHAND', CRON: 'CRON' } as const;
@@ -17,7 +17,6 @@ export interface CompiledExpression extends CompiledSchedule {
   kind: ExpressionKind;
 }
 
-const SHORTHAND = /^(\d+)\s*([a-z]+)$/;
 /** Words tried, at most, when correcting unknown words one at a time before giving up on a suggestion. */
 const MAX_CORRECTIONS = 3;
 
@@ -43,23 +42,10 @@ function compileOnce(text: string): CompiledExpression {
     const cron = validateCron(text);
     return { cron, description: describeCron(cron), kind: ExpressionKind.CRON };
   }
-  const shorthand = SHORTHAND.exec(text.toLowerCase());
-  const unit = shorthand ? shorthandUnit(shorthand[2]) : null;
-  if (shorthand && unit) {
-    const n = Number(shorthand[1]);
-    if (unit === 'second') throw new ScheduleExpressionError(`Seconds are not supported ("${text}"): the smallest interval is 1 minute (1m).`);
-    if (n === 0) throw new ScheduleExpressionError(`"${text}": the interval must be at least 1.`);
-    return { ...buildCron({ every: { unit, n, text } }), kind: ExpressionKind.SHORTHAND };
-  }
-  return { ...buildCron(parsePhrase(text)), kind: ExpressionKind.NATURAL };
-}
-
-/** Shorthand units: `m`, `min`, `h`, `hr`, `d`, `s` and every unit word. Weeks and months are phrases. */
-function shorthandUnit(word: string): RepeatUnit | 'second' | null {
-  const letters: Record<string, RepeatUnit | 'second'> = { m: 'minute', h: 'hour', d: 'day', s: 'second' };
-  if (letters[word]) return letters[word];
-  const unit = unitOf(word);
-  return unit === 'minute' || unit === 'hour' || unit === 'day' || unit === 'second' ? unit : null;
+  const tokens = tokenize(text);
+  // A lone interval (`30m`, `10 min`) is the shorthand; the phrase reader reads it like "every 30m".
+  const kind = readInterval(tokens, 0)?.width === tokens.length ? ExpressionKind.SHORTHAND : ExpressionKind.NATURAL;
+  return { ...buildCron(parsePhrase(text)), kind };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { ScheduleExpressionError } from './expression-error.js';
 import { tokenize } from './phrase-tokens.js';
-import { looksLikeTime, parseTimeToken, type TimeOfDay } from './time-of-day.js';
-import { daySet, FILLER, numberOf, ordinalOf, PARTS_OF_DAY, unitOf, type Unit } from './vocabulary.js';
+import { partOfDayOf, resolveTimesOfDay, type PartOfDay } from './part-of-day.js';
+import { looksLikeTime, parseTimeToken, readWrittenTime, type TimeOfDay, type WrittenTime } from './time-of-day.js';
+import { daySet, FILLER, numberOf, ordinalOf, readInterval, unitOf, type Unit } from './vocabulary.js';
 
 /** Units a cron expression can repeat on (weeks and years have no cron counter). */
 export type RepeatUnit = 'minute' | 'hour' | 'day' | 'month';
@@ -18,7 +19,7 @@ export interface ScheduleSpec {
   daysOfWeek?: number[];
   /** Days of the month, 1-31. */
   daysOfMonth?: number[];
-  /** Clock times in the schedule's timezone. */
+  /** Clock times in the schedule's timezone: the times written, else the named parts of day's hours. */
   times?: TimeOfDay[];
   /** `weekly`: once a week (Monday unless days are given). */
   weekly?: boolean;
@@ -26,8 +27,6 @@ export interface ScheduleSpec {
   yearly?: boolean;
   /** `twice a day`: two times (09:00 and 17:00 unless given). */
   twiceADay?: boolean;
-  /** Default time when none is given (e.g. `nightly` means 21:00). */
-  defaultTime?: TimeOfDay;
   /** `between 9am and 5pm`: limits an interval to these hours (whole hours only). */
   window?: { from: TimeOfDay; to: TimeOfDay };
 }
@@ -46,12 +45,20 @@ export function parsePhrase(phrase: string): ScheduleSpec {
 class PhraseReader {
   private i = 0;
   private readonly spec: ScheduleSpec = {};
+  /** Times as written; settled against {@link parts} once the whole phrase is read (word order is free). */
+  private readonly written: WrittenTime[] = [];
+  private readonly parts = new Set<PartOfDay>();
 
   constructor(private readonly tokens: string[]) {}
 
   read(): ScheduleSpec {
     if (!this.tokens.length) throw new ScheduleExpressionError('The expression is empty.');
     while (this.i < this.tokens.length) this.clause();
+    const times = resolveTimesOfDay(this.written, [...this.parts]);
+    if (times.length) {
+      const unique = new Map(times.map((t) => [t.hour * 60 + t.minute, t]));
+      this.spec.times = [...unique.values()].sort((a, b) => a.hour * 60 + a.minute - (b.hour * 60 + b.minute));
+    }
     return this.spec;
   }
 
@@ -63,16 +70,23 @@ class PhraseReader {
     const t = this.tokens[this.i++];
     if (t === 'every' || t === 'each') return this.every(t);
     if (t === 'on') return this.on();
+    if (t === 'at' && partOfDayOf(this.peek() ?? '')) return this.partOfDay(this.tokens[this.i++]);
     if (t === 'at') return this.times(true);
     if (t === 'between' || t === 'from') return this.window(t);
-    if (t === 'and' || t === 'the' || t === 'of') return this.connective(t);
-    if (t === 'in' && this.peek() === 'the' && this.peek(1)! in PARTS_OF_DAY) {
+    if (t === 'in' && this.peek() === 'the' && partOfDayOf(this.peek(1) ?? '')) {
       this.i += 2;
-      return this.addTimes([{ hour: PARTS_OF_DAY[this.tokens[this.i - 1]], minute: 0 }]);
+      return this.partOfDay(this.tokens[this.i - 1]);
+    }
+    if (t === 'and' || t === 'the' || t === 'of') return this.connective(t);
+    if (partOfDayOf(t)) return this.partOfDay(t);
+    const interval = readInterval(this.tokens, this.i - 1);
+    if (interval) {
+      this.i += interval.width - 1;
+      return this.repeat(interval.unit, interval.n, interval.text);
     }
     if (t === 'daily') return this.setEvery('day', 1, t);
     if (t === 'nightly') {
-      this.spec.defaultTime = { hour: PARTS_OF_DAY.night, minute: 0 };
+      this.parts.add('night');
       return this.setEvery('day', 1, t);
     }
     if (t === 'hourly') return this.setEvery('hour', 1, t);
@@ -89,11 +103,16 @@ class PhraseReader {
       throw new ScheduleExpressionError('"last" (the last day or weekday of a month) cannot be expressed in standard 5-field cron. Use a fixed day, as in "monthly on the 28th".');
     if (ordinalOf(t) !== null) return this.monthDays(this.i - 1);
     if (daySet(t)) return this.days(this.i - 1);
-    if (looksLikeTime(t) || parseTimeToken(t)) {
+    if (looksLikeTime(t) || readWrittenTime(t)) {
       this.i--;
       return this.times(false);
     }
     throw this.unknown(t);
+  }
+
+  /** "morning", "in the evening", "at night": when no time is written, the part's hour; else it settles the times. */
+  private partOfDay(word: string): void {
+    this.parts.add(partOfDayOf(word)!);
   }
 
   private connective(t: string): void {
@@ -115,22 +134,21 @@ class PhraseReader {
     if (t === undefined) throw new ScheduleExpressionError(`"${word}" must be followed by a unit, a day or a number, as in "every 15 minutes" or "every monday".`);
     if (t === 'other' || (t === 'second' && this.peek(1) !== undefined && unitOf(this.peek(1)!) !== 'second')) return this.everyNth(2, t);
     if (t === 'third' || t === 'fourth') return this.everyNth(ordinalOf(t)!, t);
-    const n = numberOf(t);
-    if (n !== null) {
-      const unitWord = this.peek(1);
-      const unit = unitWord === undefined ? null : unitOf(unitWord);
-      if (!unit) throw new ScheduleExpressionError(`"${word} ${t}" needs a unit after the number: minutes, hours, days or months (e.g. "${word} ${t} minutes").`);
-      this.i += 2;
-      return this.repeat(unit, n, `${word} ${t} ${unitWord}`);
+    const interval = readInterval(this.tokens, this.i);
+    if (interval) {
+      this.i += interval.width;
+      return this.repeat(interval.unit, interval.n, `${word} ${interval.text}`);
     }
+    if (numberOf(t) !== null)
+      throw new ScheduleExpressionError(`"${word} ${t}" needs a unit after the number: minutes, hours, days or months (e.g. "${word} ${t} minutes" or "${word} ${t}m").`);
     const unit = unitOf(t);
     if (unit) {
       this.i++;
       return this.repeat(unit, 1, `${word} ${t}`);
     }
-    if (t in PARTS_OF_DAY) {
+    if (partOfDayOf(t)) {
       this.i++;
-      this.addTimes([{ hour: PARTS_OF_DAY[t], minute: 0 }]);
+      this.partOfDay(t);
       return this.setEvery('day', 1, `${word} ${t}`);
     }
     if (daySet(t)) return this.days(this.i);
@@ -238,19 +256,18 @@ class PhraseReader {
   }
 
   private times(afterAt: boolean): void {
-    const times: TimeOfDay[] = [];
+    const times: WrittenTime[] = [];
     for (;;) {
       const t = this.peek();
       if (t === undefined) break;
-      const time = parseTimeToken(t);
+      const time = readWrittenTime(t);
       if (time) times.push(time);
-      else if (t in PARTS_OF_DAY) times.push({ hour: PARTS_OF_DAY[t], minute: 0 });
       else if (/^\d{1,4}$/.test(t))
         throw new ScheduleExpressionError(`"${t}" is not a clear time: write it with am/pm or as 24-hour hh:mm (e.g. "9am", "9pm" or "09:00").`);
       else if (/^\d/.test(t)) throw new ScheduleExpressionError(`"${t}" is not a time I understand: use forms like 9am, 9:30pm, 14:00, noon or midnight.`);
       else break;
       this.i++;
-      if (this.peek() === 'and' && this.peek(1) !== undefined && (parseTimeToken(this.peek(1)!) || /^\d/.test(this.peek(1)!))) this.i++;
+      if (this.peek() === 'and' && this.peek(1) !== undefined && (readWrittenTime(this.peek(1)!) || /^\d/.test(this.peek(1)!))) this.i++;
     }
     if (!times.length) {
       const t = this.peek();
@@ -258,13 +275,7 @@ class PhraseReader {
         afterAt ? `"at" must be followed by a time such as 9am, 14:30, noon or midnight${t ? `, not "${t}"` : ''}.` : 'Expected a time such as 9am, 14:30, noon or midnight.',
       );
     }
-    this.addTimes(times);
-  }
-
-  private addTimes(times: TimeOfDay[]): void {
-    const all = [...(this.spec.times ?? []), ...times];
-    const unique = new Map(all.map((t) => [t.hour * 60 + t.minute, t]));
-    this.spec.times = [...unique.values()].sort((a, b) => a.hour * 60 + a.minute - (b.hour * 60 + b.minute));
+    this.written.push(...times);
   }
 
   private window(word: string): void {

@@ -48,6 +48,32 @@ export function parseTimeToken(token: string): TimeOfDay | null {
   return null;
 }
 
+/**
+ * How sure a written time's hour is. `fixed`: am/pm, a name (`noon`) or a 24-hour clock (`06:30`,
+ * `18:30`, `0:15`) settles it. `open`: `6:30` reads as 06:30 unless a part of day ("evening") says
+ * 18:30. `bare`: a lone hour such as `7` needs am/pm or a part of day ("every morning at 7").
+ */
+export type HalfDay = 'fixed' | 'open' | 'bare';
+
+/** A time as the user wrote it: its 24-hour reading, how sure that reading is, and the token. */
+export interface WrittenTime {
+  time: TimeOfDay;
+  halfDay: HalfDay;
+  text: string;
+}
+
+/**
+ * Reads a time token with its {@link HalfDay}: everything {@link parseTimeToken} reads, plus a
+ * lone hour 1-12. Null when the token is not a time; throws like {@link parseTimeToken}.
+ */
+export function readWrittenTime(token: string): WrittenTime | null {
+  const time = parseTimeToken(token);
+  // `6:30` is open; `06:30` (a leading zero) and `18:30` are written on a 24-hour clock.
+  if (time) return { time, halfDay: /^([1-9]|1[0-2]):\d{2}$/.test(token) ? 'open' : 'fixed', text: token };
+  const bare = /^\d{1,2}$/.test(token) ? Number(token) : 0;
+  return bare >= 1 && bare <= 12 ? { time: { hour: bare, minute: 0 }, halfDay: 'bare', text: token } : null;
+}
+
 /** Formats a time for descriptions: `9:00 AM`, `12:00 PM` (noon), `12:00 AM` (midnight), `2:30 PM`. */
 export function formatTime(time: TimeOfDay): string {
   const suffix = time.hour < 12 ? 'AM' : 'PM';

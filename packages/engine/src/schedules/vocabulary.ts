@@ -1,3 +1,6 @@
+import { DURATION_UNIT_LETTERS, splitCountAndUnit } from '../duration-shorthand.js';
+import { PART_OF_DAY_WORDS } from './part-of-day.js';
+
 /**
  * The words the natural-language schedule parser knows: day names, units, number words and
  * ordinals, plus example phrases used to suggest a close valid phrase after an error.
@@ -61,9 +64,40 @@ const UNIT_WORDS: Record<string, Unit> = {
   second: 'second', seconds: 'second', sec: 'second', secs: 'second',
 };
 
-/** A unit word (`minutes`, `hrs`, `day`...) to its {@link Unit}; null otherwise. */
+/**
+ * A unit word (`minutes`, `hrs`, `day`...) or letter to its {@link Unit}; null otherwise. The
+ * letters are the duration shorthand's (`m`, `h`, `d`, `w`, so "every 30 m" reads as `30m`) plus
+ * `s`, so that "30s" is told that seconds are not supported rather than not understood.
+ */
 export function unitOf(token: string): Unit | null {
-  return UNIT_WORDS[token] ?? null;
+  if (Object.hasOwn(UNIT_WORDS, token)) return UNIT_WORDS[token];
+  if (Object.hasOwn(DURATION_UNIT_LETTERS, token)) return DURATION_UNIT_LETTERS[token as keyof typeof DURATION_UNIT_LETTERS];
+  return token === 's' ? 'second' : null;
+}
+
+/** An interval read from the tokens at `index`: its count, unit, how many tokens it spans and its text. */
+export interface IntervalTokens {
+  n: number;
+  unit: Unit;
+  width: 1 | 2;
+  text: string;
+}
+
+/**
+ * An interval at `index`: a count glued to a unit, read with the duration shorthand's grammar
+ * ({@link splitCountAndUnit}: `30m`, `2h`, `1d`, and the unit words too, `5min`, `2hrs`), or a
+ * count and a unit word as two tokens (`30 minutes`, `two hours`, `30 m`). Null otherwise.
+ */
+export function readInterval(tokens: readonly string[], index: number): IntervalTokens | null {
+  const token = tokens[index];
+  if (token === undefined) return null;
+  const glued = splitCountAndUnit(token);
+  const gluedUnit = glued ? unitOf(glued.unit) : null;
+  if (glued && gluedUnit) return { n: glued.count, unit: gluedUnit, width: 1, text: token };
+  const n = numberOf(token);
+  const unitWord = tokens[index + 1];
+  const unit = n === null || unitWord === undefined ? null : unitOf(unitWord);
+  return unit ? { n: n!, unit, width: 2, text: `${token} ${unitWord}` } : null;
 }
 
 const NUMBER_WORDS: Record<string, number> = {
@@ -102,9 +136,6 @@ export function ordinalText(n: number): string {
   return `${n}${({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
 }
 
-/** Named parts of the day and the hour each stands for. */
-export const PARTS_OF_DAY: Record<string, number> = { morning: 9, afternoon: 14, evening: 18, night: 21 };
-
 /** Filler words that carry no meaning for the schedule. */
 export const FILLER = new Set(['the', 'of', 'a', 'an', 'per', 'and', 'on', 'at', 'in', 'every', 'each', 'other']);
 
@@ -112,7 +143,7 @@ export const FILLER = new Set(['the', 'of', 'a', 'an', 'per', 'and', 'on', 'at',
 export const KNOWN_WORDS: readonly string[] = [
   ...Object.keys(DAY_NUMBERS), ...Object.keys(DAY_NUMBERS).filter((d) => d.length > 3).map((d) => `${d}s`),
   'weekday', 'weekdays', 'weekend', 'weekends', ...Object.keys(UNIT_WORDS), ...Object.keys(NUMBER_WORDS),
-  ...Object.keys(ORDINAL_WORDS), ...Object.keys(PARTS_OF_DAY), ...FILLER,
+  ...Object.keys(ORDINAL_WORDS), ...PART_OF_DAY_WORDS, ...FILLER,
   'between', 'from', 'to', 'daily', 'hourly', 'weekly', 'monthly', 'yearly', 'annually', 'quarterly', 'nightly', 'twice', 'noon', 'midnight', 'midday', 'month',
 ];
 

@@ -1,17 +1,15 @@
 import { z } from 'zod';
+import { durationMs, parseDurationShorthand } from '../duration-shorthand.js';
 import { WorkflowPattern } from './definition.js';
 
-/** Delay syntax: a count and a unit (m, h, d, w), from 1 minute to 30 days. */
-export const DELAY_PATTERN = /^(\d+)(m|h|d|w)$/;
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+/** Delays are written in the duration shorthand (m, h, d, w), from 1 minute to 30 days. */
 export const MIN_DELAY_MS = 60_000;
 export const MAX_DELAY_MS = 30 * 86_400_000;
 
 /** Parses `30m`, `2h`, `1d`, `1w` to ms; null when the syntax is wrong. */
 export function parseDelay(text: string): number | null {
-  const m = DELAY_PATTERN.exec(text.trim());
-  if (!m) return null;
-  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  const duration = parseDurationShorthand(text.trim());
+  return duration ? durationMs(duration) : null;
 }
 
 const delay = z.string().superRefine((value, ctx) => {
