@@ -10,6 +10,7 @@ import { connectionToken, tokenMatches, useBearerAuth } from './auth.js';
 import { assertSafeBinding, type ApiConfig } from './config.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { useCsrfPrevention } from './csrf.js';
+import { admissionRefusal } from './host-admission.js';
 import { useOperationLimits } from './operation-limits.js';
 import { DIRECT_DELIVERY, useSharedSubscriptionResults } from './shared-subscription-results.js';
 import { directDelivery } from './subscription-delivery.js';
@@ -89,7 +90,14 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
     ],
   });
 
+  // Without a token, only loopback names and the listed ones are answered (DNS rebinding). With
+  // one, every request must carry it (HTTP: 401, WebSocket: 4401), from whatever host.
+  const refusal = (req: IncomingMessage) =>
+    config.apiToken ? null : admissionRefusal({ host: req.headers.host, origin: req.headers.origin }, { allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins });
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const refused = refusal(req);
+    if (refused) return reject(res, refused.status, refused.message);
     if (req.method === 'POST') {
       const length = req.headers['content-length'];
       if (length === undefined) return reject(res, 411, 'POST requests need a Content-Length header.');
@@ -98,13 +106,15 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
     void yoga(req, res);
   });
 
-  const allowedOrigin = (origin: string | undefined, host: string | undefined): boolean =>
-    !origin || config.corsOrigins.includes(origin) || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
   const wss = new WebSocketServer({
     server,
     path: GRAPHQL_PATH,
     maxPayload: config.maxBodyBytes,
-    verifyClient: (info: { origin: string; req: IncomingMessage }) => allowedOrigin(info.origin || undefined, info.req.headers.host),
+    verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) => {
+      const refused = refusal(info.req);
+      if (refused) done(false, refused.status, refused.message);
+      else done(true);
+    },
   });
 
   type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };

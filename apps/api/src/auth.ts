@@ -1,19 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { bearerToken, tokenMatches } from './host-admission.js';
 
-/** Compares a presented token with the expected one in constant time (both hashed to 32 bytes first). */
-export function tokenMatches(expected: string, presented: string | null | undefined): boolean {
-  if (!presented) return false;
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(presented).digest();
-  return timingSafeEqual(a, b);
-}
-
-/** The token of an `Authorization: Bearer <token>` header value, or null. */
-export function bearerToken(header: string | null | undefined): string | null {
-  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-  return match ? match[1].trim() : null;
-}
+// Defined beside the host rule, which the dashboard server shares and which needs them too.
+export { bearerToken, tokenMatches };
 
 /** The token a graphql-ws client sent: `connectionParams.token`, or `authorization` / `Authorization` as "Bearer <token>" or bare. */
 export function connectionToken(params: Readonly<Record<string, unknown>> | undefined): string | null {

@@ -1,6 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ALLOWED_HOSTS_VARIABLE, isLoopbackHost, parseAllowedHosts } from './host-admission.js';
 import { defaultOperationLimits, type OperationLimits } from './operation-limits.js';
+
+export { isLoopbackHost };
 
 /** Server configuration, read from the environment by {@link loadConfig}. */
 export interface ApiConfig {
@@ -18,6 +21,11 @@ export interface ApiConfig {
   demo: boolean;
   /** Browser origins allowed by CORS and on WebSocket upgrades (STAGENT_CORS_ORIGINS, comma-separated). */
   corsOrigins: string[];
+  /**
+   * Host names answered without a token besides loopback (STAGENT_ALLOWED_HOSTS, comma-separated,
+   * lowercase, no port), for a reverse proxy that keeps the browser's `Host`. See host-admission.js.
+   */
+  allowedHosts: string[];
   /** Largest accepted request body, bytes (STAGENT_MAX_BODY_BYTES, default 2 MiB: documents travel in mutations). */
   maxBodyBytes: number;
   /**
@@ -56,6 +64,10 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 /** Reads the configuration from environment variables (see README for the list). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const token = env.STAGENT_API_TOKEN?.trim();
+  const allowedHosts = parseAllowedHosts(env[ALLOWED_HOSTS_VARIABLE]);
+  if (allowedHosts.invalid.length) {
+    throw new ConfigError(`${ALLOWED_HOSTS_VARIABLE} lists host names without port or scheme (e.g. "stagent.example.com"), got ${allowedHosts.invalid.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}.`);
+  }
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0, 65_535),
@@ -64,16 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     production: env.NODE_ENV === 'production',
     demo: env.STAGENT_DEMO !== '0',
     corsOrigins: env.STAGENT_CORS_ORIGINS ? env.STAGENT_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : DEFAULT_ORIGINS,
+    allowedHosts: allowedHosts.names,
     maxBodyBytes: integer(env, 'STAGENT_MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxUnreadBytes: integer(env, 'STAGENT_MAX_UNREAD_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     limits: defaultOperationLimits,
   };
-}
-
-/** Whether a host name or address only accepts connections from this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1';
 }
 
 /** Refuses a configuration that would expose the API without a token. */

@@ -211,7 +211,7 @@ describe('WebSocket origin', () => {
       });
       socket.on('error', () => {});
     });
-    expect(status).toBe(401);
+    expect(status).toBe(403);
     const allowed = await new Promise<string>((resolve) => {
       const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { origin: 'http://localhost:5173' });
       socket.on('open', () => {
