@@ -1,5 +1,6 @@
 import { StagentError, type EngineApi } from '@stagent/engine';
-import { formatBudget, formatTokens, formatUsd, table } from '../terminal/format.js';
+import { formatCount, formatUsd } from '@stagent/engine/format';
+import { table } from '../terminal/table.js';
 import { WorkflowFileError } from '../workflow-file.js';
 import { describeDefinitionError, loadDefinition } from './run.js';
 
@@ -18,16 +19,16 @@ export async function estimateCommand(
       rows.push([
         s.name,
         `${s.runtimeId} / ${s.modelId}`,
-        formatTokens(s.inputTokens),
-        formatTokens(s.outputTokens),
+        formatCount(s.inputTokens),
+        formatCount(s.outputTokens),
         String(s.turns),
         formatUsd(s.estimatedUsd),
-        formatBudget(s.budgetUsd),
+        formatUsd(s.budgetUsd),
         s.overBudget ? 'OVER BUDGET' : s.priced ? '' : 'no price',
       ]);
     }
     out.write(`${table(rows)}\n`);
-    out.write(`Total ${formatUsd(estimate.totalUsd)} of ${formatBudget(estimate.budgetUsd)} budget${estimate.overBudget ? ' (over budget)' : ''}\n`);
+    out.write(`Total ${formatUsd(estimate.totalUsd)} of ${formatUsd(estimate.budgetUsd)} budget${estimate.overBudget ? ' (over budget)' : ''}\n`);
     for (const warning of estimate.warnings) out.write(`! ${warning}\n`);
     return 0;
   } catch (error) {

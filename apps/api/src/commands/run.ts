@@ -1,5 +1,6 @@
 import { watch } from 'node:fs';
 import { ValidationError, StagentError, type EngineApi, type WorkflowDefinitionInput, type WorkflowRunView } from '@stagent/engine';
+import { formatUsd } from '@stagent/engine/format';
 import { ProgressView, runSummary } from '../terminal/progress-view.js';
 import { bindDocuments, readWorkflowFile, withRuntime, WorkflowFileError } from '../workflow-file.js';
 
@@ -34,7 +35,7 @@ async function runOnce(engine: EngineApi, file: string, runtimeId: string | unde
   const afterSeq = stored.length ? stored[stored.length - 1].seq : 0;
   const started = await engine.executeWorkflow(workflowId);
   const estimate = started.costEstimate;
-  out.write(`${definition.name}: run #${started.run.runNumber} on ${started.workflow.runtimeId ?? 'the default runtime'}, estimated ${estimate.totalUsd.toFixed(4)} USD of ${estimate.budgetUsd.toFixed(2)} USD budget\n`);
+  out.write(`${definition.name}: run #${started.run.runNumber} on ${started.workflow.runtimeId ?? 'the default runtime'}, estimated ${formatUsd(estimate.totalUsd)} of ${formatUsd(estimate.budgetUsd)} budget\n`);
   for (const warning of estimate.warnings) out.write(`  ! ${warning}\n`);
   if (estimate.steps.some((s) => s.runtimeId === 'simulated')) out.write('  (simulated runtime: no real model is called; outputs and costs are illustrative)\n');
   const view = new ProgressView(out);

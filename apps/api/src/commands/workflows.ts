@@ -1,5 +1,6 @@
 import type { EngineApi } from '@stagent/engine';
-import { formatUsd, table } from '../terminal/format.js';
+import { formatUsd } from '@stagent/engine/format';
+import { table } from '../terminal/table.js';
 
 /** `stagent workflows`: lists stored workflows with their latest run. */
 export async function workflowsCommand(engine: EngineApi, out: NodeJS.WriteStream = process.stdout): Promise<number> {

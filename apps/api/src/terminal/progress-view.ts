@@ -1,5 +1,5 @@
 import type { StepRunView, WorkflowEvent, WorkflowRunView } from '@stagent/engine';
-import { formatBudget, formatDuration, formatTokens, formatUsd } from './format.js';
+import { formatCount, formatDuration, formatUsd } from '@stagent/engine/format';
 
 const ICONS: Record<string, string> = {
   PENDING: '·',
@@ -18,8 +18,8 @@ export function stepLine(step: StepRunView, now: number, nameWidth: number): str
   const parts = [
     `${ICONS[step.status] ?? '?'} ${step.name.padEnd(nameWidth)}`,
     step.status.padEnd(16),
-    `${formatTokens(step.inputTokens)} in / ${formatTokens(step.outputTokens)} out tok`.padEnd(26),
-    `${formatUsd(step.costUsd)} / ${formatBudget(step.budgetUsd)}`.padEnd(20),
+    `${formatCount(step.inputTokens)} in / ${formatCount(step.outputTokens)} out tok`.padEnd(26),
+    `${formatUsd(step.costUsd)} / ${formatUsd(step.budgetUsd)}`.padEnd(20),
     elapsed === null ? '' : `${formatDuration(elapsed)}${step.estimatedDurationMs ? ` (est. ${formatDuration(step.estimatedDurationMs)})` : ''}`,
   ];
   if (step.status === 'RUNNING' && step.currentTool) parts.push(`tool: ${step.currentTool}`);
@@ -93,7 +93,7 @@ export function runSummary(run: WorkflowRunView, estimateUsd: number | null, now
   const duration = run.finishedAt ? `in ${formatDuration(run.finishedAt - run.startedAt)}` : `after ${formatDuration(Math.max(0, now - run.startedAt))}`;
   const lines = [
     `Run #${run.runNumber} ${run.status} ${duration}`,
-    `  tokens: ${formatTokens(run.inputTokens)} in / ${formatTokens(run.outputTokens)} out`,
+    `  tokens: ${formatCount(run.inputTokens)} in / ${formatCount(run.outputTokens)} out`,
     `  cost:   ${formatUsd(run.costUsd)}${estimateUsd === null ? '' : ` (estimated ${formatUsd(estimateUsd)})`}${run.pricingKnown ? '' : ' (some models have no known price: lower bound)'}`,
   ];
   if (run.failureCategory || run.error) lines.push(`  failure: ${run.failureCategory ?? 'UNKNOWN'}${run.error ? `: ${run.error}` : ''}`);

@@ -2,6 +2,7 @@ import type { SqlExecutor } from '../db/sql-executor.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import { spentTodayUsd } from './spend-guard.js';
+import { formatCount, formatUsd } from '../format/index.js';
 
 /** Caps that apply to one task. */
 export interface TaskCaps {
@@ -27,13 +28,13 @@ export async function checkCaps(
   const base = { turns: spent.turns, maxTurns: caps.maxTurns, spentUsd: spent.spentUsd };
   const stop = (message: string, evidence: FailureEvidence) => ({ failure: { category: 'BUDGET_EXCEEDED' as const, message, retryable: false }, evidence: { ...base, ...evidence } });
   if (spent.pricingKnown && spent.spentUsd >= caps.costUsd)
-    return stop(`Spent $${spent.spentUsd.toFixed(4)}, reaching the cost cap of $${caps.costUsd.toFixed(2)}.`, { capUsd: caps.costUsd });
+    return stop(`Spent ${formatUsd(spent.spentUsd)}, reaching the cost cap of ${formatUsd(caps.costUsd)}.`, { capUsd: caps.costUsd });
   if (caps.maxTokens !== null && spent.tokens >= caps.maxTokens)
-    return stop(`Used ${spent.tokens} tokens, reaching the token cap of ${caps.maxTokens} (budget.maxTokensPerTask).`, { tokensUsed: spent.tokens, tokenCap: caps.maxTokens });
+    return stop(`Used ${formatCount(spent.tokens)} tokens, reaching the token cap of ${formatCount(caps.maxTokens)} (budget.maxTokensPerTask).`, { tokensUsed: spent.tokens, tokenCap: caps.maxTokens });
   if (caps.dailyUsd !== null) {
     const today = await spentTodayUsd(sql, now);
     if (today >= caps.dailyUsd)
-      return stop(`Spend today is $${today.toFixed(4)}, reaching the daily cap of $${caps.dailyUsd.toFixed(2)} (budget.maxDailyCostUsd).`, { dailySpentUsd: today, dailyCapUsd: caps.dailyUsd });
+      return stop(`Spend today is ${formatUsd(today)}, reaching the daily cap of ${formatUsd(caps.dailyUsd)} (budget.maxDailyCostUsd).`, { dailySpentUsd: today, dailyCapUsd: caps.dailyUsd });
   }
   return null;
 }

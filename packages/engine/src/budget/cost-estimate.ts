@@ -6,6 +6,7 @@ import { stepSystemPrompt, withDocuments } from '../workflows/prompt-composer.js
 import type { DocumentContent } from '../documents/document-system.js';
 import type { CostEstimate, StepCostEstimate } from './cost-estimate-types.js';
 import { countTokens } from './tokenizer.js';
+import { formatPercent, formatUsd } from '../format/index.js';
 
 /** Output tokens expected from a step with no comparable history (a page of Markdown). */
 export const DEFAULT_OUTPUT_TOKENS = 800;
@@ -58,15 +59,15 @@ export async function estimateCost(definition: WorkflowDefinition, inputs: Estim
     const budgetUsd = cap * iterations;
     const overBudget = perIterationUsd > cap;
     steps.push({ stepId: step.id, name: step.name, runtimeId, modelId, inputTokens: inputTokens * turns * iterations, outputTokens: outputTokens * iterations, turns: turns * iterations, estimatedUsd, budgetUsd, overBudget, exactTokenizer: counted.exact, fromHistory: Boolean(learned), priced: Boolean(price), expectedDurationMs: learned?.durationMs });
-    if (!price) warnings.push(`Step "${step.name}": model ${modelId} has no price, so its cost is unknown and its $${cap.toFixed(2)} cap cannot be enforced.`);
-    else if (overBudget) warnings.push(`Step "${step.name}" is estimated at $${perIterationUsd.toFixed(4)}, over its cap of $${cap.toFixed(2)}: it will likely stop with BUDGET_EXCEEDED. Raise the step budget or bind fewer documents.`);
-    else if (perIterationUsd > NEAR_CAP_RATIO * cap) warnings.push(`Step "${step.name}" is estimated at $${perIterationUsd.toFixed(4)}, ${Math.round((perIterationUsd / cap) * 100)}% of its cap of $${cap.toFixed(2)}.`);
+    if (!price) warnings.push(`Step "${step.name}": model ${modelId} has no price, so its cost is unknown and its ${formatUsd(cap)} cap cannot be enforced.`);
+    else if (overBudget) warnings.push(`Step "${step.name}" is estimated at ${formatUsd(perIterationUsd)}, over its cap of ${formatUsd(cap)}: it will likely stop with BUDGET_EXCEEDED. Raise the step budget or bind fewer documents.`);
+    else if (perIterationUsd > NEAR_CAP_RATIO * cap) warnings.push(`Step "${step.name}" is estimated at ${formatUsd(perIterationUsd)}, ${formatPercent(perIterationUsd / cap)} of its cap of ${formatUsd(cap)}.`);
     previousOutputTokens = outputTokens;
   }
   const totalUsd = round6(steps.reduce((sum, s) => sum + s.estimatedUsd, 0));
   const budgetUsd = round6(steps.reduce((sum, s) => sum + s.budgetUsd, 0));
   const overBudget = steps.some((s) => s.overBudget) || totalUsd > budgetUsd;
-  if (totalUsd > budgetUsd) warnings.push(`The workflow is estimated at $${totalUsd.toFixed(4)}, over the sum of its step caps ($${budgetUsd.toFixed(2)}).`);
+  if (totalUsd > budgetUsd) warnings.push(`The workflow is estimated at ${formatUsd(totalUsd)}, over the sum of its step caps (${formatUsd(budgetUsd)}).`);
   return { totalUsd, budgetUsd, overBudget, warnings, steps };
 }
 

@@ -6,7 +6,7 @@ import type { StepRunView, WorkflowRunView, WorkflowView } from '../workflows/re
 import { toDefinitionInput } from './apply-suggestion.js';
 import { fix, type FixContext } from './fix-context.js';
 import { fixesFor } from './fix-suggestions.js';
-import { formatCount, formatDuration, formatPercent, formatUsd } from './money-format.js';
+import { formatCount, formatDuration, formatPercent, formatUsd } from '../format/index.js';
 import { splitBlocker } from './step-split.js';
 import { buildTimeline } from './timeline.js';
 

@@ -2,7 +2,7 @@ import type { FixSuggestion, FixTier, SuggestionAction } from '../engine-api.js'
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
 import type { StepRunView, WorkflowRunView, WorkflowView } from '../workflows/read-models.js';
 import { MAX_BUDGET_USD, MAX_STEP_TURNS } from '../workflows/definition-schema.js';
-import { roundUpCents } from './money-format.js';
+import { roundUpCents } from '../format/index.js';
 
 /** Everything a fix suggestion may quote or act on, gathered once from the run. */
 export interface FixContext {

@@ -4,7 +4,7 @@ import type { FailureCategory } from '../runtimes/failure-category.js';
 import { MAX_BUDGET_USD, MAX_STEP_TURNS } from '../workflows/definition-schema.js';
 import { actions, fix, stepLabel, suggestedBudgetUsd, suggestedMaxTurns, type FixContext } from './fix-context.js';
 import { providerFixes } from './fix-suggestions-provider.js';
-import { formatCount, formatDuration, formatUsd } from './money-format.js';
+import { formatCount, formatDuration, formatUsd } from '../format/index.js';
 
 /**
  * Three fixes (QUICK, BETTER, BEST) for a failure category, quoting the run's own numbers.

@@ -109,7 +109,7 @@ describe('BUDGET_ESTIMATE', () => {
   it('offers no SET_BUDGET above the highest cap a definition accepts (MAX_BUDGET_USD)', () => {
     // 900, 1000, 1100 → mean 1000, sd 100 → 1100, above the 1000 USD a step budget may be.
     const [s] = run({ definition: base(), history: withCosts([900, 1000, 1100]) });
-    expect(s).toMatchObject({ kind: 'BUDGET_ESTIMATE', title: '"Quote" needs more than the highest cap, $1000.00', action: null });
+    expect(s).toMatchObject({ kind: 'BUDGET_ESTIMATE', title: '"Quote" needs more than the highest cap, $1,000.00', action: null });
     expect(s!.description).toContain('Reduce its input or split the step.');
   });
 

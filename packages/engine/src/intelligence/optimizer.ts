@@ -4,7 +4,7 @@ import { WORKFLOW_STEP_DEFAULT_CAP_USD } from '../budget/cap-resolver.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import { MAX_BUDGET_USD } from '../workflows/definition-schema.js';
 import { proposeBindings } from './document-binding.js';
-import { formatPercent, formatUsd, roundUpCents } from './money-format.js';
+import { formatPercent, formatUsd, roundUpCents } from '../format/index.js';
 import type { BucketTally, OptimizerHistory } from './optimizer-history.js';
 import { suggestionId } from './suggestion-id.js';
 

@@ -2,7 +2,7 @@ import { assertNever } from '../errors.js';
 import { Severity, type TimelineEntry } from '../engine-api.js';
 import type { WorkflowEventKind } from '../events/event-kind.js';
 import type { WorkflowEvent } from '../events/workflow-event.js';
-import { formatCount, formatUsd } from './money-format.js';
+import { formatCount, formatUsd } from '../format/index.js';
 
 /**
  * Severity of each event kind on a run timeline. Neutral progress is INFO (the reference painted

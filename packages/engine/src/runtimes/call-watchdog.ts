@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { failure } from './error-classification.js';
+import { formatDuration } from '../format/index.js';
 
 /**
  * Aborts model calls that outlive the task deadline or whose stream goes silent. A watchdog
@@ -95,7 +96,7 @@ export class CallWatchdog {
     while (await quietSleep(this.clock, wait, this.stopTimers.signal)) {
       const silent = this.clock.now() - this.lastActivity;
       if (silent >= idleMs) {
-        this.controller.abort(failure('TIMEOUT', `The provider stream stalled: nothing received for ${silent} ms (limit ${idleMs} ms).`, { retryable: false }));
+        this.controller.abort(failure('TIMEOUT', `The provider stream stalled: nothing received for ${formatDuration(silent)} (limit ${formatDuration(idleMs)}).`, { retryable: false }));
         return;
       }
       wait = idleMs - silent;

@@ -4,6 +4,7 @@ import { OLLAMA_PREFERRED_DEFAULTS, pickOllamaDefault } from './model-catalog.js
 import { priceFor, registerPrices } from './pricing.js';
 import { retryPolicyOf, type ProviderRuntimeOptions } from './provider-config.js';
 import type { RuntimeAdapter, RuntimeDescriptor, RuntimeHooks, RuntimeRequest, RuntimeResult } from './runtime.js';
+import { formatDuration } from '../format/index.js';
 
 /** Where Ollama listens unless `ollama.baseUrl` says otherwise. */
 export const DEFAULT_OLLAMA_BASE_URL = 'http://127.0.0.1:11434';
@@ -35,7 +36,7 @@ export class OllamaRuntime implements RuntimeAdapter {
     try {
       res = await fetch(`${base}/api/tags`, { signal: AbortSignal.timeout(this.probeTimeoutMs) });
     } catch (err) {
-      if (err instanceof DOMException && err.name === 'TimeoutError') return { ok: false, reason: `Ollama at ${base} did not answer GET /api/tags within ${this.probeTimeoutMs} ms.` };
+      if (err instanceof DOMException && err.name === 'TimeoutError') return { ok: false, reason: `Ollama at ${base} did not answer GET /api/tags within ${formatDuration(this.probeTimeoutMs)}.` };
       const refused = isConnectionError(err);
       return { ok: false, reason: refused ? `Ollama is not running at ${base} (connection refused or unreachable). Start it with \`ollama serve\` or set ollama.baseUrl.` : `Ollama at ${base} could not be reached: ${String(err)}.` };
     }

@@ -13,6 +13,7 @@ import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import type { ModelCallUsage, RuntimeHooks, UsageVerdict } from '../runtimes/runtime.js';
 import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
 import { toStepRunView } from './run-store.js';
+import { formatDuration, formatUsd } from '../format/index.js';
 
 /** Output deltas are coalesced to at most one event per step per this interval, ms (about ten a second). */
 export const DELTA_FLUSH_MS = 100;
@@ -89,7 +90,7 @@ export class LiveStepTracker implements RuntimeHooks {
 
   onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {
     this.retries = info.attempt;
-    const event = this.event({ kind: 'CALL_RETRIED', message: `${info.failure.category}: ${info.failure.message} — retry ${info.attempt} in ${info.delayMs} ms.`, data: { attempt: info.attempt, delayMs: info.delayMs, category: info.failure.category } });
+    const event = this.event({ kind: 'CALL_RETRIED', message: `${info.failure.category}: ${info.failure.message} — retry ${info.attempt} in ${formatDuration(info.delayMs)}.`, data: { attempt: info.attempt, delayMs: info.delayMs, category: info.failure.category } });
     this.enqueue((uow) => this.writeStep(uow, {}, event));
   }
 
@@ -121,11 +122,11 @@ export class LiveStepTracker implements RuntimeHooks {
       await this.writeStep(uow, {}, usageEvent);
       if (micros === null && !this.unknownPriceWarned) {
         this.unknownPriceWarned = true;
-        uow.emit(this.event({ kind: 'COST_WARNING', message: `Model ${usage.model} has no price in the registry: this step's cost cap of $${this.caps.costUsd.toFixed(2)} cannot be enforced.`, data: { reason: 'unknown_pricing' } }));
+        uow.emit(this.event({ kind: 'COST_WARNING', message: `Model ${usage.model} has no price in the registry: this step's cost cap of ${formatUsd(this.caps.costUsd)} cannot be enforced.`, data: { reason: 'unknown_pricing' } }));
       }
       if (!this.warned && spentUsd >= COST_WARNING_RATIO * this.caps.costUsd && spentUsd < this.caps.costUsd) {
         this.warned = true;
-        uow.emit(this.event({ kind: 'COST_WARNING', costUsd: spentUsd, message: `Step "${s.name}" has spent $${spentUsd.toFixed(4)} of its $${this.caps.costUsd.toFixed(2)} cap.`, data: { reason: 'near_cap' } }));
+        uow.emit(this.event({ kind: 'COST_WARNING', costUsd: spentUsd, message: `Step "${s.name}" has spent ${formatUsd(spentUsd)} of its ${formatUsd(this.caps.costUsd)} cap.`, data: { reason: 'near_cap' } }));
       }
       verdict = await this.capVerdict(uow, spentUsd, now);
     }, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 });

@@ -11,6 +11,7 @@ import { latestStepRows, toStepRunView, transitionRunRow, transitionStepRow } fr
 import type { RunStatus } from './run-state.js';
 import { STARTABLE_WORKFLOW_STATUSES, type WorkflowStatus } from './workflow-state.js';
 import type { RunFinished } from './run-executor.js';
+import { formatUsd } from '../format/index.js';
 
 /**
  * Every way a run starts goes through {@link claimWorkflow}: one compare-and-set on the
@@ -52,7 +53,7 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
         budgetUsd: perStepBudget.get(s.id) ?? 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0, documentCount: 0, pricingKnown: true,
       })));
     }
-    uow.emit({ kind: 'RUN_STARTED', workflowId, runId, message: `Run ${runNumber} started (${wf.definition.pattern}, ${wf.definition.steps.length} steps); estimate $${estimate.totalUsd.toFixed(4)} against caps of $${estimate.budgetUsd.toFixed(2)}.`, costUsd: estimate.totalUsd, data: { estimate } });
+    uow.emit({ kind: 'RUN_STARTED', workflowId, runId, message: `Run ${runNumber} started (${wf.definition.pattern}, ${wf.definition.steps.length} steps); estimate ${formatUsd(estimate.totalUsd)} against caps of ${formatUsd(estimate.budgetUsd)}.`, costUsd: estimate.totalUsd, data: { estimate } });
     return runId;
   });
 }

@@ -14,6 +14,7 @@ import { countTokens } from '../budget/tokenizer.js';
 import { LiveStepTracker } from './live-step-tracker.js';
 import { toStepRunView, transitionStepRow } from './run-store.js';
 import type { StepDefinition, WorkflowDefinition } from './definition.js';
+import { formatDuration, formatUsd } from '../format/index.js';
 
 /** How one step attempt ended. */
 export type StepOutcome =
@@ -86,7 +87,7 @@ export class TaskRunner {
           taskId, runtimeId, modelId: model, budgetUsd: caps.costUsd, startedAt: now, documentCount: a.documentCount, estimatedDurationMs: a.estimatedDurationMs,
         }, now);
         Object.assign(a.row, { taskId, runtimeId, modelId: model, budgetUsd: caps.costUsd, startedAt: now, documentCount: a.documentCount, estimatedDurationMs: a.estimatedDurationMs });
-        uow.emit({ kind: 'STEP_STARTED', workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, taskId, message: `Step "${a.step.name}" started on ${runtimeId} (${model}), cap $${caps.costUsd.toFixed(2)}.`, step: toStepRunView(a.row) });
+        uow.emit({ kind: 'STEP_STARTED', workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, taskId, message: `Step "${a.step.name}" started on ${runtimeId} (${model}), cap ${formatUsd(caps.costUsd)}.`, step: toStepRunView(a.row) });
       });
       tracker = new LiveStepTracker(resources, a.row, { workflowId: a.workflowId, runId: a.runId, taskId, runtimeId }, caps);
       const result: RuntimeResult = await adapter.run(
@@ -133,7 +134,7 @@ export class TaskRunner {
       Object.assign(a.row, step);
       const kind = r.status === 'COMPLETED' ? 'STEP_COMPLETED' : r.status === 'CANCELLED' ? 'STEP_CANCELLED' : 'STEP_FAILED';
       const message = r.status === 'COMPLETED'
-        ? `Step "${a.step.name}" completed in ${now - startedAt} ms, $${(a.row.costMicros / 1e6).toFixed(4)}.`
+        ? `Step "${a.step.name}" completed in ${formatDuration(now - startedAt)}, ${formatUsd(a.row.costMicros / 1e6)}.`
         : `Step "${a.step.name}" ${r.status === 'CANCELLED' ? 'was cancelled' : `failed (${r.failure!.category})`}: ${r.failure!.message}`;
       uow.emit({ kind, workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, taskId: taskExists ? taskId : null, message, costUsd: a.row.costMicros / 1e6, inputTokens: a.row.inputTokens, outputTokens: a.row.outputTokens, step: toStepRunView(a.row), data: r.failure ? { category: r.failure.category } : undefined });
     });

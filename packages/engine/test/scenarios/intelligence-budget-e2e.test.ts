@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEngine, threeStepSequence, type TestEngine } from '@stagent/engine/testing';
-import { formatUsd } from '../../src/intelligence/money-format.js';
+import { formatUsd } from '../../src/format/index.js';
 
 let t: TestEngine;
 beforeEach(async () => {

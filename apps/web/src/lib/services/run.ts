@@ -3,7 +3,7 @@ import { goto } from '$app/navigation';
 import { Route } from '$lib/route';
 import { toasts } from '$lib/state/toasts.svelte';
 import { CancelWorkflowMutation, ExecuteWorkflowMutation, ResolveCheckpointMutation, RetryStepMutation } from '$lib/graphql/run';
-import { formatUsd } from '$lib/cost-format';
+import { formatUsd } from '@stagent/engine/format';
 import { runMutation } from './operation';
 import { applySuggestion } from './workflow';
 
