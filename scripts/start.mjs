@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `pnpm start`: builds the dashboard, starts the API (with demo data on an empty database) and
 // the dashboard server in front of it, and prints the URL. Ctrl-C stops both.
-//   WEB_PORT (3000)  API_PORT (4000)  HOST (127.0.0.1)  STAGENT_DATA_DIR (./data)  STAGENT_DEMO (1)
+//   WEB_PORT (3000)  API_PORT (4000)  HOST (127.0.0.1)  STAGENT_DATA_DIR (~/.stagent)  STAGENT_DEMO (1)
+// The API resolves the data directory itself, as every `stagent` command does, so the dashboard
+// shows what `pnpm stagent run …` wrote.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,7 +12,8 @@ const root = resolve(import.meta.dirname, '..');
 const host = process.env.HOST ?? '127.0.0.1';
 const apiPort = process.env.API_PORT ?? '4000';
 const webPort = process.env.WEB_PORT ?? '3000';
-const env = { ...process.env, STAGENT_DATA_DIR: process.env.STAGENT_DATA_DIR ?? resolve(root, 'data') };
+// A relative STAGENT_DATA_DIR is meant from where `pnpm start` ran, not from apps/api, where the API runs.
+const env = process.env.STAGENT_DATA_DIR ? { ...process.env, STAGENT_DATA_DIR: resolve(process.env.STAGENT_DATA_DIR) } : process.env;
 
 if (!process.env.STAGENT_SKIP_BUILD || !existsSync(resolve(root, 'apps/web/build/index.js'))) {
   console.log('Building the dashboard…');

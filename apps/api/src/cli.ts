@@ -3,6 +3,7 @@
  * `commands/`; see `stagent help`.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_DATA_DIR_LABEL } from '@stagent/engine';
 import { estimateCommand } from './commands/estimate.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -20,8 +21,9 @@ Commands:
   workflows                          List stored workflows.
   migrate                            Create or migrate the database.
 
-Environment: HOST (127.0.0.1), PORT (4000), STAGENT_DATA_DIR (~/.stagent), STAGENT_API_TOKEN,
-STAGENT_DEMO (0 = no demo data), NODE_ENV (production = no GraphiQL).
+Environment: HOST (127.0.0.1), PORT (4000), STAGENT_API_TOKEN, STAGENT_DEMO (0 = no demo data),
+NODE_ENV (production = no GraphiQL), STAGENT_DATA_DIR (${DEFAULT_DATA_DIR_LABEL}): where the database
+and the secret key live; every command and \`pnpm start\` use the same one.
 `;
 
 async function main(argv: string[]): Promise<number> {

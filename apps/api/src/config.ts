@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { resolveDataDir } from '@stagent/engine';
 import { ALLOWED_HOSTS_VARIABLE, isLoopbackHost, parseAllowedHosts } from './host-admission.js';
 import { defaultOperationLimits, type OperationLimits } from './operation-limits.js';
 
@@ -11,7 +10,7 @@ export interface ApiConfig {
   host: string;
   /** TCP port (PORT, default 4000; 0 = any free port). */
   port: number;
-  /** Where the SQLite database and secrets key live (STAGENT_DATA_DIR, default ~/.stagent). */
+  /** Where the SQLite database and secrets key live (STAGENT_DATA_DIR, default ~/.stagent: the engine's {@link resolveDataDir}, the same for every command). */
   dataDir: string;
   /** Bearer token required on HTTP and in WebSocket connectionParams (STAGENT_API_TOKEN); null = none. */
   apiToken: string | null;
@@ -71,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0, 65_535),
-    dataDir: env.STAGENT_DATA_DIR?.trim() || join(homedir(), '.stagent'),
+    dataDir: resolveDataDir(env),
     apiToken: token ? token : null,
     production: env.NODE_ENV === 'production',
     demo: env.STAGENT_DEMO !== '0',

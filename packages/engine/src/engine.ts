@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/better-sqlite';
 import { SystemClock, type Clock } from './clock.js';
 import { openDatabase } from './db/orm.js';
+import { resolveDataDir } from './db/data-dir.js';
 import { DocumentSystem } from './documents/document-system.js';
 import { InMemoryEventBus, type EventBus } from './events/event-bus.js';
 import { listEvents } from './events/event-store.js';
@@ -30,7 +31,7 @@ import type { WorkflowStatus } from './workflows/workflow-state.js';
 
 /** Options for {@link Engine.open}. */
 export interface EngineOptions {
-  /** Data directory (default `STAGENT_DATA_DIR` or `./data`), or `:memory:`. */
+  /** Data directory (default {@link resolveDataDir}: `STAGENT_DATA_DIR`, else `~/.stagent`), or `:memory:`. */
   dataDir?: string;
   clock?: Clock;
   logger?: Logger;
@@ -91,7 +92,7 @@ export class Engine implements EngineApi {
 
   /** Opens (and migrates) the database and builds the engine. Call {@link Engine.start} to recover and run timers. */
   static async open(options: EngineOptions = {}): Promise<Engine> {
-    const dataDir = options.dataDir ?? process.env.STAGENT_DATA_DIR ?? './data';
+    const dataDir = options.dataDir ?? resolveDataDir();
     const orm: MikroORM = await openDatabase({ dataDir, onQuery: options.onQuery });
     const resources: EngineResources = {
       orm,

@@ -2,12 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/better-sqlite';
 import { Migrator } from '@mikro-orm/migrations';
+import { resolveDataDir } from './data-dir.js';
 import { entities } from './entities/index.js';
 import { migrationsList } from './migrations/index.js';
 
 /** Where the database lives: a directory (file `stagent.sqlite` inside) or `:memory:`. */
 export interface DatabaseLocation {
-  /** Data directory; defaults to `STAGENT_DATA_DIR` or `./data`. Use `':memory:'` for tests. */
+  /** Data directory; defaults to {@link resolveDataDir} (`STAGENT_DATA_DIR`, else `~/.stagent`). Use `':memory:'` for tests. */
   dataDir?: string;
   /** Log every SQL statement to this callback (used by tests that count queries). */
   onQuery?: (sql: string) => void;
@@ -15,7 +16,7 @@ export interface DatabaseLocation {
 
 /** Resolves the SQLite file path for a location. */
 export function databasePath(location: DatabaseLocation = {}): string {
-  const dir = location.dataDir ?? process.env.STAGENT_DATA_DIR ?? './data';
+  const dir = location.dataDir ?? resolveDataDir();
   if (dir === ':memory:') return ':memory:';
   mkdirSync(resolve(dir), { recursive: true });
   return join(resolve(dir), 'stagent.sqlite');

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_DATA_DIR_LABEL, resolveDataDir } from '@stagent/engine';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+// These tests start the real `stagent` entry point: the data directory it picks, the line it
+// prints and its exit code are the behaviour under test, and no in-process call shows them.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const STAGENT = join(ROOT, 'apps/api/bin/stagent.mjs');
+/** tsx compiles the CLI on each start: seconds on a busy machine. */
+const SPAWN_TIMEOUT_MS = 60_000;
+
+interface Cli {
+  child: ChildProcess;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Resolves when `pattern` appears in the output (rejects when the process ends first). */
+  waitFor(pattern: RegExp): Promise<void>;
+  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+const started: Cli[] = [];
+afterEach(async () => {
+  for (const cli of started.splice(0)) {
+    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGTERM');
+    await cli.exited;
+  }
+});
+
+/** Runs `stagent …args` with only PATH from this process's environment, plus `env`. */
+function stagent(args: string[], env: Record<string, string>): Cli {
+  const child = spawn(process.execPath, [STAGENT, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', STAGENT_DEMO: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      if (!w.pattern.test(stdout + stderr)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  child.stdout!.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), check()));
+  child.stderr!.on('data', (chunk: Buffer) => ((stderr += chunk.toString()), check()));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => {
+      for (const w of waiters.splice(0)) w.reject(new Error(`stagent ended (${code}) before printing ${w.pattern}:\n${stdout}${stderr}`));
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  const cli: Cli = {
+    child,
+    output: () => stdout + stderr,
+    waitFor: (pattern) =>
+      new Promise<void>((resolve, reject) => {
+        waiters.push({ pattern, resolve, reject });
+        check();
+      }),
+    exited,
+  };
+  started.push(cli);
+  return cli;
+}
+
+/** The default column of a README table row for `STAGENT_DATA_DIR`. */
+function documentedDefault(readme: string): string | undefined {
+  const row = readFileSync(join(ROOT, readme), 'utf8').split('\n').find((line) => line.startsWith('| `STAGENT_DATA_DIR` |'));
+  return row?.split('|')[2]?.trim();
+}
+
+describe('data directory', () => {
+  it('has one default, ~/.stagent, for the API config and the engine', () => {
+    expect(resolveDataDir({})).toBe(join(homedir(), '.stagent'));
+    expect(loadConfig({}).dataDir).toBe(resolveDataDir({}));
+    expect(loadConfig({ STAGENT_DATA_DIR: '/srv/stagent' }).dataDir).toBe('/srv/stagent');
+  });
+
+  it('is stated the same in both READMEs, `stagent --help` and `pnpm start`', { timeout: SPAWN_TIMEOUT_MS }, async () => {
+    const label = `\`${DEFAULT_DATA_DIR_LABEL}\``;
+    expect(documentedDefault('README.md')).toBe(label);
+    expect(documentedDefault('apps/api/README.md')).toBe(label);
+    const start = readFileSync(join(ROOT, 'scripts/start.mjs'), 'utf8');
+    expect(start).toContain(`STAGENT_DATA_DIR (${DEFAULT_DATA_DIR_LABEL})`);
+    // `pnpm start` leaves the default to the API, which resolves it as every command does.
+    expect(start).not.toMatch(/STAGENT_DATA_DIR: process\.env\.STAGENT_DATA_DIR \?\?/);
+    const help = await stagent(['--help'], {}).exited;
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain(`STAGENT_DATA_DIR (${DEFAULT_DATA_DIR_LABEL})`);
+  });
+
+  it('`stagent serve` without STAGENT_DATA_DIR opens $HOME/.stagent/stagent.sqlite and says so', { timeout: SPAWN_TIMEOUT_MS }, async () => {
+    const home = mkdtempSync(join(tmpdir(), 'stagent-home-'));
+    const serve = stagent(['serve'], { HOME: home });
+    await serve.waitFor(/Data directory: .*\n/);
+    expect(serve.output()).toContain(`Data directory: ${join(home, '.stagent')}`);
+    expect(existsSync(join(home, '.stagent', 'stagent.sqlite'))).toBe(true);
+    serve.child.kill('SIGTERM');
+    expect((await serve.exited).code).toBe(0);
+  });
+});
