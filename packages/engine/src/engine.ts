@@ -12,7 +12,8 @@ import { SimulatedRuntime } from './runtimes/simulated.js';
 import { SecretBox } from './settings/secret-box.js';
 import { SettingsSystem } from './settings/settings-system.js';
 import { WorkflowSystem } from './workflows/workflow-system.js';
-import { TaskRunner } from './workflows/task-runner.js';
+import { TaskRunner } from './tasks/task-runner.js';
+import { StepRunner } from './workflows/step-runner.js';
 import { RunExecutor } from './workflows/run-executor.js';
 import { RunReader } from './engine-runs.js';
 import { WorkflowReader } from './engine-workflows.js';
@@ -78,7 +79,8 @@ export class Engine implements EngineApi {
     resources.catalog = options.catalog
       ? options.catalog({ clock: resources.clock, settings: this.settings, simulated: this.simulated })
       : createDefaultCatalog({ clock: resources.clock, getSetting: (key) => this.settings.get(key), simulated: this.simulated, env: options.env, retry: options.retry });
-    const runner = new TaskRunner(resources, this.settings);
+    const tasks = new TaskRunner(resources, this.settings);
+    const runner = new StepRunner(resources, tasks);
     this.documents = new DocumentSystem(resources);
     this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));
     this.runs = new RunReader(resources, { readCache: options.readCache });
@@ -86,7 +88,7 @@ export class Engine implements EngineApi {
     this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
     this.executor = new RunExecutor(resources, runner, this.documents, this.workflows, (info) => this.intelligence.recordRun(info), (d) => this.intelligence.expectedDurations(d));
     this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);
-    const scheduledTasks = new ScheduledTaskRunner(resources, this.settings);
+    const scheduledTasks = new ScheduledTaskRunner(tasks);
     this.schedules = new ScheduleSystem(resources, new EngineScheduleExecutor(this, (input) => scheduledTasks.run(input)));
   }
 

@@ -1,17 +1,13 @@
-import { incrementRow, insertRows, updateRows } from '../db/direct-sql.js';
+import { incrementRow, updateRows } from '../db/direct-sql.js';
 import { StepRunSchema } from '../db/entities/step-run.entity.js';
-import { TaskSchema } from '../db/entities/task.entity.js';
-import { UsageLedgerSchema } from '../db/entities/usage-ledger.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
-import { inSqlTransaction, type PendingEvent, type SqlUnitOfWork } from '../events/event-store.js';
-import { newId } from '../ids.js';
+import type { PendingEvent, SqlUnitOfWork } from '../events/event-store.js';
 import type { EngineResources } from '../resources.js';
-import { checkCaps, type TaskCaps } from '../budget/cap-check.js';
-import { costMicros } from '../runtimes/pricing.js';
-import { failure } from '../runtimes/error-classification.js';
+import type { TaskCaps } from '../budget/cap-check.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
-import type { ModelCallUsage, RuntimeHooks, UsageVerdict } from '../runtimes/runtime.js';
-import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
+import type { ModelCallUsage } from '../runtimes/runtime.js';
+import type { StepRun } from '../db/entities/step-run.entity.js';
+import { TaskTracker } from '../tasks/task-tracker.js';
 import { toStepRunView } from './run-store.js';
 import { formatDuration, formatUsd } from '../format/index.js';
 
@@ -23,49 +19,38 @@ export const COST_WARNING_RATIO = 0.8;
 export type { TaskCaps };
 
 /**
- * Keeps a running step's live metrics (tokens, tokens/s, cost vs budget, current tool, turn)
- * on its `step_runs` row and task as the runtime reports, writes one ledger row per model
- * call, emits the matching events with the step's state attached, and decides when a cap
- * stops the task. Output deltas are coalesced ({@link DELTA_FLUSH_MS}) without losing text.
+ * A step attempt's task tracker: besides the ledger rows, task totals and cap checks of every
+ * task ({@link TaskTracker}), it keeps the step's live metrics (tokens, tokens/s, cost vs
+ * budget, current tool, turn) on its `step_runs` row and the run's counters in the same
+ * transactions, and emits the matching events with the step's state attached. Output deltas
+ * are coalesced ({@link DELTA_FLUSH_MS}) without losing text.
  */
-export class LiveStepTracker implements RuntimeHooks {
+export class LiveStepTracker extends TaskTracker {
   private pendingDelta = '';
   private lastFlush = 0;
   private flushTimer: NodeJS.Timeout | null = null;
-  private writes: Promise<unknown> = Promise.resolve();
-  private batch: { work: (uow: SqlUnitOfWork) => Promise<void>; resolve: () => void; usage?: UnrecordedUsage }[] = [];
   /** Columns of the step row changed by the batch being written (one update per batch). */
   private stepChanges: Partial<StepRun> | null = null;
-  private draining = false;
   private warned = false;
   private unknownPriceWarned = false;
-  turns = 0;
-  output = '';
-  retries = 0;
-  lastEvidence: FailureEvidence = {};
-  /**
-   * Set when a batch of writes failed (its transaction rolled back): the step must end FAILED
-   * with this failure (UNKNOWN), and its next usage report stops the runtime.
-   */
-  writeFailure: ClassifiedFailure | null = null;
-  /** Usage of the model calls whose ledger rows were lost with a failed batch; the step's finish adds it to the run. */
-  readonly unrecorded: UnrecordedUsage = { inputTokens: 0, outputTokens: 0, costMicros: 0 };
 
   constructor(
-    private readonly resources: EngineResources,
+    resources: EngineResources,
     readonly step: StepRun,
-    private readonly ids: { workflowId: string; runId: string; taskId: string; runtimeId: string },
-    private readonly caps: TaskCaps,
-  ) {}
+    private readonly stepIds: { workflowId: string; runId: string; taskId: string; runtimeId: string },
+    caps: TaskCaps,
+  ) {
+    super(resources, { ...stepIds, stepId: step.stepId }, caps, step);
+  }
 
-  onTurnStart(turn: number): void {
-    this.turns = turn;
+  override onTurnStart(turn: number): void {
+    super.onTurnStart(turn);
     this.step.turns = turn;
   }
 
-  onOutputDelta(text: string): void {
+  override onOutputDelta(text: string): void {
     if (!text) return;
-    this.output += text;
+    super.onOutputDelta(text);
     this.pendingDelta += text;
     const now = this.resources.clock.now();
     if (now - this.lastFlush >= DELTA_FLUSH_MS) this.flushDelta();
@@ -75,50 +60,45 @@ export class LiveStepTracker implements RuntimeHooks {
     }
   }
 
-  onToolStart(name: string, input: unknown): void {
+  override onToolStart(name: string, input: unknown): void {
     this.flushDelta();
     this.step.currentTool = name;
     const event = this.event({ kind: 'TOOL_STARTED', toolName: name, data: { input: truncateJson(input) } });
-    this.enqueue((uow) => this.writeStep(uow, { currentTool: name }, event));
+    void this.enqueue((uow) => this.writeStep(uow, { currentTool: name }, event));
   }
 
-  onToolFinish(name: string, result: string, isError: boolean): void {
+  override onToolFinish(name: string, result: string, isError: boolean): void {
     this.step.currentTool = null;
     const event = this.event({ kind: 'TOOL_FINISHED', toolName: name, message: isError ? `Tool ${name} failed: ${result.slice(0, 300)}` : `Tool ${name} returned ${result.length} characters.` });
-    this.enqueue((uow) => this.writeStep(uow, { currentTool: null }, event));
+    void this.enqueue((uow) => this.writeStep(uow, { currentTool: null }, event));
   }
 
-  onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {
-    this.retries = info.attempt;
+  override onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {
+    super.onRetry(info);
     const event = this.event({ kind: 'CALL_RETRIED', message: `${info.failure.category}: ${info.failure.message} — retry ${info.attempt} in ${formatDuration(info.delayMs)}.`, data: { attempt: info.attempt, delayMs: info.delayMs, category: info.failure.category } });
-    this.enqueue((uow) => this.writeStep(uow, {}, event));
+    void this.enqueue((uow) => this.writeStep(uow, {}, event));
   }
 
-  async onUsage(usage: ModelCallUsage): Promise<UsageVerdict> {
+  override onUsage(usage: ModelCallUsage) {
+    // The text streamed before this call's usage is written first.
     this.flushDelta();
-    const micros = costMicros(usage);
+    return super.onUsage(usage);
+  }
+
+  /** Flushes buffered output and waits for every queued write. */
+  override async settle(): Promise<void> {
+    this.flushDelta();
+    await super.settle();
+  }
+
+  /** The step's rate and event (built now, as reported), then the run's counters, the step row and cost warnings in the call's transaction. */
+  protected override usageReported(usage: ModelCallUsage, micros: number | null, spentUsd: number) {
     const s = this.step;
-    s.inputTokens += usage.inputTokens;
-    s.outputTokens += usage.outputTokens;
-    s.cacheReadTokens += usage.cacheReadTokens ?? 0;
-    s.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
-    s.costMicros += micros ?? 0;
-    if (micros === null) s.pricingKnown = false;
     const elapsedS = Math.max(0.001, (this.resources.clock.now() - (s.startedAt ?? this.resources.clock.now())) / 1000);
     s.tokensPerSecond = Math.round((s.outputTokens / elapsedS) * 10) / 10;
-    const spentUsd = s.costMicros / 1_000_000;
-    let verdict: UsageVerdict = { stop: false };
     const usageEvent = this.event({ kind: 'USAGE', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: (micros ?? 0) / 1_000_000, data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null } });
-    await this.enqueue(async (uow) => {
-      const now = this.resources.clock.now();
-      await insertRows(uow.sql, UsageLedgerSchema, [{
-        id: newId(), createdAt: now, taskId: this.ids.taskId, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: s.stepId,
-        runtimeId: this.ids.runtimeId, modelId: usage.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
-        cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, costMicros: micros ?? 0,
-        status: micros === null ? 'unknown_pricing' : 'ok',
-      }]);
-      await updateRows(uow.sql, TaskSchema, { id: this.ids.taskId }, { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, costMicros: s.costMicros, turns: this.turns });
-      await incrementRow(uow.sql, WorkflowRunSchema, this.ids.runId, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 }, { ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now });
+    return async (uow: SqlUnitOfWork, now: number) => {
+      await incrementRow(uow.sql, WorkflowRunSchema, this.stepIds.runId, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 }, { ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now });
       await this.writeStep(uow, {}, usageEvent);
       if (micros === null && !this.unknownPriceWarned) {
         this.unknownPriceWarned = true;
@@ -128,25 +108,15 @@ export class LiveStepTracker implements RuntimeHooks {
         this.warned = true;
         uow.emit(this.event({ kind: 'COST_WARNING', costUsd: spentUsd, message: `Step "${s.name}" has spent ${formatUsd(spentUsd)} of its ${formatUsd(this.caps.costUsd)} cap.`, data: { reason: 'near_cap' } }));
       }
-      verdict = await this.capVerdict(uow, spentUsd, now);
-    }, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 });
-    // The ledger row and the cap check did not commit: the step cannot go on unaccounted.
-    if (this.writeFailure) return { stop: true, failure: this.writeFailure };
-    return verdict;
+    };
   }
 
-  /** Flushes buffered output and waits for every queued write. */
-  async settle(): Promise<void> {
-    this.flushDelta();
-    await this.writes;
+  protected override batchStarted(): void {
+    this.stepChanges = null;
   }
 
-  private async capVerdict(uow: SqlUnitOfWork, spentUsd: number, now: number): Promise<UsageVerdict> {
-    const s = this.step;
-    const check = await checkCaps(uow.sql, this.caps, { spentUsd, pricingKnown: s.pricingKnown, tokens: s.inputTokens + s.outputTokens, turns: this.turns }, now);
-    if (!check) return { stop: false };
-    this.lastEvidence = check.evidence;
-    return { stop: true, failure: check.failure };
+  protected override async batchWritten(uow: SqlUnitOfWork): Promise<void> {
+    if (this.stepChanges) await this.writeStepRow(uow, this.stepChanges);
   }
 
   private flushDelta(): void {
@@ -157,50 +127,7 @@ export class LiveStepTracker implements RuntimeHooks {
     this.pendingDelta = '';
     this.lastFlush = this.resources.clock.now();
     const event = this.event({ kind: 'STEP_OUTPUT_DELTA', outputDelta: text });
-    this.enqueue((uow) => this.writeStep(uow, {}, event));
-  }
-
-  /**
-   * Writes run in the order the runtime reported them. Writes queued in the same tick (an output
-   * delta and the usage report that follows it) share one transaction: fewer commits per step.
-   */
-  private enqueue(work: (uow: SqlUnitOfWork) => Promise<void>, usage?: UnrecordedUsage): Promise<unknown> {
-    const done = new Promise<void>((resolve) => this.batch.push({ work, resolve, usage }));
-    if (!this.draining) {
-      this.draining = true;
-      this.writes = this.writes.then(() => new Promise<void>((r) => queueMicrotask(r))).then(() => this.drain());
-    }
-    return done;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.batch.length) {
-      const batch = this.batch.splice(0);
-      try {
-        await inSqlTransaction(this.resources, async (uow) => {
-          this.stepChanges = null;
-          for (const item of batch) await item.work(uow);
-          if (this.stepChanges) await this.writeStepRow(uow, this.stepChanges);
-        });
-      } catch (error) {
-        this.recordWriteFailure(error, batch);
-      }
-      for (const item of batch) item.resolve();
-    }
-    this.draining = false;
-  }
-
-  /** Keeps what a rolled-back batch would have recorded, so the step's finish can account for it. */
-  private recordWriteFailure(error: unknown, batch: { usage?: UnrecordedUsage }[]): void {
-    const message = error instanceof Error ? error.message : String(error);
-    this.resources.logger.error('live metrics write failed; the step ends', { runId: this.ids.runId, stepId: this.step.stepId, error: message });
-    this.writeFailure ??= failure('UNKNOWN', `Recording the step's usage failed, so its spend and caps could not be tracked: ${message}`, { retryable: false });
-    for (const { usage } of batch) {
-      if (!usage) continue;
-      this.unrecorded.inputTokens += usage.inputTokens;
-      this.unrecorded.outputTokens += usage.outputTokens;
-      this.unrecorded.costMicros += usage.costMicros;
-    }
+    void this.enqueue((uow) => this.writeStep(uow, {}, event));
   }
 
   /** Queues `event` and marks the step row for the batch's single update (with `changes`, later ones winning). */
@@ -220,15 +147,8 @@ export class LiveStepTracker implements RuntimeHooks {
 
   /** An event with the step's state as of now (built when reported, not when written). */
   private event(e: Omit<PendingEvent, 'workflowId' | 'runId'>): PendingEvent {
-    return { ...e, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: this.step.stepId, taskId: this.ids.taskId, step: toStepRunView(this.step, this.resources.clock.now()) };
+    return { ...e, workflowId: this.stepIds.workflowId, runId: this.stepIds.runId, stepId: this.step.stepId, taskId: this.stepIds.taskId, step: toStepRunView(this.step, this.resources.clock.now()) };
   }
-}
-
-/** Tokens and cost of model calls whose batch did not commit. */
-export interface UnrecordedUsage {
-  inputTokens: number;
-  outputTokens: number;
-  costMicros: number;
 }
 
 function truncateJson(value: unknown): unknown {

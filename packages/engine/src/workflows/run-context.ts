@@ -9,7 +9,7 @@ import { buildDocumentContext } from './document-context.js';
 import type { PatternContext } from './patterns/pattern-context.js';
 import { stepSystemPrompt, withDocuments } from './prompt-composer.js';
 import { toStepRunView, transitionStepRow } from './run-store.js';
-import type { StepOutcome, TaskRunner } from './task-runner.js';
+import type { StepOutcome, StepRunner } from './step-runner.js';
 
 /** The data one drive of a run works on. */
 export interface RunData {
@@ -27,7 +27,7 @@ export interface RunData {
 const key = (stepId: string, iteration: number) => `${stepId}:${iteration}`;
 
 /** Builds the {@link PatternContext} a pattern executor drives a run with. */
-export function createPatternContext(resources: EngineResources, runner: TaskRunner, data: RunData, signal: AbortSignal): PatternContext {
+export function createPatternContext(resources: EngineResources, runner: StepRunner, data: RunData, signal: AbortSignal): PatternContext {
   const { workflowId, runId, definition } = data;
   const event = (row: StepRun, kind: 'STEP_WAITING_APPROVAL' | 'STEP_DELAYED' | 'STEP_COMPLETED', message: string) => ({
     kind, workflowId, runId, stepId: row.stepId, message, step: toStepRunView(row),

@@ -15,7 +15,7 @@ import { AbortReason, closeOpenSteps, type RunExecutor } from './run-executor.js
 import { claimNewRun, claimResume, claimRetry, decideCheckpoint } from './run-claims.js';
 import { heartbeat, HEARTBEAT_INTERVAL_MS, recoverCrashedRuns } from './leases.js';
 import { latestStepRows, transitionRunRow } from './run-store.js';
-import type { TaskRunner } from './task-runner.js';
+import type { StepRunner } from './step-runner.js';
 import type { WorkflowSystem } from './workflow-system.js';
 
 /** How often due delays and dead leases are checked, ms. */
@@ -31,7 +31,7 @@ export class RunControl {
 
   constructor(
     private readonly resources: EngineResources,
-    private readonly runner: TaskRunner,
+    private readonly runner: StepRunner,
     private readonly executor: RunExecutor,
     private readonly workflows: WorkflowSystem,
     private readonly documents: DocumentSystem,

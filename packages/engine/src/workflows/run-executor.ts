@@ -12,7 +12,7 @@ import type { PatternOutcome } from './patterns/pattern-context.js';
 import { createPatternContext } from './run-context.js';
 import { latestStepRows, toStepRunView, transitionRunRow, transitionStepRow } from './run-store.js';
 import type { RunStatus } from './run-state.js';
-import type { TaskRunner } from './task-runner.js';
+import type { StepRunner } from './step-runner.js';
 import { workflowStatusForRun } from './workflow-state.js';
 import type { WorkflowBindings } from './workflow-system.js';
 
@@ -42,7 +42,7 @@ export class RunExecutor {
 
   constructor(
     private readonly resources: EngineResources,
-    private readonly runner: TaskRunner,
+    private readonly runner: StepRunner,
     private readonly documents: DocumentSystem,
     private readonly bindings: WorkflowBindings,
     private readonly onFinished: (info: RunFinished) => Promise<void> = async () => {},

@@ -1,5 +1,5 @@
 import type { PatternConfig, StepDefinition, WorkflowDefinition } from '../definition.js';
-import type { StepOutcome } from '../task-runner.js';
+import type { StepOutcome } from '../step-runner.js';
 
 /** How a pattern executor ended this drive of the run. */
 export type PatternOutcome =

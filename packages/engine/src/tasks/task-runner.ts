@@ -1,0 +1,183 @@
+import { TaskSchema } from '../db/entities/task.entity.js';
+import type { FailureEvidence } from '../db/entities/step-run.entity.js';
+import { inSqlTransaction, type SqlUnitOfWork } from '../events/event-store.js';
+import { newId } from '../ids.js';
+import { insertRows, updateRows } from '../db/direct-sql.js';
+import type { EngineResources } from '../resources.js';
+import type { TaskCaps } from '../budget/cap-check.js';
+import { resolveCostCap } from '../budget/cap-resolver.js';
+import { countTokens } from '../budget/tokenizer.js';
+import type { SettingsSystem } from '../settings/settings-system.js';
+import type { AgentTool, RuntimeResult } from '../runtimes/runtime.js';
+import type { ClassifiedFailure } from '../runtimes/failure-category.js';
+import { priceFor } from '../runtimes/pricing.js';
+import { TaskTracker, zeroSpend } from './task-tracker.js';
+
+/** Output tokens allowed per model call. */
+const MAX_OUTPUT_TOKENS = 4096;
+/** A silent stream counts as stalled after this long, ms (capped by the task timeout). */
+const STREAM_IDLE_MS = 60_000;
+
+/** What a task's row says it belongs to. */
+export interface TaskOwner {
+  workflowId: string | null;
+  runId: string | null;
+  stepRunId: string | null;
+  /** The step definition's id, on the ledger rows. */
+  stepId: string | null;
+  scheduleId: string | null;
+}
+
+/** A task that has its task row: what it runs on and under which caps. */
+export interface StartedTask {
+  taskId: string;
+  runtimeId: string;
+  model: string;
+  caps: TaskCaps;
+  startedAt: number;
+}
+
+/** How a task ended. `taskId` is null when it failed before its task row existed (unknown runtime or model). */
+export interface TaskEnd {
+  taskId: string | null;
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  output: string;
+  turns: number;
+  failure?: ClassifiedFailure;
+  evidence?: FailureEvidence;
+}
+
+/** Everything one task run needs; the owner's writes join the task's own transactions. */
+export interface TaskSpec<T extends TaskTracker = TaskTracker> {
+  /** `tasks.kind`: STEP for a workflow step attempt, SCHEDULE for a prompt firing. */
+  kind: 'STEP' | 'SCHEDULE';
+  owner: TaskOwner;
+  /** Runtime ids in priority order (step, then workflow; or the schedule's); the first set one wins. */
+  runtimePreferences: (string | null | undefined)[];
+  /** Field path an unknown runtime id is reported at. */
+  runtimeField?: (string | number)[];
+  modelId?: string | null;
+  modelField?: (string | number)[];
+  /** Budgets the cost cap is resolved from (one resolver for every task). */
+  budget: { stepBudgetUsd?: number | null; workflowBudgetUsd?: number | null; kind: 'workflow-step' | 'standalone' };
+  /** The task's own turn limit; else setting `runtime.maxTurns`. */
+  maxTurns?: number | null;
+  prompt: string;
+  /** The system prompt, given the resolved caps (a schedule states its real turn limit). */
+  systemPrompt(caps: TaskCaps): string;
+  tools: AgentTool[];
+  signal: AbortSignal;
+  /** The runtime hooks; default a plain {@link TaskTracker}. A step adds its live row and events. */
+  tracker?(started: StartedTask): T;
+  /** Writes committed with the task row (a step moves to RUNNING with its task id). */
+  onStart?(uow: SqlUnitOfWork, started: StartedTask): Promise<void>;
+  /** Writes committed with the task's final row (a step's final state and event). */
+  onFinish?(uow: SqlUnitOfWork, end: TaskEnd, tracker: T | null, now: number): Promise<void>;
+}
+
+/**
+ * The one task runner: every model task (workflow step attempts and schedule firings alike)
+ * gets its runtime, model and caps here, has its task row created in one transaction with its
+ * owner's start, runs its adapter with a {@link TaskTracker} (ledger row, totals and cap check
+ * per model call, in one transaction each), and records its end in one transaction with its
+ * owner's. Any exception ends the task FAILED with a category; nothing is left RUNNING.
+ */
+export class TaskRunner {
+  constructor(private readonly resources: EngineResources, private readonly settings: SettingsSystem) {}
+
+  /** The first set preference, else setting `routing.defaultRuntime`, else the first available runtime. */
+  async resolveRuntimeId(preferences: (string | null | undefined)[]): Promise<string> {
+    const chosen = preferences.find((id): id is string => Boolean(id));
+    if (chosen) return chosen;
+    const setting = await this.settings.get<string>('routing.defaultRuntime');
+    if (setting) return setting;
+    return (await this.resources.catalog.firstAvailable())?.id ?? 'simulated';
+  }
+
+  /** The cost cap, USD: task budget > workflow budget > setting > the kind's default. */
+  async resolveCap(budget: TaskSpec['budget']): Promise<number> {
+    const setting = await this.settings.get<number>('budget.maxCostPerTaskUsd');
+    return resolveCostCap({ ...budget, settingBudgetUsd: setting }).capUsd;
+  }
+
+  /** Every cap of a task: cost, tokens, daily spend and turns. */
+  async resolveCaps(spec: Pick<TaskSpec, 'budget' | 'maxTurns'>): Promise<TaskCaps> {
+    return {
+      costUsd: await this.resolveCap(spec.budget),
+      maxTokens: await this.settings.get<number>('budget.maxTokensPerTask'),
+      dailyUsd: await this.settings.get<number>('budget.maxDailyCostUsd'),
+      maxTurns: spec.maxTurns ?? (await this.settings.get<number>('runtime.maxTurns')) ?? 10,
+    };
+  }
+
+  async run<T extends TaskTracker>(spec: TaskSpec<T>): Promise<TaskEnd> {
+    const { resources } = this;
+    let tracker: T | null = null;
+    let started: StartedTask | null = null;
+    try {
+      const runtimeId = await this.resolveRuntimeId(spec.runtimePreferences);
+      const adapter = resources.catalog.get(runtimeId, spec.runtimeField);
+      const model = await resources.catalog.resolveModel(runtimeId, spec.modelId, spec.modelField);
+      const caps = await this.resolveCaps(spec);
+      const timeoutMs = (await this.settings.get<number>('runtime.timeoutMs')) ?? 600_000;
+      const task: StartedTask = { taskId: newId(), runtimeId, model, caps, startedAt: resources.clock.now() };
+      await inSqlTransaction(resources, async (uow) => {
+        await insertRows(uow.sql, TaskSchema, [{
+          id: task.taskId, createdAt: task.startedAt, kind: spec.kind, workflowId: spec.owner.workflowId, runId: spec.owner.runId, stepRunId: spec.owner.stepRunId, scheduleId: spec.owner.scheduleId,
+          status: 'RUNNING', runtimeId, modelId: model, prompt: spec.prompt, budgetUsd: caps.costUsd, startedAt: task.startedAt,
+          inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0,
+        }]);
+        await spec.onStart?.(uow, task);
+      });
+      started = task;
+      tracker = spec.tracker?.(task) ?? (new TaskTracker(resources, { taskId: task.taskId, runtimeId, workflowId: spec.owner.workflowId, runId: spec.owner.runId, stepId: spec.owner.stepId }, caps, zeroSpend()) as T);
+      const systemPrompt = spec.systemPrompt(caps);
+      const result: RuntimeResult = await adapter.run(
+        { taskId: task.taskId, model, systemPrompt, prompt: spec.prompt, tools: spec.tools, maxTurns: caps.maxTurns, maxOutputTokens: MAX_OUTPUT_TOKENS,
+          signal: spec.signal, deadlineAt: Date.now() + timeoutMs, streamIdleTimeoutMs: Math.min(STREAM_IDLE_MS, timeoutMs) },
+        tracker,
+      );
+      await tracker.settle();
+      // A write that did not commit ends the task, whatever the runtime reported: its spend is unaccounted.
+      const failure = tracker.writeFailure ?? (result.status === 'COMPLETED' ? undefined : result.failure ?? { category: 'UNKNOWN', message: 'The runtime ended without saying why.', retryable: false });
+      const end: TaskEnd = failure
+        ? { taskId: task.taskId, status: tracker.writeFailure ? 'FAILED' : result.status, output: result.output, turns: result.turns, failure, evidence: evidenceFor(failure, tracker, systemPrompt + spec.prompt, model, caps.maxTurns) }
+        : { taskId: task.taskId, status: 'COMPLETED', output: result.output, turns: result.turns };
+      return await this.finish(spec, end, tracker);
+    } catch (error) {
+      await tracker?.settle();
+      const failure = classifyEngineError(error, spec.signal);
+      const end: TaskEnd = { taskId: started?.taskId ?? null, status: failure.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED', output: tracker?.output ?? '', turns: tracker?.turns ?? 0, failure, evidence: { providerMessage: failure.message } };
+      return this.finish(spec, end, tracker);
+    }
+  }
+
+  /** The task row's final state, with its final totals (they include any call whose live write failed), and the owner's end, in one transaction. */
+  private async finish<T extends TaskTracker>(spec: TaskSpec<T>, end: TaskEnd, tracker: T | null): Promise<TaskEnd> {
+    const now = this.resources.clock.now();
+    await inSqlTransaction(this.resources, async (uow) => {
+      if (end.taskId) {
+        const totals = tracker ? { inputTokens: tracker.totals.inputTokens, outputTokens: tracker.totals.outputTokens, cacheReadTokens: tracker.totals.cacheReadTokens, cacheWriteTokens: tracker.totals.cacheWriteTokens, costMicros: tracker.totals.costMicros } : {};
+        await updateRows(uow.sql, TaskSchema, { id: end.taskId }, { ...totals, status: end.status, output: end.output, error: end.failure?.message ?? null, failureCategory: end.failure?.category ?? null, turns: end.turns, finishedAt: now });
+      }
+      await spec.onFinish?.(uow, end, tracker, now);
+    });
+    return end;
+  }
+}
+
+/** What a failure's evidence says: the provider's words, retries and turns, plus the cap or context figures that explain it. */
+function evidenceFor(failure: ClassifiedFailure, tracker: TaskTracker, promptText: string, model: string, maxTurns: number): FailureEvidence {
+  const base: FailureEvidence = { providerMessage: failure.message, httpStatus: failure.httpStatus, retries: tracker.retries || undefined, turns: tracker.turns, maxTurns };
+  if (failure.category === 'BUDGET_EXCEEDED') return { ...base, ...tracker.lastEvidence };
+  if (failure.category === 'CONTEXT_TOO_LARGE') return { ...base, promptTokens: countTokens(promptText, model).tokens, contextWindow: priceFor(model)?.contextWindow };
+  return base;
+}
+
+/** Errors thrown inside the engine (not by a provider): cancellation, unknown runtime, bugs. */
+function classifyEngineError(error: unknown, signal: AbortSignal): ClassifiedFailure {
+  if (signal.aborted) return { category: 'CANCELLED', message: 'Cancelled by user.', retryable: false };
+  const code = (error as { code?: string }).code;
+  if (code === 'NOT_FOUND') return { category: 'INVALID_REQUEST', message: (error as Error).message, retryable: false };
+  return { category: 'UNKNOWN', message: error instanceof Error ? error.message : String(error), retryable: false };
+}

@@ -1,0 +1,106 @@
+import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
+import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
+import { incrementRow } from '../db/direct-sql.js';
+import type { SqlUnitOfWork } from '../events/event-store.js';
+import type { EngineResources } from '../resources.js';
+import type { AgentTool } from '../runtimes/runtime.js';
+import type { FailureCategory } from '../runtimes/failure-category.js';
+import type { StartedTask, TaskEnd, TaskRunner } from '../tasks/task-runner.js';
+import { LiveStepTracker } from './live-step-tracker.js';
+import { toStepRunView, transitionStepRow } from './run-store.js';
+import type { StepDefinition, WorkflowDefinition } from './definition.js';
+import { formatDuration, formatUsd } from '../format/index.js';
+
+/** How one step attempt ended. */
+export type StepOutcome =
+  | { status: 'COMPLETED'; output: string; reused: boolean; /** The agent called the finish tool (loops stop). */ signaledDone?: boolean }
+  | { status: 'FAILED'; category: FailureCategory; error: string }
+  | { status: 'CANCELLED' };
+
+/** Everything needed to run one step attempt. */
+export interface StepAttempt {
+  workflowId: string;
+  runId: string;
+  definition: WorkflowDefinition;
+  step: StepDefinition;
+  row: StepRun;
+  systemPrompt: string;
+  prompt: string;
+  tools: AgentTool[];
+  documentCount: number;
+  estimatedDurationMs: number | null;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one step attempt as a task of the one {@link TaskRunner}: the step's runtime, model,
+ * budget and turn limit go into the task spec; the step moves to RUNNING (with its task id and
+ * a STEP_STARTED event) in the transaction that creates the task row, a {@link LiveStepTracker}
+ * keeps its live row and events, and its final state and event commit with the task's end.
+ */
+export class StepRunner {
+  constructor(private readonly resources: EngineResources, private readonly tasks: TaskRunner) {}
+
+  /** The runtime a step uses: step > workflow > setting `routing.defaultRuntime` > first available. */
+  resolveRuntimeId(step: Pick<StepDefinition, 'runtimeId'>, definition: Pick<WorkflowDefinition, 'runtimeId'>): Promise<string> {
+    return this.tasks.resolveRuntimeId([step.runtimeId, definition.runtimeId]);
+  }
+
+  /** The cost cap of a step attempt, USD (one resolver for every task). */
+  resolveCap(step: Pick<StepDefinition, 'budgetUsd'>, definition: Pick<WorkflowDefinition, 'budgetUsd'>): Promise<number> {
+    return this.tasks.resolveCap({ stepBudgetUsd: step.budgetUsd, workflowBudgetUsd: definition.budgetUsd, kind: 'workflow-step' });
+  }
+
+  async run(a: StepAttempt): Promise<StepOutcome> {
+    const ids = { workflowId: a.workflowId, runId: a.runId };
+    const end = await this.tasks.run<LiveStepTracker>({
+      kind: 'STEP',
+      owner: { ...ids, stepRunId: a.row.id, stepId: a.step.id, scheduleId: null },
+      runtimePreferences: [a.step.runtimeId, a.definition.runtimeId],
+      runtimeField: ['steps', a.step.id, 'runtimeId'],
+      modelId: a.step.modelId,
+      modelField: ['steps', a.step.id, 'modelId'],
+      budget: { stepBudgetUsd: a.step.budgetUsd, workflowBudgetUsd: a.definition.budgetUsd, kind: 'workflow-step' },
+      maxTurns: a.step.maxTurns,
+      prompt: a.prompt,
+      systemPrompt: () => a.systemPrompt,
+      tools: a.tools,
+      signal: a.signal,
+      tracker: (task) => new LiveStepTracker(this.resources, a.row, { ...ids, taskId: task.taskId, runtimeId: task.runtimeId }, task.caps),
+      onStart: (uow, task) => this.started(uow, a, task),
+      onFinish: (uow, ended, tracker, now) => this.finished(uow, a, ended, tracker, now),
+    });
+    if (end.status === 'COMPLETED') return { status: 'COMPLETED', output: end.output, reused: false };
+    if (end.status === 'CANCELLED') return { status: 'CANCELLED' };
+    return { status: 'FAILED', category: end.failure!.category, error: end.failure!.message };
+  }
+
+  /** The step moves to RUNNING with its task, runtime, model and cap, announced at once. */
+  private async started(uow: SqlUnitOfWork, a: StepAttempt, task: StartedTask): Promise<void> {
+    const { taskId, runtimeId, model, caps, startedAt } = task;
+    const changes = { taskId, runtimeId, modelId: model, budgetUsd: caps.costUsd, startedAt, documentCount: a.documentCount, estimatedDurationMs: a.estimatedDurationMs };
+    await transitionStepRow(uow.sql, a.row, 'RUNNING', changes, startedAt);
+    Object.assign(a.row, changes);
+    uow.emit({ kind: 'STEP_STARTED', workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, taskId, message: `Step "${a.step.name}" started on ${runtimeId} (${model}), cap ${formatUsd(caps.costUsd)}.`, step: toStepRunView(a.row) });
+  }
+
+  /** The step's final state with its final totals; calls whose live write failed are added to the run. */
+  private async finished(uow: SqlUnitOfWork, a: StepAttempt, r: TaskEnd, tracker: LiveStepTracker | null, now: number): Promise<void> {
+    const startedAt = a.row.startedAt ?? now;
+    const lost = tracker?.unrecorded;
+    if (lost && (lost.inputTokens || lost.outputTokens || lost.costMicros))
+      await incrementRow(uow.sql, WorkflowRunSchema, a.runId, { inputTokens: lost.inputTokens, outputTokens: lost.outputTokens, costMicros: lost.costMicros }, { updatedAt: now });
+    const totals = { inputTokens: a.row.inputTokens, outputTokens: a.row.outputTokens, cacheReadTokens: a.row.cacheReadTokens, cacheWriteTokens: a.row.cacheWriteTokens, costMicros: a.row.costMicros, pricingKnown: a.row.pricingKnown };
+    const common = { ...totals, output: r.output || null, turns: r.turns, currentTool: null, finishedAt: now, durationMs: now - startedAt, updatedAt: now };
+    const step = r.status === 'COMPLETED'
+      ? { ...common, error: null, failureCategory: null }
+      : { ...common, error: r.failure!.message, failureCategory: r.failure!.category, evidence: (r.evidence ?? null) as FailureEvidence | null };
+    await transitionStepRow(uow.sql, a.row, r.status, step);
+    Object.assign(a.row, step);
+    const kind = r.status === 'COMPLETED' ? 'STEP_COMPLETED' : r.status === 'CANCELLED' ? 'STEP_CANCELLED' : 'STEP_FAILED';
+    const message = r.status === 'COMPLETED'
+      ? `Step "${a.step.name}" completed in ${formatDuration(now - startedAt)}, ${formatUsd(a.row.costMicros / 1e6)}.`
+      : `Step "${a.step.name}" ${r.status === 'CANCELLED' ? 'was cancelled' : `failed (${r.failure!.category})`}: ${r.failure!.message}`;
+    uow.emit({ kind, workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, taskId: r.taskId, message, costUsd: a.row.costMicros / 1e6, inputTokens: a.row.inputTokens, outputTokens: a.row.outputTokens, step: toStepRunView(a.row), data: r.failure ? { category: r.failure.category } : undefined });
+  }
+}
