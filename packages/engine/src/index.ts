@@ -19,5 +19,7 @@ export type { SettingView } from './settings/settings-system.js';
 export type { FailureEvidence } from './db/entities/step-run.entity.js';
 export { DOCUMENT_MIME_TYPES } from './documents/document-system.js';
 export { ScheduleSystem } from './schedules/schedule-system.js';
+export { MAX_SCHEDULE_EXPRESSION_LENGTH } from './schedules/expression-parser.js';
+export { EXCERPT_LENGTH, excerpt } from './input-excerpt.js';
 export { FiringStatus, type FiringOutcome, type ScheduleExecutor } from './schedules/schedule-executor.js';
 export { seedDemoData } from './demo/demo-data.js';

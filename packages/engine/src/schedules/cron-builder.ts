@@ -1,3 +1,4 @@
+import { quote } from '../input-excerpt.js';
 import { ScheduleExpressionError } from './expression-error.js';
 import type { ScheduleSpec } from './phrase-parser.js';
 import { englishList, formatTimes, type TimeOfDay } from './time-of-day.js';
@@ -59,8 +60,8 @@ function minuteHour(times: TimeOfDay[]): string {
 }
 
 function intervalCron(spec: ScheduleSpec, unit: 'minute' | 'hour', n: number, text: string): CompiledSchedule {
-  if (spec.times) throw new ScheduleExpressionError(`"${text}" fires around the clock, so it cannot also have a time of day (${formatTimes(spec.times)}). Use one or the other.`);
-  if (spec.daysOfMonth?.length) throw new ScheduleExpressionError(`"${text}" cannot be limited to days of the month; limit it to weekdays instead (e.g. "${text} on weekdays").`);
+  if (spec.times) throw new ScheduleExpressionError(`${quote(text)} fires around the clock, so it cannot also have a time of day (${formatTimes(spec.times)}). Use one or the other.`);
+  if (spec.daysOfMonth?.length) throw new ScheduleExpressionError(`${quote(text)} cannot be limited to days of the month; limit it to weekdays instead (e.g. ${quote(`${text} on weekdays`)}).`);
   const limit = unit === 'minute' ? 60 : 24;
   // Whole larger units convert: 60 minutes is hourly, 24 hours is daily at midnight.
   if (n === limit) return unit === 'minute' ? intervalCron(spec, 'hour', 1, text) : buildCron({ ...spec, every: { unit: 'day', n: 1, text }, times: [{ hour: 0, minute: 0 }] });
@@ -68,8 +69,8 @@ function intervalCron(spec: ScheduleSpec, unit: 'minute' | 'hour', n: number, te
   if (n > limit)
     throw new ScheduleExpressionError(
       unit === 'minute'
-        ? `"${text}" cannot be expressed in cron: a minute interval must be 1-59 (or whole hours that divide the day). Use "every hour" or "every 2 hours".`
-        : `"${text}" cannot be expressed in cron: an hour interval must be 1-24. Use "every day" or "every 2 days".`,
+        ? `${quote(text)} cannot be expressed in cron: a minute interval must be 1-59 (or whole hours that divide the day). Use "every hour" or "every 2 hours".`
+        : `${quote(text)} cannot be expressed in cron: an hour interval must be 1-24. Use "every day" or "every 2 days".`,
     );
   const days = spec.daysOfWeek ? dayField(spec.daysOfWeek) : '*';
   const step = n === 1 ? '*' : `*/${n}`;
@@ -88,7 +89,7 @@ function intervalCron(spec: ScheduleSpec, unit: 'minute' | 'hour', n: number, te
  */
 function windowedIntervalCron(window: { from: TimeOfDay; to: TimeOfDay }, unit: 'minute' | 'hour', n: number, days: string, text: string, dayText: string): CompiledSchedule {
   const { from, to } = window;
-  if (from.minute !== 0 || to.minute !== 0) throw new ScheduleExpressionError(`The window ${formatTimes([from, to]).replace(' and ', ' to ')} must start and end on the hour for "${text}".`);
+  if (from.minute !== 0 || to.minute !== 0) throw new ScheduleExpressionError(`The window ${formatTimes([from, to]).replace(' and ', ' to ')} must start and end on the hour for ${quote(text)}.`);
   if (to.hour <= from.hour) throw new ScheduleExpressionError(`The window must end after it starts (${formatTimes([from, to]).replace(' and ', ' to ')}); windows that cross midnight need two schedules.`);
   const between = `between ${formatTimes([from, to])}`;
   if (unit === 'minute') {
@@ -108,8 +109,8 @@ function windowedIntervalCron(window: { from: TimeOfDay; to: TimeOfDay }, unit: 
 }
 
 function everyNDaysCron(spec: ScheduleSpec, n: number, text: string): CompiledSchedule {
-  if (spec.daysOfWeek?.length) throw new ScheduleExpressionError(`"${text}" cannot be combined with weekdays; cron can do one or the other.`);
-  if (n > 31) throw new ScheduleExpressionError(`"${text}" cannot be expressed in cron: a day interval must be 1-31.`);
+  if (spec.daysOfWeek?.length) throw new ScheduleExpressionError(`${quote(text)} cannot be combined with weekdays; cron can do one or the other.`);
+  if (n > 31) throw new ScheduleExpressionError(`${quote(text)} cannot be expressed in cron: a day interval must be 1-31.`);
   const times = resolveTimes(spec);
   const firstDays = [1, 1 + n, 1 + 2 * n].filter((d) => d <= 31).map(ordinalText);
   return {

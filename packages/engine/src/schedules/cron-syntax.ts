@@ -1,3 +1,4 @@
+import { quote } from '../input-excerpt.js';
 import { ScheduleExpressionError } from './expression-error.js';
 import { daysPhrase } from './cron-builder.js';
 import { formatTimes } from './time-of-day.js';
@@ -42,7 +43,7 @@ export function validateCron(expression: string): string {
   const parts = expression.trim().toLowerCase().split(/\s+/);
   if (parts.length !== 5)
     throw new ScheduleExpressionError(
-      `A cron expression needs exactly 5 fields (minute hour day-of-month month day-of-week); "${expression.trim()}" has ${parts.length}.${parts.length === 6 ? ' Seconds are not supported.' : ''}`,
+      `A cron expression needs exactly 5 fields (minute hour day-of-month month day-of-week); ${quote(expression.trim())} has ${parts.length}.${parts.length === 6 ? ' Seconds are not supported.' : ''}`,
     );
   parts.forEach((part, index) => validateField(part, FIELDS[index]));
   if (parts[2] !== '*' && parts[4] !== '*')
@@ -55,16 +56,16 @@ export function validateCron(expression: string): string {
 function validateField(part: string, field: CronField): void {
   for (const item of part.split(',')) {
     const [range, step, extra] = item.split('/');
-    if (extra !== undefined || range === '') throw fieldError(field, part, `"${item}" is malformed`);
+    if (extra !== undefined || range === '') throw fieldError(field, part, `${quote(item)} is malformed`);
     if (step !== undefined) {
       if (!/^\d+$/.test(step) || Number(step) < 1) throw fieldError(field, part, `the step "/${step}" must be a whole number of at least 1`);
       if (Number(step) > field.max) throw fieldError(field, part, `the step "/${step}" is larger than the field's range ${field.min}-${field.max}`);
     }
     if (range === '*') continue;
     const bounds = range.split('-');
-    if (bounds.length > 2) throw fieldError(field, part, `"${range}" is not a range`);
+    if (bounds.length > 2) throw fieldError(field, part, `${quote(range)} is not a range`);
     const values = bounds.map((b) => fieldValue(b, field, part));
-    if (values.length === 2 && values[0] > values[1]) throw fieldError(field, part, `the range "${range}" runs backwards`);
+    if (values.length === 2 && values[0] > values[1]) throw fieldError(field, part, `the range ${quote(range)} runs backwards`);
     if (step !== undefined && values.length === 1) throw fieldError(field, part, `a step needs * or a range before it (e.g. "*/${step}")`);
   }
 }
@@ -72,14 +73,14 @@ function validateField(part: string, field: CronField): void {
 function fieldValue(text: string, field: CronField, part: string): number {
   const named = field.names?.indexOf(text) ?? -1;
   if (named >= 0) return named + field.min;
-  if (!/^\d+$/.test(text)) throw fieldError(field, part, `"${text}" is not a number${field.names ? ' or a name' : ''}`);
+  if (!/^\d+$/.test(text)) throw fieldError(field, part, `${quote(text)} is not a number${field.names ? ' or a name' : ''}`);
   const value = Number(text);
   if (value < field.min || value > field.max) throw fieldError(field, part, `${value} is outside ${field.min}-${field.max}`);
   return value;
 }
 
 function fieldError(field: CronField, part: string, reason: string): ScheduleExpressionError {
-  return new ScheduleExpressionError(`Invalid cron ${field.name} field "${part}": ${reason}.`);
+  return new ScheduleExpressionError(`Invalid cron ${field.name} field ${quote(part)}: ${reason}.`);
 }
 
 /**

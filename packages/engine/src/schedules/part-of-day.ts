@@ -1,3 +1,4 @@
+import { quote } from '../input-excerpt.js';
 import { ScheduleExpressionError } from './expression-error.js';
 import { englishList, formatTime, type TimeOfDay, type WrittenTime } from './time-of-day.js';
 
@@ -40,7 +41,7 @@ export function resolveTimesOfDay(written: readonly WrittenTime[], parts: readon
 
 function throwUnclear(w: WrittenTime): never {
   throw new ScheduleExpressionError(
-    `"${w.text}" is not a clear time: write it with am/pm or as 24-hour hh:mm (e.g. "9am", "9pm" or "09:00"), or name a part of the day ("every morning at ${w.text}").`,
+    `${quote(w.text)} is not a clear time: write it with am/pm or as 24-hour hh:mm (e.g. "9am", "9pm" or "09:00"), or name a part of the day ("every morning at ${w.text}").`,
   );
 }
 
@@ -50,14 +51,14 @@ function timeWithin(w: WrittenTime, parts: readonly PartOfDay[]): TimeOfDay {
   if (fitting.length === 1) return fitting[0];
   if (fitting.length > 1)
     throw new ScheduleExpressionError(
-      `"${w.text}" could be ${englishList(fitting.map((t) => `${formatTime(t)} (${partsContaining(t)[0]})`)).replace(' and ', ' or ')}: write am or pm.`,
+      `${quote(w.text)} could be ${englishList(fitting.map((t) => `${formatTime(t)} (${partsContaining(t)[0]})`)).replace(' and ', ' or ')}: write am or pm.`,
     );
   const named = `${englishList(parts.map((part) => `the ${part}`))} (${englishList(parts.map(spanText))})`;
   if (w.halfDay === 'fixed') {
     const elsewhere = partsContaining(w.time);
-    return throwOutside(`"${w.text}" is not in ${named}${elsewhere.length ? `; it is in the ${englishList(elsewhere)}` : ''}`);
+    return throwOutside(`${quote(w.text)} is not in ${named}${elsewhere.length ? `; it is in the ${englishList(elsewhere)}` : ''}`);
   }
-  return throwOutside(`Neither ${readings.map(formatTime).join(' nor ')} ("${w.text}") is in ${named}`);
+  return throwOutside(`Neither ${readings.map(formatTime).join(' nor ')} (${quote(w.text)}) is in ${named}`);
 }
 
 function throwOutside(problem: string): never {

@@ -1,3 +1,4 @@
+import { excerpt, quote } from '../input-excerpt.js';
 import { ScheduleExpressionError } from './expression-error.js';
 import { tokenize } from './phrase-tokens.js';
 import { partOfDayOf, resolveTimesOfDay, type PartOfDay } from './part-of-day.js';
@@ -126,12 +127,12 @@ class PhraseReader {
       return this.setEvery('month', 1, 'of every month', true);
     }
     if (t === 'and' && this.i > 1 && this.i < this.tokens.length) return;
-    throw new ScheduleExpressionError(`"${t}" is not followed by anything I understand${this.peek() ? ` ("${this.peek()}")` : ''}.`);
+    throw new ScheduleExpressionError(`${quote(t)} is not followed by anything I understand${this.peek() ? ` (${quote(this.peek()!)})` : ''}.`);
   }
 
   private every(word: string): void {
     const t = this.peek();
-    if (t === undefined) throw new ScheduleExpressionError(`"${word}" must be followed by a unit, a day or a number, as in "every 15 minutes" or "every monday".`);
+    if (t === undefined) throw new ScheduleExpressionError(`${quote(word)} must be followed by a unit, a day or a number, as in "every 15 minutes" or "every monday".`);
     if (t === 'other' || (t === 'second' && this.peek(1) !== undefined && unitOf(this.peek(1)!) !== 'second')) return this.everyNth(2, t);
     if (t === 'third' || t === 'fourth') return this.everyNth(ordinalOf(t)!, t);
     const interval = readInterval(this.tokens, this.i);
@@ -140,7 +141,7 @@ class PhraseReader {
       return this.repeat(interval.unit, interval.n, `${word} ${interval.text}`);
     }
     if (numberOf(t) !== null)
-      throw new ScheduleExpressionError(`"${word} ${t}" needs a unit after the number: minutes, hours, days or months (e.g. "${word} ${t} minutes" or "${word} ${t}m").`);
+      throw new ScheduleExpressionError(`${quote(`${word} ${t}`)} needs a unit after the number: minutes, hours, days or months (e.g. "${word} ${excerpt(t)} minutes" or "${word} ${excerpt(t)}m").`);
     const unit = unitOf(t);
     if (unit) {
       this.i++;
@@ -153,7 +154,7 @@ class PhraseReader {
     }
     if (daySet(t)) return this.days(this.i);
     this.i++;
-    throw this.unknown(t, `after "${word}"`);
+    throw this.unknown(t, `after ${quote(word)}`);
   }
 
   private everyNth(n: number, word: string): void {
@@ -171,14 +172,14 @@ class PhraseReader {
   }
 
   private repeat(unit: Unit, n: number, text: string): void {
-    if (unit === 'second') throw new ScheduleExpressionError(`Seconds are not supported ("${text}"): the smallest interval is 1 minute.`);
-    if (n <= 0) throw new ScheduleExpressionError(`"${text}": the interval must be at least 1.`);
+    if (unit === 'second') throw new ScheduleExpressionError(`Seconds are not supported (${quote(text)}): the smallest interval is 1 minute.`);
+    if (n <= 0) throw new ScheduleExpressionError(`${quote(text)}: the interval must be at least 1.`);
     if (unit === 'week') {
       if (n === 1) return this.setWeekly(text);
       throw this.everyOtherWeek(text);
     }
     if (unit === 'year') {
-      if (n !== 1) throw new ScheduleExpressionError(`"${text}" cannot be expressed in cron: it has no year counter. Use "yearly".`);
+      if (n !== 1) throw new ScheduleExpressionError(`${quote(text)} cannot be expressed in cron: it has no year counter. Use "yearly".`);
       this.spec.yearly = true;
       return this.setEvery('month', 1, text);
     }
@@ -187,7 +188,7 @@ class PhraseReader {
 
   private everyOtherWeek(text: string): ScheduleExpressionError {
     return new ScheduleExpressionError(
-      `"${text}" cannot be expressed in cron: cron has no week counter, so a schedule can fire every week on chosen days but not every second week. Use "weekly" or "every monday".`,
+      `${quote(text)} cannot be expressed in cron: cron has no week counter, so a schedule can fire every week on chosen days but not every second week. Use "weekly" or "every monday".`,
     );
   }
 
@@ -205,7 +206,7 @@ class PhraseReader {
 
   private twoRepeats(text: string): ScheduleExpressionError {
     const first = this.spec.every?.text ?? 'weekly';
-    return new ScheduleExpressionError(`The expression repeats twice ("${first}" and "${text}"); keep one of them.`);
+    return new ScheduleExpressionError(`The expression repeats twice (${quote(first)} and ${quote(text)}); keep one of them.`);
   }
 
   private on(): void {
@@ -228,7 +229,7 @@ class PhraseReader {
       if (DAY_RANGE_WORDS.has(this.peek() ?? '') && set.length === 1) {
         const end = daySet(this.peek(1) ?? '');
         if (!end || end.length !== 1 || end[0] < set[0])
-          throw new ScheduleExpressionError(`"${this.tokens[this.i - 1]} ${this.peek()} ${this.peek(1) ?? ''}" is not a day range I understand; write it from the earlier to the later day, as in "monday to friday".`);
+          throw new ScheduleExpressionError(`${quote(`${this.tokens[this.i - 1]} ${this.peek()} ${this.peek(1) ?? ''}`)} is not a day range I understand; write it from the earlier to the later day, as in "monday to friday".`);
         for (let d = set[0]; d <= end[0]; d++) days.add(d);
         this.i += 2;
       } else set.forEach((d) => days.add(d));
@@ -243,10 +244,10 @@ class PhraseReader {
     for (;;) {
       const n = ordinalOf(this.tokens[this.i] ?? '');
       if (n === null) break;
-      if (n < 1 || n > 31) throw new ScheduleExpressionError(`"${this.tokens[this.i]}" is not a day of the month: months have days 1-31.`);
+      if (n < 1 || n > 31) throw new ScheduleExpressionError(`${quote(this.tokens[this.i])} is not a day of the month: months have days 1-31.`);
       const next = this.tokens[this.i + 1];
       if (next !== undefined && daySet(next))
-        throw new ScheduleExpressionError(`"${this.tokens[this.i]} ${next}" (an nth weekday of the month) cannot be expressed in 5-field cron. Use a day of the month, as in "monthly on the 1st".`);
+        throw new ScheduleExpressionError(`${quote(`${this.tokens[this.i]} ${next}`)} (an nth weekday of the month) cannot be expressed in 5-field cron. Use a day of the month, as in "monthly on the 1st".`);
       days.add(n);
       this.i++;
       if (this.peek() === 'and' && ordinalOf(this.peek(1) ?? '') !== null) this.i++;
@@ -263,8 +264,8 @@ class PhraseReader {
       const time = readWrittenTime(t);
       if (time) times.push(time);
       else if (/^\d{1,4}$/.test(t))
-        throw new ScheduleExpressionError(`"${t}" is not a clear time: write it with am/pm or as 24-hour hh:mm (e.g. "9am", "9pm" or "09:00").`);
-      else if (/^\d/.test(t)) throw new ScheduleExpressionError(`"${t}" is not a time I understand: use forms like 9am, 9:30pm, 14:00, noon or midnight.`);
+        throw new ScheduleExpressionError(`${quote(t)} is not a clear time: write it with am/pm or as 24-hour hh:mm (e.g. "9am", "9pm" or "09:00").`);
+      else if (/^\d/.test(t)) throw new ScheduleExpressionError(`${quote(t)} is not a time I understand: use forms like 9am, 9:30pm, 14:00, noon or midnight.`);
       else break;
       this.i++;
       if (this.peek() === 'and' && this.peek(1) !== undefined && (readWrittenTime(this.peek(1)!) || /^\d/.test(this.peek(1)!))) this.i++;
@@ -272,7 +273,7 @@ class PhraseReader {
     if (!times.length) {
       const t = this.peek();
       throw new ScheduleExpressionError(
-        afterAt ? `"at" must be followed by a time such as 9am, 14:30, noon or midnight${t ? `, not "${t}"` : ''}.` : 'Expected a time such as 9am, 14:30, noon or midnight.',
+        afterAt ? `"at" must be followed by a time such as 9am, 14:30, noon or midnight${t ? `, not ${quote(t)}` : ''}.` : 'Expected a time such as 9am, 14:30, noon or midnight.',
       );
     }
     this.written.push(...times);
@@ -284,7 +285,7 @@ class PhraseReader {
     const to = parseTimeToken(this.peek(2) ?? '');
     const expected = word === 'between' ? 'and' : 'to';
     if (!from || joiner !== expected || !to)
-      throw new ScheduleExpressionError(`"${word}" must be followed by two times, as in "${word} 9am ${expected} 5pm".`);
+      throw new ScheduleExpressionError(`${quote(word)} must be followed by two times, as in "${word} 9am ${expected} 5pm".`);
     this.i += 3;
     this.spec.window = { from, to };
   }
@@ -300,6 +301,6 @@ class PhraseReader {
 
   private unknown(word: string, where = ''): ScheduleExpressionError {
     const hint = FILLER.has(word) ? '' : ' Write intervals as "every 15 minutes", days as "weekdays" or "mon, wed and fri", times as 9am, 14:30, noon or midnight.';
-    return new ScheduleExpressionError(`I did not understand "${word}"${where ? ` ${where}` : ''}.${hint}`, { unknownWord: word });
+    return new ScheduleExpressionError(`I did not understand ${quote(word)}${where ? ` ${where}` : ''}.${hint}`, { unknownWord: word });
   }
 }

@@ -52,6 +52,14 @@ describe('ScheduleSystem', () => {
     expect(await resources.orm.em.fork().count(ScheduleSchema, {})).toBe(0);
   });
 
+  it('refuses an expression over the length limit as OUT_OF_RANGE, quoting none of it, and writes nothing', async () => {
+    const error = await rejection(system.create({ name: 'Long', prompt: 'p', expression: 'a'.repeat(2_000_000), timezone: 'UTC' }));
+    expect(error.issues.map((i) => [i.field, i.code])).toEqual([[['expression'], ErrorCode.OUT_OF_RANGE]]);
+    expect(error.issues[0].message).toMatch(/^The expression is 2,000,000 characters long; at most 500 are accepted\./);
+    expect(error.message).not.toContain('aaaa');
+    expect(await resources.orm.em.fork().count(ScheduleSchema, {})).toBe(0);
+  });
+
   it('rejects an unknown workflow and accepts a known one without a prompt', async () => {
     const missing = await rejection(system.create({ name: 'w', prompt: '', expression: 'daily', workflowId: 'nope' }));
     expect(missing.issues[0]).toBeInstanceOf(NotFoundError);

@@ -4,6 +4,7 @@ import { WorkflowSchema } from '../db/entities/workflow.entity.js';
 import type { CreateScheduleInput, ScheduleParseResult, ScheduleView } from '../engine-api.js';
 import { ConflictError, ErrorCode, NotFoundError, StagentError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
+import { quote } from '../input-excerpt.js';
 import type { EngineResources } from '../resources.js';
 import { findCollision } from './collision.js';
 import { compileExpression, neverFires, parseScheduleExpression, type CompiledExpression } from './expression-parser.js';
@@ -171,7 +172,7 @@ export class ScheduleSystem {
       compiled = compileExpression(input.expression ?? '');
     } catch (error) {
       if (!(error instanceof ScheduleExpressionError)) throw error;
-      issue(ErrorCode.INVALID_VALUE, error.userMessage, 'expression');
+      issue(error.code, error.userMessage, 'expression');
     }
     let timezone = '';
     try {
@@ -184,7 +185,7 @@ export class ScheduleSystem {
       issues.push(new NotFoundError('Workflow', workflowId, ['workflowId']));
     const runtimeId = input.runtimeId?.trim() || null;
     if (runtimeId && !this.resources.catalog.has(runtimeId))
-      issue(ErrorCode.NOT_FOUND, `Unknown runtime "${runtimeId}". Known runtimes: ${this.resources.catalog.ids().join(', ')}.`, 'runtimeId');
+      issue(ErrorCode.NOT_FOUND, `Unknown runtime ${quote(runtimeId)}. Known runtimes: ${this.resources.catalog.ids().join(', ')}.`, 'runtimeId');
     const budgetUsd = input.budgetUsd ?? null;
     if (budgetUsd !== null && !(Number.isFinite(budgetUsd) && budgetUsd > 0 && budgetUsd <= MAX_BUDGET_USD))
       issue(ErrorCode.OUT_OF_RANGE, `The budget must be more than $0 and at most $${MAX_BUDGET_USD} per firing.`, 'budgetUsd');

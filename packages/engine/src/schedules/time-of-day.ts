@@ -1,3 +1,4 @@
+import { quote } from '../input-excerpt.js';
 import { ScheduleExpressionError } from './expression-error.js';
 
 /** A wall-clock time in the schedule's timezone: hour 0-23, minute 0-59. */
@@ -32,8 +33,8 @@ export function parseTimeToken(token: string): TimeOfDay | null {
   if (twelve) {
     const hour = Number(twelve[1]);
     const minute = twelve[2] === undefined ? 0 : Number(twelve[2]);
-    if (hour < 1 || hour > 12) throw new ScheduleExpressionError(`"${token}" is not a valid time: with am/pm the hour must be 1-12.`, { suggestion: null });
-    if (minute > 59) throw new ScheduleExpressionError(`"${token}" is not a valid time: minutes must be 00-59.`);
+    if (hour < 1 || hour > 12) throw new ScheduleExpressionError(`${quote(token)} is not a valid time: with am/pm the hour must be 1-12.`, { suggestion: null });
+    if (minute > 59) throw new ScheduleExpressionError(`${quote(token)} is not a valid time: minutes must be 00-59.`);
     const base = hour % 12;
     return { hour: twelve[3] === 'pm' ? base + 12 : base, minute };
   }
@@ -41,8 +42,8 @@ export function parseTimeToken(token: string): TimeOfDay | null {
   if (twentyFour) {
     const hour = Number(twentyFour[1]);
     const minute = Number(twentyFour[2]);
-    if (hour > 23) throw new ScheduleExpressionError(`"${token}" is not a valid time: the hour must be 0-23.`);
-    if (minute > 59) throw new ScheduleExpressionError(`"${token}" is not a valid time: minutes must be 00-59.`);
+    if (hour > 23) throw new ScheduleExpressionError(`${quote(token)} is not a valid time: the hour must be 0-23.`);
+    if (minute > 59) throw new ScheduleExpressionError(`${quote(token)} is not a valid time: minutes must be 00-59.`);
     return { hour, minute };
   }
   return null;
