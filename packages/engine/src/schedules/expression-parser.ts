@@ -70,12 +70,14 @@ function compileOnce(text: string): CompiledExpression {
 /**
  * A close phrase that parses, for the expression `text` that failed with `error`: unknown words
  * replaced by their nearest known word (repeatedly), else the nearest example phrase. Null when
- * nothing is close. Its work is bounded whatever the input: only expressions of at most
- * {@link MAX_SUGGESTION_WORDS} words of at most {@link MAX_SUGGESTION_WORD_LENGTH} characters are
- * looked at, with at most {@link MAX_CORRECTIONS} corrections; `work`, when given, counts the
- * edit-distance steps spent.
+ * nothing is close. Its work is bounded whatever the input: only expressions within
+ * {@link MAX_SCHEDULE_EXPRESSION_LENGTH} characters, of at most {@link MAX_SUGGESTION_WORDS}
+ * words of at most {@link MAX_SUGGESTION_WORD_LENGTH} characters, are looked at, with at most
+ * {@link MAX_CORRECTIONS} corrections; `work`, when given, counts the edit-distance steps spent.
  */
 export function suggestPhrase(text: string, error: ScheduleExpressionError, work?: EditWork): string | null {
+  // compileExpression refuses such input first; a direct caller gets no suggestion without tokenizing it.
+  if (text.length > MAX_SCHEDULE_EXPRESSION_LENGTH) return null;
   let tokens = tokenize(text);
   if (tokens.length > MAX_SUGGESTION_WORDS || tokens.some((t) => t.length > MAX_SUGGESTION_WORD_LENGTH)) return null;
   let current: ScheduleExpressionError = error;
