@@ -3,7 +3,7 @@
  * `commands/`; see `stagent help`.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATA_DIR_LABEL } from '@stagent/engine';
+import { DEFAULT_DATA_DIR_LABEL, StagentError } from '@stagent/engine';
 import { estimateCommand } from './commands/estimate.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -75,6 +75,11 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`stagent: ${error.message}\n`);
       process.exit(2);
+    }
+    // Engine errors say what went wrong and what to do (e.g. a data file that is not a database).
+    if (error instanceof StagentError) {
+      process.stderr.write(`stagent: ${error.message}\n`);
+      process.exit(1);
     }
     process.stderr.write(`stagent: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_DATA_DIR_LABEL, resolveDataDir } from '@stagent/engine';
+import { DEFAULT_DATA_DIR_LABEL, Engine, resolveDataDir, silentLogger } from '@stagent/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 
@@ -100,5 +100,39 @@ describe('data directory', () => {
     expect(existsSync(join(home, '.stagent', 'stagent.sqlite'))).toBe(true);
     serve.child.kill('SIGTERM');
     expect((await serve.exited).code).toBe(0);
+  });
+});
+
+describe('a data file that is not a database', () => {
+  /** What a failed start must print: one line naming the file and saying what to do, no SQL, no stack. */
+  function expectOneLine(stderr: string, path: string, reason: string): void {
+    expect(stderr.endsWith('\n')).toBe(true);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      `stagent: ${path} is not a readable Stagent database (${reason}). Move it aside to start with a new, empty database, or restore it from a backup; STAGENT_DATA_DIR chooses another directory.`,
+    ]);
+  }
+
+  it('`stagent serve` on a garbage stagent.sqlite ends with one line and exit code 1', { timeout: SPAWN_TIMEOUT_MS }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagent-garbage-'));
+    const file = join(dir, 'stagent.sqlite');
+    writeFileSync(file, 'these bytes are not an SQLite database\n'.repeat(200));
+    const serve = await stagent(['serve'], { STAGENT_DATA_DIR: dir }).exited;
+    expect(serve.code).toBe(1);
+    expectOneLine(serve.stderr, file, 'SQLite: file is not a database');
+    expect(readFileSync(file, 'utf8')).toBe('these bytes are not an SQLite database\n'.repeat(200));
+  });
+
+  it('a truncated database ends any command the same way', { timeout: SPAWN_TIMEOUT_MS }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagent-truncated-'));
+    const engine = await Engine.open({ dataDir: dir, logger: silentLogger, timers: false });
+    await engine.close();
+    const file = join(dir, 'stagent.sqlite');
+    // Cut the migrated file after its third 4 KiB page; drop the WAL so nothing can repair it.
+    truncateSync(file, 3 * 4096 + 100);
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+    const migrate = await stagent(['migrate'], { STAGENT_DATA_DIR: dir }).exited;
+    expect(migrate.code).toBe(1);
+    expectOneLine(migrate.stderr, file, 'SQLite: the file is damaged or truncated');
   });
 });

@@ -96,6 +96,25 @@ export class NotApplicableError extends StagentError {
   }
 }
 
+/**
+ * Thrown when the engine opens its database and the file is not a SQLite database or is damaged
+ * (garbage, truncated). Nothing was written to it. The user should move the file aside (a new,
+ * empty database is then created) or restore it from a backup.
+ */
+export class DatabaseUnreadableError extends StagentError {
+  /** The database file, absolute. */
+  readonly path: string;
+  constructor(path: string, reason: string, cause: unknown) {
+    super(
+      ErrorCode.UNAVAILABLE,
+      `${path} is not a readable Stagent database (${reason}). Move it aside to start with a new, empty database, or restore it from a backup; STAGENT_DATA_DIR chooses another directory.`,
+      { cause },
+    );
+    this.name = 'DatabaseUnreadableError';
+    this.path = path;
+  }
+}
+
 /** For exhaustive switches: `tsc` fails when a new member of a closed set is not handled. */
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${String(value)}`);

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/better-sqlite';
 import { Migrator } from '@mikro-orm/migrations';
+import { DatabaseUnreadableError } from '../errors.js';
 import { resolveDataDir } from './data-dir.js';
 import { entities } from './entities/index.js';
 import { migrationsList } from './migrations/index.js';
@@ -52,13 +53,32 @@ export function ormOptions(location: DatabaseLocation = {}): Options {
  * the file: the CLI, a server, a crash-test child), and runs pending migrations.
  */
 export async function openDatabase(location: DatabaseLocation = {}): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(location));
-  const connection = orm.em.getConnection();
-  if (orm.config.get('dbName') !== ':memory:') {
-    await connection.execute('PRAGMA journal_mode = WAL');
-    await connection.execute('PRAGMA synchronous = NORMAL');
+  const options = ormOptions(location);
+  let orm: MikroORM | undefined;
+  try {
+    orm = await MikroORM.init(options);
+    const connection = orm.em.getConnection();
+    if (options.dbName !== ':memory:') {
+      await connection.execute('PRAGMA journal_mode = WAL');
+      await connection.execute('PRAGMA synchronous = NORMAL');
+    }
+    await connection.execute('PRAGMA busy_timeout = 5000');
+    await orm.getMigrator().up();
+    return orm;
+  } catch (error) {
+    await orm?.close(true);
+    const reason = unreadableReason(error);
+    throw reason ? new DatabaseUnreadableError(options.dbName!, reason, error) : error;
   }
-  await connection.execute('PRAGMA busy_timeout = 5000');
-  await orm.getMigrator().up();
-  return orm;
+}
+
+/**
+ * Why SQLite cannot read the file, when that is the error: its result code, not its message (the
+ * query builder prefixes the message with the statement).
+ */
+function unreadableReason(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_NOTADB') return 'SQLite: file is not a database';
+  if (code === 'SQLITE_CORRUPT') return 'SQLite: the file is damaged or truncated';
+  return null;
 }
