@@ -11,6 +11,7 @@ import { RuntimeCatalog } from './runtimes/catalog.js';
 import { SimulatedRuntime } from './runtimes/simulated.js';
 import { SecretBox } from './settings/secret-box.js';
 import { SettingsSystem } from './settings/settings-system.js';
+import { SecretValues } from './settings/secret-values.js';
 import { WorkflowSystem } from './workflows/workflow-system.js';
 import { TaskRunner } from './tasks/task-runner.js';
 import { StepRunner } from './workflows/step-runner.js';
@@ -79,7 +80,7 @@ export class Engine implements EngineApi {
     resources.catalog = options.catalog
       ? options.catalog({ clock: resources.clock, settings: this.settings, simulated: this.simulated })
       : createDefaultCatalog({ clock: resources.clock, getSetting: (key) => this.settings.get(key), simulated: this.simulated, env: options.env, retry: options.retry });
-    const tasks = new TaskRunner(resources, this.settings);
+    const tasks = new TaskRunner(resources, this.settings, new SecretValues(this.settings, options.env));
     const runner = new StepRunner(resources, tasks);
     this.documents = new DocumentSystem(resources);
     this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));

@@ -5,7 +5,7 @@ import type { ClassifiedFailure, FailureCategory } from './failure-category.js';
 /**
  * Turns provider failures into {@link ClassifiedFailure}s at the source: the SDK's error class,
  * the HTTP status, the provider's error `type`/`code` and the abort reason decide the category.
- * The provider's own message is always kept verbatim as evidence. Message text decides only
+ * The provider's own message is kept verbatim as evidence (minus secrets: secret-redaction.ts). Message text decides only
  * where the wire format carries no code at all (Anthropic's and Ollama's "prompt too long").
  */
 

@@ -35,7 +35,7 @@ export type FailureCategory = (typeof FailureCategory)[keyof typeof FailureCateg
 /** A provider or engine failure classified at its source, persisted on the task and step run. */
 export interface ClassifiedFailure {
   category: FailureCategory;
-  /** The provider's own message (or the engine's), kept verbatim as evidence. */
+  /** The provider's own message (or the engine's), kept verbatim as evidence except for secrets (redacted where it enters the engine: secret-redaction.ts). */
   message: string;
   /** Whether retrying the same call may succeed. */
   retryable: boolean;

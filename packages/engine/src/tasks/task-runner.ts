@@ -7,10 +7,12 @@ import type { EngineResources } from '../resources.js';
 import type { TaskCaps } from '../budget/cap-check.js';
 import { resolveCostCap } from '../budget/cap-resolver.js';
 import { countTokens } from '../budget/tokenizer.js';
+import type { SecretValues } from '../settings/secret-values.js';
 import type { SettingsSystem } from '../settings/settings-system.js';
 import type { AgentTool, RuntimeResult } from '../runtimes/runtime.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import { priceFor } from '../runtimes/pricing.js';
+import { runRedacted } from '../runtimes/secret-redaction.js';
 import { TaskTracker, zeroSpend } from './task-tracker.js';
 
 /** Output tokens allowed per model call. */
@@ -79,11 +81,17 @@ export interface TaskSpec<T extends TaskTracker = TaskTracker> {
  * The one task runner: every model task (workflow step attempts and schedule firings alike)
  * gets its runtime, model and caps here, has its task row created in one transaction with its
  * owner's start, runs its adapter with a {@link TaskTracker} (ledger row, totals and cap check
- * per model call, in one transaction each), and records its end in one transaction with its
+ * per model call, in one transaction each) and every provider failure redacted of secrets
+ * (runtimes/secret-redaction.ts), and records its end in one transaction with its
  * owner's. Any exception ends the task FAILED with a category; nothing is left RUNNING.
  */
 export class TaskRunner {
-  constructor(private readonly resources: EngineResources, private readonly settings: SettingsSystem) {}
+  constructor(
+    private readonly resources: EngineResources,
+    private readonly settings: SettingsSystem,
+    /** The configured secrets no provider message may carry into the engine. */
+    private readonly secrets: SecretValues,
+  ) {}
 
   /** The first set preference, else setting `routing.defaultRuntime`, else the first available runtime. */
   async resolveRuntimeId(preferences: (string | null | undefined)[]): Promise<string> {
@@ -132,10 +140,11 @@ export class TaskRunner {
       started = task;
       tracker = spec.tracker?.(task) ?? (new TaskTracker(resources, { taskId: task.taskId, runtimeId, workflowId: spec.owner.workflowId, runId: spec.owner.runId, stepId: spec.owner.stepId }, caps, zeroSpend()) as T);
       const systemPrompt = spec.systemPrompt(caps);
-      const result: RuntimeResult = await adapter.run(
+      const result: RuntimeResult = await runRedacted(adapter,
         { taskId: task.taskId, model, systemPrompt, prompt: spec.prompt, tools: spec.tools, maxTurns: caps.maxTurns, maxOutputTokens: MAX_OUTPUT_TOKENS,
           signal: spec.signal, deadlineAt: Date.now() + timeoutMs, streamIdleTimeoutMs: Math.min(STREAM_IDLE_MS, timeoutMs) },
         tracker,
+        await this.secrets.list(),
       );
       await tracker.settle();
       // A write that did not commit ends the task, whatever the runtime reported: its spend is unaccounted.

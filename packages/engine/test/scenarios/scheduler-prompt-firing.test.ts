@@ -5,6 +5,7 @@ import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js'
 import { EngineScheduleExecutor } from '../../src/schedules/engine-schedule-executor.js';
 import { ScheduledTaskRunner } from '../../src/schedules/scheduled-task-runner.js';
 import { ScheduleSystem } from '../../src/schedules/schedule-system.js';
+import { SecretValues } from '../../src/settings/secret-values.js';
 import { TaskRunner } from '../../src/tasks/task-runner.js';
 
 const START = Date.UTC(2026, 0, 5, 8, 0);
@@ -13,7 +14,7 @@ let system: ScheduleSystem;
 
 beforeEach(async () => {
   t = await createTestEngine({ clock: new ManualClock(START) });
-  const runner = new ScheduledTaskRunner(new TaskRunner(t.engine.resources, t.engine.settings));
+  const runner = new ScheduledTaskRunner(new TaskRunner(t.engine.resources, t.engine.settings, new SecretValues(t.engine.settings)));
   system = new ScheduleSystem(t.engine.resources, new EngineScheduleExecutor(t.engine, (input) => runner.run(input)));
 });
 afterEach(() => t.close());

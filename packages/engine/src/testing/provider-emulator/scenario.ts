@@ -31,8 +31,11 @@ export interface ScriptedToolCall {
 export type ScriptedResponse =
   /** A streamed answer: text (split into `chunks` deltas) and optionally tool calls. */
   | { kind: 'reply'; text: string; toolCalls?: ScriptedToolCall[]; usage?: ScriptedUsage; chunks?: number; stopReason?: 'end' | 'max_tokens' }
-  /** An HTTP error with the provider's error body; `retryAfterMs` is sent as `retry-after-ms`, `retryAfterSeconds` as `retry-after`. */
-  | { kind: 'http_error'; status: number; message: string; errorType?: string; code?: string; retryAfterSeconds?: number; retryAfterMs?: number }
+  /**
+   * An HTTP error with the provider's error body; `retryAfterMs` is sent as `retry-after-ms`, `retryAfterSeconds` as `retry-after`;
+   * `echoKey` appends the API key the request presented (`x-api-key` or the bearer token) to the message, as some proxies do.
+   */
+  | { kind: 'http_error'; status: number; message: string; errorType?: string; code?: string; retryAfterSeconds?: number; retryAfterMs?: number; echoKey?: boolean }
   /** The provider's own "prompt exceeds the context window" error. */
   | { kind: 'context_too_large'; message?: string }
   /** Streams `textBefore`, then destroys the socket. */
@@ -59,6 +62,8 @@ export const scripted = {
   overloaded: (message = 'Overloaded'): ScriptedResponse => ({ kind: 'http_error', status: 529, message }),
   serverError: (message = 'Internal server error'): ScriptedResponse => ({ kind: 'http_error', status: 500, message }),
   unauthorized: (message = 'invalid x-api-key'): ScriptedResponse => ({ kind: 'http_error', status: 401, message }),
+  /** A 401 whose body repeats the presented key: `<message>: <key>`. */
+  unauthorizedEchoingKey: (message = 'Invalid API key provided'): ScriptedResponse => ({ kind: 'http_error', status: 401, message, echoKey: true }),
   forbidden: (message = 'Your API key does not have permission to use this model.'): ScriptedResponse => ({ kind: 'http_error', status: 403, message }),
   badRequest: (message: string): ScriptedResponse => ({ kind: 'http_error', status: 400, message }),
   contextTooLarge: (message?: string): ScriptedResponse => ({ kind: 'context_too_large', message }),

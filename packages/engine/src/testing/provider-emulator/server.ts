@@ -118,8 +118,16 @@ export class ProviderEmulator {
     this.requests.push({ provider, method, path, headers: { ...req.headers }, body });
     // An unscripted request fails fast (400, not retried) so a test sees what it forgot to script.
     const response = this.queues[provider].shift() ?? this.fallbacks[provider] ?? scripted.badRequest(`provider emulator: nothing scripted for ${provider} request #${this.requestsFor(provider).length}`);
-    RENDERERS[provider](res, response, { body, model: String(body.model ?? ''), seq: this.requestsFor(provider).length });
+    RENDERERS[provider](res, withEchoedKey(response, req), { body, model: String(body.model ?? ''), seq: this.requestsFor(provider).length });
   }
+}
+
+/** An `echoKey` error's message with the key the request presented appended. */
+function withEchoedKey(response: ScriptedResponse, req: IncomingMessage): ScriptedResponse {
+  if (response.kind !== 'http_error' || !response.echoKey) return response;
+  const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+  const key = String(req.headers['x-api-key'] ?? bearer ?? '');
+  return { ...response, message: `${response.message}: ${key}` };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
