@@ -8,9 +8,12 @@
 export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** A number (or a length) outside its allowed range, including numbers too large to be finite. */
   OUT_OF_RANGE: 'OUT_OF_RANGE',
   INVALID_DEFINITION: 'INVALID_DEFINITION',
   INVALID_VALUE: 'INVALID_VALUE',
+  /** A value of the wrong kind where the schema cannot tell: a string where a number is expected, an object where text is. */
+  WRONG_TYPE: 'WRONG_TYPE',
   READ_ONLY: 'READ_ONLY',
   UNKNOWN_KEY: 'UNKNOWN_KEY',
   ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',

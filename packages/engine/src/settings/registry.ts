@@ -2,6 +2,8 @@
  * The settings registry: every key with its type, default, constraints and whether a user may
  * write it. It drives both reading (`settings`) and writing (`updateSettings`).
  */
+import { ErrorCode } from '../errors.js';
+import { valueKind } from '../value-kind.js';
 import { MAX_STEP_TURNS } from '../workflows/definition-schema.js';
 
 export type SettingType = 'number' | 'integer' | 'string' | 'boolean' | 'enum';
@@ -68,26 +70,42 @@ export function settingDefinition(key: string): SettingDefinition | undefined {
   return byKey.get(key);
 }
 
-/** Checks one value against its definition; returns a problem sentence or null. `null` means "unset". */
-export function validateSettingValue(def: SettingDefinition, value: unknown): string | null {
+/** Why a value does not fit its setting: a code for programs and a sentence for people. */
+export interface SettingProblem {
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Checks one value against its definition; returns the problem or null. `null` means "unset".
+ * A value of the wrong kind (a string for a number) is WRONG_TYPE; a number outside the key's
+ * range, or one too large to be finite, is OUT_OF_RANGE; anything else that does not fit is
+ * INVALID_VALUE.
+ */
+export function validateSettingValue(def: SettingDefinition, value: unknown): SettingProblem | null {
   if (value === null || value === undefined) return null;
+  const wrongType = (expected: string): SettingProblem => ({ code: ErrorCode.WRONG_TYPE, message: `${def.key} must be ${expected}; got ${valueKind(value)}.` });
+  const problem = (code: ErrorCode, message: string): SettingProblem => ({ code, message });
   switch (def.type) {
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `${def.key} must be a number.`;
-      if (def.type === 'integer' && !Number.isInteger(value)) return `${def.key} must be a whole number.`;
+      if (typeof value !== 'number') return wrongType(def.type === 'integer' ? 'a whole number' : 'a number');
+      if (!Number.isFinite(value)) return problem(ErrorCode.OUT_OF_RANGE, `${def.key} must be between ${def.min} and ${def.max}; the number given is too large to represent.`);
+      if (def.type === 'integer' && !Number.isInteger(value)) return problem(ErrorCode.INVALID_VALUE, `${def.key} must be a whole number.`);
       if ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max))
-        return `${def.key} must be between ${def.min} and ${def.max}; got ${value}.`;
+        return problem(ErrorCode.OUT_OF_RANGE, `${def.key} must be between ${def.min} and ${def.max}; got ${value}.`);
       return null;
     }
     case 'boolean':
-      return typeof value === 'boolean' ? null : `${def.key} must be true or false.`;
+      return typeof value === 'boolean' ? null : wrongType('true or false');
     case 'enum':
-      return typeof value === 'string' && def.options!.includes(value) ? null : `${def.key} must be one of ${def.options!.join(', ')}; got ${JSON.stringify(value)}.`;
+      if (typeof value !== 'string') return wrongType(`one of ${def.options!.join(', ')}`);
+      return def.options!.includes(value) ? null : problem(ErrorCode.INVALID_VALUE, `${def.key} must be one of ${def.options!.join(', ')}; got ${JSON.stringify(value)}.`);
     case 'string': {
-      if (typeof value !== 'string' || value.trim() === '') return `${def.key} must be a non-empty string.`;
-      const problem = def.check?.(value);
-      return problem ? `${def.key} ${problem}.` : null;
+      if (typeof value !== 'string') return wrongType('a string');
+      if (value.trim() === '') return problem(ErrorCode.INVALID_VALUE, `${def.key} must be a non-empty string.`);
+      const invalid = def.check?.(value);
+      return invalid ? problem(ErrorCode.INVALID_VALUE, `${def.key} ${invalid}.`) : null;
     }
   }
 }

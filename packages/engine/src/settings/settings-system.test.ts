@@ -39,6 +39,26 @@ describe('settings', () => {
     expect(await t.engine.settings.get('runtime.maxTurns')).toBe(12);
   });
 
+  it('a value of the wrong kind is WRONG_TYPE, a number too large to be finite OUT_OF_RANGE', async () => {
+    const before = await t.engine.listSettings();
+    const error = await t.engine.updateSettings([
+      { key: 'budget.maxCostPerTaskUsd', value: '5' },
+      { key: 'runtime.maxTurns', value: true },
+      { key: 'budget.maxDailyCostUsd', value: Infinity },
+      { key: 'ollama.baseUrl', value: 11434 },
+      { key: 'routing.preference', value: ['cost'] },
+    ]).catch((e: ValidationError) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => [i.code, i.field?.join('.'), i.message])).toEqual([
+      ['WRONG_TYPE', 'input.0.value', 'budget.maxCostPerTaskUsd must be a number; got a string.'],
+      ['WRONG_TYPE', 'input.1.value', 'runtime.maxTurns must be a whole number; got true or false.'],
+      ['OUT_OF_RANGE', 'input.2.value', 'budget.maxDailyCostUsd must be between 1 and 500; the number given is too large to represent.'],
+      ['WRONG_TYPE', 'input.3.value', 'ollama.baseUrl must be a string; got a number.'],
+      ['WRONG_TYPE', 'input.4.value', 'routing.preference must be one of cost, latency, quality, manual; got a list.'],
+    ]);
+    expect(await t.engine.listSettings()).toEqual(before);
+  });
+
   it('secrets are write-only and encrypted at rest', async () => {
     const after = await t.engine.updateSettings([{ key: 'openai.apiKey', value: 'sk-test-secret-123' }]);
     expect(after.find((s) => s.key === 'openai.apiKey')).toMatchObject({ isSet: true, value: null });

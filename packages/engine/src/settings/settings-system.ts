@@ -76,7 +76,7 @@ export class SettingsSystem {
         return;
       }
       const problem = validateSettingValue(def, change.value);
-      if (problem) issues.push(new StagentError(def.type === "number" || def.type === "integer" ? ErrorCode.OUT_OF_RANGE : ErrorCode.INVALID_VALUE, problem, { field: ['input', index, 'value'] }));
+      if (problem) issues.push(new StagentError(problem.code, problem.message, { field: ['input', index, 'value'] }));
     });
     if (issues.length) throw new ValidationError(issues);
 

@@ -1,4 +1,4 @@
-import { StagentError, ValidationError } from '@stagent/engine';
+import { ErrorCode, StagentError, ValidationError } from '@stagent/engine';
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 
@@ -69,7 +69,8 @@ export const UserErrorRef = builder.objectRef<UserErrorShape>('UserError').imple
     }),
     message: t.exposeString('message', { description: 'A sentence a person can act on.' }),
     code: t.exposeString('code', {
-      description: 'Stable machine code: NOT_FOUND, CONFLICT, OUT_OF_RANGE, INVALID_DEFINITION, INVALID_VALUE, READ_ONLY, UNKNOWN_KEY, ILLEGAL_TRANSITION, NOT_APPLICABLE or UNAVAILABLE.',
+      // Listed from the engine's closed set, so a new code is described here the day it exists.
+      description: `Stable machine code, one of ${Object.values(ErrorCode).join(', ')}. WRONG_TYPE: a value of the wrong kind (a string where a number is expected); OUT_OF_RANGE: a number outside its range, or too large to be finite.`,
     }),
   }),
 });

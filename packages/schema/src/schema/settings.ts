@@ -54,7 +54,7 @@ builder.queryField('settings', (t) =>
 builder.mutationField('updateSettings', (t) =>
   t.field({
     type: UpdateSettingsPayloadRef,
-    description: 'Applies every change or none. Errors per key: UNKNOWN_KEY, READ_ONLY, OUT_OF_RANGE, INVALID_VALUE.',
+    description: 'Applies every change or none. Errors per key: UNKNOWN_KEY, READ_ONLY, WRONG_TYPE (e.g. a string for a number), OUT_OF_RANGE, INVALID_VALUE.',
     args: { input: t.arg({ type: [SettingInputRef], required: true, description: 'The changes.' }) },
     resolve: async (_root, args, ctx) => {
       const result = await payload(async () => ({ settings: await ctx.engine.updateSettings(args.input.map((c) => ({ key: c.key, value: c.value ?? null }))) }));
