@@ -39,3 +39,35 @@ describe('updateSettings: the kind of a value before its range', () => {
     expect(res.data.updateSettings.errors).toMatchObject([{ field: ['input', '0', 'value'], code: 'OUT_OF_RANGE' }]);
   });
 });
+
+describe('numbers too large to be finite in a definition', () => {
+  const definition = (budget: string, stepBudget: string) => /* GraphQL */ `{
+    name: "Brief", pattern: SEQUENCE, runtimeId: "simulated", budgetUsd: ${budget},
+    steps: [{ id: "gather", name: "Gather", prompt: "Gather the facts.", budgetUsd: ${stepBudget} }] }`;
+
+  it('createWorkflow: budgetUsd: 1e309 as a literal is OUT_OF_RANGE, not "required"', async () => {
+    const res = await t.gql(/* GraphQL */ `mutation { createWorkflow(input: ${definition('1e309', '-1e309')}) { workflow { id } ${ERRORS} } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createWorkflow).toEqual({
+      workflow: null,
+      errors: [
+        { field: ['budgetUsd'], code: 'OUT_OF_RANGE', message: 'budgetUsd is out of range: the number given is too large to represent.' },
+        { field: ['steps', '0', 'budgetUsd'], code: 'OUT_OF_RANGE', message: 'steps.0.budgetUsd is out of range: the number given is too large to represent.' },
+      ],
+    });
+    expect((await t.gql(`{ workflows { totalCount } }`)).data.workflows.totalCount).toBe(0);
+  });
+
+  it('estimateWorkflowCost: the same issue in BAD_USER_INPUT', async () => {
+    const res = await t.gql(/* GraphQL */ `{ estimateWorkflowCost(input: ${definition('2', '1e309')}) { totalUsd } }`);
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [{ field: ['steps', '0', 'budgetUsd'], code: 'OUT_OF_RANGE', message: 'steps.0.budgetUsd is out of range: the number given is too large to represent.' }],
+    });
+  });
+
+  it('createSchedule: budgetUsd: 1e309 is OUT_OF_RANGE', async () => {
+    const res = await t.gql(/* GraphQL */ `mutation { createSchedule(name: "News", prompt: "Summarise the news.", expression: "every day at 8am", budgetUsd: 1e309) { schedule { id } ${ERRORS} } }`);
+    expect(res.data.createSchedule.errors).toMatchObject([{ field: ['budgetUsd'], code: 'OUT_OF_RANGE' }]);
+  });
+});

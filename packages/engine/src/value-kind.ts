@@ -9,6 +9,7 @@ export function valueKind(value: unknown): string {
     case 'string':
       return 'a string';
     case 'number':
+      if (Number.isNaN(value)) return 'NaN (not a number)';
       return Number.isFinite(value) ? 'a number' : 'a number too large to represent';
     case 'boolean':
       return 'true or false';

@@ -89,7 +89,7 @@ export function validateSettingValue(def: SettingDefinition, value: unknown): Se
   switch (def.type) {
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number') return wrongType(def.type === 'integer' ? 'a whole number' : 'a number');
+      if (typeof value !== 'number' || Number.isNaN(value)) return wrongType(def.type === 'integer' ? 'a whole number' : 'a number');
       if (!Number.isFinite(value)) return problem(ErrorCode.OUT_OF_RANGE, `${def.key} must be between ${def.min} and ${def.max}; the number given is too large to represent.`);
       if (def.type === 'integer' && !Number.isInteger(value)) return problem(ErrorCode.INVALID_VALUE, `${def.key} must be a whole number.`);
       if ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max))

@@ -32,9 +32,9 @@ export const MAX_STEP_ID_LENGTH = 64;
 /** Longest workflow or step name, characters. */
 export const MAX_NAME_LENGTH = 200;
 
-/** A cost cap in USD: more than 0, at most {@link MAX_BUDGET_USD} (range problems are OUT_OF_RANGE). */
+/** A cost cap in USD: more than 0, at most {@link MAX_BUDGET_USD} (range problems are OUT_OF_RANGE; type problems are worded in `field-parse.ts`). */
 const usd = (what: string) =>
-  z.number({ error: `${what} must be a number of USD.` }).gt(0, `${what} must be greater than 0 USD.`).max(MAX_BUDGET_USD, `${what} must be at most ${MAX_BUDGET_USD} USD.`);
+  z.number().gt(0, `${what} must be greater than 0 USD.`).max(MAX_BUDGET_USD, `${what} must be at most ${MAX_BUDGET_USD} USD.`);
 
 const stepId = z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_STEP_ID_LENGTH - 1}}$`), `Step ids use letters, digits, "-" and "_" (at most ${MAX_STEP_ID_LENGTH} characters).`);
 

@@ -134,3 +134,29 @@ describe('one pass reports shape, structure and reference problems together', ()
     expect(codesByField(await problems(mixed, (i) => t.engine.estimateWorkflowCost(i)))).toEqual(expected);
   });
 });
+
+describe('what a problem says depends on the value that came', () => {
+  it('a number too large to be finite is OUT_OF_RANGE, not "required"', async () => {
+    expect(await problems({ ...base, budgetUsd: Infinity, steps: [{ ...base.steps[0], maxTurns: -Infinity }] })).toEqual([
+      { field: ['budgetUsd'], code: 'OUT_OF_RANGE', message: 'budgetUsd is out of range: the number given is too large to represent.' },
+      { field: ['steps', '0', 'maxTurns'], code: 'OUT_OF_RANGE', message: 'steps.0.maxTurns is out of range: the number given is too large to represent.' },
+    ]);
+  });
+
+  it('a value of the wrong kind is WRONG_TYPE (a workflow file can hold a string budget)', async () => {
+    expect(await problems({ ...base, steps: [{ ...base.steps[0], budgetUsd: '5', documentIds: 'notes' }], config: { delays: { a: 30 } } })).toEqual([
+      { field: ['steps', '0', 'budgetUsd'], code: 'WRONG_TYPE', message: 'steps.0.budgetUsd must be a number; got a string.' },
+      { field: ['steps', '0', 'documentIds'], code: 'WRONG_TYPE', message: 'steps.0.documentIds must be a list; got a string.' },
+      { field: ['config', 'delays', 'a'], code: 'WRONG_TYPE', message: 'config.delays.a must be a string; got a number.' },
+    ]);
+    expect(await problems({ ...base, budgetUsd: NaN })).toEqual([{ field: ['budgetUsd'], code: 'WRONG_TYPE', message: 'budgetUsd must be a number; got NaN (not a number).' }]);
+  });
+
+  it('a missing or null required field is "required"', async () => {
+    const { name: _, ...nameless } = base;
+    expect(await problems({ ...nameless, steps: [{ id: 'a', name: 'A', prompt: null }] })).toEqual([
+      { field: ['name'], code: 'INVALID_DEFINITION', message: 'name is required.' },
+      { field: ['steps', '0', 'prompt'], code: 'INVALID_DEFINITION', message: 'steps.0.prompt is required.' },
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import { ErrorCode, StagentError, ValidationError } from '../errors.js';
 import type { RuntimeCatalog } from '../runtimes/catalog.js';
 import type { PatternConfig, StepDefinition, WorkflowDefinition, WorkflowDefinitionInput, WorkflowPattern } from './definition.js';
 import { configSchemaByPattern, definitionInputSchema, stepInputSchema } from './definition-schema.js';
-import { parseFields } from './field-parse.js';
+import { issueToError, parseFields } from './field-parse.js';
 
 /** A validated definition and the document bindings it declares. */
 export interface ValidatedWorkflow {
@@ -80,7 +80,7 @@ function toStepDefinition(s: StepInput): StepDefinition {
   };
 }
 
-type Add = (message: string, field: (string | number)[], code?: (typeof ErrorCode)[keyof typeof ErrorCode]) => void;
+type Add = (message: string, field: (string | number)[], code?: ErrorCode) => void;
 
 function validateConfig(pattern: WorkflowPattern, raw: unknown, steps: StepDefinition[], add: Add): PatternConfig {
   const schema = configSchemaByPattern[pattern];
@@ -92,8 +92,9 @@ function validateConfig(pattern: WorkflowPattern, raw: unknown, steps: StepDefin
   const result = (schema as z.ZodType).safeParse(value);
   if (!result.success) {
     for (const issue of result.error.issues) {
+      const error = issueToError(issue, ['config'], value);
       const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${(issue as { keys: string[] }).keys.join(', ')} ${pattern === 'SEQUENCE' ? 'is' : 'does'} not apply to ${pattern})` : '';
-      add(`${issue.message}${unknownKeys}`, ['config', ...issue.path.map(String)]);
+      add(`${error.message}${unknownKeys}`, error.field!, error.code);
     }
     return {};
   }
