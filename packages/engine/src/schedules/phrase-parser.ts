@@ -2,7 +2,7 @@ import { excerpt, quote } from '../input-excerpt.js';
 import { ScheduleExpressionError } from './expression-error.js';
 import { tokenize } from './phrase-tokens.js';
 import { partOfDayOf, resolveTimesOfDay, type PartOfDay } from './part-of-day.js';
-import { looksLikeTime, parseTimeToken, readWrittenTime, type TimeOfDay, type WrittenTime } from './time-of-day.js';
+import { englishList, looksLikeTime, parseTimeToken, readWrittenTime, type TimeOfDay, type WrittenTime } from './time-of-day.js';
 import { daySet, FILLER, numberOf, ordinalOf, readInterval, unitOf, type Unit } from './vocabulary.js';
 
 /** Units a cron expression can repeat on (weeks and years have no cron counter). */
@@ -55,6 +55,11 @@ class PhraseReader {
   read(): ScheduleSpec {
     if (!this.tokens.length) throw new ScheduleExpressionError('The expression is empty.');
     while (this.i < this.tokens.length) this.clause();
+    const every = this.spec.every;
+    if (this.parts.size && (every?.unit === 'minute' || every?.unit === 'hour'))
+      throw new ScheduleExpressionError(
+        `${quote(every.text)} fires around the clock; a part of the day (${englishList([...this.parts])}) does not limit it. Give it a window instead, as in "${excerpt(every.text)} between 9am and noon".`,
+      );
     const times = resolveTimesOfDay(this.written, [...this.parts]);
     if (times.length) {
       const unique = new Map(times.map((t) => [t.hour * 60 + t.minute, t]));
