@@ -11,6 +11,7 @@ import { assertSafeBinding, type ApiConfig } from './config.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { useCsrfPrevention } from './csrf.js';
 import { admissionRefusal } from './host-admission.js';
+import { useNoIntrospection } from './no-introspection.js';
 import { useOperationLimits } from './operation-limits.js';
 import { DIRECT_DELIVERY, useSharedSubscriptionResults } from './shared-subscription-results.js';
 import { directDelivery } from './subscription-delivery.js';
@@ -75,7 +76,7 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
     graphqlEndpoint: GRAPHQL_PATH,
     healthCheckEndpoint: HEALTH_PATH,
     landingPage: false,
-    graphiql: config.production ? false : { title: 'Stagent GraphQL', subscriptionsProtocol: 'WS' },
+    graphiql: config.production || !config.introspection ? false : { title: 'Stagent GraphQL', subscriptionsProtocol: 'WS' },
     context: () => createContext(engine),
     cors: { origin: config.corsOrigins, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-stagent-csrf'] },
     logging: false,
@@ -84,6 +85,7 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
       ...(config.apiToken ? [useBearerAuth(config.apiToken, HEALTH_PATH)] : []),
       useCsrfPrevention(),
       useOperationLimits(config.limits),
+      ...(config.introspection ? [] : [useNoIntrospection()]),
       useCompiledQueries(),
       // Results written straight to sockets skip envelop's masking hook: the same masking, applied once per shared result.
       useSharedSubscriptionResults({ maskError: (error) => maskLogged(error, UNEXPECTED_ERROR, false) }),

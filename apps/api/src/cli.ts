@@ -22,8 +22,9 @@ Commands:
   migrate                            Create or migrate the database.
 
 Environment: HOST (127.0.0.1), PORT (4000), STAGENT_API_TOKEN, STAGENT_DEMO (0 = no demo data),
-NODE_ENV (production = no GraphiQL), STAGENT_DATA_DIR (${DEFAULT_DATA_DIR_LABEL}): where the database
-and the secret key live; every command and \`pnpm start\` use the same one.
+NODE_ENV (production = no GraphiQL), STAGENT_INTROSPECTION (0 = refuse __schema and __type),
+STAGENT_DATA_DIR (${DEFAULT_DATA_DIR_LABEL}): where the database and the secret key live; every
+command and \`pnpm start\` use the same one.
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -16,6 +16,12 @@ export interface ApiConfig {
   apiToken: string | null;
   /** NODE_ENV === 'production': no GraphiQL. */
   production: boolean;
+  /**
+   * Whether `__schema` and `__type` are answered (STAGENT_INTROSPECTION, default on, also in
+   * production: integrators' tools such as graphql-codegen read the schema this way; "0" turns it
+   * off, and GraphiQL with it, since GraphiQL needs it).
+   */
+  introspection: boolean;
   /** Seed demo data into an empty database on start (STAGENT_DEMO, default on; "0" turns it off). */
   demo: boolean;
   /** Browser origins allowed by CORS and on WebSocket upgrades (STAGENT_CORS_ORIGINS, comma-separated). */
@@ -60,6 +66,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** A switch written as 1 (on) or 0 (off); anything else is refused rather than guessed. */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === '0') return raw === '1';
+  throw new ConfigError(`${name} must be 1 (on) or 0 (off), got "${raw.slice(0, 64)}".`);
+}
+
 /** Reads the configuration from environment variables (see README for the list). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const token = env.STAGENT_API_TOKEN?.trim();
@@ -73,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     dataDir: resolveDataDir(env),
     apiToken: token ? token : null,
     production: env.NODE_ENV === 'production',
+    introspection: onOff(env, 'STAGENT_INTROSPECTION', true),
     demo: env.STAGENT_DEMO !== '0',
     corsOrigins: env.STAGENT_CORS_ORIGINS ? env.STAGENT_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : DEFAULT_ORIGINS,
     allowedHosts: allowedHosts.names,

@@ -3,6 +3,7 @@ import { buildClientSchema, getIntrospectionQuery, printSchema, type Introspecti
 import { createClient } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { defaultOperationLimits } from '../src/operation-limits.js';
 import { createTestApp, type TestApp } from './harness.js';
 
@@ -65,6 +66,51 @@ describe('introspection depth', () => {
         client.subscribe({ query: ofTypeChain(30) }, { next: () => resolve('answered'), error: resolve, complete: () => resolve('completed') });
       });
       expect(errors).toMatchObject([{ extensions: { code: 'INTROSPECTION_DEPTH_LIMIT' } }]);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('STAGENT_INTROSPECTION', () => {
+  it('is on by default, in production too; 0 turns it off, and anything but 0 or 1 is refused', () => {
+    expect(loadConfig({}).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(true);
+    expect(loadConfig({ STAGENT_INTROSPECTION: '1' }).introspection).toBe(true);
+    expect(loadConfig({ STAGENT_INTROSPECTION: '0' }).introspection).toBe(false);
+    expect(() => loadConfig({ STAGENT_INTROSPECTION: 'off' })).toThrow(new ConfigError('STAGENT_INTROSPECTION must be 1 (on) or 0 (off), got "off".'));
+  });
+
+  it('a production server answers the standard introspection query', async () => {
+    t = await createTestApp({ config: { production: loadConfig({ NODE_ENV: 'production' }).production } });
+    expect(t.config).toMatchObject({ production: true, introspection: true });
+    const res = await t.gql<IntrospectionQuery>(getIntrospectionQuery());
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.__schema.queryType.name).toBe('Query');
+  });
+
+  it('off: __schema and __type are refused over HTTP and WebSocket, __typename and queries still answer, no GraphiQL', async () => {
+    t = await createTestApp({ config: { introspection: loadConfig({ STAGENT_INTROSPECTION: '0' }).introspection } });
+    const refused = await t.gql(getIntrospectionQuery());
+    expect(refused.data).toBeUndefined();
+    expect(refused.errors).toMatchObject([
+      {
+        message: 'Introspection (__schema) is turned off on this server (STAGENT_INTROSPECTION=0). The schema is published as packages/schema/schema.graphql.',
+        extensions: { code: 'INTROSPECTION_DISABLED' },
+      },
+    ]);
+    expect((await t.gql(`{ __type(name: "Workflow") { name } }`)).errors?.map((e) => e.extensions?.code)).toEqual(['INTROSPECTION_DISABLED']);
+    expect(await t.gql(`{ __typename workflows { totalCount } }`)).toEqual({ data: { __typename: 'Query', workflows: { totalCount: 0 } } });
+    const page = await t.app.yoga.fetch('http://stagent/graphql', { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/graphiql/i);
+
+    const port = await t.app.start(0, '127.0.0.1');
+    const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const outcome = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: `{ __schema { queryType { name } } }` }, { next: () => resolve('answered'), error: resolve, complete: () => resolve('completed') });
+      });
+      expect(outcome).toMatchObject([{ extensions: { code: 'INTROSPECTION_DISABLED' } }]);
     } finally {
       await client.dispose();
     }
