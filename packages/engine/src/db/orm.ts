@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/better-sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import { DatabaseUnreadableError } from '../errors.js';
+import { BoundParametersDriver } from './bound-parameters.js';
 import { resolveDataDir } from './data-dir.js';
 import { entities } from './entities/index.js';
 import { migrationsList } from './migrations/index.js';
@@ -11,7 +12,7 @@ import { migrationsList } from './migrations/index.js';
 export interface DatabaseLocation {
   /** Data directory; defaults to {@link resolveDataDir} (`STAGENT_DATA_DIR`, else `~/.stagent`). Use `':memory:'` for tests. */
   dataDir?: string;
-  /** Log every SQL statement to this callback (used by tests that count queries). */
+  /** Log every SQL statement to this callback (used by tests that count queries): the text with `?` placeholders, never the values. */
   onQuery?: (sql: string) => void;
 }
 
@@ -28,6 +29,10 @@ export function ormOptions(location: DatabaseLocation = {}): Options {
   const dbName = databasePath(location);
   return {
     dbName,
+    // Values travel as bound parameters, never in the SQL text (see `bound-parameters.ts`), and
+    // knex's error messages show the statement with its placeholders, not with the values.
+    driver: BoundParametersDriver,
+    driverOptions: { compileSqlOnError: false },
     entities,
     extensions: [Migrator],
     allowGlobalContext: false,
