@@ -1,6 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
+import { checkOperationInputs, type OperationInputs } from '@stagent/schema';
 import {
   getNamedType,
+  getOperationAST,
   getNullableType,
   GraphQLError,
   isCompositeType,
@@ -8,13 +10,14 @@ import {
   isObjectType,
   Kind,
   type ASTVisitor,
+  type DocumentNode,
+  type ExecutionArgs,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
-  type ValueNode,
 } from 'graphql';
 
 /**
@@ -33,7 +36,12 @@ export interface OperationLimits {
    * nested `fields`/`interfaces`/`possibleTypes`/`inputFields` lists, not `ofType` chains.
    */
   maxIntrospectionDepth: number;
-  /** Estimated field resolutions allowed (see {@link operationCost}); a 50-workflow dashboard list costs about 6,000. */
+  /**
+   * Estimated field resolutions allowed (see {@link operationCost}). The dashboard's largest
+   * read, its 200-workflow list with each latest run and 50 run statuses, costs 25,801 (its
+   * 50-workflow page 6,451); 30,000 leaves it room and refuses a page of runs with their steps
+   * across 200 workflows (220,401).
+   */
   maxCost: number;
   /** Aliased fields allowed in one document (aliases multiply work without multiplying the document). */
   maxAliases: number;
@@ -42,16 +50,16 @@ export interface OperationLimits {
 }
 
 /** The defaults the server uses. */
-export const defaultOperationLimits: OperationLimits = { maxDepth: 8, maxIntrospectionDepth: 15, maxCost: 25_000, maxAliases: 30, maxTokens: 3_000 };
+export const defaultOperationLimits: OperationLimits = { maxDepth: 8, maxIntrospectionDepth: 15, maxCost: 30_000, maxAliases: 30, maxTokens: 3_000 };
 
 /** Assumed length of a list field without a `first` argument. */
 const DEFAULT_LIST_SIZE = 10;
 
 type Fragments = Map<string, FragmentDefinitionNode>;
 
-function fragmentsOf(context: ValidationContext): Fragments {
+function fragmentsOf(document: DocumentNode): Fragments {
   const map: Fragments = new Map();
-  for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) map.set(def.name.value, def);
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) map.set(def.name.value, def);
   return map;
 }
 
@@ -88,29 +96,13 @@ function introspectionDepthOf(set: SelectionSetNode, fragments: Fragments): numb
   return max;
 }
 
-/** The integer value of a `first` argument (a variable counts as its default, else 100). */
-function firstArgument(field: FieldNode, context: ValidationContext): number | null {
-  const arg = field.arguments?.find((a) => a.name.value === 'first');
-  if (!arg) return null;
-  const value: ValueNode = arg.value;
-  if (value.kind === Kind.INT) return Number(value.value);
-  if (value.kind === Kind.VARIABLE) {
-    for (const def of context.getDocument().definitions) {
-      if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-      const variable = def.variableDefinitions?.find((v) => v.variable.name.value === value.name.value);
-      if (variable?.defaultValue?.kind === Kind.INT) return Number(variable.defaultValue.value);
-    }
-    return 100;
-  }
-  return null;
-}
-
 /**
  * Estimated resolutions: each field costs 1 plus its children times a multiplier, which is the
- * `first` argument when there is one, the assumed list size for other lists, and 1 for a
- * connection's `nodes` (already counted by its parent's `first`).
+ * field's `first` (its checked value, or its default when absent) when it takes one, the
+ * assumed list size for other lists, and 1 for a connection's `nodes` (already counted by its
+ * parent's `first`). It runs after the input check, so `first` is within its range.
  */
-export function operationCost(set: SelectionSetNode | undefined, type: GraphQLCompositeType, context: ValidationContext, fragments: Fragments): number {
+export function operationCost(set: SelectionSetNode | undefined, type: GraphQLCompositeType, inputs: OperationInputs, fragments: Fragments): number {
   if (!set) return 0;
   let total = 0;
   for (const field of fieldsOf(set, fragments)) {
@@ -119,9 +111,9 @@ export function operationCost(set: SelectionSetNode | undefined, type: GraphQLCo
     if (!def) continue;
     const named = getNamedType(def.type);
     const isList = isListType(getNullableType(def.type));
-    const first = firstArgument(field, context);
-    const multiplier = first ?? (isList && field.name.value !== 'nodes' ? DEFAULT_LIST_SIZE : 1);
-    const children = isCompositeType(named) ? operationCost(field.selectionSet, named, context, fragments) : 0;
+    const first = inputs.argumentsOf(field)?.first;
+    const multiplier = typeof first === 'number' ? first : isList && field.name.value !== 'nodes' ? DEFAULT_LIST_SIZE : 1;
+    const children = isCompositeType(named) ? operationCost(field.selectionSet, named, inputs, fragments) : 0;
     total += 1 + multiplier * children;
   }
   return total;
@@ -134,13 +126,11 @@ function countAliases(set: SelectionSetNode | undefined, fragments: Fragments): 
   return count;
 }
 
-/** A validation rule enforcing depth, cost and alias limits on every operation of a document. */
+/** A validation rule enforcing depth and alias limits on every operation of a document (they do not depend on variables). */
 export function operationLimitsRule(limits: OperationLimits): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
-      const fragments = fragmentsOf(context);
-      const schema = context.getSchema();
-      const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+      const fragments = fragmentsOf(context.getDocument());
       const name = operation.name?.value ?? 'anonymous';
       const depth = depthOf(operation.selectionSet, fragments, isIntrospectionField);
       if (depth > limits.maxDepth) {
@@ -155,15 +145,6 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
           ),
         );
       }
-      const cost = root ? operationCost(operation.selectionSet, root, context, fragments) : 0;
-      if (cost > limits.maxCost) {
-        context.reportError(
-          new GraphQLError(`Operation "${name}" has an estimated cost of ${cost} field resolutions; the limit is ${limits.maxCost}. Ask for fewer items (first) or fewer fields.`, {
-            nodes: [operation],
-            extensions: { code: 'COST_LIMIT', cost },
-          }),
-        );
-      }
       const aliases = countAliases(operation.selectionSet, fragments);
       if (aliases > limits.maxAliases) {
         context.reportError(new GraphQLError(`Operation "${name}" uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { nodes: [operation], extensions: { code: 'ALIAS_LIMIT' } }));
@@ -172,7 +153,33 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
   });
 }
 
-/** Envelop plugin: token limit at parse time, depth/cost/alias limits at validation time. */
+/**
+ * Why an operation must not run, decided with its variables: the input check first (text limits,
+ * NUL, page sizes, cursors; see `@stagent/schema` `input-checks.ts`), then the cost estimate,
+ * which uses the checked page sizes. Null when it may run.
+ */
+export function executionRefusal(args: ExecutionArgs, limits: OperationLimits): GraphQLError[] | null {
+  const inputs = checkOperationInputs(args.schema, args.document, args.operationName, args.variableValues);
+  if (inputs.errors.length) return inputs.errors;
+  const operation = getOperationAST(args.document, args.operationName);
+  const root = operation && args.schema.getRootType(operation.operation);
+  if (!operation || !root) return null;
+  const cost = operationCost(operation.selectionSet, root, inputs, fragmentsOf(args.document));
+  if (cost <= limits.maxCost) return null;
+  const name = operation.name?.value ?? 'anonymous';
+  return [
+    new GraphQLError(`Operation "${name}" has an estimated cost of ${cost} field resolutions; the limit is ${limits.maxCost}. Ask for fewer items (first) or fewer fields.`, {
+      nodes: [operation],
+      extensions: { code: 'COST_LIMIT', cost },
+    }),
+  ];
+}
+
+/**
+ * Envelop plugin: token limit at parse time, depth and alias limits at validation time (cached
+ * with the document), input checks and the cost limit at execution time, where the variables
+ * are known (a page size passed as a variable counts as its value, not as a guess).
+ */
 export function useOperationLimits(limits: OperationLimits = defaultOperationLimits): Plugin {
   const rule = operationLimitsRule(limits);
   return {
@@ -181,6 +188,14 @@ export function useOperationLimits(limits: OperationLimits = defaultOperationLim
     },
     onValidate({ addValidationRule }) {
       addValidationRule(rule);
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const errors = executionRefusal(args, limits);
+      if (errors) setResultAndStopExecution({ errors });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const errors = executionRefusal(args, limits);
+      if (errors) setResultAndStopExecution({ errors });
     },
   };
 }

@@ -8,6 +8,7 @@ import type { EngineResources } from './resources.js';
 import type { WorkflowPage } from './engine-api.js';
 import type { WorkflowStatus } from './workflows/workflow-state.js';
 import { bindingsByWorkflow, toWorkflowView } from './workflows/workflow-system.js';
+import { encodeOffsetCursor, workflowPage } from './workflows/workflow-page.js';
 
 /** Workflow columns a {@link WorkflowView} is made of (not the compare-and-set version or the event counter). */
 const WORKFLOW_PROPERTIES = ['id', 'projectId', 'name', 'description', 'status', 'definition', 'runtimeId', 'budgetUsd', 'runNumber', 'latestRunId', 'createdAt', 'updatedAt'] as const;
@@ -27,10 +28,9 @@ export class WorkflowReader {
     this.cache = new ReadCache(32, options.readCache ?? true);
   }
 
-  /** A page of workflows, newest first, optionally filtered by status. Cursor = offset. */
-  list(filter: { status?: WorkflowStatus | null; first?: number | null; after?: string | null } = {}): Promise<WorkflowPage> {
-    const first = Math.min(Math.max(filter.first ?? 50, 1), 200);
-    const offset = filter.after ? Number.parseInt(Buffer.from(filter.after, 'base64url').toString('utf8'), 10) || 0 : 0;
+  /** A page of workflows, newest first, optionally filtered by status (see `workflow-page.ts`); throws a ValidationError for a bad size or cursor. */
+  async list(filter: { status?: WorkflowStatus | null; first?: number | null; after?: string | null } = {}): Promise<WorkflowPage> {
+    const { first, offset } = workflowPage(filter.first, filter.after);
     const status = filter.status ?? null;
     return this.cache.get(this.resources.orm, `${status ?? ''}:${first}:${offset}`, (sql) => this.readPage(sql, status, first, offset));
   }
@@ -53,7 +53,7 @@ export class WorkflowReader {
       nodes: rows.map((r) => toWorkflowView(r, byWorkflow.get(r.id) ?? [])),
       totalCount,
       hasNextPage: end < totalCount,
-      endCursor: rows.length ? Buffer.from(String(end), 'utf8').toString('base64url') : null,
+      endCursor: rows.length ? encodeOffsetCursor(end) : null,
     };
   }
 }

@@ -17,7 +17,8 @@ export type { CostEstimate, StepCostEstimate } from './budget/cost-estimate-type
 export type { RuntimeDescriptor } from './runtimes/runtime.js';
 export type { SettingView } from './settings/settings-system.js';
 export type { FailureEvidence } from './db/entities/step-run.entity.js';
-export { DOCUMENT_MIME_TYPES } from './documents/document-system.js';
+export { DOCUMENT_MIME_TYPES, MAX_DOCUMENT_BYTES } from './documents/document-system.js';
+export { WORKFLOW_PAGE_SIZE, decodeOffsetCursor } from './workflows/workflow-page.js';
 export { ScheduleSystem } from './schedules/schedule-system.js';
 export { MAX_SCHEDULE_EXPRESSION_LENGTH } from './schedules/expression-parser.js';
 export { EXCERPT_LENGTH, excerpt } from './input-excerpt.js';

@@ -1,5 +1,6 @@
 import type { DocumentView } from '@stagent/engine';
 import { builder } from '../builder.js';
+import { limited } from '../input-limits.js';
 import { DeletePayloadRef, payload, UserErrorRef, type Payload } from './common.js';
 
 /** Contract `Document`, backed by the engine's {@link DocumentView}. */
@@ -52,9 +53,9 @@ builder.mutationFields((t) => ({
     type: DocumentPayloadRef,
     description: 'Stores a text document. Errors: INVALID_VALUE (empty name, unsupported type, content too large).',
     args: {
-      name: t.arg.string({ required: true, description: 'File name or title.' }),
-      mimeType: t.arg.string({ required: true, description: 'Media type, e.g. "text/markdown" or "text/plain".' }),
-      content: t.arg.string({ required: true, description: 'The text content (UTF-8).' }),
+      name: t.arg.string(limited('name', { required: true, description: 'File name or title.' })),
+      mimeType: t.arg.string(limited('key', { required: true, description: 'Media type, e.g. "text/markdown" or "text/plain".' })),
+      content: t.arg.string(limited('document', { required: true, description: 'The text content (UTF-8).' })),
     },
     resolve: (_root, args, ctx) =>
       payload(async () => ({ document: await ctx.engine.createDocument({ name: args.name, mimeType: args.mimeType, content: args.content }) })),

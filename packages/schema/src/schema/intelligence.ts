@@ -12,6 +12,7 @@ import {
   type WorkflowPattern,
 } from '@stagent/engine';
 import { builder } from '../builder.js';
+import { limited } from '../input-limits.js';
 import { enumValues, expected, payload } from './common.js';
 import { WorkflowEventKindEnum } from './events.js';
 import { FailureCategoryEnum, RunStatusEnum } from './run.js';
@@ -59,8 +60,8 @@ const SuggestionActionRef = builder.objectRef<SuggestionAction>('SuggestionActio
 const SuggestionActionInputRef = builder.inputType('SuggestionActionInput', {
   description: 'An action from a suggestion, sent back to applySuggestion unchanged.',
   fields: (t) => ({
-    type: t.string({ required: true, description: 'SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | SPLIT_STEP.' }),
-    payload: t.field({ type: 'JSON', required: true, description: 'Arguments of the action, as given by the suggestion.' }),
+    type: t.string(limited('key', { required: true, description: 'SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | SPLIT_STEP.' })),
+    payload: t.field(limited('json', { type: 'JSON', required: true, description: 'Arguments of the action, as given by the suggestion (serialized).' })),
   }),
 });
 

@@ -1,5 +1,6 @@
 import { FailureCategory, RunStatus, StepStatus, type RunStart, type StepRunView, type WorkflowRunView } from '@stagent/engine';
 import { builder } from '../builder.js';
+import { PAGE_SIZES, pageSizeOptions } from '../input-limits.js';
 import { enumValues, expected, payload, UserErrorRef, type Payload } from './common.js';
 import { CostEstimateRef } from './cost.js';
 import { WorkflowRef } from './workflow.js';
@@ -131,8 +132,9 @@ builder.objectFields(WorkflowRef, (t) => ({
   runs: t.field({
     type: [WorkflowRunRef],
     description: 'Runs, latest first. Batched across a list.',
-    args: { first: t.arg.int({ defaultValue: 20, description: 'How many runs at most (1-100).' }) },
-    resolve: (w, args, ctx, info) => ctx.loaders.runs.load({ workflowId: w.id, first: Math.min(Math.max(args.first ?? 20, 1), 100), ...runsSelection(info) }),
+    args: { first: t.arg.int(pageSizeOptions('runs')) },
+    // The range of `first` is checked before execution (`input-checks.ts`).
+    resolve: (w, args, ctx, info) => ctx.loaders.runs.load({ workflowId: w.id, first: args.first ?? PAGE_SIZES.runs.default, ...runsSelection(info) }),
   }),
 }));
 

@@ -1,5 +1,6 @@
 import type { ScheduleParseResult, ScheduleView } from '@stagent/engine';
 import { builder } from '../builder.js';
+import { limited } from '../input-limits.js';
 import { DeletePayloadRef, payload, UserErrorRef, type Payload } from './common.js';
 
 const ScheduleRef = builder.objectRef<ScheduleView>('Schedule').implement({
@@ -53,8 +54,8 @@ builder.queryFields((t) => ({
     type: ScheduleParseRef,
     description: 'Parses a phrase such as "every weekday at 9am" without saving anything.',
     args: {
-      expression: t.arg.string({ required: true, description: 'The phrase (or a cron expression).' }),
-      timezone: t.arg.string({ description: 'IANA time zone; default the server time zone.' }),
+      expression: t.arg.string(limited('expression', { required: true, description: 'The phrase (or a cron expression).' })),
+      timezone: t.arg.string(limited('key', { description: 'IANA time zone; default the server time zone.' })),
     },
     resolve: (_root, args, ctx) => ctx.engine.parseSchedule(args.expression, args.timezone),
   }),
@@ -65,12 +66,12 @@ builder.mutationFields((t) => ({
     type: SchedulePayloadRef,
     description: 'Creates an active schedule. Errors: INVALID_VALUE (phrase not understood, bad time zone), NOT_FOUND (workflowId), OUT_OF_RANGE (budgetUsd).',
     args: {
-      name: t.arg.string({ required: true, description: 'Name shown to people.' }),
-      prompt: t.arg.string({ required: true, description: 'What the agent does at each firing.' }),
-      expression: t.arg.string({ required: true, description: 'When, e.g. "every weekday at 9am".' }),
-      timezone: t.arg.string({ description: 'IANA time zone; default the server time zone.' }),
+      name: t.arg.string(limited('name', { required: true, description: 'Name shown to people.' })),
+      prompt: t.arg.string(limited('prompt', { required: true, description: 'What the agent does at each firing.' })),
+      expression: t.arg.string(limited('expression', { required: true, description: 'When, e.g. "every weekday at 9am".' })),
+      timezone: t.arg.string(limited('key', { description: 'IANA time zone; default the server time zone.' })),
       workflowId: t.arg.id({ description: 'Workflow to execute at each firing instead of a standalone task.' }),
-      runtimeId: t.arg.string({ description: 'Runtime for standalone firings.' }),
+      runtimeId: t.arg.string(limited('key', { description: 'Runtime for standalone firings.' })),
       budgetUsd: t.arg.float({ description: 'Cost cap per firing, USD.' }),
     },
     resolve: (_root, args, ctx) => payload(async () => ({ schedule: await ctx.engine.createSchedule(args) })),

@@ -1,5 +1,6 @@
 import type { SettingView } from '@stagent/engine';
 import { builder } from '../builder.js';
+import { limited } from '../input-limits.js';
 import { payload, UserErrorRef, type Payload } from './common.js';
 
 const SettingRef = builder.objectRef<SettingView>('Setting').implement({
@@ -26,8 +27,8 @@ const SettingRef = builder.objectRef<SettingView>('Setting').implement({
 const SettingInputRef = builder.inputType('SettingInput', {
   description: 'One setting change.',
   fields: (t) => ({
-    key: t.string({ required: true, description: 'Registry key.' }),
-    value: t.field({ type: 'JSON', description: 'New value; null resets the key to its default (or unsets a secret).' }),
+    key: t.string(limited('key', { required: true, description: 'Registry key.' })),
+    value: t.field(limited('setting', { type: 'JSON', description: 'New value; null resets the key to its default (or unsets a secret). Text counts as is, other JSON serialized.' })),
   }),
 });
 

@@ -7,7 +7,8 @@ import {
   type WorkflowView,
 } from '@stagent/engine';
 import { builder } from '../builder.js';
-import { DeletePayloadRef, enumValues, PageInfoRef, payload, UserErrorRef, type Payload } from './common.js';
+import { cursorOptions, limited, pageSizeOptions } from '../input-limits.js';
+import { DeletePayloadRef, enumValues, expected, PageInfoRef, payload, UserErrorRef, type Payload } from './common.js';
 import { DocumentRef } from './document.js';
 
 /** Contract `WorkflowPattern`. */
@@ -134,10 +135,10 @@ const WorkflowStepInputRef = builder.inputType('WorkflowStepInput', {
   description: 'One step of a workflow definition.',
   fields: (t) => ({
     id: t.id({ description: 'Step id: generated when absent; give it to keep the step stable across edits.' }),
-    name: t.string({ required: true, description: 'Short name shown in progress views.' }),
-    prompt: t.string({ required: true, description: 'The instruction given to the agent.' }),
-    runtimeId: t.string({ description: 'Runtime for this step (see `runtimes`); an unknown id is a validation error.' }),
-    modelId: t.string({ description: "Model for this step; must be one of the runtime's supported models." }),
+    name: t.string(limited('name', { required: true, description: 'Short name shown in progress views.' })),
+    prompt: t.string(limited('prompt', { required: true, description: 'The instruction given to the agent.' })),
+    runtimeId: t.string(limited('key', { description: 'Runtime for this step (see `runtimes`); an unknown id is a validation error.' })),
+    modelId: t.string(limited('key', { description: "Model for this step; must be one of the runtime's supported models." })),
     budgetUsd: t.float({ description: 'Cost cap for one attempt of this step, USD.' }),
     maxTurns: t.int({ description: 'Model turns (calls) allowed for this step.' }),
     documentIds: t.idList({ description: 'Documents given to this step only.' }),
@@ -148,17 +149,19 @@ const WorkflowStepInputRef = builder.inputType('WorkflowStepInput', {
 export const WorkflowDefinitionInputRef = builder.inputType('WorkflowDefinitionInput', {
   description: 'A complete workflow definition, validated as a whole; any problem is reported per field.',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'Name shown to people.' }),
-    description: t.string({ description: 'What the workflow is for.' }),
+    name: t.string(limited('name', { required: true, description: 'Name shown to people.' })),
+    description: t.string(limited('description', { description: 'What the workflow is for.' })),
     pattern: t.field({ type: WorkflowPatternEnum, required: true, description: 'How the steps execute.' }),
-    runtimeId: t.string({ description: 'Default runtime for the steps.' }),
+    runtimeId: t.string(limited('key', { description: 'Default runtime for the steps.' })),
     budgetUsd: t.float({ description: 'Default cost cap per step attempt, USD.' }),
     steps: t.field({ type: [WorkflowStepInputRef], required: true, description: 'The steps, in order.' }),
     documentIds: t.idList({ description: 'Global documents, given to every step.' }),
-    config: t.field({
-      type: 'JSON',
-      description: 'Pattern options: loop maxIterations (1-100) and timeBudgetMs (ms), concurrency, checkpoint step ids, delays by step id ("30m", "2h", "1d").',
-    }),
+    config: t.field(
+      limited('json', {
+        type: 'JSON',
+        description: 'Pattern options: loop maxIterations (1-100) and timeBudgetMs (ms), concurrency, checkpoint step ids, delays by step id ("30m", "2h", "1d"); serialized.',
+      }),
+    ),
   }),
 });
 
@@ -173,10 +176,10 @@ builder.queryFields((t) => ({
     description: 'Workflows, most recently updated first.',
     args: {
       status: t.arg({ type: WorkflowStatusEnum, description: 'Only workflows with this status.' }),
-      first: t.arg.int({ defaultValue: 50, description: 'Page size (1-200 workflows).' }),
-      after: t.arg.string({ description: 'Cursor from `pageInfo.endCursor` of the previous page.' }),
+      first: t.arg.int(pageSizeOptions('workflows')),
+      after: t.arg.string(cursorOptions()),
     },
-    resolve: (_root, args, ctx) => ctx.engine.listWorkflows({ status: args.status, first: args.first, after: args.after }),
+    resolve: (_root, args, ctx) => expected(() => ctx.engine.listWorkflows({ status: args.status, first: args.first, after: args.after })),
   }),
   workflow: t.field({
     type: WorkflowRef,
@@ -222,7 +225,7 @@ builder.mutationFields((t) => ({
       workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
       stepId: t.arg.id({ required: true, description: 'Id of the step whose gate waits for a decision.' }),
       approved: t.arg.boolean({ required: true, description: 'true to continue, false to stop the run.' }),
-      comment: t.arg.string({ description: "The reviewer's note, kept with the run's events." }),
+      comment: t.arg.string(limited('description', { description: "The reviewer's note, kept with the run's events." })),
     },
     resolve: (_root, args, ctx) =>
       payload(async () => ({ workflow: await ctx.engine.resolveCheckpoint(args.workflowId, args.stepId, args.approved, args.comment) })),
