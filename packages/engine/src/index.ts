@@ -19,6 +19,7 @@ export type { SettingView } from './settings/settings-system.js';
 export type { FailureEvidence } from './db/entities/step-run.entity.js';
 export { DOCUMENT_MIME_TYPES, MAX_DOCUMENT_BYTES } from './documents/document-system.js';
 export { WORKFLOW_PAGE_SIZE, decodeOffsetCursor } from './workflows/workflow-page.js';
+export { MAX_NAME_LENGTH } from './workflows/definition-schema.js';
 export { ScheduleSystem } from './schedules/schedule-system.js';
 export { MAX_SCHEDULE_EXPRESSION_LENGTH } from './schedules/expression-parser.js';
 export { EXCERPT_LENGTH, excerpt } from './input-excerpt.js';

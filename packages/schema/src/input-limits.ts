@@ -1,4 +1,4 @@
-import { MAX_DOCUMENT_BYTES, WORKFLOW_PAGE_SIZE } from '@stagent/engine';
+import { MAX_DOCUMENT_BYTES, MAX_NAME_LENGTH, WORKFLOW_PAGE_SIZE } from '@stagent/engine';
 
 /**
  * Longest text accepted per kind of input, in characters (UTF-16 code units, what `length`
@@ -12,8 +12,8 @@ export const TEXT_LIMITS = {
   id: 100,
   /** Registry keys, runtime and model ids, media types, IANA time zones. */
   key: 200,
-  /** Names of workflows, steps, documents and schedules. */
-  name: 200,
+  /** Names of workflows, steps, documents and schedules (the engine's definition limit, 200). */
+  name: MAX_NAME_LENGTH,
   /** Workflow descriptions and checkpoint comments. */
   description: 2_000,
   /** Schedule phrases and cron expressions (the engine's parser bound, SCHEDULE_EXPRESSION_MAX_CHARS). */
