@@ -71,3 +71,36 @@ describe('numbers too large to be finite in a definition', () => {
     expect(res.data.createSchedule.errors).toMatchObject([{ field: ['budgetUsd'], code: 'OUT_OF_RANGE' }]);
   });
 });
+
+describe('a name of only zero-width characters is empty', () => {
+  /** U+200B, U+200C, U+200D, U+2060 and U+FEFF between spaces, sent as a variable. */
+  const invisible = ' \u200B\u200C\u200D\u2060\uFEFF ';
+  const blank = (what: string) => `Give the ${what} a name; whitespace and zero-width characters alone do not count.`;
+
+  it('createWorkflow refuses such a workflow name and step name', async () => {
+    const res = await t.gql(/* GraphQL */ `mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } ${ERRORS} } }`, {
+      input: { name: invisible, pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: '\u200B\u200D', prompt: 'Do A.' }] },
+    });
+    expect(res.data.createWorkflow).toEqual({
+      workflow: null,
+      errors: [
+        { field: ['name'], code: 'INVALID_DEFINITION', message: blank('workflow') },
+        { field: ['steps', '0', 'name'], code: 'INVALID_DEFINITION', message: blank('step') },
+      ],
+    });
+    expect((await t.gql(`{ workflows { totalCount } }`)).data.workflows.totalCount).toBe(0);
+  });
+
+  it('createDocument and createSchedule refuse such a name (written as GraphQL escapes)', async () => {
+    const doc = await t.gql(/* GraphQL */ `mutation { createDocument(name: "\\u200B\\uFEFF", mimeType: "text/plain", content: "Facts.") { document { id } ${ERRORS} } }`);
+    expect(doc.data.createDocument).toEqual({ document: null, errors: [{ field: ['name'], code: 'INVALID_VALUE', message: blank('document') }] });
+    const schedule = await t.gql(/* GraphQL */ `mutation ($name: String!) { createSchedule(name: $name, prompt: "Summarise the news.", expression: "every day at 8am") { schedule { id } ${ERRORS} } }`, { name: invisible });
+    expect(schedule.data.createSchedule).toEqual({ schedule: null, errors: [{ field: ['name'], code: 'INVALID_VALUE', message: blank('schedule') }] });
+    expect((await t.gql(`{ documents { id } schedules { id } }`)).data).toEqual({ documents: [], schedules: [] });
+  });
+
+  it('a visible name with a zero-width character in it is kept as given', async () => {
+    const res = await t.gql(/* GraphQL */ `mutation { createDocument(name: "notes\\u200B.md", mimeType: "text/plain", content: "Facts.") { document { name } ${ERRORS} } }`);
+    expect(res.data.createDocument).toEqual({ document: { name: 'notes\u200B.md' }, errors: [] });
+  });
+});

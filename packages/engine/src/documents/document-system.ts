@@ -2,6 +2,7 @@ import { DocumentSchema, type DocumentRow } from '../db/entities/document.entity
 import { WorkflowDocumentInputSchema } from '../db/entities/workflow-document-input.entity.js';
 import { ErrorCode, NotFoundError, StagentError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
+import { blankNameMessage, isBlankName } from '../names.js';
 import type { EngineResources } from '../resources.js';
 import type { DocumentView } from '../workflows/read-models.js';
 
@@ -56,7 +57,7 @@ export class DocumentSystem {
   async create(input: { name: string; mimeType: string; content: string; projectId?: string | null }): Promise<DocumentView> {
     const issues: StagentError[] = [];
     const name = input.name?.trim() ?? '';
-    if (!name) issues.push(new StagentError(ErrorCode.INVALID_VALUE, 'Give the document a name.', { field: ['name'] }));
+    if (isBlankName(name)) issues.push(new StagentError(ErrorCode.INVALID_VALUE, blankNameMessage('document'), { field: ['name'] }));
     else if (name.length > 200) issues.push(new StagentError(ErrorCode.OUT_OF_RANGE, 'Document names are at most 200 characters.', { field: ['name'] }));
     if (!(DOCUMENT_MIME_TYPES as readonly string[]).includes(input.mimeType))
       issues.push(new StagentError(ErrorCode.INVALID_VALUE, `Unsupported type "${input.mimeType}"; use one of ${DOCUMENT_MIME_TYPES.join(', ')}.`, { field: ['mimeType'] }));

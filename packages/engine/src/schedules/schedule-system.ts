@@ -4,6 +4,7 @@ import { WorkflowSchema } from '../db/entities/workflow.entity.js';
 import type { CreateScheduleInput, ScheduleParseResult, ScheduleView } from '../engine-api.js';
 import { ConflictError, ErrorCode, NotFoundError, StagentError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
+import { blankNameMessage, isBlankName } from '../names.js';
 import { quote } from '../input-excerpt.js';
 import type { EngineResources } from '../resources.js';
 import { findCollision } from './collision.js';
@@ -162,7 +163,8 @@ export class ScheduleSystem {
     const issues: StagentError[] = [];
     const issue = (code: ErrorCode, message: string, field: string) => issues.push(new StagentError(code, message, { field: [field] }));
     const name = (input.name ?? '').trim();
-    if (!name || name.length > MAX_NAME_LENGTH) issue(ErrorCode.INVALID_VALUE, `The name must be 1-${MAX_NAME_LENGTH} characters.`, 'name');
+    if (isBlankName(name)) issue(ErrorCode.INVALID_VALUE, blankNameMessage('schedule'), 'name');
+    else if (name.length > MAX_NAME_LENGTH) issue(ErrorCode.INVALID_VALUE, `The name must be 1-${MAX_NAME_LENGTH} characters.`, 'name');
     const workflowId = input.workflowId?.trim() || null;
     const prompt = (input.prompt ?? '').trim();
     if (!workflowId && !prompt) issue(ErrorCode.INVALID_VALUE, 'A schedule without a workflow needs a prompt.', 'prompt');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs, parseDurationShorthand } from '../duration-shorthand.js';
+import { blankNameMessage, isBlankName } from '../names.js';
 import { WorkflowPattern } from './definition.js';
 
 /** Delays are written in the duration shorthand (m, h, d, w), from 1 minute to 30 days. */
@@ -41,7 +42,7 @@ const stepId = z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_ST
 /** Shape of one submitted step. */
 export const stepInputSchema = z.object({
   id: stepId.nullish(),
-  name: z.string().trim().min(1, 'Give the step a name.').max(MAX_NAME_LENGTH, `Step names are at most ${MAX_NAME_LENGTH} characters.`),
+  name: z.string().trim().refine((name) => !isBlankName(name), blankNameMessage('step')).max(MAX_NAME_LENGTH, `Step names are at most ${MAX_NAME_LENGTH} characters.`),
   prompt: z.string().max(100_000, 'Step prompts are at most 100,000 characters.'),
   runtimeId: z.string().min(1).nullish(),
   modelId: z.string().min(1).nullish(),
@@ -76,7 +77,7 @@ export const configSchemaByPattern = {
  * and the structure per pattern is checked afterwards (see `validation.ts`).
  */
 export const definitionInputSchema = z.object({
-  name: z.string().trim().min(1, 'Give the workflow a name.').max(MAX_NAME_LENGTH, `Workflow names are at most ${MAX_NAME_LENGTH} characters.`),
+  name: z.string().trim().refine((name) => !isBlankName(name), blankNameMessage('workflow')).max(MAX_NAME_LENGTH, `Workflow names are at most ${MAX_NAME_LENGTH} characters.`),
   description: z.string().max(2000, 'Descriptions are at most 2000 characters.').nullish(),
   pattern: z.enum(Object.values(WorkflowPattern) as [string, ...string[]], { error: `Pattern must be one of ${Object.values(WorkflowPattern).join(', ')}.` }),
   runtimeId: z.string().min(1).nullish(),
