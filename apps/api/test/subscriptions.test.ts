@@ -279,8 +279,9 @@ describe('a failing pushed source', () => {
     const port = await failing.app.start(0, '127.0.0.1');
     const other = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     try {
+      const id = await createWorkflowOverApi(failing);
       const error = await new Promise<unknown>((resolve) => {
-        other.subscribe({ query: `subscription { workflowEvents(workflowId: "x") { seq } }` }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
+        other.subscribe({ query: `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq } }`, variables: { id } }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
       });
       expect(JSON.stringify(error)).toContain('Unexpected error.');
       expect(JSON.stringify(error)).not.toContain('store gone');

@@ -1,4 +1,4 @@
-import { WorkflowEventKind, type WorkflowEvent } from '@stagent/engine';
+import { WorkflowEventKind, WorkflowNotFoundError, type WorkflowEvent } from '@stagent/engine';
 import { builder } from '../builder.js';
 import { enumValues, expected } from './common.js';
 import { StepRunRef } from './run.js';
@@ -76,12 +76,17 @@ builder.queryField('workflowEvents', (t) =>
 builder.subscriptionField('workflowEvents', (t) =>
   t.field({
     type: WorkflowEventRef,
-    description: 'Replays stored events with seq > afterSeq, then streams live ones: no gap, no duplicate.',
+    description: 'Replays stored events with seq > afterSeq, then streams live ones: no gap, no duplicate. An unknown workflowId ends the subscription at once with an error (BAD_USER_INPUT, issue code NOT_FOUND).',
     args: {
       workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
       afterSeq: t.arg.int({ description: 'Last seq the client has; null or absent = replay everything stored.' }),
     },
-    subscribe: (_root, args, ctx) => ctx.engine.subscribe(args.workflowId, args.afterSeq ?? null),
+    // A stream of an unknown id would stay open and silent forever: end it with NOT_FOUND instead.
+    subscribe: (_root, args, ctx) =>
+      expected(async () => {
+        if (!(await ctx.engine.getWorkflow(args.workflowId))) throw new WorkflowNotFoundError(args.workflowId, ['workflowId']);
+        return ctx.engine.subscribe(args.workflowId, args.afterSeq ?? null);
+      }),
     resolve: (event) => event,
   }),
 );
