@@ -1,4 +1,4 @@
-import { MAX_DOCUMENT_BYTES, MAX_NAME_LENGTH, WORKFLOW_PAGE_SIZE } from '@stagent/engine';
+import { MAX_DOCUMENT_BYTES, MAX_NAME_LENGTH, MAX_SCHEDULE_EXPRESSION_LENGTH, WORKFLOW_PAGE_SIZE } from '@stagent/engine';
 
 /**
  * Longest text accepted per kind of input, in characters (UTF-16 code units, what `length`
@@ -16,8 +16,8 @@ export const TEXT_LIMITS = {
   name: MAX_NAME_LENGTH,
   /** Workflow descriptions and checkpoint comments. */
   description: 2_000,
-  /** Schedule phrases and cron expressions (the engine's parser bound, SCHEDULE_EXPRESSION_MAX_CHARS). */
-  expression: 500,
+  /** Schedule phrases and cron expressions (the engine parser's own bound, 500). */
+  expression: MAX_SCHEDULE_EXPRESSION_LENGTH,
   /** Step and schedule prompts. */
   prompt: 50_000,
   /** Document content: the engine's document size limit (5 MiB); the request body limit (2 MiB by default) comes first. */
