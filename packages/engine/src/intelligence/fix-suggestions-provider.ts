@@ -66,7 +66,7 @@ export function providerFixes(category: ProviderCategory, ctx: FixContext): FixS
         fix('BETTER', 'Add a checkpoint before costly steps', `${what} A CHECKPOINT pattern asks for approval before a step instead of cancelling it midway.`, null),
         fix('BEST', `Make ${stepLabel(ctx)} smaller`, `${what} Smaller steps finish sooner and lose less work when stopped.`, actions.split(ctx))];
     case 'CRASHED':
-      return [retry('The process running it stopped (its lease expired).'), fix('BETTER', 'Run the workflow again', `${what} Start a fresh run if earlier outputs are stale.`, actions.rerun()),
+      return [retry('The process running it stopped before it finished.'), fix('BETTER', 'Run the workflow again', `${what} Start a fresh run if earlier outputs are stale.`, actions.rerun()),
         fix('BEST', 'Keep the server running during long steps', `${what} Check the server log for why the process stopped; long steps split into shorter ones lose less work.`, actions.split(ctx))];
     case 'UNKNOWN':
       return [retry('The failure was not classified; a retry shows whether it repeats.'),

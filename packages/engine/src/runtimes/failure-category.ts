@@ -13,7 +13,7 @@ import { assertNever } from '../errors.js';
  * - `CONTEXT_TOO_LARGE`: the prompt exceeds the model's context window.
  * - `INVALID_REQUEST`: the provider rejected the request (HTTP 400, unknown model...).
  * - `CANCELLED`: a user cancelled; not a failure of the work itself.
- * - `CRASHED`: the process running the task died (its lease expired).
+ * - `CRASHED`: the process running the task died (it exited, or its lease expired without a heartbeat).
  * - `UNKNOWN`: anything else; the message is kept as evidence.
  */
 export const FailureCategory = {

@@ -35,13 +35,36 @@ export function leaseIsLive(run: Pick<WorkflowRun, 'status' | 'leaseExpiresAt' |
 }
 
 /**
+ * Why a run counts as crashed, in words that are true when recovery finds it at `now`: either its
+ * owner is known to have exited while its lease still ran (a process on this host whose pid is
+ * gone), or the lease ran out without a heartbeat. `run` is the run's error and RUN_FAILED
+ * message, `step` the error of each step that was running.
+ */
+export function crashExplanation(run: Pick<WorkflowRun, 'ownerId' | 'leaseExpiresAt'>, now: number): { run: string; step: string } {
+  const owner = run.ownerId ?? 'unknown';
+  const at = (ms: number) => new Date(ms).toISOString();
+  if (run.leaseExpiresAt !== null && run.leaseExpiresAt !== undefined && run.leaseExpiresAt > now) {
+    return {
+      run: `The process running this run (${owner}) exited without finishing it (found at ${at(now)}; its lease would have lasted until ${at(run.leaseExpiresAt)}).`,
+      step: 'The process running this step exited without finishing it.',
+    };
+  }
+  const lapsed = run.leaseExpiresAt === null || run.leaseExpiresAt === undefined ? 'held no lease' : `stopped renewing its lease, which expired at ${at(run.leaseExpiresAt)}`;
+  return {
+    run: `The process running this run (${owner}) ${lapsed} (found at ${at(now)}).`,
+    step: 'The process running this step stopped renewing its lease.',
+  };
+}
+
+/**
  * Marks a RUNNING run whose owner is gone as FAILED / CRASHED: its running steps fail with
  * CRASHED (their tasks too), pending ones are skipped, completed outputs stay for a retry.
  */
 export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number): Promise<void> {
   const steps = await latestStepRows(uow.em, run.id);
-  await closeOpenSteps(uow, steps, 'SKIPPED', now, run.workflowId, 'CRASHED');
-  const error = `The process running this run (${run.ownerId ?? 'unknown'}) stopped; its lease expired at ${new Date(run.leaseExpiresAt ?? now).toISOString()}.`;
+  const explanation = crashExplanation(run, now);
+  await closeOpenSteps(uow, steps, 'SKIPPED', now, run.workflowId, explanation.step);
+  const error = explanation.run;
   await transitionRunRow(uow.em, run.id, ['RUNNING'], 'FAILED', { finishedAt: now, failureCategory: 'CRASHED', error, ownerId: null, leaseExpiresAt: null, updatedAt: now });
   await uow.em.nativeUpdate(WorkflowSchema, { id: run.workflowId, latestRunId: run.id }, { status: 'FAILED', updatedAt: now });
   uow.emit({ kind: 'RUN_FAILED', workflowId: run.workflowId, runId: run.id, message: error, data: { category: 'CRASHED' } });

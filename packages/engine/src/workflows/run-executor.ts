@@ -145,14 +145,15 @@ export class RunExecutor {
 
 /**
  * Ends every step attempt that is still open when a run ends: PENDING / WAITING_APPROVAL /
- * DELAYED become `pendingTo`; RUNNING ones (and their tasks) become CANCELLED, or FAILED with
- * `runningCategory` (a crash), so nothing stays RUNNING.
+ * DELAYED become `pendingTo`; RUNNING ones (and their tasks) become CANCELLED, or, given a
+ * `crashError` (the run's process died), FAILED / CRASHED with it, so nothing stays RUNNING.
  */
-export async function closeOpenSteps(uow: UnitOfWork, steps: StepRun[], pendingTo: 'SKIPPED' | 'CANCELLED', now: number, workflowId: string, runningCategory?: 'CRASHED'): Promise<void> {
+export async function closeOpenSteps(uow: UnitOfWork, steps: StepRun[], pendingTo: 'SKIPPED' | 'CANCELLED', now: number, workflowId: string, crashError?: string): Promise<void> {
+  const runningCategory = crashError === undefined ? undefined : 'CRASHED';
   for (const step of steps) {
     if (step.status === 'RUNNING') {
       const to = runningCategory ? 'FAILED' : 'CANCELLED';
-      const error = runningCategory ? 'The process running this step stopped; its lease expired.' : 'Cancelled by user.';
+      const error = crashError ?? 'Cancelled by user.';
       await transitionStepRow(uow.sql, step, to, { finishedAt: now, error, failureCategory: runningCategory ?? 'CANCELLED', currentTool: null }, now);
       if (step.taskId) await uow.em.nativeUpdate(TaskSchema, { id: step.taskId, status: 'RUNNING' }, { status: to, error, failureCategory: runningCategory ?? 'CANCELLED', finishedAt: now });
       uow.emit({ kind: runningCategory ? 'STEP_FAILED' : 'STEP_CANCELLED', workflowId, runId: step.runId, stepId: step.stepId, taskId: step.taskId, message: `Step "${step.name}": ${error}`, step: toStepRunView({ ...step, error, failureCategory: runningCategory ?? 'CANCELLED' }), data: { category: runningCategory ?? 'CANCELLED' } });

@@ -6,7 +6,7 @@ import { IllegalTransitionError } from '../errors.js';
  * - `PAUSED`: parked on a delay step until its resume time; needs no process.
  * - `WAITING_APPROVAL`: parked before a checkpoint gate until `resolveCheckpoint`; needs no process.
  * - `COMPLETED`: every step completed.
- * - `FAILED`: a step failed, the run crashed (lease expired), or a checkpoint was rejected.
+ * - `FAILED`: a step failed, the run crashed (its process exited or its lease expired), or a checkpoint was rejected.
  * - `CANCELLED`: cancelled by a user; live provider calls were aborted.
  *
  * A FAILED run becomes RUNNING again when one of its steps is retried.

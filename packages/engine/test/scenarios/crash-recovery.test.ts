@@ -40,6 +40,12 @@ describe('crash recovery', () => {
       expect(crashed.steps.map((s) => s.status)).toEqual(['COMPLETED', 'FAILED', 'SKIPPED']);
       expect(crashed.steps[0]!.output).toBeTruthy();
       expect(crashed.steps[1]!.failureCategory).toBe('CRASHED');
+      // The child's pid is gone while its lease still runs: the message says it exited, and the
+      // lease time it names is in the future of the moment recovery found it, as the words say.
+      const found = /^The process running this run \(\S+\) exited without finishing it \(found at (\S+); its lease would have lasted until (\S+)\)\.$/.exec(crashed.error ?? '');
+      expect(found, crashed.error ?? 'no error').not.toBeNull();
+      expect(Date.parse(found![2]!)).toBeGreaterThan(Date.parse(found![1]!));
+      expect(crashed.steps[1]!.error).toBe('The process running this step exited without finishing it.');
       expect((await engine.getWorkflow(workflowId))!.status).toBe('FAILED');
 
       const retried = await engine.retryWorkflowStep(workflowId, 's2');

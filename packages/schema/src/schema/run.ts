@@ -15,7 +15,7 @@ export const RunStatusEnum = builder.enumType('RunStatus', {
     PAUSED: 'Parked on a delay step until its resume time.',
     WAITING_APPROVAL: 'Parked before a checkpoint gate until resolveCheckpoint.',
     COMPLETED: 'Every step completed.',
-    FAILED: 'A step failed, the run crashed (lease expired) or a checkpoint was rejected; a step can be retried.',
+    FAILED: 'A step failed, the run crashed (its process exited or its lease expired) or a checkpoint was rejected; a step can be retried.',
     CANCELLED: 'Cancelled by a user; live provider calls were aborted.',
   }),
 });
@@ -49,7 +49,7 @@ export const FailureCategoryEnum = builder.enumType('FailureCategory', {
     CONTEXT_TOO_LARGE: "The prompt exceeds the model's context window (tokens).",
     INVALID_REQUEST: 'The provider rejected the request (HTTP 400, unknown model).',
     CANCELLED: 'A user cancelled; not a failure of the work itself.',
-    CRASHED: 'The process running it died (its lease expired).',
+    CRASHED: 'The process running it died: it exited, or its lease expired without a heartbeat.',
     UNKNOWN: 'Anything else; the message is kept as evidence.',
   }),
 });
