@@ -140,7 +140,7 @@ export class Engine implements EngineApi {
   retryWorkflowStep(workflowId: string, stepId: string) { return this.control.retryStep(workflowId, stepId); }
   cancelWorkflow(id: string) { return this.control.cancel(id); }
   resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment?: string | null) { return this.control.resolveCheckpoint(workflowId, stepId, approved, comment ?? null); }
-  /** Seeds the demo project when the database has no workflow yet; false when it had some. */
+  /** Seeds the demo project and its first runs into an empty, never-seeded database (see demo/demo-data.ts); false when it did nothing. */
   seedDemoData() { return seedDemoData(this); }
 
   /** Resumes every delay-parked run whose time has come (the timer calls this; tests too). */

@@ -4,8 +4,9 @@ import { openEngine } from '../engine-factory.js';
 
 /**
  * `stagent serve`: opens and migrates the database, runs the recovery sweep, seeds demo data
- * into an empty database (unless STAGENT_DEMO=0), then serves HTTP and WebSocket on one port until
- * SIGTERM or SIGINT, when it closes connections and the engine before exiting.
+ * and its first runs into an empty database (unless STAGENT_DEMO=0), then serves HTTP and
+ * WebSocket on one port until SIGTERM or SIGINT, when it closes connections and the engine
+ * before exiting.
  */
 export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = process.stderr): Promise<void> {
   // Refuse an unsafe binding before touching the database.
@@ -13,7 +14,10 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
   const engine = await openEngine(config);
   try {
     await engine.start();
-    if (config.demo && (await engine.seedDemoData())) out.write('Seeded the demo project into the empty database (STAGENT_DEMO=0 to skip).\n');
+    const seeding = performance.now();
+    if (config.demo && (await engine.seedDemoData())) {
+      out.write(`Seeded the demo project and its first runs on the simulator in ${Math.round(performance.now() - seeding)} ms (STAGENT_DEMO=0 to skip).\n`);
+    }
     const app = createApp({ engine, config });
     const port = await app.start(config.port, config.host);
     const runtimes = await engine.listRuntimes();

@@ -37,6 +37,8 @@ export class SimulatedRuntime implements RuntimeAdapter {
   /** Every request received, in order. */
   readonly calls: RuntimeRequest[] = [];
   private rules: SimulatedScriptRule[] = [];
+  /** > 0 while {@link SimulatedRuntime.withoutLatency} work is in progress. */
+  private instant = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -53,6 +55,20 @@ export class SimulatedRuntime implements RuntimeAdapter {
   reset(): void {
     this.rules = [];
     this.calls.length = 0;
+  }
+
+  /**
+   * Runs `work` with no streaming delay, then restores the configured one. For history nobody
+   * watches (the demo's first runs): every call made meanwhile streams at once; a script's own
+   * `latencyMs` still applies.
+   */
+  async withoutLatency<T>(work: () => Promise<T>): Promise<T> {
+    this.instant += 1;
+    try {
+      return await work();
+    } finally {
+      this.instant -= 1;
+    }
   }
 
   /** Number of calls whose prompt contains `text`. */
@@ -78,7 +94,7 @@ export class SimulatedRuntime implements RuntimeAdapter {
     this.calls.push(request);
     const script = this.pickScript(request);
     const turns = script.turns?.length ? script.turns : defaultTurns(request);
-    const latency = script.latencyMs ?? this.defaults.latencyMs ?? 0;
+    const latency = script.latencyMs ?? (this.instant > 0 ? 0 : this.defaults.latencyMs) ?? 0;
     const chunks = Math.max(1, script.chunks ?? this.defaults.chunks ?? 4);
     let output = '';
     let turn = 0;
