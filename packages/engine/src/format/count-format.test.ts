@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatPercent } from './count-format.js';
+import { formatCount, formatPercent, formatQuantity, nounFor } from './count-format.js';
 
 describe('formatCount', () => {
   it('groups thousands and rounds to a whole count', () => {
@@ -14,5 +14,12 @@ describe('formatCount', () => {
 describe('formatPercent', () => {
   it('rounds a ratio to whole percent, half away from zero', () => {
     expect([formatPercent(0), formatPercent(0.905), formatPercent(0.125), formatPercent(1), formatPercent(Number.NaN)]).toEqual(['0%', '91%', '13%', '100%', '—']);
+  });
+});
+
+describe('formatQuantity', () => {
+  it('uses the singular for exactly one and the plural otherwise', () => {
+    expect([formatQuantity(0, 'step'), formatQuantity(1, 'step'), formatQuantity(2, 'step'), formatQuantity(12_000, 'token')]).toEqual(['0 steps', '1 step', '2 steps', '12,000 tokens']);
+    expect([nounFor(1, 'retry', 'retries'), nounFor(3, 'retry', 'retries')]).toEqual(['retry', 'retries']);
   });
 });

@@ -11,3 +11,16 @@ export function formatCount(n: number | null | undefined): string {
 export function formatPercent(ratio: number | null | undefined): string {
   return isFormattable(ratio) ? `${roundHalfAway(ratio * 100, 0)}%` : MISSING;
 }
+
+/**
+ * The noun for `count` things: the singular for exactly one, the plural otherwise
+ * (`0 steps`, `1 step`, `2 steps`); `plural` defaults to the singular plus "s".
+ */
+export function nounFor(count: number, singular: string, plural = `${singular}s`): string {
+  return count === 1 ? singular : plural;
+}
+
+/** A count with its noun: `1 step`, `3 steps`, `12,000 tokens`. */
+export function formatQuantity(count: number, singular: string, plural?: string): string {
+  return `${formatCount(count)} ${nounFor(count, singular, plural)}`;
+}

@@ -6,5 +6,5 @@
  */
 export { formatDuration } from './duration-format.js';
 export { formatUsd, roundUpCents } from './money-format.js';
-export { formatCount, formatPercent } from './count-format.js';
+export { formatCount, formatPercent, formatQuantity, nounFor } from './count-format.js';
 export { MISSING } from './rounding.js';

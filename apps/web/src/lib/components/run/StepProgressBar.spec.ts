@@ -30,6 +30,11 @@ describe('StepProgressBar', () => {
     expect(items[1]).toHaveTextContent('Step 2: waiting');
   });
 
+  it('says "step" for a one-step run', () => {
+    render(StepProgressBar, { steps: [stepRunFactory({ status: 'RUNNING' })] });
+    expect(screen.getByText('0 of 1 step completed')).toBeInTheDocument();
+  });
+
   it('renders nothing without steps', () => {
     render(StepProgressBar, { steps: [] });
     expect(screen.queryByRole('list')).toBeNull();
