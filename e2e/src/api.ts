@@ -1,9 +1,9 @@
 /**
  * A small GraphQL client for seeding and for checking server state from specs (`expect.poll`).
- * It talks to the API directly, never through the UI.
+ * It talks to the API directly (the suite's, unless `apiUrl` names another), never through the UI.
  */
-export async function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const url = `${process.env.E2E_API_URL}/graphql`;
+export async function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, apiUrl = process.env.E2E_API_URL): Promise<T> {
+  const url = `${apiUrl}/graphql`;
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join('; ')}`);
