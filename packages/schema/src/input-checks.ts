@@ -52,7 +52,9 @@ export function checkOperationInputs(schema: GraphQLSchema, document: DocumentNo
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
 
-  const visit = (set: SelectionSetNode, parent: GraphQLObjectType, path: string[]): void => {
+  // Each fragment is visited once per selection set, as graphql-js collects fields: visiting every
+  // spread would make a chain of fragments that each spread the next several times exponential.
+  const visit = (set: SelectionSetNode, parent: GraphQLObjectType, path: string[], spread: Set<string> = new Set()): void => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const def = parent.getFields()[selection.name.value];
@@ -74,10 +76,14 @@ export function checkOperationInputs(schema: GraphQLSchema, document: DocumentNo
         const type = getNullableTypeDeep(def.type);
         if (selection.selectionSet && isObjectType(type)) visit(selection.selectionSet, type, responsePath);
       } else {
+        if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          if (spread.has(selection.name.value)) continue;
+          spread.add(selection.name.value);
+        }
         const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
         if (!fragment) continue;
         const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
-        if (isObjectType(condition)) visit(fragment.selectionSet, condition, path);
+        if (isObjectType(condition)) visit(fragment.selectionSet, condition, path, spread);
       }
     }
   };
