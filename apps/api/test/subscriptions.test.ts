@@ -120,27 +120,37 @@ describe('shared subscription results', () => {
   });
 });
 
-/** Counts the engine's live bus listeners (one per open subscription). */
-function countBusListeners(): () => number {
+/**
+ * Counts the engine's live bus listeners (one per open subscription): `count()` now, and
+ * `reach(n)`, which resolves when the count becomes n (at once if it is n already).
+ */
+function countBusListeners(): { count: () => number; reach: (n: number) => Promise<void> } {
   const bus = t.engine.resources.bus;
   const subscribe = bus.subscribe.bind(bus);
   let active = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const changed = () => {
+    for (const w of waiters.filter((w) => w.n === active)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
   bus.subscribe = (workflowId, listener) => {
     active += 1;
+    changed();
     const unsubscribe = subscribe(workflowId, listener);
     let released = false;
     return () => {
       if (!released) active -= 1;
       released = true;
       unsubscribe();
+      changed();
     };
   };
-  return () => active;
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
+  return {
+    count: () => active,
+    reach: (n) => (active === n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
+  };
 }
 
 describe('fan-out to many subscribers', () => {
@@ -163,11 +173,11 @@ describe('fan-out to many subscribers', () => {
     });
     await executeOverApi(id);
     await Promise.all([firstEvent, secondEvent]);
-    expect(listeners()).toBe(2);
+    expect(listeners.count()).toBe(2);
     stopFirst();
-    await until(() => listeners() === 1);
+    await listeners.reach(1);
     await other.dispose();
-    await until(() => listeners() === 0);
+    await listeners.reach(0);
   });
 
   it('a subscriber whose socket dropped mid-run does not hold up the others', async () => {
@@ -255,7 +265,8 @@ describe('errors in pushed results', () => {
 
 describe('a failing pushed source', () => {
   it('ends the subscription with a masked error and releases the stream', async () => {
-    let returned = 0;
+    let streamReturned!: () => void;
+    const returned = new Promise<void>((resolve) => (streamReturned = resolve));
     const failing = await createTestApp({
       wrapEngine: (engine) =>
         new Proxy(engine, {
@@ -263,10 +274,11 @@ describe('a failing pushed source', () => {
             if (prop !== 'subscribe') return Reflect.get(target, prop, receiver) as unknown;
             return () => {
               const stream = {
-                listen: (_onEvent: unknown, onError: (error: unknown) => void) => setTimeout(() => onError(new Error('store gone')), 10),
+                // Fails after listen() has returned, as a store read that rejects would.
+                listen: (_onEvent: unknown, onError: (error: unknown) => void) => setImmediate(() => onError(new Error('store gone'))),
                 next: () => new Promise(() => {}),
                 return: async () => {
-                  returned += 1;
+                  streamReturned();
                   return { done: true, value: undefined };
                 },
                 [Symbol.asyncIterator]: () => stream,
@@ -286,7 +298,7 @@ describe('a failing pushed source', () => {
       expect(JSON.stringify(error)).toContain('Unexpected error.');
       expect(JSON.stringify(error)).not.toContain('store gone');
       await other.dispose();
-      await until(() => returned >= 1);
+      await returned;
     } finally {
       await other.dispose();
       await failing.dispose();
@@ -314,10 +326,10 @@ describe('workflowEvents over HTTP (server-sent events)', () => {
       if (chunk.done) break;
       text += decoder.decode(chunk.value);
     }
-    expect(listeners()).toBe(1);
+    expect(listeners.count()).toBe(1);
     await reader.cancel();
     expect(seqs()).toEqual(stored.map((e) => e.seq));
-    await until(() => listeners() === 0);
+    await listeners.reach(0);
   });
 });
 
@@ -335,16 +347,20 @@ describe('a subscriber that stops reading', () => {
       // A plain graphql-transport-ws client that reads until the run has started, then stops.
       const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { maxPayload: 256 * 1024 * 1024 });
       const received: { type: string; payload?: { data?: { workflowEvents?: Received } } }[] = [];
-      socket.on('message', (data) => received.push(JSON.parse(String(data))));
+      let sawStepStarted!: () => void;
+      const stepStarted = new Promise<void>((resolve) => (sawStepStarted = resolve));
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as (typeof received)[number];
+        received.push(message);
+        if (message.payload?.data?.workflowEvents?.kind === 'STEP_STARTED') sawStepStarted();
+      });
       const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
       await new Promise((resolve) => socket.once('open', resolve));
       socket.send(JSON.stringify({ type: 'connection_init' }));
       await new Promise((resolve) => socket.once('message', resolve));
       socket.send(JSON.stringify({ id: 'events', type: 'subscribe', payload: { query: 'subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind outputDelta } }', variables: { id: wf.id } } }));
       const started = await slow.engine.executeWorkflow(wf.id);
-      const kinds = () => received.map((m) => m.payload?.data?.workflowEvents?.kind);
-      for (let i = 0; i < 500 && !kinds().includes('STEP_STARTED'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(kinds()).toContain('STEP_STARTED');
+      await stepStarted;
       socket.pause();
 
       await advanceUntil(slow, async () => (await slow.engine.getRun(started.run.id))!.status !== 'RUNNING', 1_000);

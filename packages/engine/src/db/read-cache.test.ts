@@ -145,10 +145,19 @@ describe('list reads kept while the database is unchanged (read-cache)', () => {
     const t = await engine({ simulatedLatencyMs: 10 });
     t.engine.simulated.script({ match: 'Slow.', script: { latencyMs: 1_000, chunks: 5 } });
     const wf = await t.engine.createWorkflow({ name: 'Slow', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'Slow step', prompt: 'Slow.' }] });
+    // STEP_STARTED is published once the RUNNING step row is committed.
+    const stepStarted = new Promise<void>((resolve) => {
+      const stop = t.engine.resources.bus.subscribe(wf.id, (event) => {
+        if (event.kind !== 'STEP_STARTED') return;
+        stop();
+        resolve();
+      });
+    });
     const { run } = await t.engine.executeWorkflow(wf.id);
     const runningStep = async () => (await t.engine.listRunsForWorkflows([wf.id])).get(wf.id)![0]!.steps.find((s) => s.status === 'RUNNING');
-    for (let i = 0; i < 200 && !(await runningStep()); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await stepStarted;
     const first = (await runningStep())!;
+    expect(first).toMatchObject({ stepId: 'a', status: 'RUNNING' });
     expect(first.durationMs).toBeNull();
     await t.clock.advance(700);
     const later = (await runningStep())!;

@@ -17,6 +17,9 @@ describe('plain-SQL transactions (sql-executor)', () => {
   afterEach(() => t.close());
 
   const workflow = () => t.engine.createWorkflow(threeStepSequence());
+  /** Knex's pool under the ORM (tarn): its queue shows who waits for the one connection. */
+  const connectionPool = () =>
+    (t.engine.resources.orm.em.getKnex() as unknown as { client: { pool: { on(event: 'acquireRequest', listener: () => void): void; numPendingAcquires(): number } } }).client.pool;
   const storedName = async (id: string) => (await t.engine.resources.orm.em.fork().findOneOrFail(WorkflowSchema, { id }, { disableIdentityMap: true })).name;
 
   it('commits the statements and the events together and publishes the events after commit', async () => {
@@ -72,9 +75,13 @@ describe('plain-SQL transactions (sql-executor)', () => {
       await gate;
     });
     await inside;
+    // The pool has one connection and the transaction holds it: the read's request for it queues.
+    const pool = connectionPool();
+    const requested = new Promise<void>((resolve) => pool.on('acquireRequest', resolve));
     let readDone = false;
     const read = storedName(wf.id).then((name) => ((readDone = true), name));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await requested;
+    expect(pool.numPendingAcquires()).toBe(1);
     expect(readDone).toBe(false);
     release();
     await transaction;
