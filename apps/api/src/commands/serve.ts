@@ -1,3 +1,4 @@
+import { formatDuration } from '@stagent/engine/format';
 import { createApp } from '../app.js';
 import { assertSafeBinding, type ApiConfig } from '../config.js';
 import { openEngine } from '../engine-factory.js';
@@ -16,7 +17,7 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
     await engine.start();
     const seeding = performance.now();
     if (config.demo && (await engine.seedDemoData())) {
-      out.write(`Seeded the demo project and its first runs on the simulator in ${Math.round(performance.now() - seeding)} ms (STAGENT_DEMO=0 to skip).\n`);
+      out.write(`Seeded the demo project and its first runs on the simulator in ${formatDuration(performance.now() - seeding)} (STAGENT_DEMO=0 to skip).\n`);
     }
     const app = createApp({ engine, config });
     const port = await app.start(config.port, config.host);
