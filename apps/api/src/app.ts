@@ -13,7 +13,7 @@ import { useCsrfPrevention } from './csrf.js';
 import { admissionRefusal } from './host-admission.js';
 import { useNoIntrospection } from './no-introspection.js';
 import { useOperationLimits } from './operation-limits.js';
-import { DIRECT_DELIVERY, useSharedSubscriptionResults } from './shared-subscription-results.js';
+import { DIRECT_DELIVERY, HTTP_STREAM, useSharedSubscriptionResults, type HttpStream } from './shared-subscription-results.js';
 import { directDelivery } from './subscription-delivery.js';
 
 /** Where GraphQL is served (HTTP and WebSocket) and where the health check answers. */
@@ -77,7 +77,12 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
     healthCheckEndpoint: HEALTH_PATH,
     landingPage: false,
     graphiql: config.production || !config.introspection ? false : { title: 'Stagent GraphQL', subscriptionsProtocol: 'WS' },
-    context: () => createContext(engine),
+    // Over HTTP the server context carries the Node response: an event stream that leaves too much unread is dropped through it.
+    context: ({ res }: { res?: ServerResponse }) => {
+      const context: Record<PropertyKey, unknown> = createContext(engine);
+      if (res) context[HTTP_STREAM] = { close: () => res.destroy() } satisfies HttpStream;
+      return context;
+    },
     cors: { origin: config.corsOrigins, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-stagent-csrf'] },
     logging: false,
     maskedErrors: { maskError: maskLogged, isDev: false },
@@ -88,7 +93,7 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
       ...(config.introspection ? [] : [useNoIntrospection()]),
       useCompiledQueries(),
       // Results written straight to sockets skip envelop's masking hook: the same masking, applied once per shared result.
-      useSharedSubscriptionResults({ maskError: (error) => maskLogged(error, UNEXPECTED_ERROR, false) }),
+      useSharedSubscriptionResults({ maskError: (error) => maskLogged(error, UNEXPECTED_ERROR, false), maxUnreadBytes: config.maxUnreadBytes }),
     ],
   });
 

@@ -1,5 +1,8 @@
-import { createSourceEventStream, execute, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, type GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { isPromise, pulled, pushed, type ListenableSource, type Pulled } from './subscription-streams.js';
+
+export { SUBSCRIBER_TOO_SLOW } from './subscription-streams.js';
 
 /**
  * Context key under which the WebSocket server puts a subscription's {@link DirectDelivery}.
@@ -7,15 +10,24 @@ import type { Plugin } from 'graphql-yoga';
  */
 export const DIRECT_DELIVERY = Symbol('stagent.directDelivery');
 
-/**
- * Writes one subscription's `next` messages straight to its socket; gets the payloads, in order,
- * as UTF-8 JSON shared with every other subscriber of the same event (read them, never modify them).
- */
-export type DirectDelivery = (payloadJsons: readonly Buffer[]) => void;
+/** Writes one subscription's `next` messages straight to its socket (graphql-ws). */
+export interface DirectDelivery {
+  /** Gets the payloads, in order, as UTF-8 JSON shared with every other subscriber of the same event (read them, never modify them). */
+  send(payloadJsons: readonly Buffer[]): void;
+  /** Null when the socket takes more now, else a promise that settles once it has room again (or closed): a replay reads on only then. */
+  whenReady(): Promise<void> | null;
+}
 
-/** A source stream that can also push events by callback, in batches (the engine's WorkflowEventStream). */
-interface ListenableSource extends AsyncIterator<unknown> {
-  listen(onEvents: (payloads: readonly unknown[]) => void, onError: (error: unknown) => void): void;
+/**
+ * Context key under which the HTTP server puts the response of a request (a subscription's
+ * server-sent events travel on it). A symbol, like {@link DIRECT_DELIVERY}.
+ */
+export const HTTP_STREAM = Symbol('stagent.httpStream');
+
+/** The response under an HTTP subscription, as far as this plugin needs it. */
+export interface HttpStream {
+  /** Drops the connection: a client that stopped reading cannot be told in-band. */
+  close(): void;
 }
 
 type Shared = { result: Promise<ExecutionResult> | ExecutionResult; json?: Promise<Buffer> | Buffer };
@@ -25,9 +37,6 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 function isListenable(value: AsyncIterator<unknown>): value is ListenableSource {
   return typeof (value as Partial<ListenableSource>).listen === 'function';
-}
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | null)?.then === 'function';
 }
 
 /**
@@ -43,11 +52,15 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
  * masking of those results is `maskError`, the server's own (envelop's masking hook sees only what
  * travels through the iterator).
  *
+ * Over HTTP (server-sent events, multipart) the same source pushes into a queue bounded by
+ * `maxUnreadBytes` that the transport pulls from, each result carrying its shared JSON as
+ * `stringify` (see subscription-streams.ts).
+ *
  * Sound only because subscription payload fields do not depend on the context (they read the
  * event and nothing else); a field that read the caller's identity would need to be part of the key.
  * Documents are keyed by identity: yoga's parse cache hands out one DocumentNode per query text.
  */
-export function useSharedSubscriptionResults(options: { maskError: (error: GraphQLError) => Error }): Plugin {
+export function useSharedSubscriptionResults(options: { maskError: (error: GraphQLError) => Error; maxUnreadBytes: number }): Plugin {
   const byEvent = new WeakMap<object, WeakMap<DocumentNode, Map<string, Shared>>>();
 
   const shared = (args: ExecutionArgs, key: string, payload: object): Shared => {
@@ -70,6 +83,16 @@ export function useSharedSubscriptionResults(options: { maskError: (error: Graph
     }
     return entry.json;
   };
+  // An HTTP transport serializes what it pulls with `stringify` when a result has one: the shared JSON, not a copy per subscriber.
+  const sharedPulled = (args: ExecutionArgs, key: string, payload: object): Promise<Pulled> | Pulled => {
+    const entry = shared(args, key, payload);
+    const json = sharedJson(args, key, payload);
+    const pulled = (result: ExecutionResult, bytes: Buffer): Pulled => {
+      const text = bytes.toString();
+      return { result: { ...result, stringify: () => text } as ExecutionResult, bytes: bytes.length };
+    };
+    return isPromise(entry.result) || isPromise(json) ? Promise.all([entry.result, json]).then(([r, j]) => pulled(r, j)) : pulled(entry.result, json);
+  };
 
   return {
     onSubscribe({ setSubscribeFn }) {
@@ -78,8 +101,12 @@ export function useSharedSubscriptionResults(options: { maskError: (error: Graph
         if (!isAsyncIterable(source)) return source as ExecutionResult;
         const iterator = source[Symbol.asyncIterator]();
         const key = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
-        const direct = (args.contextValue as { [DIRECT_DELIVERY]?: DirectDelivery } | undefined)?.[DIRECT_DELIVERY];
-        if (direct && isListenable(iterator)) return pushed(iterator, direct, (payload) => sharedJson(args, key, payload));
+        const context = args.contextValue as { [DIRECT_DELIVERY]?: DirectDelivery; [HTTP_STREAM]?: HttpStream } | undefined;
+        const direct = context?.[DIRECT_DELIVERY];
+        if (isListenable(iterator)) {
+          if (direct) return pushed(iterator, direct, (payload) => sharedJson(args, key, payload));
+          return pulled(iterator, { maxUnreadBytes: options.maxUnreadBytes, stream: context?.[HTTP_STREAM] }, (payload) => sharedPulled(args, key, payload));
+        }
         const mapped: AsyncIterableIterator<ExecutionResult> = {
           async next() {
             const step = await iterator.next();
@@ -104,80 +131,4 @@ export function useSharedSubscriptionResults(options: { maskError: (error: Graph
       });
     },
   };
-}
-
-/**
- * Push mode: events go from the source's callback to `deliver` (in order, also when a result is
- * a promise); the returned iterator yields nothing, ends on `return()` and rejects with a source error.
- */
-function pushed(
-  source: ListenableSource,
-  deliver: DirectDelivery,
-  serialize: (payload: object) => Promise<Buffer> | Buffer,
-): AsyncIterableIterator<ExecutionResult> {
-  let pending: Promise<void> | null = null;
-  let ended = false;
-  let finish: ((step: IteratorResult<ExecutionResult>) => void) | null = null;
-  let fail: ((error: unknown) => void) | null = null;
-  let failure: { error: unknown } | null = null;
-  const end = (): void => {
-    ended = true;
-    finish?.({ done: true, value: undefined });
-  };
-  const raise = (error: unknown): void => {
-    const report = () => {
-      if (ended) return;
-      ended = true;
-      // graphql-ws ends its loop on the rejection without calling return(): release the source here.
-      void source.return?.().catch(() => {});
-      if (fail) fail(error);
-      else failure = { error };
-    };
-    if (pending) void pending.then(report);
-    else report();
-  };
-  source.listen(
-    (payloads) => {
-      if (ended) return;
-      const jsons = payloads.filter((p): p is object => typeof p === 'object' && p !== null).map(serialize);
-      // Keep the order when a result is a promise: later events wait for it.
-      if (!pending && !jsons.some(isPromise)) return deliver(jsons as Buffer[]);
-      const previous = pending ?? Promise.resolve();
-      const current: Promise<void> = previous
-        .then(() => Promise.all(jsons))
-        .then((texts) => {
-          if (!ended) deliver(texts);
-        })
-        .catch(raise)
-        .finally(() => {
-          if (pending === current) pending = null;
-        });
-      pending = current;
-    },
-    raise,
-  );
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    next() {
-      if (failure) return Promise.reject(failure.error);
-      if (ended) return Promise.resolve({ done: true, value: undefined });
-      return new Promise((resolve, reject) => {
-        finish = resolve;
-        fail = reject;
-      });
-    },
-    async return() {
-      end();
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error: unknown) {
-      end();
-      await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
 }

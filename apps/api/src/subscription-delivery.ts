@@ -109,23 +109,53 @@ function writeFrames(raw: RawSocket, prefix: Buffer, bodies: readonly Buffer[], 
 }
 
 /**
+ * A promise that settles once the TCP socket under `socket` has written out what it buffered
+ * (its `drain`), or the WebSocket closed. Null when the socket is not reachable (then a replay
+ * does not wait; live events still meet the unread limit).
+ */
+function drained(socket: WebSocket): Promise<void> | null {
+  const raw = (socket as unknown as { _socket?: { once?: unknown; off?: unknown } | null })._socket;
+  if (!raw || typeof raw.once !== 'function' || typeof raw.off !== 'function') return null;
+  const tcp = raw as { once(event: 'drain', listener: () => void): void; off(event: 'drain', listener: () => void): void };
+  return new Promise((resolve) => {
+    const done = (): void => {
+      tcp.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    tcp.once('drain', done);
+    socket.once('close', done);
+  });
+}
+
+/**
  * Sends a subscription's `next` messages straight to its socket, in graphql-ws's format. Each
  * payload comes serialized once per event and shared by all subscribers of the same operation;
  * the events of one transaction come together and go out in one write. Nothing is held back
  * beyond that: the clients start reading while the server still writes to the others (holding a
  * burst until every socket had its share measured slower, p50 and p99).
+ *
+ * Unread bytes are what the socket holds that the kernel has not taken (`bufferedAmount`). A live
+ * write that finds more than `maxUnreadBytes` closes the subscriber with 4413; a replay instead
+ * waits, before its next page of stored events, until the socket has drained below the limit.
  */
 export function directDelivery(socket: WebSocket, id: string, maxUnreadBytes: number): DirectDelivery {
   const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
   const send = textMessageSender(socket);
-  return (payloadJsons) => {
-    if (socket.readyState !== WebSocket.OPEN) return;
-    // What the kernel would not take yet waits in this process: a subscriber that stopped
-    // reading is closed rather than buffered for without bound. Its events stay in the store.
-    if (socket.bufferedAmount > maxUnreadBytes) {
-      socket.close(WS_SUBSCRIBER_TOO_SLOW, 'Too many unread events: subscribe again with afterSeq to resume.');
-      return;
-    }
-    send(prefix, payloadJsons, NEXT_SUFFIX);
+  return {
+    send(payloadJsons) {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      // What the kernel would not take yet waits in this process: a subscriber that stopped
+      // reading is closed rather than buffered for without bound. Its events stay in the store.
+      if (socket.bufferedAmount > maxUnreadBytes) {
+        socket.close(WS_SUBSCRIBER_TOO_SLOW, 'Too many unread events: subscribe again with afterSeq to resume.');
+        return;
+      }
+      send(prefix, payloadJsons, NEXT_SUFFIX);
+    },
+    whenReady() {
+      if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount <= maxUnreadBytes) return null;
+      return drained(socket);
+    },
   };
 }

@@ -13,6 +13,7 @@ export { StepStatus } from './workflows/step-state.js';
 export { FailureCategory, type ClassifiedFailure } from './runtimes/failure-category.js';
 export { WorkflowEventKind } from './events/event-kind.js';
 export type { WorkflowEvent } from './events/workflow-event.js';
+export { REPLAY_PAGE_EVENTS, type ConsumerReadiness, type WorkflowEventStream } from './events/event-stream.js';
 export type { CostEstimate, StepCostEstimate } from './budget/cost-estimate-types.js';
 export type { RuntimeDescriptor } from './runtimes/runtime.js';
 export type { SettingView } from './settings/settings-system.js';

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEngine, threeStepSequence, type TestEngine } from '../testing/index.js';
 import { InMemoryEventBus } from './event-bus.js';
-import { streamEvents } from './event-stream.js';
+import { inSqlTransaction } from './event-store.js';
+import { REPLAY_PAGE_EVENTS, streamEvents } from './event-stream.js';
 import type { WorkflowEvent } from './workflow-event.js';
 
 /**
@@ -116,4 +117,62 @@ describe('streamEvents', () => {
       await logged.close();
     }
   });
+});
+
+describe('a replay to a consumer that is not ready', () => {
+  /** Stores `count` more events of the run in one transaction (published after commit). */
+  const storeDeltas = (workflowId: string, runId: string, count: number) =>
+    inSqlTransaction(t.engine.resources, async (uow) => {
+      for (let i = 0; i < count; i++) uow.emit({ kind: 'STEP_OUTPUT_DELTA', workflowId, runId, outputDelta: `chunk ${i}` });
+    });
+
+  it('reads the next page of stored events only once the consumer has room, and misses nothing published meanwhile', async () => {
+    const wf = await t.engine.createWorkflow(threeStepSequence());
+    const { run } = await t.engine.executeWorkflow(wf.id);
+    await runToEnd(run.id);
+    await storeDeltas(wf.id, run.id, 2 * REPLAY_PAGE_EVENTS + 50);
+
+    const stream = streamEvents(t.engine.resources, wf.id, 0);
+    const seen: number[] = [];
+    const asked: number[] = [];
+    // The consumer has room for one page each time the test says so.
+    let room: (() => void) | null = null;
+    let hasRoom = false;
+    stream.listen(
+      (events) => seen.push(...events.map((e) => e.seq)),
+      () => {},
+      () => {
+        if (hasRoom) {
+          hasRoom = false;
+          return null;
+        }
+        asked.push(seen.length);
+        return new Promise<void>((resolve) => (room = () => ((hasRoom = true), resolve())));
+      },
+    );
+    const askedFor = async (n: number) => {
+      for (let i = 0; i < 100 && asked.length < n; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(asked.length).toBe(n);
+    };
+    // One page, then the stream asks and waits: nothing more is read while the consumer has no room.
+    await askedFor(1);
+    expect(asked).toEqual([REPLAY_PAGE_EVENTS]);
+    // Live events published while it waits are left to the store, not held in the stream.
+    await storeDeltas(wf.id, run.id, 3);
+    expect(seen.length).toBe(REPLAY_PAGE_EVENTS);
+    room!();
+    await askedFor(2);
+    expect(asked).toEqual([REPLAY_PAGE_EVENTS, 2 * REPLAY_PAGE_EVENTS]);
+    room!();
+    const stored = await t.engine.listEvents(wf.id);
+    for (let i = 0; i < 100 && seen.length < stored.length; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(stored.map((e) => e.seq));
+    // Caught up: live events flow again without asking.
+    await storeDeltas(wf.id, run.id, 2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual((await t.engine.listEvents(wf.id)).map((e) => e.seq));
+    expect(asked.length).toBe(2);
+    await stream.return();
+  });
+
 });

@@ -14,11 +14,23 @@ export interface WorkflowEventStream extends AsyncIterableIterator<WorkflowEvent
    * events already queued are delivered at once. Events published in one synchronous run (one
    * transaction's) arrive together, in a microtask right after it, so that a consumer can write
    * them at once. `onError` gets a failed store read, after which the stream is closed.
+   * `whenReady`, if given, is asked before each further page of the replay: null when the
+   * consumer can take another page now, else a promise that settles once it can (or is gone).
    */
-  listen(onEvents: (events: readonly WorkflowEvent[]) => void, onError: (error: unknown) => void): void;
+  listen(onEvents: (events: readonly WorkflowEvent[]) => void, onError: (error: unknown) => void, whenReady?: ConsumerReadiness): void;
   /** Ends the stream and releases its bus listener. */
   return(): Promise<IteratorResult<WorkflowEvent, undefined>>;
 }
+
+/** Null when a stream's consumer can take more events now, else a promise that settles once it can (or is gone). */
+export type ConsumerReadiness = () => Promise<void> | null;
+
+/**
+ * Stored events read per store query during a replay. A replay reads its next page only when the
+ * consumer is ready for it, so a consumer that stopped reading costs at most one page in the
+ * stream besides what the consumer itself buffers, however long the history.
+ */
+export const REPLAY_PAGE_EVENTS = 100;
 
 /**
  * Flushes of listening streams waiting for the end of the current synchronous run. One microtask
@@ -40,19 +52,25 @@ function flushSoon(flush: () => void): void {
 /**
  * Replays stored events with `seq > afterSeq`, then streams live ones, with no gap and no
  * duplicate even while events are being emitted: it subscribes before reading the store, holds
- * live events back meanwhile, drops any `seq` it has already delivered, and fills a hole (a live
- * event whose seq is more than one ahead) from the store before delivering it.
+ * live events back while a read is in flight, drops any `seq` it has already delivered, and fills
+ * a hole (a live event whose seq is more than one ahead) from the store before delivering it. The
+ * replay reads {@link REPLAY_PAGE_EVENTS} at a time, each once the consumer is ready; between two
+ * pages live events are left to the store, which has them (they are published after commit).
  */
 export function streamEvents(resources: EngineResources, workflowId: string, afterSeq = 0): WorkflowEventStream {
   let lastSeq = afterSeq;
-  /** Live events received while the store is being read (replay or hole filling). */
+  /** Live events received while the store is being read (a replay page or hole filling). */
   let held: WorkflowEvent[] = [];
-  let reading = true;
+  let reading = false;
+  /** Until the replay has caught up with the store. */
+  let replaying = true;
   let closed = false;
   // Iterator mode until listen(): events wait in `queue` for next().
   const queue: WorkflowEvent[] = [];
   let failure: { error: unknown } | null = null;
   let wake: (() => void) | null = null;
+  /** Settles the replay's wait for the iterating consumer to take every queued event. */
+  let queueTaken: (() => void) | null = null;
   let onEvent = (event: WorkflowEvent): void => {
     queue.push(event);
     wake?.();
@@ -61,11 +79,22 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
     failure = { error };
     wake?.();
   };
+  let whenReady: ConsumerReadiness = () => (queue.length === 0 ? null : new Promise<void>((resolve) => (queueTaken = resolve)));
+  const settleQueueTaken = (): void => {
+    const settle = queueTaken;
+    queueTaken = null;
+    settle?.();
+  };
 
   const deliver = (event: WorkflowEvent): void => {
     if (closed || event.seq <= lastSeq) return;
     lastSeq = event.seq;
     onEvent(event);
+  };
+  const fail = (error: unknown): void => {
+    if (closed) return;
+    close();
+    onError(error);
   };
   const readStore = (then: (events: WorkflowEvent[]) => void): void => {
     reading = true;
@@ -74,11 +103,7 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
         reading = false;
         if (!closed) then(events);
       },
-      (error: unknown) => {
-        if (closed) return;
-        close();
-        onError(error);
-      },
+      fail,
     );
   };
   /** Delivers held live events in seq order; on a hole, reads the store once (a hole left after that is skipped). */
@@ -100,11 +125,42 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
       for (const event of stored) if (event.seq < next) deliver(event);
       drainHeld(false);
     });
+  const replay = async (): Promise<void> => {
+    for (;;) {
+      for (let wait = whenReady(); wait; wait = whenReady()) {
+        await wait;
+        if (closed) return;
+      }
+      reading = true;
+      let page: WorkflowEvent[];
+      try {
+        page = await listEvents(resources, workflowId, { afterSeq: lastSeq, limit: REPLAY_PAGE_EVENTS });
+      } catch (error) {
+        reading = false;
+        return fail(error);
+      }
+      // From here to the next await nothing else runs: no live event slips between the page and the decision.
+      reading = false;
+      if (closed) return;
+      for (const event of page) deliver(event);
+      if (page.length < REPLAY_PAGE_EVENTS) {
+        replaying = false;
+        return drainHeld(true);
+      }
+      // More pages follow, and they will contain these.
+      held = [];
+      // A listening consumer gets the page in this microtask's flush: ask it about room after that.
+      await null;
+      if (closed) return;
+    }
+  };
 
   const unsubscribe = resources.bus.subscribe(workflowId, (event) => {
     if (closed) return;
     if (reading) {
       held.push(event);
+    } else if (replaying) {
+      // Between two replay pages: the next page reads it from the store.
     } else if (event.seq > lastSeq + 1) {
       held.push(event);
       fillHole();
@@ -112,16 +168,14 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
       deliver(event);
     }
   });
-  readStore((stored) => {
-    for (const event of stored) deliver(event);
-    drainHeld(true);
-  });
+  void replay();
 
   function close(): void {
     if (closed) return;
     closed = true;
     held = [];
     unsubscribe();
+    settleQueueTaken();
     wake?.();
   }
 
@@ -129,6 +183,7 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
     async next() {
       for (;;) {
         const event = queue.shift();
+        if (queue.length === 0) settleQueueTaken();
         if (event) return { value: event, done: false };
         if (failure) {
           const { error } = failure;
@@ -145,7 +200,7 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
       queue.length = 0;
       return { value: undefined, done: true };
     },
-    listen(eventsListener, errorListener) {
+    listen(eventsListener, errorListener, consumerReadiness) {
       let batch: WorkflowEvent[] = [];
       const flush = (): void => {
         const events = batch;
@@ -162,7 +217,9 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
         if (batch.push(event) === 1) flushSoon(flush);
       };
       onError = errorListener;
+      whenReady = consumerReadiness ?? (() => null);
       if (queue.length) eventsListener(queue.splice(0));
+      settleQueueTaken();
       if (failure) errorListener(failure.error);
     },
     [Symbol.asyncIterator]() {
