@@ -136,3 +136,48 @@ describe('a data file that is not a database', () => {
     expectOneLine(migrate.stderr, file, 'SQLite: the file is damaged or truncated');
   });
 });
+
+describe('demo data on first start', () => {
+  /** POSTs a query to the API `serve` announced. */
+  async function query<T>(cli: Cli, text: string): Promise<T> {
+    const url = /Stagent API on (http:\S+\/graphql)/.exec(cli.output())![1]!;
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
+    const body = (await response.json()) as { data: T; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  }
+  const HISTORY = /* GraphQL */ `{
+    workflows(first: 10) { nodes { name latestRun { status failureCategory costUsd } runs(first: 50) { status } } }
+    executionStats { pattern sampleCount }
+  }`;
+  interface History {
+    workflows: { nodes: { name: string; latestRun: { status: string; failureCategory: string | null; costUsd: number }; runs: { status: string }[] }[] };
+    executionStats: { pattern: string; sampleCount: number }[];
+  }
+
+  it('`stagent serve` on an empty data directory runs the demo once, before it answers', { timeout: 2 * SPAWN_TIMEOUT_MS }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stagent-demo-'));
+    const first = stagent(['serve'], { STAGENT_DATA_DIR: dataDir, STAGENT_DEMO: '1' });
+    await first.waitFor(/Stagent API on .*\n/);
+    expect(first.output()).toMatch(/Seeded the demo project and its first runs on the simulator in \d+ ms/);
+    const seeded = await query<History>(first, HISTORY);
+    const byName = new Map(seeded.workflows.nodes.map((w) => [w.name, w]));
+    expect(byName.get('Investor research brief')).toMatchObject({ latestRun: { status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED' } });
+    expect(byName.get('Investor research brief')!.runs).toHaveLength(4);
+    expect(seeded.workflows.nodes.every((w) => w.latestRun.costUsd > 0)).toBe(true);
+    expect(seeded.executionStats.map((s) => s.pattern)).toEqual(['CHECKPOINT', 'LOOP', 'PARALLEL', 'SEQUENCE']);
+    first.child.kill('SIGTERM');
+    const firstEnd = await first.exited;
+    expect(firstEnd.code, firstEnd.stdout + firstEnd.stderr).toBe(0);
+
+    // A restart on the same database: no second seeding, the same history.
+    const second = stagent(['serve'], { STAGENT_DATA_DIR: dataDir, STAGENT_DEMO: '1' });
+    await second.waitFor(/Stagent API on .*\n/);
+    expect(second.output()).not.toContain('Seeded');
+    expect(await query<History>(second, HISTORY)).toEqual(seeded);
+    second.child.kill('SIGTERM');
+    const secondEnd = await second.exited;
+    expect(secondEnd.code, secondEnd.stdout + secondEnd.stderr).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
