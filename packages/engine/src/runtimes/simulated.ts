@@ -205,8 +205,11 @@ function defaultTurns(request: RuntimeRequest): SimulatedTurn[] {
   return turns;
 }
 
+/** The block of bound documents a workflow step's prompt starts with (workflows/document-context.ts); never the instruction. */
+const DOCUMENT_BLOCK = /^\s*--- Documents \(\d+\) ---[\s\S]*?\n--- End of documents ---/;
+
 function lastInstruction(prompt: string): string {
-  const tail = prompt.split('\n---\n').pop() ?? prompt;
+  const tail = (prompt.split('\n---\n').pop() ?? prompt).replace(DOCUMENT_BLOCK, '');
   const line = tail.trim().split('\n').find((l) => l.trim()) ?? 'task';
   return line.replace(/[#*_`]/g, '').trim().slice(0, 60);
 }
