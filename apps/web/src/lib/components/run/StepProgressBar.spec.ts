@@ -30,6 +30,13 @@ describe('StepProgressBar', () => {
     expect(items[1]).toHaveTextContent('Step 2: waiting');
   });
 
+  it('does not count skipped steps as completed', () => {
+    render(StepProgressBar, { steps: [stepRunFactory({ status: 'FAILED' }), stepRunFactory({ status: 'SKIPPED' }), stepRunFactory({ status: 'SKIPPED' })] });
+    const items = screen.getAllByRole('listitem');
+    expect(items[1]).toHaveTextContent('Step 2: skipped');
+    expect(screen.getByText('0 of 3 steps completed, 2 skipped')).toBeInTheDocument();
+  });
+
   it('says "step" for a one-step run', () => {
     render(StepProgressBar, { steps: [stepRunFactory({ status: 'RUNNING' })] });
     expect(screen.getByText('0 of 1 step completed')).toBeInTheDocument();
