@@ -58,6 +58,9 @@ test('the first page shows what the demo did: runs, costs, success rates, a budg
   // The failed run: the debug panel names the cap and offers the one-click raise.
   await research.cell('lastRun').getByRole('link', { name: 'Run #4' }).click();
   await expect(page.getByRole('heading', { name: 'Root cause: BUDGET_EXCEEDED' })).toBeVisible();
+  await expect(page.getByText('0 of 3 steps completed, 2 skipped')).toBeVisible();
+  // The simulated answer is titled after the step's instruction and says no model was called.
+  await expect(page.getByRole('heading', { name: /^Simulated result: For each fund in the investor longlist/ })).toBeVisible();
   const rootCause = page.getByRole('article', { name: /Root cause/ });
   await expect(rootCause).toContainText('Profile the investors');
   await expect(rootCause).toContainText(/Spent \$0\.\d{4} of a \$0\.003 cap\./);
