@@ -159,7 +159,7 @@ describe('demo data on first start', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'stagent-demo-'));
     const first = stagent(['serve'], { STAGENT_DATA_DIR: dataDir, STAGENT_DEMO: '1' });
     await first.waitFor(/Stagent API on .*\n/);
-    expect(first.output()).toMatch(/Seeded the demo project and its first runs on the simulator in \d+ ms/);
+    expect(first.output()).toMatch(/Seeded the demo project and its first runs on the simulator in (\d+ ms|\d+\.\d s) /);
     const seeded = await query<History>(first, HISTORY);
     const byName = new Map(seeded.workflows.nodes.map((w) => [w.name, w]));
     expect(byName.get('Investor research brief')).toMatchObject({ latestRun: { status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED' } });
