@@ -6,7 +6,7 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import { connectionToken, tokenMatches, useBearerAuth } from './auth.js';
+import { bearerToken, connectionToken, tokenMatches, useBearerAuth } from './auth.js';
 import { assertSafeBinding, type ApiConfig } from './config.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { useCsrfPrevention } from './csrf.js';
@@ -130,7 +130,11 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onConnect: (ctx) => {
-        if (!config.apiToken || tokenMatches(config.apiToken, connectionToken(ctx.connectionParams))) return true;
+        if (!config.apiToken) return true;
+        // A browser sends the token in connectionParams; a proxy in front (the dashboard server)
+        // sends it on the upgrade request's Authorization header.
+        const upgradeToken = bearerToken(ctx.extra.request.headers.authorization);
+        if (tokenMatches(config.apiToken, connectionToken(ctx.connectionParams)) || tokenMatches(config.apiToken, upgradeToken)) return true;
         ctx.extra.socket.close(WS_UNAUTHORIZED, 'Unauthorized');
         return false;
       },

@@ -158,6 +158,12 @@ describe('the dashboard server applies the same rule', () => {
     expect((await askSettings(port, { authorization: 'Bearer s3cret-token' })).status).toBe(200);
   });
 
+  it('with a token, its own page\'s WebSocket (no token in connectionParams) is acknowledged: the proxy adds it to the upgrade', async () => {
+    const apiPort = await startApi({ config: { apiToken: 's3cret-token' } });
+    const port = await startDashboard(apiPort, { token: 's3cret-token' });
+    expect((await connectWs(port, { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` })).status).toBe('acked');
+  });
+
   it('serves a name listed in STAGENT_ALLOWED_HOSTS over HTTP and WebSocket', async () => {
     const apiPort = await startApi();
     const port = await startDashboard(apiPort, { allowedHosts: 'rebind.evil.example' });

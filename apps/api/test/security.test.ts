@@ -14,11 +14,17 @@ afterEach(async () => {
 });
 
 /** Connects a graphql-ws client and resolves with how the connection ended (ack, or close code). */
-function connect(url: string, connectionParams?: Record<string, unknown>): Promise<{ acked: boolean; code?: number }> {
+function connect(url: string, connectionParams?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ acked: boolean; code?: number }> {
+  // A proxy (the dashboard server) sends the token on the upgrade request, not in connectionParams.
+  class WebSocketWithHeaders extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  }
   return new Promise((resolve) => {
     const client = createClient({
       url,
-      webSocketImpl: WebSocket,
+      webSocketImpl: headers ? WebSocketWithHeaders : WebSocket,
       retryAttempts: 0,
       lazy: false,
       connectionParams,
@@ -87,6 +93,14 @@ describe('binding and tokens', () => {
     expect(await connect(url, { token: 'wrong' })).toEqual({ acked: false, code: 4401 });
     expect(await connect(url, { token: 's3cret-token' })).toEqual({ acked: true });
     expect(await connect(url, { authorization: 'Bearer s3cret-token' })).toEqual({ acked: true });
+  });
+
+  it('with a token: a WebSocket upgrade carrying it as a Bearer header (as the dashboard proxy sends it) is acknowledged', async () => {
+    t = await createTestApp({ config: { apiToken: 's3cret-token' } });
+    const port = await t.app.start(0, '127.0.0.1');
+    const url = `ws://127.0.0.1:${port}/graphql`;
+    expect(await connect(url, undefined, { authorization: 'Bearer s3cret-token' })).toEqual({ acked: true });
+    expect(await connect(url, undefined, { authorization: 'Bearer wrong' })).toEqual({ acked: false, code: 4401 });
   });
 });
 
