@@ -20,6 +20,12 @@ const NOT_FOUND_ERROR = {
 };
 
 describe('workflowEvents of a workflow that does not exist', () => {
+  it('as a query is the same NOT_FOUND error, not an empty list', async () => {
+    const result = await t.gql(`query ($id: ID!) { workflowEvents(workflowId: $id) { seq } }`, { id: UNKNOWN_ID });
+    expect(result.data).toBeNull();
+    expect(result.errors).toMatchObject([NOT_FOUND_ERROR]);
+  });
+
   it('ends at once over WebSocket with NOT_FOUND, and the connection keeps serving', async () => {
     const port = await t.app.start(0, '127.0.0.1');
     const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });

@@ -59,17 +59,25 @@ export const WorkflowEventRef = builder.objectRef<WorkflowEvent>('WorkflowEvent'
   }),
 });
 
+/** Throws NOT_FOUND (field `workflowId`) unless the workflow exists: an unknown id is a mistake, not an empty history. */
+async function requireWorkflow(ctx: { engine: { getWorkflow(id: string): Promise<unknown> } }, workflowId: string): Promise<void> {
+  if (!(await ctx.engine.getWorkflow(workflowId))) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
+}
+
 builder.queryField('workflowEvents', (t) =>
   t.field({
     type: [WorkflowEventRef],
-    description: 'Stored events of a workflow in seq order (the same ones the subscription replays).',
+    description: 'Stored events of a workflow in seq order (the same ones the subscription replays). An unknown workflowId is an error (BAD_USER_INPUT, issue code NOT_FOUND).',
     args: {
       workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
       afterSeq: t.arg.int({ description: 'Only events with a greater seq.' }),
       runId: t.arg.id({ description: 'Only events of this run.' }),
     },
     resolve: (_root, args, ctx) =>
-      expected(() => ctx.engine.listEvents(args.workflowId, { afterSeq: args.afterSeq ?? undefined, runId: args.runId ?? undefined })),
+      expected(async () => {
+        await requireWorkflow(ctx, args.workflowId);
+        return ctx.engine.listEvents(args.workflowId, { afterSeq: args.afterSeq ?? undefined, runId: args.runId ?? undefined });
+      }),
   }),
 );
 
@@ -84,7 +92,7 @@ builder.subscriptionField('workflowEvents', (t) =>
     // A stream of an unknown id would stay open and silent forever: end it with NOT_FOUND instead.
     subscribe: (_root, args, ctx) =>
       expected(async () => {
-        if (!(await ctx.engine.getWorkflow(args.workflowId))) throw new WorkflowNotFoundError(args.workflowId, ['workflowId']);
+        await requireWorkflow(ctx, args.workflowId);
         return ctx.engine.subscribe(args.workflowId, args.afterSeq ?? null);
       }),
     resolve: (event) => event,
