@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Convention checks from STYLE.md that a script can decide, run before the test suites:
-// module size, no TS enums, no bare `new Error(` in the engine, dependency direction,
-// no allowGlobalContext, kebab-case TS file names, a repository that stands alone (no code,
-// test or script reaches beside the clone). Prints each finding; exits 1 on any.
+// module size, no TS enums, no bare `new Error(` in the engine, dependency direction, status
+// columns written only by the transition functions, no allowGlobalContext, kebab-case TS file
+// names, a repository that stands alone (no code, test or script reaches beside the clone). Prints each finding; exits 1 on any.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,6 +21,43 @@ function walk(dir, out = []) {
   return out;
 }
 
+/** The arguments of the call whose `(` is at `open`, split at top-level commas (strings and comments are not parsed: good enough for our own code). */
+function callArguments(text, open) {
+  const args = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch) && --depth === 0) return [...args, text.slice(start, i)];
+    else if (ch === ',' && depth === 1) {
+      args.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return args;
+}
+
+// Status columns change only through the transition functions, which check the transition
+// tables (workflows/run-store.ts, tasks/task-store.ts, schedules/firing-store.ts over
+// `transitionStatus` in db/direct-sql.ts). At run time updateRows, incrementRow and every
+// MikroORM UPDATE refuse a status column; this finds such a write before it runs.
+const STATUS_WRITERS = new Set(['packages/engine/src/db/direct-sql.ts', 'packages/engine/src/workflows/run-store.ts', 'packages/engine/src/tasks/task-store.ts', 'packages/engine/src/schedules/firing-store.ts']);
+/** Update calls and the index of the argument holding the changed columns. */
+const UPDATE_CALLS = [[/\bnativeUpdate\(/g, 2], [/\.update\(/g, 0], [/\bupdateRows\(/g, 3], [/\bincrementRow\(/g, 4]];
+function directStatusWrites(rel, text) {
+  if (STATUS_WRITERS.has(rel)) return [];
+  const found = [];
+  if (/\btransitionStatus\(/.test(text)) found.push('calls transitionStatus (only the transition functions may)');
+  if (/\bupdate\s+[\w${}.`"]+\s+set\s[^;]*?\bstatus\s*=/i.test(text)) found.push('SQL text that sets a status column');
+  for (const [pattern, index] of UPDATE_CALLS)
+    for (const match of text.matchAll(pattern)) {
+      const changes = callArguments(text, match.index + match[0].length - 1)[index];
+      if (changes && /(^|[\s{,])status\s*:/.test(changes)) found.push(`${match[0].replace(/[\\.(]/g, '')} sets status at line ${text.slice(0, match.index).split('\n').length}`);
+    }
+  return found.map((f) => `${rel}: ${f}; status changes go through a transition function`);
+}
+
 const files = ['packages', 'apps', 'e2e'].flatMap((d) => walk(join(root, d)));
 for (const file of files) {
   const rel = relative(root, file);
@@ -36,6 +73,7 @@ for (const file of files) {
   if (rel.startsWith('packages/engine/src/') && /from ['"](graphql|@pothos\/|graphql-yoga|@stagent\/schema)/.test(text)) problems.push(`${rel}: the engine imports GraphQL`);
   if (rel.startsWith('packages/schema/src/') && /from ['"](@mikro-orm\/|graphql-yoga|node:http)/.test(text)) problems.push(`${rel}: the schema imports persistence or HTTP`);
   if (/from ['"]@stagent\/[a-z-]+\/src\//.test(text)) problems.push(`${rel}: deep import into another package's src`);
+  if (rel.startsWith('packages/engine/src/') && !isTest) problems.push(...directStatusWrites(rel, text));
   const base = rel.split('/').pop();
   if (rel.endsWith('.ts') && !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9-]+)*\.ts$/.test(base) && !base.startsWith('+') && !/^Migration\d+/.test(base) && !/^[A-Z][A-Za-z0-9]*\.spec\.ts$/.test(base))
     problems.push(`${rel}: file name is not kebab-case`);

@@ -91,6 +91,18 @@ export class IllegalTransitionError extends StagentError {
   }
 }
 
+/**
+ * Thrown when code writes a `status` column directly instead of through its transition function
+ * (`db/status-write.ts` says which those are): the write would skip the transition table. A
+ * programming error, refused before anything is written.
+ */
+export class DirectStatusWriteError extends StagentError {
+  constructor(table: string) {
+    super(ErrorCode.ILLEGAL_TRANSITION, `${table}.status is written only through its transition function (db/status-write.ts), never by a plain update.`);
+    this.name = 'DirectStatusWriteError';
+  }
+}
+
 /** Thrown when an action (suggestion, retry, checkpoint decision) does not apply to the current state. */
 export class NotApplicableError extends StagentError {
   constructor(message: string, field?: (string | number)[]) {

@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntitySchema, MetadataStorage } from '@mikro-orm/core';
+import { DirectStatusWriteError } from '../errors.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /**
@@ -35,8 +37,41 @@ function value(v: unknown, json: boolean): unknown {
   return v;
 }
 
-/** `UPDATE table SET … WHERE …` (equality on every `where` key); returns the affected row count. */
+/**
+ * `UPDATE table SET … WHERE …` (equality on every `where` key); returns the affected row count.
+ * Refuses a `status` column: status changes go through {@link transitionStatus}.
+ */
 export async function updateRows(sql: SqlExecutor, schema: EntitySchema<any, any>, where: Row, changes: Row): Promise<number> {
+  if ('status' in changes) throw new DirectStatusWriteError(columnsOf(sql.metadata, schema).table);
+  return update(sql, schema, where, changes);
+}
+
+/**
+ * The one writer of `status` columns: checks `from` → `to` with the table's transition function
+ * (which throws an `IllegalTransitionError`), then compare-and-sets on `from`, so a row that moved
+ * meanwhile is not overwritten; returns the affected row count (0: it is no longer `from`, or
+ * `where` no longer matches). Called only by each table's transition function (workflows/run-store.ts,
+ * tasks/task-store.ts, schedules/firing-store.ts; the convention check keeps it so).
+ */
+export async function transitionStatus<S extends string>(
+  sql: SqlExecutor, schema: EntitySchema<any, any>, transition: (from: S, to: S) => S, where: Row, from: S, to: S, changes: Row = {},
+): Promise<number> {
+  const status = transition(from, to);
+  return transitionWrite.run(true, () => update(sql, schema, { ...where, status: from }, { ...changes, status }));
+}
+
+/** Set while {@link transitionStatus} issues its statement. */
+const transitionWrite = new AsyncLocalStorage<true>();
+
+/**
+ * Whether the statement being issued comes from {@link transitionStatus}: on drivers whose
+ * executor runs over MikroORM's connection, its statement passes the ORM's status guard too.
+ */
+export function issuedByTransition(): boolean {
+  return transitionWrite.getStore() === true;
+}
+
+async function update(sql: SqlExecutor, schema: EntitySchema<any, any>, where: Row, changes: Row): Promise<number> {
   const c = columnsOf(sql.metadata, schema);
   const sets: string[] = [];
   const params: unknown[] = [];
@@ -54,9 +89,10 @@ export async function updateRows(sql: SqlExecutor, schema: EntitySchema<any, any
   return sql.run(`update ${c.table} set ${sets.join(', ')} where ${conditions.join(' and ')}`, params);
 }
 
-/** `UPDATE table SET col = col + ? …` for counters (atomic increments), by id. */
+/** `UPDATE table SET col = col + ? …` for counters (atomic increments), by id. Refuses a `status` column, as {@link updateRows} does. */
 export async function incrementRow(sql: SqlExecutor, schema: EntitySchema<any, any>, id: string, increments: Record<string, number>, changes: Row = {}): Promise<void> {
   const c = columnsOf(sql.metadata, schema);
+  if ('status' in changes) throw new DirectStatusWriteError(c.table);
   const sets: string[] = [];
   const params: unknown[] = [];
   for (const [key, by] of Object.entries(increments)) {

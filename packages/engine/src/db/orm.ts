@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/better-sqlite';
 import { Migrator } from '@mikro-orm/migrations';
-import { DatabaseUnreadableError } from '../errors.js';
+import { DatabaseUnreadableError, DirectStatusWriteError } from '../errors.js';
 import { BoundParametersDriver } from './bound-parameters.js';
+import { issuedByTransition } from './direct-sql.js';
 import { resolveDataDir } from './data-dir.js';
 import { entities } from './entities/index.js';
 import { migrationsList } from './migrations/index.js';
@@ -33,6 +34,7 @@ export function ormOptions(location: DatabaseLocation = {}): Options {
     // knex's error messages show the statement with its placeholders, not with the values.
     driver: BoundParametersDriver,
     driverOptions: { compileSqlOnError: false },
+    onQuery: refuseStatusUpdate,
     entities,
     extensions: [Migrator],
     allowGlobalContext: false,
@@ -51,6 +53,21 @@ export function ormOptions(location: DatabaseLocation = {}): Options {
     },
     pool: { min: 1, max: 1 },
   };
+}
+
+/** `update <table> set <assignments>` of a statement (the assignments end at its `where`). */
+const UPDATE_SET = /^\s*update\s+[`"]?(\w+)[`"]?\s+set\s+([\s\S]*?)(?:\swhere\s[\s\S]*)?$/i;
+const STATUS_ASSIGNMENT = /(?:^|[\s,])[`"]?status[`"]?\s*=/i;
+
+/**
+ * Every statement MikroORM runs passes here: an UPDATE that sets a `status` column is refused
+ * unless `transitionStatus` (`direct-sql.ts`) issued it (its executor runs over this connection
+ * on drivers other than better-sqlite3), because status changes go through the transition functions.
+ */
+export function refuseStatusUpdate(sql: string): string {
+  const update = UPDATE_SET.exec(sql);
+  if (update && STATUS_ASSIGNMENT.test(update[2]!) && !issuedByTransition()) throw new DirectStatusWriteError(update[1]!);
+  return sql;
 }
 
 /**

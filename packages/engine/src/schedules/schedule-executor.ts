@@ -3,25 +3,9 @@
  * {@link ScheduleExecutor}; the scheduler only decides when, and records what came back.
  */
 
-/**
- * State of a firing. Only FAILED counts toward a failure streak and only COMPLETED resets it:
- * - `RUNNING`: claimed and started, no result yet;
- * - `COMPLETED`: the task or run finished successfully;
- * - `FAILED`: it failed (with a failure category);
- * - `CANCELLED`: a user cancelled it (says nothing about the schedule's health);
- * - `WAITING`: the workflow run parked itself (a delay step or a checkpoint) and continues under
- *   the engine; the firing's slot is released and its turns so far are recorded;
- * - `SKIPPED`: nothing ran because the previous firing's run is still live (no overlap).
- */
-export const FiringStatus = {
-  RUNNING: 'RUNNING',
-  COMPLETED: 'COMPLETED',
-  FAILED: 'FAILED',
-  CANCELLED: 'CANCELLED',
-  WAITING: 'WAITING',
-  SKIPPED: 'SKIPPED',
-} as const;
-export type FiringStatus = (typeof FiringStatus)[keyof typeof FiringStatus];
+import type { FiringStatus } from './firing-state.js';
+
+export { FiringStatus } from './firing-state.js';
 
 /** What one firing produced, read from the task / run rows the engine wrote. */
 export interface FiringOutcome {

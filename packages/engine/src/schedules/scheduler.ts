@@ -1,9 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ScheduleFiringSchema } from '../db/entities/schedule-firing.entity.js';
 import { ScheduleSchema, type ScheduleRow } from '../db/entities/schedule.entity.js';
+import { sqlTransaction } from '../db/sql-executor.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import { nextFireTime, occurrencesBetween } from './fire-times.js';
+import { transitionFiringRow } from './firing-store.js';
 import { applyOutcome } from './schedule-health.js';
 import { ScheduleEventKind, type ScheduleEvent } from './schedule-events.js';
 import { FiringStatus, type FiringOutcome, type ScheduleExecutor } from './schedule-executor.js';
@@ -210,10 +212,10 @@ export class Scheduler {
   /** Writes the firing's result, then the schedule's health (compare-and-set on version, retried). */
   private async record(scheduleId: string, firingId: string, outcome: FiringOutcome): Promise<void> {
     const now = this.resources.clock.now();
-    await this.resources.orm.em.fork().nativeUpdate(ScheduleFiringSchema, { id: firingId }, {
-      status: outcome.status, finishedAt: now, turns: Math.round(outcome.turns), failureCategory: outcome.failureCategory ?? null,
+    await sqlTransaction(this.resources.orm, (sql) => transitionFiringRow(sql, firingId, FiringStatus.RUNNING, outcome.status, {
+      finishedAt: now, turns: Math.round(outcome.turns), failureCategory: outcome.failureCategory ?? null,
       error: outcome.error ?? null, taskId: outcome.taskId ?? null, runId: outcome.runId ?? null,
-    });
+    }));
     for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt++) {
       const em = this.resources.orm.em.fork();
       const row = await em.findOne(ScheduleSchema, { id: scheduleId });

@@ -2,7 +2,7 @@ import { TaskSchema } from '../db/entities/task.entity.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
 import { inSqlTransaction, type SqlUnitOfWork } from '../events/event-store.js';
 import { newId } from '../ids.js';
-import { insertRows, updateRows } from '../db/direct-sql.js';
+import { insertRows } from '../db/direct-sql.js';
 import type { EngineResources } from '../resources.js';
 import type { TaskCaps } from '../budget/cap-check.js';
 import { resolveCostCap } from '../budget/cap-resolver.js';
@@ -13,6 +13,8 @@ import type { AgentTool, RuntimeResult } from '../runtimes/runtime.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import { priceFor } from '../runtimes/pricing.js';
 import { runRedacted } from '../runtimes/secret-redaction.js';
+import { TaskStatus } from './task-state.js';
+import { transitionTaskRow } from './task-store.js';
 import { TaskTracker, zeroSpend } from './task-tracker.js';
 
 /** Output tokens allowed per model call. */
@@ -132,7 +134,7 @@ export class TaskRunner {
       await inSqlTransaction(resources, async (uow) => {
         await insertRows(uow.sql, TaskSchema, [{
           id: task.taskId, createdAt: task.startedAt, kind: spec.kind, workflowId: spec.owner.workflowId, runId: spec.owner.runId, stepRunId: spec.owner.stepRunId, scheduleId: spec.owner.scheduleId,
-          status: 'RUNNING', runtimeId, modelId: model, prompt: spec.prompt, budgetUsd: caps.costUsd, startedAt: task.startedAt,
+          status: TaskStatus.RUNNING, runtimeId, modelId: model, prompt: spec.prompt, budgetUsd: caps.costUsd, startedAt: task.startedAt,
           inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0,
         }]);
         await spec.onStart?.(uow, task);
@@ -167,7 +169,7 @@ export class TaskRunner {
     await inSqlTransaction(this.resources, async (uow) => {
       if (end.taskId) {
         const totals = tracker ? { inputTokens: tracker.totals.inputTokens, outputTokens: tracker.totals.outputTokens, cacheReadTokens: tracker.totals.cacheReadTokens, cacheWriteTokens: tracker.totals.cacheWriteTokens, costMicros: tracker.totals.costMicros } : {};
-        await updateRows(uow.sql, TaskSchema, { id: end.taskId }, { ...totals, status: end.status, output: end.output, error: end.failure?.message ?? null, failureCategory: end.failure?.category ?? null, turns: end.turns, finishedAt: now });
+        await transitionTaskRow(uow.sql, end.taskId, 'RUNNING', end.status, { ...totals, output: end.output, error: end.failure?.message ?? null, failureCategory: end.failure?.category ?? null, turns: end.turns, finishedAt: now });
       }
       await spec.onFinish?.(uow, end, tracker, now);
     });

@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
 import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
-import { WorkflowSchema } from '../db/entities/workflow.entity.js';
 import { inTransaction, type UnitOfWork } from '../events/event-store.js';
 import type { EngineResources } from '../resources.js';
 import { closeOpenSteps } from './run-executor.js';
-import { latestStepRows, transitionRunRow } from './run-store.js';
+import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from './run-store.js';
 
 /** How often a live run's lease is renewed, ms. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
@@ -65,8 +64,8 @@ export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number): 
   const explanation = crashExplanation(run, now);
   await closeOpenSteps(uow, steps, 'SKIPPED', now, run.workflowId, explanation.step);
   const error = explanation.run;
-  await transitionRunRow(uow.em, run.id, ['RUNNING'], 'FAILED', { finishedAt: now, failureCategory: 'CRASHED', error, ownerId: null, leaseExpiresAt: null, updatedAt: now });
-  await uow.em.nativeUpdate(WorkflowSchema, { id: run.workflowId, latestRunId: run.id }, { status: 'FAILED', updatedAt: now });
+  await transitionRunRow(uow, run.id, ['RUNNING'], 'FAILED', { finishedAt: now, failureCategory: 'CRASHED', error, ownerId: null, leaseExpiresAt: null, updatedAt: now });
+  await mirrorRunOnWorkflow(uow, run.workflowId, run.id, 'FAILED', now);
   uow.emit({ kind: 'RUN_FAILED', workflowId: run.workflowId, runId: run.id, message: error, data: { category: 'CRASHED' } });
 }
 

@@ -7,7 +7,7 @@ import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import { crashRun, leaseIsLive, LEASE_DURATION_MS } from './leases.js';
-import { latestStepRows, toStepRunView, transitionRunRow, transitionStepRow } from './run-store.js';
+import { latestStepRows, mirrorRunOnWorkflow, toStepRunView, transitionRunRow, transitionStepRow, transitionWorkflowRow } from './run-store.js';
 import type { RunStatus } from './run-state.js';
 import { STARTABLE_WORKFLOW_STATUSES, type WorkflowStatus } from './workflow-state.js';
 import type { RunFinished } from './run-executor.js';
@@ -16,11 +16,12 @@ import { formatUsd } from '../format/index.js';
 /**
  * Every way a run starts goes through {@link claimWorkflow}: one compare-and-set on the
  * workflow's `version` (read, decide, `UPDATE … WHERE version = ?`) in the transaction that
- * writes the run. A concurrent second claim affects zero rows and gets CONFLICT.
+ * writes the run, moving the workflow to ACTIVE through its transition table. A concurrent
+ * second claim affects zero rows and gets CONFLICT.
  */
 async function claimWorkflow(uow: UnitOfWork, wf: Workflow, changes: Partial<Workflow>, now: number): Promise<void> {
-  const affected = await uow.em.nativeUpdate(WorkflowSchema, { id: wf.id, version: wf.version }, { ...changes, version: wf.version + 1, updatedAt: now });
-  if (affected === 0) throw new ConflictError(`Workflow "${wf.name}" was started or changed by someone else just now; reload it.`, ['id']);
+  const claimed = await transitionWorkflowRow(uow, wf.id, 'ACTIVE', { version: wf.version }, { ...changes, version: wf.version + 1, updatedAt: now });
+  if (!claimed) throw new ConflictError(`Workflow "${wf.name}" was started or changed by someone else just now; reload it.`, ['id']);
 }
 
 const lease = (resources: EngineResources, now: number) => ({ ownerId: resources.ownerId, heartbeatAt: now, leaseExpiresAt: now + LEASE_DURATION_MS });
@@ -42,7 +43,7 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
     }
     const runId = newId();
     const runNumber = wf.runNumber + 1;
-    await claimWorkflow(uow, wf, { status: 'ACTIVE', runNumber, latestRunId: runId }, now);
+    await claimWorkflow(uow, wf, { runNumber, latestRunId: runId }, now);
     await uow.em.insert(WorkflowRunSchema, {
       id: runId, createdAt: now, updatedAt: now, workflowId, runNumber, status: 'RUNNING', definition: wf.definition, startedAt: now,
       costEstimate: estimate, inputTokens: 0, outputTokens: 0, costMicros: 0, pricingKnown: true, ...lease(resources, now),
@@ -75,8 +76,8 @@ export async function claimRetry(resources: EngineResources, workflowId: string,
     const target = rows.filter((r) => r.stepId === stepId).at(-1);
     if (!target || target.status !== 'FAILED') throw new NotApplicableError(`Step "${stepId}" did not fail in run ${run.runNumber} (it is ${target?.status ?? 'not started'}); retry a failed step.`, ['stepId']);
     await onReopen({ em: uow.em, workflowId, runId: run.id, definition: run.definition, status: 'FAILED', failureCategory: run.failureCategory ?? null, steps: rows, durationMs: (run.finishedAt ?? now) - run.startedAt, now });
-    await claimWorkflow(uow, wf, { status: 'ACTIVE' }, now);
-    await transitionRunRow(uow.em, run.id, ['FAILED'], 'RUNNING', { finishedAt: null, failureCategory: null, error: null, updatedAt: now, ...lease(resources, now) });
+    await claimWorkflow(uow, wf, {}, now);
+    await transitionRunRow(uow, run.id, ['FAILED'], 'RUNNING', { finishedAt: null, failureCategory: null, error: null, updatedAt: now, ...lease(resources, now) });
     const reopen = rows.filter((r) => r.status !== 'COMPLETED');
     if (reopen.length) {
       await uow.em.insertMany(StepRunSchema, reopen.map((r) => ({
@@ -95,8 +96,8 @@ export async function claimResume(uow: UnitOfWork, resources: EngineResources, r
   const now = resources.clock.now();
   const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: runId }, { disableIdentityMap: true });
   const wf = await uow.em.findOneOrFail(WorkflowSchema, { id: run.workflowId }, { disableIdentityMap: true });
-  await transitionRunRow(uow.em, runId, [from], 'RUNNING', { resumeAt: null, updatedAt: now, ...lease(resources, now) });
-  await claimWorkflow(uow, wf, { status: 'ACTIVE' }, now);
+  await transitionRunRow(uow, runId, [from], 'RUNNING', { resumeAt: null, updatedAt: now, ...lease(resources, now) });
+  await claimWorkflow(uow, wf, {}, now);
   uow.emit({ kind: 'RUN_STARTED', workflowId: run.workflowId, runId, message });
 }
 
@@ -119,8 +120,8 @@ export async function decideCheckpoint(resources: EngineResources, workflowId: s
     await transitionStepRow(uow.sql, row, 'CANCELLED', { error, approvalComment: comment, finishedAt: now }, now);
     uow.emit({ kind: 'STEP_CANCELLED', workflowId, runId: run.id, stepId, message: error, step: toStepRunView({ ...row, error }) });
     for (const r of await latestStepRows(uow.em, run.id)) if (r.status === 'PENDING') await transitionStepRow(uow.sql, r, 'CANCELLED', {}, now);
-    await transitionRunRow(uow.em, run.id, ['WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error, updatedAt: now });
-    await uow.em.nativeUpdate(WorkflowSchema, { id: workflowId, latestRunId: run.id }, { status: 'CANCELLED', updatedAt: now });
+    await transitionRunRow(uow, run.id, ['WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error, updatedAt: now });
+    await mirrorRunOnWorkflow(uow, workflowId, run.id, 'CANCELLED', now);
     uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId: run.id, message: error });
     return { runId: run.id, resumed: false };
   });

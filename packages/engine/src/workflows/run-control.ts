@@ -14,7 +14,7 @@ import type { WorkflowView } from './read-models.js';
 import { AbortReason, closeOpenSteps, type RunExecutor } from './run-executor.js';
 import { claimNewRun, claimResume, claimRetry, decideCheckpoint } from './run-claims.js';
 import { heartbeat, HEARTBEAT_INTERVAL_MS, recoverCrashedRuns } from './leases.js';
-import { latestStepRows, transitionRunRow } from './run-store.js';
+import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from './run-store.js';
 import type { StepRunner } from './step-runner.js';
 import type { WorkflowSystem } from './workflow-system.js';
 
@@ -75,8 +75,8 @@ export class RunControl {
       const now = this.resources.clock.now();
       await inTransaction(this.resources, async (uow) => {
         await closeOpenSteps(uow, await latestStepRows(uow.em, run.id), 'CANCELLED', now, workflowId);
-        await transitionRunRow(uow.em, run.id, ['RUNNING', 'PAUSED', 'WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error: 'Cancelled by user.', ownerId: null, leaseExpiresAt: null, resumeAt: null, updatedAt: now });
-        await uow.em.nativeUpdate(WorkflowSchema, { id: workflowId, latestRunId: run.id }, { status: 'CANCELLED', updatedAt: now });
+        await transitionRunRow(uow, run.id, ['RUNNING', 'PAUSED', 'WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error: 'Cancelled by user.', ownerId: null, leaseExpiresAt: null, resumeAt: null, updatedAt: now });
+        await mirrorRunOnWorkflow(uow, workflowId, run.id, 'CANCELLED', now);
         uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId: run.id, message: `Run ${run.runNumber} was cancelled.` });
       });
     }

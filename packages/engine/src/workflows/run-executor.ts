@@ -1,19 +1,18 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
 import type { StepRun } from '../db/entities/step-run.entity.js';
-import { TaskSchema } from '../db/entities/task.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';
 import { inTransaction, type UnitOfWork } from '../events/event-store.js';
 import type { EngineResources } from '../resources.js';
+import { transitionTaskRow } from '../tasks/task-store.js';
 import type { DocumentContent, DocumentSystem } from '../documents/document-system.js';
 import type { WorkflowDefinition } from './definition.js';
 import { executorFor } from './patterns/index.js';
 import type { PatternOutcome } from './patterns/pattern-context.js';
 import { createPatternContext } from './run-context.js';
-import { latestStepRows, toStepRunView, transitionRunRow, transitionStepRow } from './run-store.js';
+import { latestStepRows, mirrorRunOnWorkflow, toStepRunView, transitionRunRow, transitionStepRow } from './run-store.js';
 import type { RunStatus } from './run-state.js';
 import type { StepRunner } from './step-runner.js';
-import { workflowStatusForRun } from './workflow-state.js';
 import type { WorkflowBindings } from './workflow-system.js';
 
 /** Facts about a finished run, handed to listeners (execution stats) inside its final transaction. */
@@ -108,33 +107,33 @@ export class RunExecutor {
       const base = { ownerId: null, leaseExpiresAt: null, heartbeatAt: null, updatedAt: now };
       switch (outcome.kind) {
         case 'COMPLETED':
-          await transitionRunRow(uow.em, runId, ['RUNNING'], 'COMPLETED', { ...base, finishedAt: now, failureCategory: null, error: null });
+          await transitionRunRow(uow, runId, ['RUNNING'], 'COMPLETED', { ...base, finishedAt: now, failureCategory: null, error: null });
           uow.emit({ kind: 'RUN_COMPLETED', workflowId, runId, message: `Run ${run.runNumber} completed.`, costUsd: run.costMicros / 1e6, inputTokens: run.inputTokens, outputTokens: run.outputTokens });
           break;
         case 'FAILED': {
           await closeOpenSteps(uow, steps, 'SKIPPED', now, workflowId);
           const stepName = steps.find((s) => s.stepId === outcome.stepId)?.name;
           const error = stepName ? `Step "${stepName}" failed (${outcome.category}): ${outcome.error}` : outcome.error;
-          await transitionRunRow(uow.em, runId, ['RUNNING'], 'FAILED', { ...base, finishedAt: now, failureCategory: outcome.category, error });
+          await transitionRunRow(uow, runId, ['RUNNING'], 'FAILED', { ...base, finishedAt: now, failureCategory: outcome.category, error });
           uow.emit({ kind: 'RUN_FAILED', workflowId, runId, stepId: outcome.stepId || null, message: error, costUsd: run.costMicros / 1e6, data: { category: outcome.category } });
           break;
         }
         case 'CANCELLED':
           await closeOpenSteps(uow, steps, 'CANCELLED', now, workflowId);
-          await transitionRunRow(uow.em, runId, ['RUNNING'], 'CANCELLED', { ...base, finishedAt: now, failureCategory: 'CANCELLED', error: 'Cancelled by user.' });
+          await transitionRunRow(uow, runId, ['RUNNING'], 'CANCELLED', { ...base, finishedAt: now, failureCategory: 'CANCELLED', error: 'Cancelled by user.' });
           uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId, message: `Run ${run.runNumber} was cancelled.` });
           break;
         case 'PAUSED':
-          await transitionRunRow(uow.em, runId, ['RUNNING'], 'PAUSED', { ...base, resumeAt: outcome.resumeAt });
+          await transitionRunRow(uow, runId, ['RUNNING'], 'PAUSED', { ...base, resumeAt: outcome.resumeAt });
           uow.emit({ kind: 'RUN_PAUSED', workflowId, runId, stepId: outcome.stepId, message: `Paused until ${new Date(outcome.resumeAt).toISOString()}.`, data: { resumeAt: outcome.resumeAt } });
           break;
         case 'WAITING_APPROVAL':
-          await transitionRunRow(uow.em, runId, ['RUNNING'], 'WAITING_APPROVAL', base);
+          await transitionRunRow(uow, runId, ['RUNNING'], 'WAITING_APPROVAL', base);
           uow.emit({ kind: 'RUN_PAUSED', workflowId, runId, stepId: outcome.stepId, message: 'Waiting for a checkpoint decision.' });
           break;
       }
       const status = ({ COMPLETED: 'COMPLETED', FAILED: 'FAILED', CANCELLED: 'CANCELLED', PAUSED: 'PAUSED', WAITING_APPROVAL: 'WAITING_APPROVAL' } as const)[outcome.kind];
-      await uow.em.nativeUpdate(WorkflowSchema, { id: workflowId, latestRunId: runId }, { status: workflowStatusForRun(status), updatedAt: now });
+      await mirrorRunOnWorkflow(uow, workflowId, runId, status, now);
       if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
         const workflow = await uow.em.findOneOrFail(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
         await this.onFinished({ em: uow.em, workflowId, runId, definition: workflow.definition, status, failureCategory: outcome.kind === 'FAILED' ? outcome.category : outcome.kind === 'CANCELLED' ? 'CANCELLED' : null, steps: await latestStepRows(uow.em, runId), durationMs: now - run.startedAt, now });
@@ -155,7 +154,7 @@ export async function closeOpenSteps(uow: UnitOfWork, steps: StepRun[], pendingT
       const to = runningCategory ? 'FAILED' : 'CANCELLED';
       const error = crashError ?? 'Cancelled by user.';
       await transitionStepRow(uow.sql, step, to, { finishedAt: now, error, failureCategory: runningCategory ?? 'CANCELLED', currentTool: null }, now);
-      if (step.taskId) await uow.em.nativeUpdate(TaskSchema, { id: step.taskId, status: 'RUNNING' }, { status: to, error, failureCategory: runningCategory ?? 'CANCELLED', finishedAt: now });
+      if (step.taskId) await transitionTaskRow(uow.sql, step.taskId, 'RUNNING', to, { error, failureCategory: runningCategory ?? 'CANCELLED', finishedAt: now });
       uow.emit({ kind: runningCategory ? 'STEP_FAILED' : 'STEP_CANCELLED', workflowId, runId: step.runId, stepId: step.stepId, taskId: step.taskId, message: `Step "${step.name}": ${error}`, step: toStepRunView({ ...step, error, failureCategory: runningCategory ?? 'CANCELLED' }), data: { category: runningCategory ?? 'CANCELLED' } });
     } else if (step.status === 'PENDING' || step.status === 'WAITING_APPROVAL' || step.status === 'DELAYED') {
       const to = step.status === 'PENDING' ? pendingTo : 'CANCELLED';

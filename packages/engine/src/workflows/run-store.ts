@@ -1,35 +1,56 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
 import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
+import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js';
 import { ConflictError } from '../errors.js';
-import { updateRows } from '../db/direct-sql.js';
+import { transitionStatus } from '../db/direct-sql.js';
 import type { SqlExecutor } from '../db/sql-executor.js';
+import type { UnitOfWork } from '../events/event-store.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
 import type { StepRunView, WorkflowRunView } from './read-models.js';
 import { transitionRun, type RunStatus } from './run-state.js';
 import { transitionStep, type StepStatus } from './step-state.js';
+import { transitionWorkflow, workflowStatusForRun, type WorkflowStatus } from './workflow-state.js';
 
 /**
- * The only place that writes `status` on runs and step runs. Every write is a compare-and-set
- * naming the status it expects; zero affected rows is a {@link ConflictError}, never overwritten.
+ * The only place that writes `status` on workflows, runs and step runs, in the caller's
+ * transaction. Every write is checked against its transition table and is a compare-and-set
+ * naming the status it expects (`transitionStatus`); zero affected rows is a
+ * {@link ConflictError}, never overwritten.
  */
 
 /** Moves a step run from `from` to `to` (checked against the step transition table) with extra columns. */
 export async function transitionStepRow(sql: SqlExecutor, row: Pick<StepRun, 'id' | 'status'>, to: StepStatus, changes: Partial<StepRun> = {}, now?: number): Promise<void> {
-  transitionStep(row.status as StepStatus, to);
-  const affected = await updateRows(sql, StepRunSchema, { id: row.id, status: row.status }, { ...changes, status: to, ...(now !== undefined ? { updatedAt: now } : {}) });
+  const affected = await transitionStatus(sql, StepRunSchema, transitionStep, { id: row.id }, row.status as StepStatus, to, { ...changes, ...(now !== undefined ? { updatedAt: now } : {}) });
   if (affected === 0) throw new ConflictError(`Step run ${row.id} is no longer ${row.status}.`);
   (row as { status: string }).status = to;
 }
 
 /** Moves a run from one of `from` to `to` with extra columns; returns the status it left. */
-export async function transitionRunRow(em: EntityManager, runId: string, from: readonly RunStatus[], to: RunStatus, changes: Partial<WorkflowRun> = {}): Promise<RunStatus> {
-  const current = await em.findOne(WorkflowRunSchema, { id: runId }, { fields: ['id', 'status'], disableIdentityMap: true });
+export async function transitionRunRow(uow: UnitOfWork, runId: string, from: readonly RunStatus[], to: RunStatus, changes: Partial<WorkflowRun> = {}): Promise<RunStatus> {
+  const current = await uow.em.findOne(WorkflowRunSchema, { id: runId }, { fields: ['id', 'status'], disableIdentityMap: true });
   if (!current || !from.includes(current.status as RunStatus)) throw new ConflictError(`Run ${runId} is ${current?.status ?? 'missing'}, not ${from.join(' or ')}.`);
-  transitionRun(current.status as RunStatus, to);
-  const affected = await em.nativeUpdate(WorkflowRunSchema, { id: runId, status: current.status }, { ...changes, status: to });
+  const affected = await transitionStatus(uow.sql, WorkflowRunSchema, transitionRun, { id: runId }, current.status as RunStatus, to, changes);
   if (affected === 0) throw new ConflictError(`Run ${runId} changed while moving to ${to}.`);
   return current.status as RunStatus;
+}
+
+/**
+ * Moves a workflow to `to` from the status it has now (checked against the workflow transition
+ * table), with extra columns. `expect` must match too: a claim names the `version` it read, a run
+ * mirroring its status names itself as `latestRunId`. Returns false when `expect` no longer
+ * matches or the status changed meanwhile (nothing written).
+ */
+export async function transitionWorkflowRow(uow: UnitOfWork, workflowId: string, to: WorkflowStatus, expect: { version: number } | { latestRunId: string }, changes: Partial<Workflow> = {}): Promise<boolean> {
+  const where = { id: workflowId, ...expect };
+  const current = await uow.em.findOne(WorkflowSchema, where, { fields: ['id', 'status'], disableIdentityMap: true });
+  if (!current) return false;
+  return (await transitionStatus(uow.sql, WorkflowSchema, transitionWorkflow, where, current.status as WorkflowStatus, to, changes)) > 0;
+}
+
+/** The workflow's status follows its latest run (a workflow re-run meanwhile keeps the newer run's). */
+export async function mirrorRunOnWorkflow(uow: UnitOfWork, workflowId: string, runId: string, run: RunStatus, now: number): Promise<void> {
+  await transitionWorkflowRow(uow, workflowId, workflowStatusForRun(run), { latestRunId: runId }, { updatedAt: now });
 }
 
 /** The latest attempt of every (step, iteration) of a run, in step order then iteration. */

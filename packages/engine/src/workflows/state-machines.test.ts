@@ -4,6 +4,8 @@ import { canTransitionRun, RunStatus, transitionRun } from './run-state.js';
 import { canTransitionStep, StepStatus, transitionStep } from './step-state.js';
 import { canTransitionWorkflow, WorkflowStatus } from './workflow-state.js';
 import { IllegalTransitionError } from '../errors.js';
+import { canTransitionTask, TaskStatus, transitionTask } from '../tasks/task-state.js';
+import { canTransitionFiring, FiringStatus, transitionFiring } from '../schedules/firing-state.js';
 
 describe('state machines', () => {
   it('every (from, to) run pair is either allowed or throws IllegalTransitionError', () => {
@@ -24,6 +26,19 @@ describe('state machines', () => {
       }
     expect(canTransitionStep('COMPLETED', 'RUNNING')).toBe(false);
     expect(canTransitionStep('PENDING', 'RUNNING')).toBe(true);
+  });
+
+  it('a task or a firing is born RUNNING and records one end', () => {
+    for (const from of Object.values(TaskStatus))
+      for (const to of Object.values(TaskStatus)) {
+        expect(canTransitionTask(from, to)).toBe(from === 'RUNNING' && to !== 'RUNNING');
+        if (!canTransitionTask(from, to)) expect(() => transitionTask(from, to)).toThrow(IllegalTransitionError);
+      }
+    for (const from of Object.values(FiringStatus))
+      for (const to of Object.values(FiringStatus)) {
+        expect(canTransitionFiring(from, to)).toBe(from === 'RUNNING' && to !== 'RUNNING');
+        if (!canTransitionFiring(from, to)) expect(() => transitionFiring(from, to)).toThrow(IllegalTransitionError);
+      }
   });
 
   it('workflow transitions forbid leaving DRAFT except to ACTIVE', () => {

@@ -1,0 +1,34 @@
+import { IllegalTransitionError } from '../errors.js';
+
+/**
+ * Status of one task (a `tasks` row: one agent execution, of a step attempt or a schedule firing).
+ * - `RUNNING`: its row exists and its runtime is executing it (a task is born RUNNING).
+ * - `COMPLETED`: the runtime finished with output.
+ * - `FAILED`: it ended with a failure category (the runtime's, a cap's, or CRASHED with its process).
+ * - `CANCELLED`: its run was cancelled; live provider calls were aborted.
+ */
+export const TaskStatus = {
+  RUNNING: 'RUNNING',
+  COMPLETED: 'COMPLETED',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+} as const;
+export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
+
+const allowed: Record<TaskStatus, readonly TaskStatus[]> = {
+  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED'],
+  COMPLETED: [],
+  FAILED: [],
+  CANCELLED: [],
+};
+
+/** Whether the table allows `from` → `to`. */
+export function canTransitionTask(from: TaskStatus, to: TaskStatus): boolean {
+  return allowed[from].includes(to);
+}
+
+/** Returns `to` when allowed, throws {@link IllegalTransitionError} otherwise. */
+export function transitionTask(from: TaskStatus, to: TaskStatus): TaskStatus {
+  if (!canTransitionTask(from, to)) throw new IllegalTransitionError('Task', from, to);
+  return to;
+}
