@@ -1,6 +1,8 @@
 /** Public entry point of @stagent/engine. */
-export { Engine, type EngineOptions } from './engine.js';
-export * from './engine-api.js';
+export { Engine, type EngineOptions } from './facade/engine.js';
+export * from './facade/engine-api.js';
+export * from './intelligence/intelligence-types.js';
+export * from './schedules/schedule-types.js';
 export * from './errors.js';
 export { SystemClock, ManualClock, type Clock } from './clock.js';
 export { consoleLogger, silentLogger, type Logger } from './resources.js';

@@ -1,3 +1,4 @@
+import { seedDemoData } from '@stagent/engine';
 import { formatDuration } from '@stagent/engine/format';
 import { createApp } from '../app.js';
 import { assertSafeBinding, type ApiConfig } from '../config.js';
@@ -16,7 +17,7 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
   try {
     await engine.start();
     const seeding = performance.now();
-    if (config.demo && (await engine.seedDemoData())) {
+    if (config.demo && (await seedDemoData(engine))) {
       out.write(`Seeded the demo project and its first runs on the simulator in ${formatDuration(performance.now() - seeding)} (STAGENT_DEMO=0 to skip).\n`);
     }
     const app = createApp({ engine, config });

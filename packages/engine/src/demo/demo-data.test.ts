@@ -6,6 +6,7 @@ import { createTestEngine, type TestEngine } from '../testing/index.js';
 import { toDefinitionInput } from '../intelligence/apply-suggestion.js';
 import type { WorkflowRunView, WorkflowView } from '../workflows/read-models.js';
 import { DEMO_TIGHT_CAP_USD } from './demo-history.js';
+import { seedDemoData } from './demo-data.js';
 
 /** Status of each run of a workflow, oldest first. */
 async function statuses(t: TestEngine, workflow: WorkflowView): Promise<string[]> {
@@ -19,7 +20,7 @@ describe('demo data', () => {
   // would never elapse, so finishing proves the first runs do not stream at watching speed.
   beforeAll(async () => {
     t = await createTestEngine({ simulatedLatencyMs: 25 });
-    expect(await t.engine.seedDemoData()).toBe(true);
+    expect(await seedDemoData(t.engine)).toBe(true);
     byName = new Map((await t.engine.listWorkflows()).nodes.map((w) => [w.name, w]));
   });
   afterAll(() => t.close());
@@ -89,18 +90,18 @@ describe('demo data, once per database', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'stagent-demo-'));
     try {
       const first = await createTestEngine({ dataDir });
-      expect(await first.engine.seedDemoData()).toBe(true);
+      expect(await seedDemoData(first.engine)).toBe(true);
       const runCount = first.engine.simulated.calls.length;
       await first.close();
 
       const second = await createTestEngine({ dataDir });
-      expect(await second.engine.seedDemoData()).toBe(false);
+      expect(await seedDemoData(second.engine)).toBe(false);
       const { nodes } = await second.engine.listWorkflows();
       expect(nodes).toHaveLength(4);
       for (const w of nodes) await second.engine.control.cancel(w.id).catch(() => undefined);
       for (const w of nodes) await second.engine.deleteWorkflow(w.id);
       for (const d of await second.engine.listDocuments()) await second.engine.deleteDocument(d.id);
-      expect(await second.engine.seedDemoData()).toBe(false);
+      expect(await seedDemoData(second.engine)).toBe(false);
       expect((await second.engine.listWorkflows()).totalCount).toBe(0);
       expect(second.engine.simulated.calls).toHaveLength(0);
       expect(runCount).toBeGreaterThan(0);
@@ -113,7 +114,7 @@ describe('demo data, once per database', () => {
   it('leaves a database that already has a document alone', async () => {
     const t = await createTestEngine();
     await t.engine.createDocument({ name: 'Notes.md', mimeType: 'text/markdown', content: '# Mine' });
-    expect(await t.engine.seedDemoData()).toBe(false);
+    expect(await seedDemoData(t.engine)).toBe(false);
     expect((await t.engine.listWorkflows()).totalCount).toBe(0);
     await t.close();
   });

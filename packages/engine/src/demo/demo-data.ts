@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../facade/engine.js';
 import { DocumentSchema } from '../db/entities/document.entity.js';
 import { ProjectSchema } from '../db/entities/project.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';

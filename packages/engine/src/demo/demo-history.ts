@@ -1,4 +1,4 @@
-import type { Engine } from '../engine.js';
+import type { Engine } from '../facade/engine.js';
 import { MIN_RUNS } from '../intelligence/optimizer.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import type { WorkflowRunView } from '../workflows/read-models.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotApplicableError } from '../errors.js';
-import type { SuggestionAction } from '../engine-api.js';
+import type { SuggestionAction } from './intelligence-types.js';
 import { applySuggestionToInput, isRunAction, parseRunAction, toDefinitionInput } from './apply-suggestion.js';
 import { injectionCount } from './doc-bindings.js';
 import { splitPrompt } from './step-split.js';

@@ -1,5 +1,5 @@
 import { NotApplicableError } from '../errors.js';
-import type { SuggestionAction } from '../engine-api.js';
+import type { SuggestionAction } from './intelligence-types.js';
 import { WorkflowPattern, type WorkflowDefinitionInput } from '../workflows/definition.js';
 import { configSchemaByPattern, MAX_BUDGET_USD, MAX_STEP_TURNS } from '../workflows/definition-schema.js';
 import type { WorkflowView } from '../workflows/read-models.js';

@@ -1,4 +1,4 @@
-import type { DebugAnalysis, FixSuggestion, RootCause } from '../engine-api.js';
+import type { DebugAnalysis, FixSuggestion, RootCause } from './intelligence-types.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
 import type { WorkflowEvent } from '../events/workflow-event.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';

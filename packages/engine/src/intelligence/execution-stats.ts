@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { ExecutionStatsView } from '../engine-api.js';
+import type { ExecutionStatsView } from './intelligence-types.js';
 import { WorkflowExecutionStatsSchema, type WorkflowExecutionStats } from '../db/entities/workflow-execution-stats.entity.js';
 
 /** One finished run, as folded into the stats of its (pattern, step count) bucket. */

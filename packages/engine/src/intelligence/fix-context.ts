@@ -1,4 +1,4 @@
-import type { FixSuggestion, FixTier, SuggestionAction } from '../engine-api.js';
+import type { FixSuggestion, FixTier, SuggestionAction } from './intelligence-types.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
 import type { StepRunView, WorkflowRunView, WorkflowView } from '../workflows/read-models.js';
 import { MAX_BUDGET_USD, MAX_STEP_TURNS } from '../workflows/definition-schema.js';

@@ -1,5 +1,5 @@
 import { assertNever } from '../errors.js';
-import type { FixSuggestion } from '../engine-api.js';
+import type { FixSuggestion } from './intelligence-types.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
 import { MAX_BUDGET_USD, MAX_STEP_TURNS } from '../workflows/definition-schema.js';
 import { actions, fix, stepLabel, suggestedBudgetUsd, suggestedMaxTurns, type FixContext } from './fix-context.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OptimizationSuggestion } from '../engine-api.js';
+import type { OptimizationSuggestion } from './intelligence-types.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import { applySuggestionToInput } from './apply-suggestion.js';

@@ -1,4 +1,4 @@
-import type { OptimizationSuggestion, SuggestionAction } from '../engine-api.js';
+import type { OptimizationSuggestion, SuggestionAction } from './intelligence-types.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import { WORKFLOW_STEP_DEFAULT_CAP_USD } from '../budget/cap-resolver.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';

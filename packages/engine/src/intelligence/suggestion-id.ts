@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SuggestionAction, SuggestionKind } from '../engine-api.js';
+import type { SuggestionAction, SuggestionKind } from './intelligence-types.js';
 
 /** Serialises a value with object keys sorted, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {

@@ -1,5 +1,5 @@
 import { assertNever } from '../errors.js';
-import { Severity, type TimelineEntry } from '../engine-api.js';
+import { Severity, type TimelineEntry } from './intelligence-types.js';
 import type { WorkflowEventKind } from '../events/event-kind.js';
 import type { WorkflowEvent } from '../events/workflow-event.js';
 import { formatCount, formatUsd } from '../format/index.js';

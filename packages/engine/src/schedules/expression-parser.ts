@@ -1,4 +1,4 @@
-import type { ScheduleParseResult } from '../engine-api.js';
+import type { ScheduleParseResult } from './schedule-types.js';
 import { quote } from '../input-excerpt.js';
 import { buildCron, type CompiledSchedule } from './cron-builder.js';
 import { cronLikeFieldCount, describeCron, validateCron } from './cron-syntax.js';

@@ -1,7 +1,7 @@
 import { ScheduleFiringSchema } from '../db/entities/schedule-firing.entity.js';
 import { ScheduleSchema } from '../db/entities/schedule.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';
-import type { CreateScheduleInput, ScheduleParseResult, ScheduleView } from '../engine-api.js';
+import type { CreateScheduleInput, ScheduleParseResult, ScheduleView } from './schedule-types.js';
 import { ConflictError, ErrorCode, NotFoundError, StagentError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { blankNameMessage, isBlankName } from '../names.js';

@@ -1,4 +1,4 @@
-import type { ScheduleView } from '../engine-api.js';
+import type { ScheduleView } from './schedule-types.js';
 import type { ScheduleRow } from '../db/entities/schedule.entity.js';
 
 /** The facade's read model of a schedule row (contract `Schedule`). Times are epoch ms. */

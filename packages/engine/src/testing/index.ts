@@ -1,5 +1,5 @@
 import { ManualClock } from '../clock.js';
-import { Engine, type EngineOptions } from '../engine.js';
+import { Engine, type EngineOptions } from '../facade/engine.js';
 import { silentLogger } from '../resources.js';
 
 export { ManualClock } from '../clock.js';

@@ -1,4 +1,5 @@
 import { IllegalTransitionError } from '../errors.js';
+import type { RunStatus } from './run-state.js';
 
 /**
  * Status of a workflow as a whole, mirroring its latest run.
@@ -41,7 +42,7 @@ export function transitionWorkflow(from: WorkflowStatus, to: WorkflowStatus): Wo
 }
 
 /** The workflow status that mirrors a run status. */
-export function workflowStatusForRun(run: import('./run-state.js').RunStatus): WorkflowStatus {
+export function workflowStatusForRun(run: RunStatus): WorkflowStatus {
   switch (run) {
     case 'RUNNING':
       return 'ACTIVE';

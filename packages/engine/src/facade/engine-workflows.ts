@@ -1,14 +1,14 @@
-import { WorkflowSchema } from './db/entities/workflow.entity.js';
-import { WorkflowDocumentInputSchema } from './db/entities/workflow-document-input.entity.js';
-import { columnsOf, parameterList } from './db/direct-sql.js';
-import { projection } from './db/select-projection.js';
-import { ReadCache } from './db/read-cache.js';
-import type { SqlExecutor } from './db/sql-executor.js';
-import type { EngineResources } from './resources.js';
+import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import { WorkflowDocumentInputSchema } from '../db/entities/workflow-document-input.entity.js';
+import { columnsOf, parameterList } from '../db/direct-sql.js';
+import { projection } from '../db/select-projection.js';
+import { ReadCache } from '../db/read-cache.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
+import type { EngineResources } from '../resources.js';
 import type { WorkflowPage } from './engine-api.js';
-import type { WorkflowStatus } from './workflows/workflow-state.js';
-import { bindingsByWorkflow, toWorkflowView } from './workflows/workflow-system.js';
-import { encodeOffsetCursor, workflowPage } from './workflows/workflow-page.js';
+import type { WorkflowStatus } from '../workflows/workflow-state.js';
+import { bindingsByWorkflow, toWorkflowView } from '../workflows/workflow-system.js';
+import { encodeOffsetCursor, workflowPage } from '../workflows/workflow-page.js';
 
 /** Workflow columns a {@link WorkflowView} is made of (not the compare-and-set version or the event counter). */
 const WORKFLOW_PROPERTIES = ['id', 'projectId', 'name', 'description', 'status', 'definition', 'runtimeId', 'budgetUsd', 'runNumber', 'latestRunId', 'createdAt', 'updatedAt'] as const;

@@ -1,12 +1,12 @@
-import type { EngineResources } from './resources.js';
-import { WorkflowRunSchema, type WorkflowRun } from './db/entities/workflow-run.entity.js';
-import { StepRunSchema, type StepRun } from './db/entities/step-run.entity.js';
-import { toRunView } from './workflows/run-store.js';
-import { columnsOf, parameterList } from './db/direct-sql.js';
-import { withSqlExecutor, type SqlExecutor } from './db/sql-executor.js';
-import { projection } from './db/select-projection.js';
-import { ReadCache } from './db/read-cache.js';
-import type { WorkflowRunView } from './workflows/read-models.js';
+import type { EngineResources } from '../resources.js';
+import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
+import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
+import { toRunView } from '../workflows/run-store.js';
+import { columnsOf, parameterList } from '../db/direct-sql.js';
+import { withSqlExecutor, type SqlExecutor } from '../db/sql-executor.js';
+import { projection } from '../db/select-projection.js';
+import { ReadCache } from '../db/read-cache.js';
+import type { WorkflowRunView } from '../workflows/read-models.js';
 import type { RunListOptions } from './engine-api.js';
 
 /** Run columns a {@link WorkflowRunView} is made of (not the stored definition, lease or audit columns). */

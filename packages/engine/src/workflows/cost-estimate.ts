@@ -1,11 +1,11 @@
 import type { RuntimeCatalog } from '../runtimes/catalog.js';
 import { priceFor } from '../runtimes/pricing.js';
-import type { StepDefinition, WorkflowDefinition } from '../workflows/definition.js';
-import { buildDocumentContext } from '../workflows/document-context.js';
-import { stepSystemPrompt, withDocuments } from '../workflows/prompt-composer.js';
+import type { StepDefinition, WorkflowDefinition } from './definition.js';
+import { buildDocumentContext } from './document-context.js';
+import { stepSystemPrompt, withDocuments } from './prompt-composer.js';
 import type { DocumentContent } from '../documents/document-system.js';
-import type { CostEstimate, StepCostEstimate } from './cost-estimate-types.js';
-import { countTokens } from './tokenizer.js';
+import type { CostEstimate, StepCostEstimate } from '../budget/cost-estimate-types.js';
+import { countTokens } from '../budget/tokenizer.js';
 import { formatPercent, formatUsd } from '../format/index.js';
 
 /** Output tokens expected from a step with no comparable history (a page of Markdown). */

@@ -1,21 +1,21 @@
-import type { EngineResources } from './resources.js';
-import type { DocumentSystem } from './documents/document-system.js';
+import type { EngineResources } from '../resources.js';
+import type { DocumentSystem } from '../documents/document-system.js';
 import type { RunReader } from './engine-runs.js';
-import type { WorkflowSystem } from './workflows/workflow-system.js';
-import type { RunFinished } from './workflows/run-executor.js';
-import type { StepDefinition, WorkflowDefinition, WorkflowDefinitionInput } from './workflows/definition.js';
-import type { WorkflowView } from './workflows/read-models.js';
-import type { CostEstimate } from './budget/cost-estimate-types.js';
-import type { StepExpectation } from './budget/cost-estimate.js';
-import type { DebugAnalysis, ExecutionStatsView, OptimizationSuggestion, SuggestionAction } from './engine-api.js';
-import { listEvents } from './events/event-store.js';
-import { analyzeRun } from './intelligence/debug-analysis.js';
-import { listExecutionStats, recordRunOutcome, retractRunOutcome, type RunOutcome } from './intelligence/execution-stats.js';
-import { learnedStepExpectations, expectationKey } from './intelligence/learned-estimates.js';
-import { optimize } from './intelligence/optimizer.js';
-import { loadOptimizerHistory } from './intelligence/optimizer-history.js';
-import { applySuggestionToInput, isRunAction, parseRunAction, type RunAction } from './intelligence/apply-suggestion.js';
-import { NotFoundError, WorkflowNotFoundError } from './errors.js';
+import type { WorkflowSystem } from '../workflows/workflow-system.js';
+import type { RunFinished } from '../workflows/run-executor.js';
+import type { StepDefinition, WorkflowDefinition, WorkflowDefinitionInput } from '../workflows/definition.js';
+import type { WorkflowView } from '../workflows/read-models.js';
+import type { CostEstimate } from '../budget/cost-estimate-types.js';
+import type { StepExpectation } from '../workflows/cost-estimate.js';
+import type { DebugAnalysis, ExecutionStatsView, OptimizationSuggestion, SuggestionAction } from '../intelligence/intelligence-types.js';
+import { listEvents } from '../events/event-store.js';
+import { analyzeRun } from '../intelligence/debug-analysis.js';
+import { listExecutionStats, recordRunOutcome, retractRunOutcome, type RunOutcome } from '../intelligence/execution-stats.js';
+import { learnedStepExpectations, expectationKey } from '../intelligence/learned-estimates.js';
+import { optimize } from '../intelligence/optimizer.js';
+import { loadOptimizerHistory } from '../intelligence/optimizer-history.js';
+import { applySuggestionToInput, isRunAction, parseRunAction, type RunAction } from '../intelligence/apply-suggestion.js';
+import { NotFoundError, WorkflowNotFoundError } from '../errors.js';
 
 /**
  * Connects the intelligence modules to the engine: stats are folded in when a run finishes,

@@ -1,35 +1,37 @@
 import type { MikroORM } from '@mikro-orm/better-sqlite';
-import { SystemClock, type Clock } from './clock.js';
-import { openDatabase } from './db/orm.js';
-import { resolveDataDir } from './db/data-dir.js';
-import { DocumentSystem } from './documents/document-system.js';
-import { InMemoryEventBus, type EventBus } from './events/event-bus.js';
-import { listEvents } from './events/event-store.js';
-import { streamEvents } from './events/event-stream.js';
-import { consoleLogger, type EngineResources, type Logger } from './resources.js';
-import { RuntimeCatalog } from './runtimes/catalog.js';
-import { SimulatedRuntime } from './runtimes/simulated.js';
-import { SecretBox } from './settings/secret-box.js';
-import { SettingsSystem } from './settings/settings-system.js';
-import { SecretValues } from './settings/secret-values.js';
-import { WorkflowSystem } from './workflows/workflow-system.js';
-import { TaskRunner } from './tasks/task-runner.js';
-import { StepRunner } from './workflows/step-runner.js';
-import { RunExecutor } from './workflows/run-executor.js';
+import { SystemClock, type Clock } from '../clock.js';
+import { openDatabase } from '../db/orm.js';
+import { resolveDataDir } from '../db/data-dir.js';
+import { DocumentSystem } from '../documents/document-system.js';
+import { InMemoryEventBus, type EventBus } from '../events/event-bus.js';
+import { listEvents } from '../events/event-store.js';
+import { streamEvents } from '../events/event-stream.js';
+import { consoleLogger, type EngineResources, type Logger } from '../resources.js';
+import { RuntimeCatalog } from '../runtimes/catalog.js';
+import { SimulatedRuntime } from '../runtimes/simulated.js';
+import { SecretBox } from '../settings/secret-box.js';
+import { SettingsSystem } from '../settings/settings-system.js';
+import { SecretValues } from '../settings/secret-values.js';
+import { WorkflowSystem } from '../workflows/workflow-system.js';
+import { TaskRunner } from '../tasks/task-runner.js';
+import { StepRunner } from '../workflows/step-runner.js';
+import { RunExecutor } from '../workflows/run-executor.js';
 import { RunReader } from './engine-runs.js';
 import { WorkflowReader } from './engine-workflows.js';
-import { RunControl } from './workflows/run-control.js';
+import { RunControl } from './run-control.js';
 import { EngineIntelligence } from './engine-intelligence.js';
-import { newOwnerId } from './workflows/leases.js';
-import { seedDemoData } from './demo/demo-data.js';
-import { createDefaultCatalog } from './runtimes/default-catalog.js';
-import { ScheduleSystem } from './schedules/schedule-system.js';
-import { EngineScheduleExecutor } from './schedules/engine-schedule-executor.js';
-import { ScheduledTaskRunner } from './schedules/scheduled-task-runner.js';
-import type { CreateScheduleInput } from './engine-api.js';
-import type { WorkflowDefinitionInput } from './workflows/definition.js';
-import type { EngineApi, RunListOptions, SuggestionAction } from './engine-api.js';
-import type { WorkflowStatus } from './workflows/workflow-state.js';
+import { newOwnerId } from '../workflows/leases.js';
+import { createDefaultCatalog } from '../runtimes/default-catalog.js';
+import { ScheduleSystem } from '../schedules/schedule-system.js';
+import { EngineScheduleExecutor } from '../schedules/engine-schedule-executor.js';
+import { ScheduledTaskRunner } from '../schedules/scheduled-task-runner.js';
+import type { CreateScheduleInput } from '../schedules/schedule-types.js';
+import type { WorkflowDefinitionInput } from '../workflows/definition.js';
+import type { EngineApi, RunListOptions } from './engine-api.js';
+import type { SuggestionAction } from '../intelligence/intelligence-types.js';
+import type { RetryPolicy } from '../runtimes/retry-policy.js';
+import { NotFoundError } from '../errors.js';
+import type { WorkflowStatus } from '../workflows/workflow-state.js';
 
 /** Options for {@link Engine.open}. */
 export interface EngineOptions {
@@ -43,7 +45,7 @@ export interface EngineOptions {
   /** Environment for provider base URLs and key fallbacks (`ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`...); default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Overrides of the provider retry policy (tests shorten the waits). */
-  retry?: Partial<import('./runtimes/retry-policy.js').RetryPolicy>;
+  retry?: Partial<RetryPolicy>;
   /** Delay per streamed chunk of the simulator, ms (demo: visible streaming; tests: 0). */
   simulatedLatencyMs?: number;
   /** Receives every SQL statement (query-count tests). */
@@ -140,8 +142,6 @@ export class Engine implements EngineApi {
   retryWorkflowStep(workflowId: string, stepId: string) { return this.control.retryStep(workflowId, stepId); }
   cancelWorkflow(id: string) { return this.control.cancel(id); }
   resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment?: string | null) { return this.control.resolveCheckpoint(workflowId, stepId, approved, comment ?? null); }
-  /** Seeds the demo project and its first runs into an empty, never-seeded database (see demo/demo-data.ts); false when it did nothing. */
-  seedDemoData() { return seedDemoData(this); }
 
   /** Resumes every delay-parked run whose time has come (the timer calls this; tests too). */
   resumeDueDelays() { return this.control.resumeDueDelays(); }
@@ -152,7 +152,7 @@ export class Engine implements EngineApi {
   async waitForRun(runId: string) {
     await this.executor.settled(runId);
     const run = await this.runs.get(runId);
-    if (!run) throw new (await import('./errors.js')).NotFoundError('Run', runId, ['runId']);
+    if (!run) throw new NotFoundError('Run', runId, ['runId']);
     return run;
   }
 

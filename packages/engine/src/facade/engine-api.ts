@@ -1,129 +1,18 @@
-import type { CostEstimate } from './budget/cost-estimate-types.js';
-import type { WorkflowDefinitionInput } from './workflows/definition.js';
-import type { DocumentView, WorkflowRunView, WorkflowView } from './workflows/read-models.js';
-import type { WorkflowStatus } from './workflows/workflow-state.js';
-import type { WorkflowEvent } from './events/workflow-event.js';
-import type { RuntimeDescriptor } from './runtimes/runtime.js';
-import type { SettingView } from './settings/settings-system.js';
-import type { FailureCategory } from './runtimes/failure-category.js';
-import type { WorkflowEventKind } from './events/event-kind.js';
-import type { RunStatus } from './workflows/run-state.js';
+import type { CostEstimate } from '../budget/cost-estimate-types.js';
+import type { WorkflowDefinitionInput } from '../workflows/definition.js';
+import type { DocumentView, WorkflowRunView, WorkflowView } from '../workflows/read-models.js';
+import type { WorkflowStatus } from '../workflows/workflow-state.js';
+import type { WorkflowEvent } from '../events/workflow-event.js';
+import type { RuntimeDescriptor } from '../runtimes/runtime.js';
+import type { SettingView } from '../settings/settings-system.js';
+import type { DebugAnalysis, ExecutionStatsView, OptimizationSuggestion, SuggestionAction } from '../intelligence/intelligence-types.js';
+import type { CreateScheduleInput, ScheduleParseResult, ScheduleView } from '../schedules/schedule-types.js';
 
 /**
  * The engine's public facade: everything the GraphQL schema and the CLI may call. Methods throw
  * {@link StagentError} subclasses for expected failures (validation, not found, conflict); any
  * other error is a bug and should be masked by callers.
  */
-
-/** Severity of a timeline entry. */
-export const Severity = { SUCCESS: 'SUCCESS', INFO: 'INFO', WARNING: 'WARNING', FAILURE: 'FAILURE' } as const;
-export type Severity = (typeof Severity)[keyof typeof Severity];
-
-/** Tier of a fix suggestion: QUICK (now), BETTER (change the workflow), BEST (change the approach). */
-export const FixTier = { QUICK: 'QUICK', BETTER: 'BETTER', BEST: 'BEST' } as const;
-export type FixTier = (typeof FixTier)[keyof typeof FixTier];
-
-/** Kinds of optimizer suggestions. */
-export const SuggestionKind = {
-  DOCUMENT_BINDING: 'DOCUMENT_BINDING',
-  BUDGET_ESTIMATE: 'BUDGET_ESTIMATE',
-  RUNTIME_RECOMMENDATION: 'RUNTIME_RECOMMENDATION',
-  PATTERN_INSIGHT: 'PATTERN_INSIGHT',
-} as const;
-export type SuggestionKind = (typeof SuggestionKind)[keyof typeof SuggestionKind];
-
-/** An action a suggestion can apply: SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | SPLIT_STEP. */
-export interface SuggestionAction {
-  type: string;
-  payload: Record<string, unknown>;
-}
-
-export interface RootCause {
-  category: FailureCategory;
-  summary: string;
-  stepId: string | null;
-  evidence: string | null;
-}
-export interface TimelineEntry {
-  /** Epoch ms. */
-  at: number;
-  kind: WorkflowEventKind;
-  severity: Severity;
-  stepId: string | null;
-  message: string;
-}
-export interface FixSuggestion {
-  tier: FixTier;
-  title: string;
-  description: string;
-  action: SuggestionAction | null;
-}
-export interface DebugAnalysis {
-  workflowId: string;
-  runId: string;
-  status: RunStatus;
-  rootCause: RootCause | null;
-  timeline: TimelineEntry[];
-  suggestions: FixSuggestion[];
-}
-export interface OptimizationSuggestion {
-  id: string;
-  kind: SuggestionKind;
-  title: string;
-  description: string;
-  action: SuggestionAction | null;
-}
-export interface ExecutionStatsView {
-  pattern: string;
-  stepCount: number;
-  sampleCount: number;
-  successRate: number;
-  avgCostPerStepUsd: number | null;
-  avgDurationPerStepMs: number | null;
-  avgDocsPerStep: number | null;
-  commonFailures: Record<string, number>;
-  runtimeSuccessRates: Record<string, number>;
-}
-
-export interface ScheduleView {
-  id: string;
-  name: string;
-  prompt: string;
-  workflowId: string | null;
-  expression: string;
-  cron: string;
-  timezone: string;
-  active: boolean;
-  runtimeId: string | null;
-  budgetUsd: number | null;
-  nextFireAt: number | null;
-  lastFiredAt: number | null;
-  failureStreak: number;
-  lastFailureReason: string | null;
-  pausedReason: string | null;
-  avgTurnsPerFiring: number | null;
-  lastTurnCount: number | null;
-  missedFirings: number;
-  warnings: string[];
-  createdAt: number;
-}
-export interface ScheduleParseResult {
-  ok: boolean;
-  cron: string | null;
-  description: string | null;
-  /** Epoch ms. */
-  nextFireTimes: number[];
-  error: string | null;
-}
-export interface CreateScheduleInput {
-  name: string;
-  prompt: string;
-  expression: string;
-  timezone?: string | null;
-  workflowId?: string | null;
-  runtimeId?: string | null;
-  budgetUsd?: number | null;
-}
 
 /** Result of starting or retrying a run. */
 export interface RunStart {
