@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { EngineApi } from '@stagent/engine';
 import { createContext, schema } from '@stagent/schema';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
@@ -168,7 +168,7 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
     wss,
   );
 
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -11,7 +11,6 @@ import { sqlTransaction, withSqlExecutor } from './sql-executor.js';
 function statementLog() {
   const lines: string[] = [];
   return {
-    // eslint-disable-next-line no-control-regex
     onQuery: (line: string) => lines.push(line.replace(/\u001b\[[0-9;]*m/g, '').replace(/ \[took .*\]$/, '')),
     take: () => lines.splice(0),
   };

@@ -10,6 +10,7 @@ import { parameterList } from '../db/direct-sql.js';
 import { selectRows } from '../db/select-projection.js';
 import { withSqlExecutor } from '../db/sql-executor.js';
 import type { EngineResources } from '../resources.js';
+import type { EntityManager } from '@mikro-orm/better-sqlite';
 import type { WorkflowDefinitionInput } from './definition.js';
 import type { WorkflowView } from './read-models.js';
 import { validateDefinition, type ValidatedWorkflow } from './validation.js';
@@ -103,7 +104,7 @@ export class WorkflowSystem implements WorkflowBindings {
     return rows.map((r) => ({ documentId: r.documentId, stepId: r.stepId ?? null }));
   }
 
-  private async writeBindings(em: import('@mikro-orm/better-sqlite').EntityManager, workflowId: string, bindings: ValidatedWorkflow['bindings'], now: number) {
+  private async writeBindings(em: EntityManager, workflowId: string, bindings: ValidatedWorkflow['bindings'], now: number) {
     if (bindings.length === 0) return;
     await em.insertMany(WorkflowDocumentInputSchema, bindings.map((b, position) => ({ id: newId(), createdAt: now, workflowId, documentId: b.documentId, stepId: b.stepId, position })));
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../clock.js';
+import type { ManualClock } from '../../clock.js';
 import { openDatabase } from '../../db/orm.js';
 import { InMemoryEventBus } from '../../events/event-bus.js';
 import { newId } from '../../ids.js';
