@@ -42,9 +42,19 @@ function callArguments(text, open) {
 // tables (workflows/run-store.ts, tasks/task-store.ts, schedules/firing-store.ts over
 // `transitionStatus` in db/direct-sql.ts). At run time updateRows, incrementRow and every
 // MikroORM UPDATE refuse a status column; this finds such a write before it runs.
-const STATUS_WRITERS = new Set(['packages/engine/src/db/direct-sql.ts', 'packages/engine/src/workflows/run-store.ts', 'packages/engine/src/tasks/task-store.ts', 'packages/engine/src/schedules/firing-store.ts']);
+const STATUS_WRITERS = new Set([
+  'packages/engine/src/db/direct-sql.ts',
+  'packages/engine/src/workflows/run-store.ts',
+  'packages/engine/src/tasks/task-store.ts',
+  'packages/engine/src/schedules/firing-store.ts',
+]);
 /** Update calls and the index of the argument holding the changed columns. */
-const UPDATE_CALLS = [[/\bnativeUpdate\(/g, 2], [/\.update\(/g, 0], [/\bupdateRows\(/g, 3], [/\bincrementRow\(/g, 4]];
+const UPDATE_CALLS = [
+  [/\bnativeUpdate\(/g, 2],
+  [/\.update\(/g, 0],
+  [/\bupdateRows\(/g, 3],
+  [/\bincrementRow\(/g, 4],
+];
 function directStatusWrites(rel, text) {
   if (STATUS_WRITERS.has(rel)) return [];
   const found = [];
@@ -53,7 +63,8 @@ function directStatusWrites(rel, text) {
   for (const [pattern, index] of UPDATE_CALLS)
     for (const match of text.matchAll(pattern)) {
       const changes = callArguments(text, match.index + match[0].length - 1)[index];
-      if (changes && /(^|[\s{,])status\s*:/.test(changes)) found.push(`${match[0].replace(/[\\.(]/g, '')} sets status at line ${text.slice(0, match.index).split('\n').length}`);
+      if (changes && /(^|[\s{,])status\s*:/.test(changes))
+        found.push(`${match[0].replace(/[\\.(]/g, '')} sets status at line ${text.slice(0, match.index).split('\n').length}`);
     }
   return found.map((f) => `${rel}: ${f}; status changes go through a transition function`);
 }
@@ -70,12 +81,20 @@ for (const file of files) {
   if (text.includes('allowGlobalContext: true')) problems.push(`${rel}: allowGlobalContext`);
   if (rel.startsWith('packages/engine/src/') && !isTest && /new Error\(/.test(text.replace(/function assertNever[\s\S]*?\n}/, '')))
     problems.push(`${rel}: bare new Error( (use a StagentError subclass)`);
-  if (rel.startsWith('packages/engine/src/') && /from ['"](graphql|@pothos\/|graphql-yoga|@stagent\/schema)/.test(text)) problems.push(`${rel}: the engine imports GraphQL`);
-  if (rel.startsWith('packages/schema/src/') && /from ['"](@mikro-orm\/|graphql-yoga|node:http)/.test(text)) problems.push(`${rel}: the schema imports persistence or HTTP`);
+  if (rel.startsWith('packages/engine/src/') && /from ['"](graphql|@pothos\/|graphql-yoga|@stagent\/schema)/.test(text))
+    problems.push(`${rel}: the engine imports GraphQL`);
+  if (rel.startsWith('packages/schema/src/') && /from ['"](@mikro-orm\/|graphql-yoga|node:http)/.test(text))
+    problems.push(`${rel}: the schema imports persistence or HTTP`);
   if (/from ['"]@stagent\/[a-z-]+\/src\//.test(text)) problems.push(`${rel}: deep import into another package's src`);
   if (rel.startsWith('packages/engine/src/') && !isTest) problems.push(...directStatusWrites(rel, text));
   const base = rel.split('/').pop();
-  if (rel.endsWith('.ts') && !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9-]+)*\.ts$/.test(base) && !base.startsWith('+') && !/^Migration\d+/.test(base) && !/^[A-Z][A-Za-z0-9]*\.spec\.ts$/.test(base))
+  if (
+    rel.endsWith('.ts') &&
+    !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9-]+)*\.ts$/.test(base) &&
+    !base.startsWith('+') &&
+    !/^Migration\d+/.test(base) &&
+    !/^[A-Z][A-Za-z0-9]*\.spec\.ts$/.test(base)
+  )
     problems.push(`${rel}: file name is not kebab-case`);
   if (rel.endsWith('.svelte') && !base.startsWith('+') && !/^[A-Z][A-Za-z0-9]*\.svelte$/.test(base)) problems.push(`${rel}: Svelte components are PascalCase`);
 }

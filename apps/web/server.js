@@ -91,7 +91,9 @@ export async function createWebServer(options = {}) {
     const refused = refusal(req, policy, token);
     if (!refused) return proxyUpgrade(req, socket, head, api, token);
     const body = JSON.stringify({ errors: [{ message: refused.message }] });
-    socket.end(`HTTP/1.1 ${refused.status} ${http.STATUS_CODES[refused.status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${refused.status} ${http.STATUS_CODES[refused.status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
   return server;
 }

@@ -12,7 +12,12 @@ test('upload text, markdown, JSON and CSV; view; delete', async ({ page }) => {
     { name: 'upload-table.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n1,2\n') },
   ]);
   await expect
-    .poll(async () => (await names()).filter((d) => d.name.startsWith('upload-')).map((d) => d.mimeType).sort())
+    .poll(async () =>
+      (await names())
+        .filter((d) => d.name.startsWith('upload-'))
+        .map((d) => d.mimeType)
+        .sort(),
+    )
     .toEqual(['application/json', 'text/csv', 'text/markdown', 'text/plain']);
 
   const row = page.getByRole('row').filter({ hasText: 'upload-config.json' });
@@ -22,7 +27,11 @@ test('upload text, markdown, JSON and CSV; view; delete', async ({ page }) => {
   await snapshot(page, 'documents');
 
   page.once('dialog', (dialog) => dialog.accept());
-  await page.getByRole('row').filter({ hasText: 'upload-notes.txt' }).getByRole('button', { name: /Delete/ }).click();
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'upload-notes.txt' })
+    .getByRole('button', { name: /Delete/ })
+    .click();
   await expect.poll(async () => (await names()).some((d) => d.name === 'upload-notes.txt')).toBe(false);
   await expect(page.getByRole('row').filter({ hasText: 'upload-notes.txt' })).toHaveCount(0);
 });

@@ -16,13 +16,19 @@ test.afterAll(async () => {
 
 /** The row of the workflow list whose name link is `name`; its cells in column order. */
 function workflowRow(page: Page, name: string): { row: Locator; cell: (column: 'name' | 'status' | 'lastRun' | 'cost' | 'success') => Locator } {
-  const row = page.getByRole('table', { name: 'Workflows' }).getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  const row = page
+    .getByRole('table', { name: 'Workflows' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name, exact: true }) });
   const columns = ['name', 'status', 'lastRun', 'cost', 'success'] as const;
   return { row, cell: (column) => row.getByRole('cell').nth(columns.indexOf(column)) };
 }
 
 test('the first page shows what the demo did: runs, costs, success rates, a budget stop and its fixes', async ({ page }) => {
-  const seeded = stack.apiOutput().split('\n').find((line) => line.startsWith('Seeded the demo project'));
+  const seeded = stack
+    .apiOutput()
+    .split('\n')
+    .find((line) => line.startsWith('Seeded the demo project'));
   expect(seeded).toMatch(/on the simulator in (\d+ ms|\d+\.\d s|\d+m \d{2}s) /);
   test.info().annotations.push({ type: 'demo seeding', description: seeded! });
 
@@ -70,12 +76,22 @@ test('the first page shows what the demo did: runs, costs, success rates, a budg
   // The workflow's editor: the optimizer learned a cap from the three completed runs.
   await page.getByRole('link', { name: 'Investor research brief' }).click();
   const optimizer = page.getByRole('region', { name: 'Optimizer' });
-  await expect(optimizer.getByRole('listitem').filter({ hasText: 'Raise the budget of "Profile the investors" to $0.01' })).toContainText('3 comparable completed runs');
+  await expect(optimizer.getByRole('listitem').filter({ hasText: 'Raise the budget of "Profile the investors" to $0.01' })).toContainText(
+    '3 comparable completed runs',
+  );
   await snapshot(page, 'first-look-optimizer');
 
   // Execution stats exist for every shape the demo ran.
   const { executionStats } = await gql<{ executionStats: { pattern: string; sampleCount: number; successRate: number }[] }>(
-    /* GraphQL */ `{ executionStats { pattern sampleCount successRate } }`,
+    /* GraphQL */ `
+      {
+        executionStats {
+          pattern
+          sampleCount
+          successRate
+        }
+      }
+    `,
     {},
     stack.apiUrl,
   );

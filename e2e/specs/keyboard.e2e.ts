@@ -16,9 +16,7 @@ test('the editor works with the keyboard only', async ({ page }) => {
   await tabTo(page, page.getByRole('button', { name: 'Create workflow' }), 200);
   await page.keyboard.press('Enter');
 
-  await expect
-    .poll(async () => (await workflowByName('E2E keyboard workflow'))?.steps.map((s) => s.name))
-    .toEqual(['Step 2', 'Step 1']);
+  await expect.poll(async () => (await workflowByName('E2E keyboard workflow'))?.steps.map((s) => s.name)).toEqual(['Step 2', 'Step 1']);
 });
 
 test('the run view and its debug actions work with the keyboard only', async ({ page }) => {

@@ -22,7 +22,8 @@ test('the run view resumes from the last seen seq after the WebSocket drops', as
     const server = ws.connectToServer();
     ws.onMessage((message) => {
       const parsed = JSON.parse(String(message));
-      if (parsed.type === 'subscribe' && parsed.payload?.query?.includes('workflowEvents')) subscribes.push({ afterSeq: parsed.payload.variables?.afterSeq ?? null });
+      if (parsed.type === 'subscribe' && parsed.payload?.query?.includes('workflowEvents'))
+        subscribes.push({ afterSeq: parsed.payload.variables?.afterSeq ?? null });
       server.send(message);
     });
     server.onMessage((message) => {

@@ -47,9 +47,15 @@ test('a run fails on a tiny budget, the debug panel names it, raise budget + ret
   await snapshot(page, 'run-failed-debug');
 
   // Quick fix: raise the budget (applySuggestion SET_BUDGET), then retry the failed step.
-  await page.getByRole('button', { name: /^Raise budget/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Raise budget/ })
+    .first()
+    .click();
   await expect.poll(async () => (await workflowState(id))?.steps.find((s) => s.id === 'publish')?.budgetUsd ?? 0).toBeGreaterThan(0.0001);
-  await page.getByRole('button', { name: /^Retry step/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Retry step/ })
+    .first()
+    .click();
 
   await expect.poll(async () => (await workflowState(id))?.latestRun?.status, { timeout: 30_000 }).toBe('COMPLETED');
   await expect(page.getByText('3 of 3 steps completed')).toBeVisible();

@@ -22,7 +22,11 @@ test('create a 3-step workflow with per-step documents and see its estimate', as
     if (n > 1) await page.getByRole('button', { name: 'Add step' }).click();
     await page.getByLabel(`Step ${n} name`).fill(step.name);
     await page.getByLabel(`Step ${n} prompt`).fill(step.prompt);
-    if (step.doc) await page.getByRole('group', { name: `Step ${n} documents` }).getByLabel(step.doc).check();
+    if (step.doc)
+      await page
+        .getByRole('group', { name: `Step ${n} documents` })
+        .getByLabel(step.doc)
+        .check();
   }
 
   // The live estimate: one bar per step plus the workflow total.

@@ -21,9 +21,20 @@ export async function mutate<T = Record<string, any>>(field: string, query: stri
 export async function createDocument(name: string, mimeType: string, content: string): Promise<string> {
   const payload = await mutate<{ document: { id: string } }>(
     'createDocument',
-    /* GraphQL */ `mutation ($name: String!, $mimeType: String!, $content: String!) {
-      createDocument(name: $name, mimeType: $mimeType, content: $content) { document { id } errors { field message code } }
-    }`,
+    /* GraphQL */ `
+      mutation ($name: String!, $mimeType: String!, $content: String!) {
+        createDocument(name: $name, mimeType: $mimeType, content: $content) {
+          document {
+            id
+          }
+          errors {
+            field
+            message
+            code
+          }
+        }
+      }
+    `,
     { name, mimeType, content },
   );
   return payload.document.id;
@@ -31,7 +42,14 @@ export async function createDocument(name: string, mimeType: string, content: st
 
 /** The id of the document with this name, creating it when missing (safe across worker restarts). */
 export async function ensureDocument(name: string, mimeType: string, content: string): Promise<string> {
-  const data = await gql<{ documents: { id: string; name: string }[] }>(/* GraphQL */ `{ documents { id name } }`);
+  const data = await gql<{ documents: { id: string; name: string }[] }>(/* GraphQL */ `
+    {
+      documents {
+        id
+        name
+      }
+    }
+  `);
   return data.documents.find((d) => d.name === name)?.id ?? createDocument(name, mimeType, content);
 }
 
@@ -53,9 +71,20 @@ export async function createWorkflow(input: {
 }): Promise<string> {
   const payload = await mutate<{ workflow: { id: string } }>(
     'createWorkflow',
-    /* GraphQL */ `mutation ($input: WorkflowDefinitionInput!) {
-      createWorkflow(input: $input) { workflow { id } errors { field message code } }
-    }`,
+    /* GraphQL */ `
+      mutation ($input: WorkflowDefinitionInput!) {
+        createWorkflow(input: $input) {
+          workflow {
+            id
+          }
+          errors {
+            field
+            message
+            code
+          }
+        }
+      }
+    `,
     { input: { pattern: 'SEQUENCE', runtimeId: 'simulated', ...input } },
   );
   return payload.workflow.id;
@@ -72,26 +101,65 @@ export interface WorkflowState {
 
 export async function workflowState(id: string): Promise<WorkflowState | null> {
   const data = await gql<{ workflow: WorkflowState | null }>(
-    /* GraphQL */ `query ($id: ID!) {
-      workflow(id: $id) {
-        id name status
-        steps { id name budgetUsd documentIds }
-        documents { stepId document { id } }
-        latestRun { id status steps { stepId status failureCategory attempt } }
+    /* GraphQL */ `
+      query ($id: ID!) {
+        workflow(id: $id) {
+          id
+          name
+          status
+          steps {
+            id
+            name
+            budgetUsd
+            documentIds
+          }
+          documents {
+            stepId
+            document {
+              id
+            }
+          }
+          latestRun {
+            id
+            status
+            steps {
+              stepId
+              status
+              failureCategory
+              attempt
+            }
+          }
+        }
       }
-    }`,
+    `,
     { id },
   );
   return data.workflow;
 }
 
 export async function workflowByName(name: string): Promise<WorkflowState | null> {
-  const data = await gql<{ workflows: { nodes: { id: string; name: string }[] } }>(/* GraphQL */ `{ workflows(first: 200) { nodes { id name } } }`);
+  const data = await gql<{ workflows: { nodes: { id: string; name: string }[] } }>(/* GraphQL */ `
+    {
+      workflows(first: 200) {
+        nodes {
+          id
+          name
+        }
+      }
+    }
+  `);
   const found = data.workflows.nodes.find((w) => w.name === name);
   return found ? workflowState(found.id) : null;
 }
 
 export async function settingValue(key: string): Promise<unknown> {
-  const data = await gql<{ settings: { key: string; value: unknown }[] }>(/* GraphQL */ `{ settings { key value } }`);
+  const data = await gql<{ settings: { key: string; value: unknown }[] }>(/* GraphQL */ `
+    {
+      settings {
+        key
+        value
+      }
+    }
+  `);
   return data.settings.find((s) => s.key === key)?.value;
 }

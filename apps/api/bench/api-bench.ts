@@ -37,13 +37,46 @@ const MAX_REQUESTS = 200_000;
 const LATENCY_RUNS = 3;
 
 /** The dashboard's workflow list (apps/web WorkflowsQuery), for 50 workflows with one run each. */
-const LIST_QUERY = /* GraphQL */ `query List {
-  workflows(first: 50) { totalCount nodes {
-    id name description pattern status updatedAt steps { id }
-    latestRun { id runNumber status startedAt finishedAt costUsd inputTokens outputTokens failureCategory steps { stepId name status costUsd budgetUsd } }
-    runs(first: 50) { id status }
-  } }
-}`;
+const LIST_QUERY = /* GraphQL */ `
+  query List {
+    workflows(first: 50) {
+      totalCount
+      nodes {
+        id
+        name
+        description
+        pattern
+        status
+        updatedAt
+        steps {
+          id
+        }
+        latestRun {
+          id
+          runNumber
+          status
+          startedAt
+          finishedAt
+          costUsd
+          inputTokens
+          outputTokens
+          failureCategory
+          steps {
+            stepId
+            name
+            status
+            costUsd
+            budgetUsd
+          }
+        }
+        runs(first: 50) {
+          id
+          status
+        }
+      }
+    }
+  }
+`;
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
@@ -110,7 +143,8 @@ const sorted = (latencies: number[]): number[] => [...latencies].sort((a, b) => 
 /** 50 workflows of two steps with one finished run each, as the list query reads them. */
 async function seedWorkflows(engine: Engine): Promise<void> {
   const docs = [];
-  for (const name of ['brief.md', 'data.md']) docs.push((await engine.createDocument({ name, mimeType: 'text/markdown', content: `# ${name}\n${'Fact. '.repeat(200)}` })).id);
+  for (const name of ['brief.md', 'data.md'])
+    docs.push((await engine.createDocument({ name, mimeType: 'text/markdown', content: `# ${name}\n${'Fact. '.repeat(200)}` })).id);
   const ids: string[] = [];
   for (let i = 0; i < WORKFLOWS; i++) {
     const wf = await engine.createWorkflow({
@@ -129,7 +163,9 @@ async function seedWorkflows(engine: Engine): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const hello = createServer(createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }), logging: false }));
+  const hello = createServer(
+    createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }), logging: false }),
+  );
   const helloPort = await listen(hello);
   const engine = await Engine.open({ dataDir: ':memory:', logger: silentLogger, timers: false, simulatedLatencyMs: 0 });
   await engine.start();

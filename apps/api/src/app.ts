@@ -100,7 +100,9 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
   // Without a token, only loopback names and the listed ones are answered (DNS rebinding). With
   // one, every request must carry it (HTTP: 401, WebSocket: 4401), from whatever host.
   const refusal = (req: IncomingMessage) =>
-    config.apiToken ? null : admissionRefusal({ host: req.headers.host, origin: req.headers.origin }, { allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins });
+    config.apiToken
+      ? null
+      : admissionRefusal({ host: req.headers.host, origin: req.headers.origin }, { allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const refused = refusal(req);
@@ -139,7 +141,14 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
         return false;
       },
       onSubscribe: async (ctx, id, params) => {
-        const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const {
+          schema: enveloped,
+          execute,
+          subscribe,
+          contextFactory,
+          parse,
+          validate,
+        } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,

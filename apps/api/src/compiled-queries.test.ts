@@ -12,7 +12,9 @@ afterEach(async () => {
 /** The same operation through the app (compiled) and through graphql-js's `execute`, on the same engine. */
 async function both(query: string, variables: Record<string, unknown> = {}) {
   const served = await t.gql(query, variables);
-  const interpreted = JSON.parse(JSON.stringify(await execute({ schema, document: parse(query), variableValues: variables, contextValue: createContext(t.engine) })));
+  const interpreted = JSON.parse(
+    JSON.stringify(await execute({ schema, document: parse(query), variableValues: variables, contextValue: createContext(t.engine) })),
+  );
   return { served, interpreted };
 }
 
@@ -25,14 +27,52 @@ describe('compiled queries', () => {
     }
     const query = /* GraphQL */ `
       query List($first: Int!, $withRuns: Boolean!) {
-        workflows(first: $first) { totalCount pageInfo { hasNextPage endCursor } nodes { ...Card } }
+        workflows(first: $first) {
+          totalCount
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            ...Card
+          }
+        }
       }
       fragment Card on Workflow {
-        id name pattern status updatedAt config steps { id name budgetUsd }
-        latestRun { id runNumber status startedAt costUsd steps { stepId status costUsd budgetUsd } }
-        runs(first: 5) @include(if: $withRuns) { id status }
-      }`;
-    for (const variables of [{ first: 2, withRuns: true }, { first: 50, withRuns: false }]) {
+        id
+        name
+        pattern
+        status
+        updatedAt
+        config
+        steps {
+          id
+          name
+          budgetUsd
+        }
+        latestRun {
+          id
+          runNumber
+          status
+          startedAt
+          costUsd
+          steps {
+            stepId
+            status
+            costUsd
+            budgetUsd
+          }
+        }
+        runs(first: 5) @include(if: $withRuns) {
+          id
+          status
+        }
+      }
+    `;
+    for (const variables of [
+      { first: 2, withRuns: true },
+      { first: 50, withRuns: false },
+    ]) {
       const { served, interpreted } = await both(query, variables);
       expect(served.errors).toBeUndefined();
       expect(served).toEqual(interpreted);
@@ -44,16 +84,19 @@ describe('compiled queries', () => {
       wrapEngine: (engine) =>
         new Proxy(engine, {
           get: (target, key, receiver) =>
-            key === 'listRunsForWorkflows'
-              ? () => Promise.reject(new Error('disk on fire'))
-              : Reflect.get(target, key, receiver),
+            key === 'listRunsForWorkflows' ? () => Promise.reject(new Error('disk on fire')) : Reflect.get(target, key, receiver),
         }) as EngineApi,
     });
     await t.engine.createWorkflow(definitionInput() as never);
     const res = await t.gql(`query {\n  workflows { nodes { id\n    latestRun { id } } }\n}`);
     expect(res.data).toEqual({ workflows: { nodes: [{ id: expect.any(String), latestRun: null }] } });
     expect(res.errors).toEqual([
-      { message: 'Unexpected error.', locations: [{ line: 3, column: 5 }], path: ['workflows', 'nodes', 0, 'latestRun'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      {
+        message: 'Unexpected error.',
+        locations: [{ line: 3, column: 5 }],
+        path: ['workflows', 'nodes', 0, 'latestRun'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      },
     ]);
     expect(JSON.stringify(res)).not.toContain('disk on fire');
   });

@@ -56,7 +56,14 @@ export class ConfigError extends Error {
 }
 
 /** The dashboard's usual dev and preview origins. */
-const DEFAULT_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://127.0.0.1:4173', 'http://localhost:3000', 'http://127.0.0.1:3000'];
+const DEFAULT_ORIGINS = [
+  'http://localhost:5173',
+  'http://127.0.0.1:5173',
+  'http://localhost:4173',
+  'http://127.0.0.1:4173',
+  'http://localhost:3000',
+  'http://127.0.0.1:3000',
+];
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -79,7 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const token = env.STAGENT_API_TOKEN?.trim();
   const allowedHosts = parseAllowedHosts(env[ALLOWED_HOSTS_VARIABLE]);
   if (allowedHosts.invalid.length) {
-    throw new ConfigError(`${ALLOWED_HOSTS_VARIABLE} lists host names without port or scheme (e.g. "stagent.example.com"), got ${allowedHosts.invalid.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}.`);
+    throw new ConfigError(
+      `${ALLOWED_HOSTS_VARIABLE} lists host names without port or scheme (e.g. "stagent.example.com"), got ${allowedHosts.invalid.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}.`,
+    );
   }
   return {
     host: env.HOST?.trim() || '127.0.0.1',
@@ -89,7 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     production: env.NODE_ENV === 'production',
     introspection: onOff(env, 'STAGENT_INTROSPECTION', true),
     demo: env.STAGENT_DEMO !== '0',
-    corsOrigins: env.STAGENT_CORS_ORIGINS ? env.STAGENT_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : DEFAULT_ORIGINS,
+    corsOrigins: env.STAGENT_CORS_ORIGINS
+      ? env.STAGENT_CORS_ORIGINS.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : DEFAULT_ORIGINS,
     allowedHosts: allowedHosts.names,
     maxBodyBytes: integer(env, 'STAGENT_MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxUnreadBytes: integer(env, 'STAGENT_MAX_UNREAD_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),

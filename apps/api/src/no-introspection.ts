@@ -13,10 +13,13 @@ export const noIntrospectionRule: ValidationRule = (context) => ({
     const name = node.name.value;
     if (name !== '__schema' && name !== '__type') return;
     context.reportError(
-      new GraphQLError(`Introspection (${name}) is turned off on this server (STAGENT_INTROSPECTION=0). The schema is published as packages/schema/schema.graphql.`, {
-        nodes: [node],
-        extensions: { code: INTROSPECTION_DISABLED },
-      }),
+      new GraphQLError(
+        `Introspection (${name}) is turned off on this server (STAGENT_INTROSPECTION=0). The schema is published as packages/schema/schema.graphql.`,
+        {
+          nodes: [node],
+          extensions: { code: INTROSPECTION_DISABLED },
+        },
+      ),
     );
   },
 });

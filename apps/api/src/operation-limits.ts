@@ -140,7 +140,12 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
       const name = operation.name?.value ?? 'anonymous';
       const depth = depthOf(operation.selectionSet, fragments, isIntrospectionField);
       if (depth > limits.maxDepth) {
-        context.reportError(new GraphQLError(`Operation "${name}" is ${depth} levels deep; the limit is ${limits.maxDepth}.`, { nodes: [operation], extensions: { code: 'DEPTH_LIMIT' } }));
+        context.reportError(
+          new GraphQLError(`Operation "${name}" is ${depth} levels deep; the limit is ${limits.maxDepth}.`, {
+            nodes: [operation],
+            extensions: { code: 'DEPTH_LIMIT' },
+          }),
+        );
       }
       const introspectionDepth = introspectionDepthOf(operation.selectionSet, fragments);
       if (introspectionDepth > limits.maxIntrospectionDepth) {
@@ -153,7 +158,12 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
       }
       const aliases = countAliases(operation.selectionSet, fragments);
       if (aliases > limits.maxAliases) {
-        context.reportError(new GraphQLError(`Operation "${name}" uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { nodes: [operation], extensions: { code: 'ALIAS_LIMIT' } }));
+        context.reportError(
+          new GraphQLError(`Operation "${name}" uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, {
+            nodes: [operation],
+            extensions: { code: 'ALIAS_LIMIT' },
+          }),
+        );
       }
     },
   });
@@ -174,10 +184,13 @@ export function executionRefusal(args: ExecutionArgs, limits: OperationLimits): 
   if (cost <= limits.maxCost) return null;
   const name = operation.name?.value ?? 'anonymous';
   return [
-    new GraphQLError(`Operation "${name}" has an estimated cost of ${cost} field resolutions; the limit is ${limits.maxCost}. Ask for fewer items (first) or fewer fields.`, {
-      nodes: [operation],
-      extensions: { code: 'COST_LIMIT', cost },
-    }),
+    new GraphQLError(
+      `Operation "${name}" has an estimated cost of ${cost} field resolutions; the limit is ${limits.maxCost}. Ask for fewer items (first) or fewer fields.`,
+      {
+        nodes: [operation],
+        extensions: { code: 'COST_LIMIT', cost },
+      },
+    ),
   ];
 }
 

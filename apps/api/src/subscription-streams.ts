@@ -100,7 +100,11 @@ function endOnly(source: ListenableSource) {
  * a promise); the returned iterator yields nothing, ends on `return()` and rejects with a source
  * error. A replay reads its next page once the results in flight are written and the socket has room.
  */
-export function pushed(source: ListenableSource, delivery: DirectDelivery, serialize: (payload: object) => Promise<Buffer> | Buffer): AsyncIterableIterator<ExecutionResult> {
+export function pushed(
+  source: ListenableSource,
+  delivery: DirectDelivery,
+  serialize: (payload: object) => Promise<Buffer> | Buffer,
+): AsyncIterableIterator<ExecutionResult> {
   const end = endOnly(source);
   const batches = orderedBatches(
     serialize,

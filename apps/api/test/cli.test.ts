@@ -14,7 +14,9 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../../../examples/', import.meta.url
 /** A non-TTY stream that records what is written. */
 function sink(): NodeJS.WriteStream & { text: () => string } {
   const chunks: string[] = [];
-  return { isTTY: false, write: (chunk: string) => chunks.push(chunk) > 0, text: () => chunks.join('') } as unknown as NodeJS.WriteStream & { text: () => string };
+  return { isTTY: false, write: (chunk: string) => chunks.push(chunk) > 0, text: () => chunks.join('') } as unknown as NodeJS.WriteStream & {
+    text: () => string;
+  };
 }
 
 let t: TestEngine;

@@ -20,7 +20,8 @@ describe('GraphQL over HTTP audits', () => {
   for (const audit of serverAudits({ url: () => url, fetchFn: fetch })) {
     it(audit.name, async () => {
       const result = await audit.fn();
-      if (audit.name.startsWith('MUST')) expect({ status: result.status, reason: 'reason' in result ? result.reason : undefined }).toEqual({ status: 'ok', reason: undefined });
+      if (audit.name.startsWith('MUST'))
+        expect({ status: result.status, reason: 'reason' in result ? result.reason : undefined }).toEqual({ status: 'ok', reason: undefined });
       else if (result.status !== 'ok') expect(KNOWN_SHOULD_FAILURES).toHaveProperty([audit.id]);
     });
   }

@@ -23,14 +23,20 @@ afterEach(async () => {
 });
 
 /** Sends one HTTP request with exactly these headers (Host included) and reads the whole answer. */
-function request(port: number, options: { method?: string; path?: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+function request(
+  port: number,
+  options: { method?: string; path?: string; headers: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/graphql', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/graphql', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -42,7 +48,11 @@ function askSettings(port: number, headers: Record<string, string> = {}) {
 }
 
 /** Opens a graphql-transport-ws connection with these headers: the upgrade's status, or "acked" after connection_init. */
-function connectWs(port: number, headers: Record<string, string>, connectionParams?: Record<string, unknown>): Promise<{ status: number | 'acked' | 'closed'; body?: string }> {
+function connectWs(
+  port: number,
+  headers: Record<string, string>,
+  connectionParams?: Record<string, unknown>,
+): Promise<{ status: number | 'acked' | 'closed'; body?: string }> {
   return new Promise((resolve) => {
     const { origin, ...rest } = headers;
     const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { headers: rest, ...(origin ? { origin } : {}) });
@@ -151,14 +161,17 @@ describe('the dashboard server applies the same rule', () => {
     expect((await connectWs(port, REBOUND)).status).toBe(421);
 
     // Its own pages, through loopback: the proxy adds the token.
-    const served = await request(port, { headers: { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json' }, body: SETTINGS });
+    const served = await request(port, {
+      headers: { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json' },
+      body: SETTINGS,
+    });
     expect(served.status).toBe(200);
     expect((await request(port, { method: 'GET', path: '/workflows', headers: { host: `localhost:${port}` } })).body).toBe('the dashboard page');
     // A request that proves the token itself may come from any host.
     expect((await askSettings(port, { authorization: 'Bearer s3cret-token' })).status).toBe(200);
   });
 
-  it('with a token, its own page\'s WebSocket (no token in connectionParams) is acknowledged: the proxy adds it to the upgrade', async () => {
+  it("with a token, its own page's WebSocket (no token in connectionParams) is acknowledged: the proxy adds it to the upgrade", async () => {
     const apiPort = await startApi({ config: { apiToken: 's3cret-token' } });
     const port = await startDashboard(apiPort, { token: 's3cret-token' });
     expect((await connectWs(port, { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` })).status).toBe('acked');

@@ -8,7 +8,15 @@ beforeEach(async () => {
 afterEach(() => t.dispose());
 
 const ERRORS = 'errors { field message code }';
-const SETTINGS = /* GraphQL */ `{ settings { key value isSet } }`;
+const SETTINGS = /* GraphQL */ `
+  {
+    settings {
+      key
+      value
+      isSet
+    }
+  }
+`;
 
 describe('updateSettings: the kind of a value before its range', () => {
   it('a string for a number setting is WRONG_TYPE, saying what was expected; nothing changes', async () => {
@@ -30,7 +38,11 @@ describe('updateSettings: the kind of a value before its range', () => {
   it('1e309 written as a literal is OUT_OF_RANGE: too large to represent', async () => {
     const res = await t.gql(/* GraphQL */ `mutation { updateSettings(input: [{ key: "budget.maxDailyCostUsd", value: 1e309 }]) { ${ERRORS} } }`);
     expect(res.data.updateSettings.errors).toEqual([
-      { field: ['input', '0', 'value'], code: 'OUT_OF_RANGE', message: 'budget.maxDailyCostUsd must be between 1 and 500; the number given is too large to represent.' },
+      {
+        field: ['input', '0', 'value'],
+        code: 'OUT_OF_RANGE',
+        message: 'budget.maxDailyCostUsd must be between 1 and 500; the number given is too large to represent.',
+      },
     ]);
   });
 
@@ -62,12 +74,16 @@ describe('numbers too large to be finite in a definition', () => {
     const res = await t.gql(/* GraphQL */ `{ estimateWorkflowCost(input: ${definition('2', '1e309')}) { totalUsd } }`);
     expect(res.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      issues: [{ field: ['steps', '0', 'budgetUsd'], code: 'OUT_OF_RANGE', message: 'steps.0.budgetUsd is out of range: the number given is too large to represent.' }],
+      issues: [
+        { field: ['steps', '0', 'budgetUsd'], code: 'OUT_OF_RANGE', message: 'steps.0.budgetUsd is out of range: the number given is too large to represent.' },
+      ],
     });
   });
 
   it('createSchedule: budgetUsd: 1e309 is OUT_OF_RANGE', async () => {
-    const res = await t.gql(/* GraphQL */ `mutation { createSchedule(name: "News", prompt: "Summarise the news.", expression: "every day at 8am", budgetUsd: 1e309) { schedule { id } ${ERRORS} } }`);
+    const res = await t.gql(
+      /* GraphQL */ `mutation { createSchedule(name: "News", prompt: "Summarise the news.", expression: "every day at 8am", budgetUsd: 1e309) { schedule { id } ${ERRORS} } }`,
+    );
     expect(res.data.createSchedule.errors).toMatchObject([{ field: ['budgetUsd'], code: 'OUT_OF_RANGE' }]);
   });
 });
@@ -92,15 +108,22 @@ describe('a name of only zero-width characters is empty', () => {
   });
 
   it('createDocument and createSchedule refuse such a name (written as GraphQL escapes)', async () => {
-    const doc = await t.gql(/* GraphQL */ `mutation { createDocument(name: "\\u200B\\uFEFF", mimeType: "text/plain", content: "Facts.") { document { id } ${ERRORS} } }`);
+    const doc = await t.gql(
+      /* GraphQL */ `mutation { createDocument(name: "\\u200B\\uFEFF", mimeType: "text/plain", content: "Facts.") { document { id } ${ERRORS} } }`,
+    );
     expect(doc.data.createDocument).toEqual({ document: null, errors: [{ field: ['name'], code: 'INVALID_VALUE', message: blank('document') }] });
-    const schedule = await t.gql(/* GraphQL */ `mutation ($name: String!) { createSchedule(name: $name, prompt: "Summarise the news.", expression: "every day at 8am") { schedule { id } ${ERRORS} } }`, { name: invisible });
+    const schedule = await t.gql(
+      /* GraphQL */ `mutation ($name: String!) { createSchedule(name: $name, prompt: "Summarise the news.", expression: "every day at 8am") { schedule { id } ${ERRORS} } }`,
+      { name: invisible },
+    );
     expect(schedule.data.createSchedule).toEqual({ schedule: null, errors: [{ field: ['name'], code: 'INVALID_VALUE', message: blank('schedule') }] });
     expect((await t.gql(`{ documents { id } schedules { id } }`)).data).toEqual({ documents: [], schedules: [] });
   });
 
   it('a visible name with a zero-width character in it is kept as given', async () => {
-    const res = await t.gql(/* GraphQL */ `mutation { createDocument(name: "notes\\u200B.md", mimeType: "text/plain", content: "Facts.") { document { name } ${ERRORS} } }`);
+    const res = await t.gql(
+      /* GraphQL */ `mutation { createDocument(name: "notes\\u200B.md", mimeType: "text/plain", content: "Facts.") { document { name } ${ERRORS} } }`,
+    );
     expect(res.data.createDocument).toEqual({ document: { name: 'notes\u200B.md' }, errors: [] });
   });
 });

@@ -22,7 +22,14 @@ function ofTypeChain(ofTypes: number): string {
 const STANDARD_INTROSPECTION: Record<string, IntrospectionOptions | undefined> = {
   'graphql-js default (GraphiQL)': undefined,
   'graphql-codegen (descriptions)': { descriptions: true },
-  'every option on': { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true },
+  'every option on': {
+    descriptions: true,
+    specifiedByUrl: true,
+    directiveIsRepeatable: true,
+    schemaDescription: true,
+    inputValueDeprecation: true,
+    oneOf: true,
+  },
 };
 
 describe('introspection depth', () => {
@@ -40,7 +47,8 @@ describe('introspection depth', () => {
     expect(res.data).toBeUndefined();
     expect(res.errors).toMatchObject([
       {
-        message: 'Operation "anonymous" introspects 35 levels deep; the limit is 15 (the standard introspection query, graphql-js getIntrospectionQuery(), fits).',
+        message:
+          'Operation "anonymous" introspects 35 levels deep; the limit is 15 (the standard introspection query, graphql-js getIntrospectionQuery(), fits).',
         extensions: { code: 'INTROSPECTION_DEPTH_LIMIT' },
       },
     ]);
@@ -108,7 +116,10 @@ describe('STAGENT_INTROSPECTION', () => {
     const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     try {
       const outcome = await new Promise<unknown>((resolve) => {
-        client.subscribe({ query: `{ __schema { queryType { name } } }` }, { next: () => resolve('answered'), error: resolve, complete: () => resolve('completed') });
+        client.subscribe(
+          { query: `{ __schema { queryType { name } } }` },
+          { next: () => resolve('answered'), error: resolve, complete: () => resolve('completed') },
+        );
       });
       expect(outcome).toMatchObject([{ extensions: { code: 'INTROSPECTION_DISABLED' } }]);
     } finally {

@@ -2,19 +2,53 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp, definitionInput } from './harness.js';
 
 /** The dashboard's nested list: every relation of a workflow that has a loader, the cost estimate included. */
-const RELATIONS = /* GraphQL */ `query {
-  workflows(first: 100) {
-    totalCount
-    nodes {
-      id name status
-      steps { id name }
-      documents { stepId document { id name sizeBytes } }
-      latestRun { id status costUsd steps { stepId status costUsd } }
-      runs(first: 3) { id runNumber status }
-      costEstimate { totalUsd budgetUsd steps { stepId estimatedUsd } }
+const RELATIONS = /* GraphQL */ `
+  query {
+    workflows(first: 100) {
+      totalCount
+      nodes {
+        id
+        name
+        status
+        steps {
+          id
+          name
+        }
+        documents {
+          stepId
+          document {
+            id
+            name
+            sizeBytes
+          }
+        }
+        latestRun {
+          id
+          status
+          costUsd
+          steps {
+            stepId
+            status
+            costUsd
+          }
+        }
+        runs(first: 3) {
+          id
+          runNumber
+          status
+        }
+        costEstimate {
+          totalUsd
+          budgetUsd
+          steps {
+            stepId
+            estimatedUsd
+          }
+        }
+      }
     }
   }
-}`;
+`;
 
 /**
  * Creates `count` workflows (each with a global and a step document and one finished run), then
@@ -37,7 +71,11 @@ async function statementsFor(count: number, queries: string[]): Promise<number[]
     }
     for (let i = 0; i < count; i++) {
       const workflow = await t.engine.createWorkflow(
-        definitionInput({ name: `Workflow ${i}`, documentIds: [docs[0]], steps: [{ id: 'only', name: 'Only', prompt: 'Do it.', documentIds: [docs[1]] }] }) as never,
+        definitionInput({
+          name: `Workflow ${i}`,
+          documentIds: [docs[0]],
+          steps: [{ id: 'only', name: 'Only', prompt: 'Do it.', documentIds: [docs[1]] }],
+        }) as never,
       );
       const started = await t.engine.executeWorkflow(workflow.id);
       await t.engine.waitForRun(started.run.id);

@@ -8,7 +8,8 @@ afterEach(async () => {
 });
 
 /** The code, response path and argument path of each error. */
-const refusals = (res: GraphQLResponse) => res.errors?.map((e) => ({ code: e.extensions?.code, path: e.path, field: (e.extensions?.issues as { field: string[] }[] | undefined)?.[0]?.field }));
+const refusals = (res: GraphQLResponse) =>
+  res.errors?.map((e) => ({ code: e.extensions?.code, path: e.path, field: (e.extensions?.issues as { field: string[] }[] | undefined)?.[0]?.field }));
 
 describe('page sizes and cursors', () => {
   it('refuses the aliased negative-first query before anything runs (it cost less than nothing before)', async () => {
@@ -29,7 +30,9 @@ describe('page sizes and cursors', () => {
   it('refuses every out-of-range page size, as a literal or a variable, with the argument path', async () => {
     t = await createTestApp();
     for (const first of [-1, 0, 201]) {
-      expect(refusals(await t.gql(`{ workflows(first: ${first}) { totalCount } }`)), `workflows ${first}`).toEqual([{ code: 'BAD_USER_INPUT', path: ['workflows'], field: ['first'] }]);
+      expect(refusals(await t.gql(`{ workflows(first: ${first}) { totalCount } }`)), `workflows ${first}`).toEqual([
+        { code: 'BAD_USER_INPUT', path: ['workflows'], field: ['first'] },
+      ]);
       expect(refusals(await t.gql(`query ($n: Int) { workflows(first: $n) { totalCount } }`, { n: first })), `workflows $n=${first}`).toEqual([
         { code: 'BAD_USER_INPUT', path: ['workflows'], field: ['first'] },
       ]);
@@ -52,7 +55,10 @@ describe('page sizes and cursors', () => {
 
   it('refuses a cursor it did not hand out instead of returning the first page', async () => {
     t = await createTestApp();
-    for (let i = 0; i < 3; i++) await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { errors { code } } }`, { input: definitionInput({ name: `W${i}` }) });
+    for (let i = 0; i < 3; i++)
+      await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { errors { code } } }`, {
+        input: definitionInput({ name: `W${i}` }),
+      });
     const first = (await t.gql(`{ workflows(first: 2) { nodes { name } pageInfo { endCursor } } }`)).data.workflows;
     const next = await t.gql(`query ($after: String) { workflows(first: 2, after: $after) { nodes { name } } }`, { after: first.pageInfo.endCursor });
     expect(next.data.workflows.nodes).toHaveLength(1);

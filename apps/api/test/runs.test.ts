@@ -48,7 +48,8 @@ describe('executeWorkflow', () => {
     const taskIds = after.latestRun.steps.map((s: { taskId: string }) => s.taskId);
     expect(new Set(taskIds).size).toBe(2);
     for (const taskId of taskIds) expect(taskId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const sum = (key: 'inputTokens' | 'outputTokens' | 'costUsd') => after.latestRun.steps.reduce((total: number, s: Record<string, number>) => total + s[key], 0);
+    const sum = (key: 'inputTokens' | 'outputTokens' | 'costUsd') =>
+      after.latestRun.steps.reduce((total: number, s: Record<string, number>) => total + s[key], 0);
     expect(after.latestRun.outputTokens).toBeGreaterThan(0);
     expect(after.latestRun.outputTokens).toBe(sum('outputTokens'));
     expect(after.latestRun.inputTokens).toBe(sum('inputTokens'));
@@ -109,8 +110,11 @@ describe('retryWorkflowStep and debugAnalysis', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.latestRun).toMatchObject({ status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED' });
 
-    const debug = await t.gql(`query ($id: ID!) { workflow(id: $id) { debugAnalysis { runId status rootCause { category stepId summary }
-      timeline { at kind severity message } suggestions { tier title action { type payload } } } } }`, { id });
+    const debug = await t.gql(
+      `query ($id: ID!) { workflow(id: $id) { debugAnalysis { runId status rootCause { category stepId summary }
+      timeline { at kind severity message } suggestions { tier title action { type payload } } } } }`,
+      { id },
+    );
     const analysis = debug.data.workflow.debugAnalysis;
     expect(analysis).toMatchObject({
       runId: started.run.id,
@@ -118,7 +122,13 @@ describe('retryWorkflowStep and debugAnalysis', () => {
       rootCause: { category: 'BUDGET_EXCEEDED', stepId: 'write', summary: 'Step "Write" (2 of 2) failed with BUDGET_EXCEEDED: cap reached' },
     });
     expect(analysis.timeline.map((e: { kind: string; severity: string }) => `${e.kind} ${e.severity}`)).toEqual([
-      'RUN_STARTED INFO', 'STEP_STARTED INFO', 'USAGE INFO', 'STEP_COMPLETED SUCCESS', 'STEP_STARTED INFO', 'STEP_FAILED FAILURE', 'RUN_FAILED FAILURE',
+      'RUN_STARTED INFO',
+      'STEP_STARTED INFO',
+      'USAGE INFO',
+      'STEP_COMPLETED SUCCESS',
+      'STEP_STARTED INFO',
+      'STEP_FAILED FAILURE',
+      'RUN_FAILED FAILURE',
     ]);
     expect(analysis.timeline.at(-1).message).toBe('Step "Write" failed (BUDGET_EXCEEDED): cap reached');
     // Three fixes, one per tier; only the quick one acts: a budget above the $0.50 cap it hit.
@@ -131,7 +141,10 @@ describe('retryWorkflowStep and debugAnalysis', () => {
     const notFailed = await t.gql(RETRY, { w: id, s: 'gather' });
     expect(notFailed.data.retryWorkflowStep).toMatchObject({ run: null, errors: [{ code: 'NOT_APPLICABLE', field: ['stepId'] }] });
     const missing = await t.gql(RETRY, { w: 'nope', s: 'write' });
-    expect(missing.data.retryWorkflowStep).toEqual({ run: null, errors: [{ code: 'NOT_FOUND', field: ['workflowId'], message: 'Workflow "nope" does not exist.' }] });
+    expect(missing.data.retryWorkflowStep).toEqual({
+      run: null,
+      errors: [{ code: 'NOT_FOUND', field: ['workflowId'], message: 'Workflow "nope" does not exist.' }],
+    });
 
     const gatherOnly = () => t.engine.simulated.calls.filter((c) => c.prompt.includes('Gather the facts') && !c.prompt.includes('Write the brief')).length;
     const gatherCalls = gatherOnly();
@@ -168,7 +181,10 @@ describe('resolveCheckpoint', () => {
       errors: [{ code: 'NOT_APPLICABLE', field: ['stepId'], message: 'Step "gather" is not waiting for approval.' }],
     });
     const missing = await t.gql(RESOLVE, { w: 'nope', s: 'write', ok: true });
-    expect(missing.data.resolveCheckpoint).toEqual({ workflow: null, errors: [{ code: 'NOT_FOUND', field: ['workflowId'], message: 'Workflow "nope" does not exist.' }] });
+    expect(missing.data.resolveCheckpoint).toEqual({
+      workflow: null,
+      errors: [{ code: 'NOT_FOUND', field: ['workflowId'], message: 'Workflow "nope" does not exist.' }],
+    });
     expect((await t.engine.getRun(started.run.id))?.status).toBe('WAITING_APPROVAL');
 
     const approved = await t.gql(RESOLVE, { w: id, s: 'write', ok: true });
@@ -186,10 +202,16 @@ describe('applySuggestion', () => {
     expect(ok.data.applySuggestion.errors).toEqual([]);
     expect(ok.data.applySuggestion.workflow.steps[1]).toEqual({ id: 'write', budgetUsd: 1.25 });
     const bad = await t.gql(APPLY, { id, a: { type: 'SET_BUDGET', payload: { stepId: 'write', budgetUsd: -3 } } });
-    expect(bad.data.applySuggestion).toMatchObject({ workflow: null, errors: [{ field: ['action', 'payload', 'budgetUsd'], message: '"budgetUsd" must be between 0 and 1000 USD.' }] });
+    expect(bad.data.applySuggestion).toMatchObject({
+      workflow: null,
+      errors: [{ field: ['action', 'payload', 'budgetUsd'], message: '"budgetUsd" must be between 0 and 1000 USD.' }],
+    });
     expect(bad.data.applySuggestion.errors).toHaveLength(1);
     const missing = await t.gql(APPLY, { id: 'nope', a: { type: 'SET_BUDGET', payload: { stepId: 'write', budgetUsd: 1 } } });
-    expect(missing.data.applySuggestion).toEqual({ workflow: null, errors: [{ code: 'NOT_FOUND', field: ['workflowId'], message: 'Workflow "nope" does not exist.' }] });
+    expect(missing.data.applySuggestion).toEqual({
+      workflow: null,
+      errors: [{ code: 'NOT_FOUND', field: ['workflowId'], message: 'Workflow "nope" does not exist.' }],
+    });
     const stored = await t.gql(`query ($id: ID!) { workflow(id: $id) { steps { budgetUsd } } }`, { id });
     expect(stored.data.workflow.steps[1].budgetUsd).toBe(1.25);
   });
@@ -201,22 +223,60 @@ describe('runs of a workflow list', () => {
     for (let i = 0; i < 3; i++) await t.engine.waitForRun((await t.engine.executeWorkflow(id)).run.id);
     // Through the facade: with stepsOfLatest 1, the older runs come without their steps.
     const runs = (await t.engine.listRunsForWorkflows([id], 3, { stepsOfLatest: 1 })).get(id)!;
-    expect(runs.map((r) => [r.runNumber, r.steps.length])).toEqual([[3, 2], [2, 0], [1, 0]]);
+    expect(runs.map((r) => [r.runNumber, r.steps.length])).toEqual([
+      [3, 2],
+      [2, 0],
+      [1, 0],
+    ]);
     // Through GraphQL, one batch with keys that want steps and keys that do not.
-    const res = await t.gql(
-      /* GraphQL */ `{ workflows { nodes { id
-        latestRun { runNumber steps { stepId } }
-        statuses: runs(first: 3) { runNumber status }
-        detailed: runs(first: 2) { runNumber steps { stepId status } }
-      } } }`,
-    );
+    const res = await t.gql(/* GraphQL */ `
+      {
+        workflows {
+          nodes {
+            id
+            latestRun {
+              runNumber
+              steps {
+                stepId
+              }
+            }
+            statuses: runs(first: 3) {
+              runNumber
+              status
+            }
+            detailed: runs(first: 2) {
+              runNumber
+              steps {
+                stepId
+                status
+              }
+            }
+          }
+        }
+      }
+    `);
     expect(res.errors).toBeUndefined();
     const node = res.data.workflows.nodes[0];
     expect(node.latestRun).toEqual({ runNumber: 3, steps: [{ stepId: 'gather' }, { stepId: 'write' }] });
     expect(node.statuses.map((r: { runNumber: number }) => r.runNumber)).toEqual([3, 2, 1]);
     expect(node.detailed.map((r: { steps: unknown[] }) => r.steps.length)).toEqual([2, 2]);
     // Steps asked through a fragment count as asked.
-    const viaFragment = await t.gql(/* GraphQL */ `{ workflows { nodes { runs(first: 3) { ...S } } } } fragment S on WorkflowRun { steps { stepId } }`);
+    const viaFragment = await t.gql(/* GraphQL */ `
+      {
+        workflows {
+          nodes {
+            runs(first: 3) {
+              ...S
+            }
+          }
+        }
+      }
+      fragment S on WorkflowRun {
+        steps {
+          stepId
+        }
+      }
+    `);
     expect(viaFragment.data.workflows.nodes[0].runs.map((r: { steps: unknown[] }) => r.steps.length)).toEqual([2, 2, 2]);
   });
 
@@ -229,13 +289,21 @@ describe('runs of a workflow list', () => {
     // Summaries leave the large fields out and everything else as in the full read.
     const summary = (await t.engine.listRunsForWorkflows([id], 1, { summaries: true })).get(id)![0]!;
     expect(summary.costEstimate).toBeNull();
-    expect(summary.steps.map((s) => [s.output, s.evidence])).toEqual([[null, null], [null, null]]);
-    const strip = ({ costEstimate: _c, steps, ...run }: typeof full) => ({ ...run, steps: steps.map(({ output: _o, evidence: _e, elapsedMs: _m, ...s }) => s) });
+    expect(summary.steps.map((s) => [s.output, s.evidence])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    const strip = ({ costEstimate: _c, steps, ...run }: typeof full) => ({
+      ...run,
+      steps: steps.map(({ output: _o, evidence: _e, elapsedMs: _m, ...s }) => s),
+    });
     expect(strip(summary)).toEqual(strip(full));
     // Through GraphQL: asked directly, through a fragment, or next to a key that does not ask.
     const direct = await t.gql(`{ workflows { nodes { latestRun { steps { output } } } } }`);
     expect(direct.data.workflows.nodes[0].latestRun.steps[0].output).toBe(full.steps[0]!.output);
-    const viaFragment = await t.gql(`{ workflows { nodes { latestRun { ...R } } } } fragment R on WorkflowRun { costEstimate { totalUsd } steps { ...S } } fragment S on StepRun { output }`);
+    const viaFragment = await t.gql(
+      `{ workflows { nodes { latestRun { ...R } } } } fragment R on WorkflowRun { costEstimate { totalUsd } steps { ...S } } fragment S on StepRun { output }`,
+    );
     expect(viaFragment.data.workflows.nodes[0].latestRun.costEstimate.totalUsd).toBe(full.costEstimate!.totalUsd);
     expect(viaFragment.data.workflows.nodes[0].latestRun.steps[1].output).toBe(full.steps[1]!.output);
     const mixed = await t.gql(`{ workflows { nodes { latestRun { status } runs(first: 1) { steps { output } } } } }`);

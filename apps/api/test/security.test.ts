@@ -65,7 +65,9 @@ describe('binding and tokens', () => {
     expect(loadConfig({}).maxUnreadBytes).toBe(8 * 1024 * 1024);
     expect(loadConfig({ STAGENT_MAX_UNREAD_BYTES: '1048576' }).maxUnreadBytes).toBe(1024 * 1024);
     for (const bad of ['lots', '1.5', '1024', String(2 * 1024 * 1024 * 1024)]) {
-      expect(() => loadConfig({ STAGENT_MAX_UNREAD_BYTES: bad })).toThrow(`STAGENT_MAX_UNREAD_BYTES must be an integer from 65536 to 1073741824, got "${bad}".`);
+      expect(() => loadConfig({ STAGENT_MAX_UNREAD_BYTES: bad })).toThrow(
+        `STAGENT_MAX_UNREAD_BYTES must be an integer from 65536 to 1073741824, got "${bad}".`,
+      );
     }
   });
 
@@ -147,7 +149,9 @@ describe('operation limits', () => {
     // the walk alone held the server for 22 s. graphql-js collects each fragment once.
     t = await createTestApp();
     const links = 9;
-    const fragments = Array.from({ length: links }, (_, i) => (i === links - 1 ? `fragment F${i} on Query { runtimes { id } }` : `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} ...F${i + 1} }`));
+    const fragments = Array.from({ length: links }, (_, i) =>
+      i === links - 1 ? `fragment F${i} on Query { runtimes { id } }` : `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} ...F${i + 1} }`,
+    );
     const res = await t.gql(`query { ...F0 }\n${fragments.join('\n')}`);
     expect(res.errors).toBeUndefined();
     expect(res.data.runtimes.length).toBeGreaterThan(0);
@@ -175,7 +179,9 @@ describe('request hygiene', () => {
         }) as EngineApi,
     });
     const res = await t.gql(`{ runtimes { id } }`);
-    expect(res.errors).toEqual([{ message: 'Unexpected error.', locations: [{ line: 1, column: 3 }], path: ['runtimes'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(res.errors).toEqual([
+      { message: 'Unexpected error.', locations: [{ line: 1, column: 3 }], path: ['runtimes'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
     expect(JSON.stringify(res)).not.toContain('hunter2');
     expect(t.logged.some((l) => String(l.data?.message).includes('hunter2'))).toBe(true);
   });
@@ -221,7 +227,6 @@ describe('request hygiene', () => {
     expect(await none.text()).not.toMatch(/<html/i);
   });
 });
-
 
 describe('WebSocket origin', () => {
   it('refuses an upgrade from a browser origin that is not allowed', async () => {

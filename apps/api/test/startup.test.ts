@@ -33,7 +33,10 @@ afterEach(async () => {
 
 /** Runs `stagent …args` with only PATH from this process's environment, plus `env`. */
 function stagent(args: string[], env: Record<string, string>): Cli {
-  const child = spawn(process.execPath, [STAGENT, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', STAGENT_DEMO: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [STAGENT, ...args], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', STAGENT_DEMO: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
@@ -68,7 +71,9 @@ function stagent(args: string[], env: Record<string, string>): Cli {
 
 /** The default column of a README table row for `STAGENT_DATA_DIR`. */
 function documentedDefault(readme: string): string | undefined {
-  const row = readFileSync(join(ROOT, readme), 'utf8').split('\n').find((line) => line.startsWith('| `STAGENT_DATA_DIR` |'));
+  const row = readFileSync(join(ROOT, readme), 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith('| `STAGENT_DATA_DIR` |'));
   return row?.split('|')[2]?.trim();
 }
 
@@ -146,10 +151,27 @@ describe('demo data on first start', () => {
     expect(body.errors).toBeUndefined();
     return body.data;
   }
-  const HISTORY = /* GraphQL */ `{
-    workflows(first: 10) { nodes { name latestRun { status failureCategory costUsd } runs(first: 50) { status } } }
-    executionStats { pattern sampleCount }
-  }`;
+  const HISTORY = /* GraphQL */ `
+    {
+      workflows(first: 10) {
+        nodes {
+          name
+          latestRun {
+            status
+            failureCategory
+            costUsd
+          }
+          runs(first: 50) {
+            status
+          }
+        }
+      }
+      executionStats {
+        pattern
+        sampleCount
+      }
+    }
+  `;
   interface History {
     workflows: { nodes: { name: string; latestRun: { status: string; failureCategory: string | null; costUsd: number }; runs: { status: string }[] }[] };
     executionStats: { pattern: string; sampleCount: number }[];

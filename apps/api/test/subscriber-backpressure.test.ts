@@ -60,7 +60,13 @@ describe('a server-sent events subscriber that stops reading', () => {
     let socket: Socket | undefined;
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/graphql', headers: { accept: 'text/event-stream', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/graphql',
+          headers: { accept: 'text/event-stream', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         resolve,
       );
       req.on('socket', (s) => (socket = s));
@@ -115,7 +121,11 @@ describe('a replay to a WebSocket client that stops reading', () => {
     const sizes = stored.map((e) => JSON.stringify({ seq: e.seq, kind: e.kind, outputDelta: e.outputDelta ?? null }).length + 80);
     const total = sizes.reduce((a, b) => a + b, 0);
     let largestPage = 0;
-    for (let i = 0; i < sizes.length; i += 1) largestPage = Math.max(largestPage, sizes.slice(i, i + REPLAY_PAGE_EVENTS).reduce((a, b) => a + b, 0));
+    for (let i = 0; i < sizes.length; i += 1)
+      largestPage = Math.max(
+        largestPage,
+        sizes.slice(i, i + REPLAY_PAGE_EVENTS).reduce((a, b) => a + b, 0),
+      );
     expect(stored.length).toBeGreaterThan(10 * REPLAY_PAGE_EVENTS);
     expect(total).toBeGreaterThan(20 * 1024 * 1024);
 

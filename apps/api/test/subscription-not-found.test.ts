@@ -9,7 +9,14 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
-const FOLLOW = /* GraphQL */ `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind } }`;
+const FOLLOW = /* GraphQL */ `
+  subscription ($id: ID!) {
+    workflowEvents(workflowId: $id) {
+      seq
+      kind
+    }
+  }
+`;
 const UNKNOWN_ID = '0190c1d2-0000-7000-8000-000000000000';
 
 /** The error every transport ends the subscription with. */
@@ -35,23 +42,32 @@ describe('workflowEvents of a workflow that does not exist', () => {
         const messages: unknown[] = [];
         client.subscribe(
           { query: FOLLOW, variables: { id: UNKNOWN_ID } },
-          { next: (value) => messages.push({ next: value }), error: (error) => resolve([...messages, { error }]), complete: () => resolve([...messages, 'complete']) },
+          {
+            next: (value) => messages.push({ next: value }),
+            error: (error) => resolve([...messages, { error }]),
+            complete: () => resolve([...messages, 'complete']),
+          },
         );
       });
       expect(received).toMatchObject([{ next: { errors: [NOT_FOUND_ERROR] } }, 'complete']);
       expect((received[0] as { next: { data?: unknown } }).next.data ?? null).toBeNull();
       // A known workflow on the same connection is followed as before.
-      const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, { input: definitionInput() });
+      const created = await t.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
+        input: definitionInput(),
+      });
       const id = created.data.createWorkflow.workflow.id as string;
       const first = await new Promise<unknown>((resolve, reject) => {
-        const stop = client.subscribe<{ workflowEvents: { kind: string } }>({ query: FOLLOW, variables: { id } }, {
-          next: (value) => {
-            stop();
-            resolve(value.data?.workflowEvents.kind ?? value.errors);
+        const stop = client.subscribe<{ workflowEvents: { kind: string } }>(
+          { query: FOLLOW, variables: { id } },
+          {
+            next: (value) => {
+              stop();
+              resolve(value.data?.workflowEvents.kind ?? value.errors);
+            },
+            error: reject,
+            complete: () => {},
           },
-          error: reject,
-          complete: () => {},
-        });
+        );
         void t.gql(`mutation ($id: ID!) { executeWorkflow(id: $id) { run { id } } }`, { id });
       });
       expect(first).toBe('RUN_STARTED');

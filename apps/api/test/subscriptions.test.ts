@@ -15,9 +15,29 @@ afterEach(async () => {
   await t.dispose();
 });
 
-const EVENTS = /* GraphQL */ `subscription ($id: ID!, $after: Int) {
-  workflowEvents(workflowId: $id, afterSeq: $after) { seq at kind workflowId runId stepId message outputDelta inputTokens outputTokens costUsd step { stepId status costUsd budgetUsd } }
-}`;
+const EVENTS = /* GraphQL */ `
+  subscription ($id: ID!, $after: Int) {
+    workflowEvents(workflowId: $id, afterSeq: $after) {
+      seq
+      at
+      kind
+      workflowId
+      runId
+      stepId
+      message
+      outputDelta
+      inputTokens
+      outputTokens
+      costUsd
+      step {
+        stepId
+        status
+        costUsd
+        budgetUsd
+      }
+    }
+  }
+`;
 
 interface Received {
   seq: number;
@@ -59,7 +79,9 @@ function collect(variables: Record<string, unknown>, via: Client = client, query
 
 /** Creates a workflow (the harness's two-step definition) through the API; returns its id. */
 async function createWorkflowOverApi(app: TestApp = t): Promise<string> {
-  const created = await app.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, { input: definitionInput() });
+  const created = await app.gql(`mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } } }`, {
+    input: definitionInput(),
+  });
   return created.data.createWorkflow.workflow.id as string;
 }
 
@@ -250,7 +272,10 @@ describe('errors in pushed results', () => {
     try {
       const id = await createWorkflowOverApi(masked);
       const first = await new Promise<{ errors?: readonly { message: string }[] }>((resolve, reject) => {
-        other.subscribe({ query: `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq message } }`, variables: { id } }, { next: resolve, error: reject, complete: () => {} });
+        other.subscribe(
+          { query: `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq message } }`, variables: { id } },
+          { next: resolve, error: reject, complete: () => {} },
+        );
         void executeOverApi(id, masked);
       });
       expect(first.errors?.map((e) => e.message)).toEqual(['Unexpected error.']);
@@ -293,7 +318,10 @@ describe('a failing pushed source', () => {
     try {
       const id = await createWorkflowOverApi(failing);
       const error = await new Promise<unknown>((resolve) => {
-        other.subscribe({ query: `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq } }`, variables: { id } }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
+        other.subscribe(
+          { query: `subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq } }`, variables: { id } },
+          { next: () => {}, error: resolve, complete: () => resolve('completed') },
+        );
       });
       expect(JSON.stringify(error)).toContain('Unexpected error.');
       expect(JSON.stringify(error)).not.toContain('store gone');
@@ -354,11 +382,19 @@ describe('a subscriber that stops reading', () => {
         received.push(message);
         if (message.payload?.data?.workflowEvents?.kind === 'STEP_STARTED') sawStepStarted();
       });
-      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+        socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+      );
       await new Promise((resolve) => socket.once('open', resolve));
       socket.send(JSON.stringify({ type: 'connection_init' }));
       await new Promise((resolve) => socket.once('message', resolve));
-      socket.send(JSON.stringify({ id: 'events', type: 'subscribe', payload: { query: 'subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind outputDelta } }', variables: { id: wf.id } } }));
+      socket.send(
+        JSON.stringify({
+          id: 'events',
+          type: 'subscribe',
+          payload: { query: 'subscription ($id: ID!) { workflowEvents(workflowId: $id) { seq kind outputDelta } }', variables: { id: wf.id } },
+        }),
+      );
       const started = await slow.engine.executeWorkflow(wf.id);
       await stepStarted;
       socket.pause();
@@ -383,7 +419,11 @@ describe('a subscriber that stops reading', () => {
       // Subscribing again after the last event it read delivers the rest, from the store.
       const resumedClient = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
       try {
-        const rest = collect({ id: wf.id, after: seqs.at(-1) }, resumedClient, 'subscription ($id: ID!, $after: Int) { workflowEvents(workflowId: $id, afterSeq: $after) { seq kind runId } }');
+        const rest = collect(
+          { id: wf.id, after: seqs.at(-1) },
+          resumedClient,
+          'subscription ($id: ID!, $after: Int) { workflowEvents(workflowId: $id, afterSeq: $after) { seq kind runId } }',
+        );
         await rest.done;
         expect(rest.errors).toEqual([]);
         expect([...seqs, ...rest.events.map((e) => e.seq)]).toEqual(stored.map((e) => e.seq));

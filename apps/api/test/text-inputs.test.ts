@@ -53,7 +53,12 @@ describe('text length limits', () => {
     t = await createTestApp();
     const before = (await t.gql(`{ settings { key value isSet } }`)).data.settings;
     const url = `http://127.0.0.1:11434/${'a'.repeat(TEXT_LIMITS.setting)}`;
-    const settings = await t.gql(UPDATE_SETTINGS, { input: [{ key: 'ollama.baseUrl', value: url }, { key: 'anthropic.apiKey', value: `sk-${'k'.repeat(5_000)}` }] });
+    const settings = await t.gql(UPDATE_SETTINGS, {
+      input: [
+        { key: 'ollama.baseUrl', value: url },
+        { key: 'anthropic.apiKey', value: `sk-${'k'.repeat(5_000)}` },
+      ],
+    });
     expect(refusals(settings)).toEqual([
       { code: 'BAD_USER_INPUT', path: ['updateSettings'], field: ['input', '0', 'value'], issue: 'OUT_OF_RANGE' },
       { code: 'BAD_USER_INPUT', path: ['updateSettings'], field: ['input', '1', 'value'], issue: 'OUT_OF_RANGE' },
@@ -80,7 +85,14 @@ describe('NUL characters', () => {
     t = await createTestApp({ onQuery: (sql) => statements.push(sql) });
     const nul = (what: string) => `${what}-marker-7f3a\u0000rest`;
     const cases: [string, Record<string, unknown>, string[][]][] = [
-      [CREATE_WORKFLOW, { input: definitionInput({ name: nul('name'), description: nul('description') }) }, [['input', 'description'], ['input', 'name']]],
+      [
+        CREATE_WORKFLOW,
+        { input: definitionInput({ name: nul('name'), description: nul('description') }) },
+        [
+          ['input', 'description'],
+          ['input', 'name'],
+        ],
+      ],
       [CREATE_WORKFLOW, { input: definitionInput({ steps: [{ name: 'One', prompt: nul('prompt') }] }) }, [['input', 'steps', '0', 'prompt']]],
       [CREATE_DOCUMENT, { name: nul('doc-name'), content: 'fine' }, [['name']]],
       [CREATE_DOCUMENT, { name: 'notes.txt', content: nul('doc-content') }, [['content']]],
@@ -92,7 +104,10 @@ describe('NUL characters', () => {
       const res = await t.gql(query, variables);
       const label = JSON.stringify(fields);
       expect(res.data, label).toBeUndefined();
-      expect(refusals(res)?.map((r) => [r.code, r.issue, r.field]), label).toEqual(fields.map((field) => ['BAD_USER_INPUT', 'INVALID_VALUE', field]));
+      expect(
+        refusals(res)?.map((r) => [r.code, r.issue, r.field]),
+        label,
+      ).toEqual(fields.map((field) => ['BAD_USER_INPUT', 'INVALID_VALUE', field]));
     }
     const stored = await t.gql(`{ workflows { totalCount } documents { id } schedules { id } }`);
     expect(stored.data).toEqual({ workflows: { totalCount: 0 }, documents: [], schedules: [] });

@@ -16,7 +16,13 @@ interface Issue {
 const ERRORS = 'errors { field message code }';
 const CREATE = /* GraphQL */ `mutation ($input: WorkflowDefinitionInput!) { createWorkflow(input: $input) { workflow { id } ${ERRORS} } }`;
 const UPDATE = /* GraphQL */ `mutation ($id: ID!, $input: WorkflowDefinitionInput!) { updateWorkflow(id: $id, input: $input) { workflow { id } ${ERRORS} } }`;
-const ESTIMATE = /* GraphQL */ `query ($input: WorkflowDefinitionInput!) { estimateWorkflowCost(input: $input) { totalUsd } }`;
+const ESTIMATE = /* GraphQL */ `
+  query ($input: WorkflowDefinitionInput!) {
+    estimateWorkflowCost(input: $input) {
+      totalUsd
+    }
+  }
+`;
 const WORKFLOWS = /* GraphQL */ `{ workflows(first: 50) { totalCount nodes { ${WORKFLOW_FIELDS} } } }`;
 
 /** Each problem as "field path: code", sorted, so a test states the whole list. */
@@ -47,7 +53,9 @@ const mixedSummary = [
 
 describe('every validation error in one response', () => {
   it('createWorkflow: an unknown runtime id and a step budget of -1 come back together', async () => {
-    const res = await t.gql(CREATE, { input: definitionInput({ runtimeId: 'gpt-runner', steps: [{ id: 'gather', name: 'Gather', prompt: 'Gather.', budgetUsd: -1 }] }) });
+    const res = await t.gql(CREATE, {
+      input: definitionInput({ runtimeId: 'gpt-runner', steps: [{ id: 'gather', name: 'Gather', prompt: 'Gather.', budgetUsd: -1 }] }),
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data.createWorkflow.workflow).toBeNull();
     expect(summary(res.data.createWorkflow.errors)).toEqual(['runtimeId: NOT_FOUND', 'steps.0.budgetUsd: OUT_OF_RANGE']);
@@ -58,7 +66,12 @@ describe('every validation error in one response', () => {
     const res = await t.gql(CREATE, { input: mixed });
     expect(summary(res.data.createWorkflow.errors)).toEqual(mixedSummary);
     const loop = await t.gql(CREATE, { input: definitionInput({ pattern: 'LOOP', config: { maxIterations: 3 }, steps: [...mixed.steps.slice(0, 2)] }) });
-    expect(summary(loop.data.createWorkflow.errors)).toEqual(['steps.0.budgetUsd: OUT_OF_RANGE', 'steps.1.maxTurns: OUT_OF_RANGE', 'steps.1.runtimeId: NOT_FOUND', 'steps: INVALID_DEFINITION']);
+    expect(summary(loop.data.createWorkflow.errors)).toEqual([
+      'steps.0.budgetUsd: OUT_OF_RANGE',
+      'steps.1.maxTurns: OUT_OF_RANGE',
+      'steps.1.runtimeId: NOT_FOUND',
+      'steps: INVALID_DEFINITION',
+    ]);
     expect((await t.gql(WORKFLOWS)).data.workflows.totalCount).toBe(0);
   });
 

@@ -18,7 +18,16 @@ const UPDATE = /* GraphQL */ `
   }
 `;
 const DELETE = /* GraphQL */ `
-  mutation Delete($id: ID!) { deleteWorkflow(id: $id) { deletedId errors { field message code } } }
+  mutation Delete($id: ID!) {
+    deleteWorkflow(id: $id) {
+      deletedId
+      errors {
+        field
+        message
+        code
+      }
+    }
+  }
 `;
 const LIST = /* GraphQL */ `
   query List($first: Int, $after: String, $status: WorkflowStatus) {
@@ -39,7 +48,18 @@ async function snapshotAll() {
 
 describe('createWorkflow', () => {
   it('creates a DRAFT workflow with its steps and document bindings', async () => {
-    const doc = await t.gql(/* GraphQL */ `mutation { createDocument(name: "notes.md", mimeType: "text/markdown", content: "# Notes\\nFacts.") { document { id } errors { code } } }`);
+    const doc = await t.gql(/* GraphQL */ `
+      mutation {
+        createDocument(name: "notes.md", mimeType: "text/markdown", content: "# Notes\\nFacts.") {
+          document {
+            id
+          }
+          errors {
+            code
+          }
+        }
+      }
+    `);
     const docId = doc.data.createDocument.document.id;
     const workflow = await create({ documentIds: [docId], steps: [{ id: 'gather', name: 'Gather', prompt: 'Gather.', documentIds: [docId], maxTurns: 3 }] });
     expect(workflow).toMatchObject({
@@ -56,7 +76,18 @@ describe('createWorkflow', () => {
         { stepId: 'gather', document: { id: docId, name: 'notes.md' } },
       ]),
     );
-    const one = await t.gql(/* GraphQL */ `query ($id: ID!) { workflow(id: $id) { id createdAt updatedAt } }`, { id: workflow.id });
+    const one = await t.gql(
+      /* GraphQL */ `
+        query ($id: ID!) {
+          workflow(id: $id) {
+            id
+            createdAt
+            updatedAt
+          }
+        }
+      `,
+      { id: workflow.id },
+    );
     expect(one.data.workflow.id).toBe(workflow.id);
     expect(one.data.workflow.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
@@ -64,7 +95,12 @@ describe('createWorkflow', () => {
   it('reports each invalid field as a UserError and stores nothing', async () => {
     const before = await snapshotAll();
     const res = await t.gql(CREATE, {
-      input: definitionInput({ steps: [{ name: 'A', prompt: 'a', budgetUsd: -1 }, { name: '', prompt: 'b', maxTurns: 500 }] }),
+      input: definitionInput({
+        steps: [
+          { name: 'A', prompt: 'a', budgetUsd: -1 },
+          { name: '', prompt: 'b', maxTurns: 500 },
+        ],
+      }),
     });
     expect(res.errors).toBeUndefined();
     const { workflow, errors } = res.data.createWorkflow;
@@ -125,7 +161,16 @@ describe('deleteWorkflow', () => {
     const again = await t.gql(DELETE, { id: created.id });
     expect(again.data.deleteWorkflow.deletedId).toBeNull();
     expect(again.data.deleteWorkflow.errors).toMatchObject([{ code: 'NOT_FOUND', field: ['id'] }]);
-    const gone = await t.gql(/* GraphQL */ `query ($id: ID!) { workflow(id: $id) { id } }`, { id: created.id });
+    const gone = await t.gql(
+      /* GraphQL */ `
+        query ($id: ID!) {
+          workflow(id: $id) {
+            id
+          }
+        }
+      `,
+      { id: created.id },
+    );
     expect(gone.data.workflow).toBeNull();
   });
 });

@@ -30,7 +30,7 @@ const nodeKey = (n) => keyOf((key) => key.endsWith(`client-optimized/nodes/${n}.
 /** Page name for a route file, e.g. src/routes/workflows/[id]/+page.svelte -> workflow-edit. */
 function pageName(route) {
   const names = {
-    'workflows': 'workflows',
+    workflows: 'workflows',
     'workflows/new': 'workflow-new',
     'workflows/[id]': 'workflow-edit',
     'workflows/[id]/runs/[runId]': 'run',
@@ -67,7 +67,8 @@ for (const { node, route } of pages.sort((a, b) => a.route.localeCompare(b.route
 
 const width = Math.max(...Object.keys(results).map((k) => k.length));
 console.log(`First-load JS per page (gzip, budget ${BUDGET_KB} kB):`);
-for (const [page, kb] of Object.entries(results)) console.log(`  ${page.padEnd(width)}  ${kb.toFixed(1).padStart(6)} kB${kb > BUDGET_KB ? '  OVER BUDGET' : ''}`);
+for (const [page, kb] of Object.entries(results))
+  console.log(`  ${page.padEnd(width)}  ${kb.toFixed(1).padStart(6)} kB${kb > BUDGET_KB ? '  OVER BUDGET' : ''}`);
 
 const benchFile = join(repo, 'bench/results.json');
 let bench = {};

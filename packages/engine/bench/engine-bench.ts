@@ -27,7 +27,9 @@ async function engineRun(dataDir: string) {
   const engine = await Engine.open({ dataDir, logger: silentLogger, timers: false });
   await engine.start();
   const wf = await engine.createWorkflow({
-    name: 'bench', pattern: 'SEQUENCE', runtimeId: 'simulated',
+    name: 'bench',
+    pattern: 'SEQUENCE',
+    runtimeId: 'simulated',
     steps: Array.from({ length: STEPS }, (_, i) => ({ id: `s${i}`, name: `Step ${i}`, prompt: `Step ${i}: do a small thing.` })),
   });
   engine.simulated.script({ match: () => true, script: { turns: [{ text: 'ok', inputTokens: 50, outputTokens: 5 }], chunks: 1 } });
@@ -54,7 +56,8 @@ async function engineRun(dataDir: string) {
     const t0 = performance.now();
     for (let b = 0; b < EVENT_BATCHES; b++) {
       await transaction(engine.resources, async (uow) => {
-        for (let i = 0; i < EVENTS_PER_BATCH; i++) uow.emit({ kind: 'STEP_OUTPUT_DELTA', workflowId: wf.id, runId: run.id, stepId: 's0', outputDelta: 'token ' });
+        for (let i = 0; i < EVENTS_PER_BATCH; i++)
+          uow.emit({ kind: 'STEP_OUTPUT_DELTA', workflowId: wf.id, runId: run.id, stepId: 's0', outputDelta: 'token ' });
       });
     }
     return (EVENT_BATCHES * EVENTS_PER_BATCH * 1000) / (performance.now() - t0);
@@ -89,14 +92,33 @@ function rawFloor(dataDir: string) {
   for (let i = 0; i < STEPS; i++) {
     const t = performance.now();
     const task = newId();
-    db.transaction(() => { insTask.run(task, 'RUNNING', 'prompt'); updStep.run('RUNNING', task, null, 0, `s${i}`); event('STEP_STARTED'); })();
-    db.transaction(() => { updStep.run('RUNNING', task, 'ok', 0, `s${i}`); event('STEP_OUTPUT_DELTA'); })();
-    db.transaction(() => { insLedger.run(newId(), task, 325, Date.now()); updTask.run('RUNNING', null, 325, task); updStep.run('RUNNING', task, null, 325, `s${i}`); event('USAGE'); })();
-    db.transaction(() => { updTask.run('COMPLETED', 'ok', 325, task); updStep.run('COMPLETED', task, 'ok', 325, `s${i}`); event('STEP_COMPLETED'); })();
+    db.transaction(() => {
+      insTask.run(task, 'RUNNING', 'prompt');
+      updStep.run('RUNNING', task, null, 0, `s${i}`);
+      event('STEP_STARTED');
+    })();
+    db.transaction(() => {
+      updStep.run('RUNNING', task, 'ok', 0, `s${i}`);
+      event('STEP_OUTPUT_DELTA');
+    })();
+    db.transaction(() => {
+      insLedger.run(newId(), task, 325, Date.now());
+      updTask.run('RUNNING', null, 325, task);
+      updStep.run('RUNNING', task, null, 325, `s${i}`);
+      event('USAGE');
+    })();
+    db.transaction(() => {
+      updTask.run('COMPLETED', 'ok', 325, task);
+      updStep.run('COMPLETED', task, 'ok', 325, `s${i}`);
+      event('STEP_COMPLETED');
+    })();
     perStep.push(performance.now() - t);
   }
   const t0 = performance.now();
-  for (let b = 0; b < EVENT_BATCHES; b++) db.transaction(() => { for (let i = 0; i < EVENTS_PER_BATCH; i++) event('STEP_OUTPUT_DELTA'); })();
+  for (let b = 0; b < EVENT_BATCHES; b++)
+    db.transaction(() => {
+      for (let i = 0; i < EVENTS_PER_BATCH; i++) event('STEP_OUTPUT_DELTA');
+    })();
   const storeMs = performance.now() - t0;
   db.close();
   return { medianStepMs: median(perStep), storeEventsPerSecond: (EVENT_BATCHES * EVENTS_PER_BATCH * 1000) / storeMs };
@@ -118,8 +140,12 @@ try {
     'engine.eventsFloorRatio': round(engine.storeEventsPerSecond / floor.storeEventsPerSecond),
     'engine.eventsDelivered': engine.delivered + engine.received,
   };
-  console.log(`engine: ${STEPS}-step sequence, median overhead ${results['engine.stepOverheadMs']} ms/step (raw floor ${results['engine.floorStepMs']} ms, ratio ${results['engine.floorRatio']})`);
-  console.log(`engine: ${engine.events} events in the run (${results['engine.runEventsPerSecond']}/s); event store ${results['engine.eventsPerSecond']} events/s persisted and delivered (raw floor ${results['engine.floorEventsPerSecond']}/s, ratio ${results['engine.eventsFloorRatio']}; in ORM transactions ${results['engine.eventsPerSecondOrmTransaction']}/s)`);
+  console.log(
+    `engine: ${STEPS}-step sequence, median overhead ${results['engine.stepOverheadMs']} ms/step (raw floor ${results['engine.floorStepMs']} ms, ratio ${results['engine.floorRatio']})`,
+  );
+  console.log(
+    `engine: ${engine.events} events in the run (${results['engine.runEventsPerSecond']}/s); event store ${results['engine.eventsPerSecond']} events/s persisted and delivered (raw floor ${results['engine.floorEventsPerSecond']}/s, ratio ${results['engine.eventsFloorRatio']}; in ORM transactions ${results['engine.eventsPerSecondOrmTransaction']}/s)`,
+  );
   mergeResults(results);
 } finally {
   rmSync(dir, { recursive: true, force: true });

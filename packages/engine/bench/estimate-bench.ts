@@ -8,7 +8,16 @@ import { Engine, silentLogger, type WorkflowDefinitionInput } from '@stagent/eng
 import { mergeResults } from './results-file.js';
 
 const WORKFLOWS = 20;
-const TOPICS = ['market sizing', 'competitor pricing', 'churn drivers', 'hiring plan', 'security review', 'launch checklist', 'board update', 'customer interviews'];
+const TOPICS = [
+  'market sizing',
+  'competitor pricing',
+  'churn drivers',
+  'hiring plan',
+  'security review',
+  'launch checklist',
+  'board update',
+  'customer interviews',
+];
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run measures the same workloads. */
 function random(seed: number): () => number {
@@ -37,7 +46,12 @@ function definition(i: number, rand: () => number, documentIds: string[]): Workf
 }
 
 /** A step's usual behaviour: its turns and mean output tokens per turn (150-1,400). */
-interface StepProfile { prompt: string; name: string; turns: number; outputTokens: number }
+interface StepProfile {
+  prompt: string;
+  name: string;
+  turns: number;
+  outputTokens: number;
+}
 
 /**
  * Scripts one run of a workflow: every step keeps its turn count, and each turn's output varies
@@ -79,12 +93,27 @@ async function pass(engine: Engine, workflows: { id: string; profiles: StepProfi
 const engine = await Engine.open({ dataDir: ':memory:', logger: silentLogger, timers: false });
 const rand = random(42);
 const docs = await Promise.all(
-  ['Q3 metrics.md', 'Interview notes.md', 'Pricing page.md'].map((name, i) => engine.createDocument({ name, mimeType: 'text/markdown', content: `# ${name}\n\n${'Observation about the business with a number 42. '.repeat(80 + i * 60)}` })),
+  ['Q3 metrics.md', 'Interview notes.md', 'Pricing page.md'].map((name, i) =>
+    engine.createDocument({
+      name,
+      mimeType: 'text/markdown',
+      content: `# ${name}\n\n${'Observation about the business with a number 42. '.repeat(80 + i * 60)}`,
+    }),
+  ),
 );
 const workflows: { id: string; profiles: StepProfile[] }[] = [];
 for (let i = 0; i < WORKFLOWS; i++) {
-  const wf = await engine.createWorkflow(definition(i, rand, docs.map((d) => d.id)));
-  workflows.push({ id: wf.id, profiles: wf.steps.map((s) => ({ prompt: s.prompt, name: s.name, turns: 1 + Math.floor(rand() * 3), outputTokens: 150 + Math.floor(rand() * 1250) })) });
+  const wf = await engine.createWorkflow(
+    definition(
+      i,
+      rand,
+      docs.map((d) => d.id),
+    ),
+  );
+  workflows.push({
+    id: wf.id,
+    profiles: wf.steps.map((s) => ({ prompt: s.prompt, name: s.name, turns: 1 + Math.floor(rand() * 3), outputTokens: 150 + Math.floor(rand() * 1250) })),
+  });
 }
 // Pass 1 estimates on an empty history; two more runs build history; pass 2 estimates from it.
 const mapeNoHistory = await pass(engine, workflows, rand);

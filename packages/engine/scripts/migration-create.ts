@@ -7,7 +7,10 @@ import { ormOptions } from '../src/db/orm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stagent-migrate-'));
 const options = ormOptions({ dataDir: dir });
-const orm = await MikroORM.init({ ...options, migrations: { ...options.migrations, emit: 'ts', fileName: (ts, name) => `Migration${ts}${name ? '_' + name : ''}` } });
+const orm = await MikroORM.init({
+  ...options,
+  migrations: { ...options.migrations, emit: 'ts', fileName: (ts, name) => `Migration${ts}${name ? '_' + name : ''}` },
+});
 await orm.getMigrator().up();
 const result = await orm.getMigrator().createMigration(undefined, false, process.argv[2] === '--initial', process.argv[3]);
 console.log(result.fileName ? `created ${result.fileName}` : 'no changes');

@@ -44,4 +44,3 @@ function randomBytes(n: number): Buffer {
   poolOffset += n;
   return bytes;
 }
-

@@ -39,7 +39,10 @@ describe('every name people give is held to it', () => {
   const invisible = ' \u200B\u200C\u200D\u2060\uFEFF ';
 
   async function issuesOf(call: Promise<unknown>): Promise<[string | undefined, string, string][]> {
-    const error = await call.then(() => null, (e: unknown) => e);
+    const error = await call.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ValidationError);
     return (error as ValidationError).issues.map((i) => [i.field?.join('.'), i.code, i.message]);
   }

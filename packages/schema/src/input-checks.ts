@@ -40,7 +40,12 @@ export interface OperationInputs {
  * sizes within their range, cursors in the engine's format. One refusal stops the whole
  * operation, so an aliased field with a bad argument cannot ride along with costly ones.
  */
-export function checkOperationInputs(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, rawVariables: Record<string, unknown> | null | undefined): OperationInputs {
+export function checkOperationInputs(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Record<string, unknown> | null | undefined,
+): OperationInputs {
   const values = new Map<FieldNode, Record<string, unknown>>();
   const errors: GraphQLError[] = [];
   const argumentsOf = (field: FieldNode) => values.get(field);
@@ -123,7 +128,11 @@ function* inputIssues(value: unknown, type: GraphQLInputType, extensions: Readon
   const kind = (extensions[TEXT_KIND] as TextKind | undefined) ?? (nullable.name === 'ID' ? 'id' : 'key');
   yield* textIssues(value, kind, field);
   if (extensions[CURSOR] && typeof value === 'string' && value.length <= TEXT_LIMITS.cursor && decodeOffsetCursor(value) === null) {
-    yield { field, code: ErrorCode.INVALID_VALUE, message: `${field.join('.')} is not a cursor this API returned: pass pageInfo.endCursor of the previous page, or omit it for the first page.` };
+    yield {
+      field,
+      code: ErrorCode.INVALID_VALUE,
+      message: `${field.join('.')} is not a cursor this API returned: pass pageInfo.endCursor of the previous page, or omit it for the first page.`,
+    };
   }
 }
 
@@ -138,7 +147,11 @@ function* textIssues(value: unknown, kind: TextKind, field: string[]): Generator
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   const name = field.join('.');
   if (text.length > limit) {
-    yield { field, code: ErrorCode.OUT_OF_RANGE, message: `${name} is ${text.length.toLocaleString('en-US')} characters long; the limit is ${limit.toLocaleString('en-US')}. Shorten it.` };
+    yield {
+      field,
+      code: ErrorCode.OUT_OF_RANGE,
+      message: `${name} is ${text.length.toLocaleString('en-US')} characters long; the limit is ${limit.toLocaleString('en-US')}. Shorten it.`,
+    };
     return;
   }
   if (containsNul(value)) {

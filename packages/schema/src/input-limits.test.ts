@@ -8,7 +8,8 @@ function inputs(): [string, GraphQLArgument | GraphQLInputField][] {
   const all: [string, GraphQLArgument | GraphQLInputField][] = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (isIntrospectionType(type)) continue;
-    if (isObjectType(type)) for (const field of Object.values(type.getFields())) for (const arg of field.args) all.push([`${type.name}.${field.name}(${arg.name})`, arg]);
+    if (isObjectType(type))
+      for (const field of Object.values(type.getFields())) for (const arg of field.args) all.push([`${type.name}.${field.name}(${arg.name})`, arg]);
     if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) all.push([`${type.name}.${field.name}`, field]);
   }
   return all;
@@ -16,7 +17,9 @@ function inputs(): [string, GraphQLArgument | GraphQLInputField][] {
 
 describe('input limits', () => {
   it('every String and JSON input declares its kind of text (IDs default to the id limit)', () => {
-    const undeclared = inputs().filter(([, input]) => ['String', 'JSON'].includes(getNamedType(input.type).name) && !(input.extensions[TEXT_KIND] as string in TEXT_LIMITS));
+    const undeclared = inputs().filter(
+      ([, input]) => ['String', 'JSON'].includes(getNamedType(input.type).name) && !((input.extensions[TEXT_KIND] as string) in TEXT_LIMITS),
+    );
     expect(undeclared.map(([name]) => name)).toEqual([]);
   });
 

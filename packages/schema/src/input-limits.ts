@@ -62,7 +62,11 @@ export interface PageSizeRange {
  * and recorded in its extensions, where the input check reads it.
  */
 export function limited<const O extends { description: string }>(kind: TextKind, options: O): O & { extensions: Record<string, unknown> } {
-  return { ...options, description: `${options.description} At most ${TEXT_LIMITS[kind].toLocaleString('en-US')} characters.`, extensions: { [TEXT_KIND]: kind } };
+  return {
+    ...options,
+    description: `${options.description} At most ${TEXT_LIMITS[kind].toLocaleString('en-US')} characters.`,
+    extensions: { [TEXT_KIND]: kind },
+  };
 }
 
 /** Options of the `first` argument of `list`: its default, its range (described and recorded). */

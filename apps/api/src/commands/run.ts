@@ -35,9 +35,12 @@ async function runOnce(engine: EngineApi, file: string, runtimeId: string | unde
   const afterSeq = stored.length ? stored[stored.length - 1].seq : 0;
   const started = await engine.executeWorkflow(workflowId);
   const estimate = started.costEstimate;
-  out.write(`${definition.name}: run #${started.run.runNumber} on ${started.workflow.runtimeId ?? 'the default runtime'}, estimated ${formatUsd(estimate.totalUsd)} of ${formatUsd(estimate.budgetUsd)} budget\n`);
+  out.write(
+    `${definition.name}: run #${started.run.runNumber} on ${started.workflow.runtimeId ?? 'the default runtime'}, estimated ${formatUsd(estimate.totalUsd)} of ${formatUsd(estimate.budgetUsd)} budget\n`,
+  );
   for (const warning of estimate.warnings) out.write(`  ! ${warning}\n`);
-  if (estimate.steps.some((s) => s.runtimeId === 'simulated')) out.write('  (simulated runtime: no real model is called; outputs and costs are illustrative)\n');
+  if (estimate.steps.some((s) => s.runtimeId === 'simulated'))
+    out.write('  (simulated runtime: no real model is called; outputs and costs are illustrative)\n');
   const view = new ProgressView(out);
   view.begin(started.run);
   const stream = engine.subscribe(workflowId, afterSeq);
@@ -53,7 +56,8 @@ async function runOnce(engine: EngineApi, file: string, runtimeId: string | unde
   }
   const run = (await engine.getRun(started.run.id)) ?? started.run;
   out.write(`${runSummary(run, estimate.totalUsd)}\n`);
-  if (run.status === 'WAITING_APPROVAL') out.write('  The run waits for a checkpoint decision: approve it in the dashboard or with the resolveCheckpoint mutation.\n');
+  if (run.status === 'WAITING_APPROVAL')
+    out.write('  The run waits for a checkpoint decision: approve it in the dashboard or with the resolveCheckpoint mutation.\n');
   if (run.status === 'PAUSED') out.write('  The run is parked on a delay step; `stagent serve` resumes it when its time comes.\n');
   return run;
 }

@@ -25,7 +25,9 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
     const runtimes = await engine.listRuntimes();
     const real = runtimes.filter((r) => r.available && r.id !== 'simulated');
     out.write(`Stagent API on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql (WebSocket on the same URL)\n`);
-    out.write(`Data directory: ${config.dataDir}${config.apiToken ? '; bearer token required' : ''}${config.introspection ? (config.production ? '' : '; GraphiQL enabled') : '; introspection off'}\n`);
+    out.write(
+      `Data directory: ${config.dataDir}${config.apiToken ? '; bearer token required' : ''}${config.introspection ? (config.production ? '' : '; GraphiQL enabled') : '; introspection off'}\n`,
+    );
     if (!real.length) out.write('No provider is configured (no API key, no Ollama): workflows run on the SIMULATED runtime, which is not a model.\n');
 
     await new Promise<void>((resolve) => {

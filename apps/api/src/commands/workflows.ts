@@ -9,7 +9,10 @@ export async function workflowsCommand(engine: EngineApi, out: NodeJS.WriteStrea
     out.write('No workflows yet. Try: stagent run examples/investor-research.yaml\n');
     return 0;
   }
-  const runs = await engine.listRunsForWorkflows(page.nodes.map((w) => w.id), 1);
+  const runs = await engine.listRunsForWorkflows(
+    page.nodes.map((w) => w.id),
+    1,
+  );
   const rows = [['id', 'name', 'pattern', 'status', 'steps', 'last run', 'cost']];
   for (const w of page.nodes) {
     const run = runs.get(w.id)?.[0];

@@ -4,8 +4,7 @@ export const Route = {
   workflows: (params: { status?: string | null } = {}) => (params.status ? `/workflows?status=${encodeURIComponent(params.status)}` : '/workflows'),
   newWorkflow: () => '/workflows/new',
   workflow: ({ id }: { id: string }) => `/workflows/${encodeURIComponent(id)}`,
-  run: ({ workflowId, runId }: { workflowId: string; runId: string }) =>
-    `/workflows/${encodeURIComponent(workflowId)}/runs/${encodeURIComponent(runId)}`,
+  run: ({ workflowId, runId }: { workflowId: string; runId: string }) => `/workflows/${encodeURIComponent(workflowId)}/runs/${encodeURIComponent(runId)}`,
   runtimes: () => '/runtimes',
   settings: () => '/settings',
   schedules: () => '/schedules',

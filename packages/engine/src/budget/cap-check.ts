@@ -26,15 +26,24 @@ export async function checkCaps(
   now: number,
 ): Promise<{ failure: ClassifiedFailure; evidence: FailureEvidence } | null> {
   const base = { turns: spent.turns, maxTurns: caps.maxTurns, spentUsd: spent.spentUsd };
-  const stop = (message: string, evidence: FailureEvidence) => ({ failure: { category: 'BUDGET_EXCEEDED' as const, message, retryable: false }, evidence: { ...base, ...evidence } });
+  const stop = (message: string, evidence: FailureEvidence) => ({
+    failure: { category: 'BUDGET_EXCEEDED' as const, message, retryable: false },
+    evidence: { ...base, ...evidence },
+  });
   if (spent.pricingKnown && spent.spentUsd >= caps.costUsd)
     return stop(`Spent ${formatUsd(spent.spentUsd)}, reaching the cost cap of ${formatUsd(caps.costUsd)}.`, { capUsd: caps.costUsd });
   if (caps.maxTokens !== null && spent.tokens >= caps.maxTokens)
-    return stop(`Used ${formatCount(spent.tokens)} tokens, reaching the token cap of ${formatCount(caps.maxTokens)} (budget.maxTokensPerTask).`, { tokensUsed: spent.tokens, tokenCap: caps.maxTokens });
+    return stop(`Used ${formatCount(spent.tokens)} tokens, reaching the token cap of ${formatCount(caps.maxTokens)} (budget.maxTokensPerTask).`, {
+      tokensUsed: spent.tokens,
+      tokenCap: caps.maxTokens,
+    });
   if (caps.dailyUsd !== null) {
     const today = await spentTodayUsd(sql, now);
     if (today >= caps.dailyUsd)
-      return stop(`Spend today is ${formatUsd(today)}, reaching the daily cap of ${formatUsd(caps.dailyUsd)} (budget.maxDailyCostUsd).`, { dailySpentUsd: today, dailyCapUsd: caps.dailyUsd });
+      return stop(`Spend today is ${formatUsd(today)}, reaching the daily cap of ${formatUsd(caps.dailyUsd)} (budget.maxDailyCostUsd).`, {
+        dailySpentUsd: today,
+        dailyCapUsd: caps.dailyUsd,
+      });
   }
   return null;
 }

@@ -11,6 +11,8 @@ export function utcDayStart(now: number): number {
 /** Spend recorded in the usage ledger since the start of the current UTC day, USD. */
 export async function spentTodayUsd(sql: SqlExecutor, now: number): Promise<number> {
   const c = columnsOf(sql.metadata, UsageLedgerSchema);
-  const row = await sql.get(`select coalesce(sum(${c.column('costMicros').name}), 0) as total from ${c.table} where ${c.column('createdAt').name} >= ?`, [utcDayStart(now)]);
+  const row = await sql.get(`select coalesce(sum(${c.column('costMicros').name}), 0) as total from ${c.table} where ${c.column('createdAt').name} >= ?`, [
+    utcDayStart(now),
+  ]);
   return Number(row?.total ?? 0) / 1_000_000;
 }

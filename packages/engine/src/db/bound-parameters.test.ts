@@ -26,7 +26,12 @@ describe('statements bind their values', () => {
     });
     const stored = await t.engine.getWorkflow(workflow.id);
     expect([stored?.name, stored?.description, stored?.steps[0]?.prompt]).toEqual([typed('wf-name'), typed('wf-description'), typed('step-prompt')]);
-    const schedule = await t.engine.createSchedule({ name: typed('schedule-name'), prompt: typed('schedule-prompt'), expression: 'every day at 9am', runtimeId: 'simulated' });
+    const schedule = await t.engine.createSchedule({
+      name: typed('schedule-name'),
+      prompt: typed('schedule-prompt'),
+      expression: 'every day at 9am',
+      runtimeId: 'simulated',
+    });
     const schedules = await t.engine.listSchedules();
     expect(schedules.find((s) => s.id === schedule.id)).toMatchObject({ name: typed('schedule-name'), prompt: typed('schedule-prompt') });
     expect(statements.length).toBeGreaterThan(5);
@@ -39,7 +44,14 @@ describe('statements bind their values', () => {
     // A second row with the same primary key fails in SQLite: the error must not quote the row.
     const error = await t.engine.resources.orm.em
       .getConnection()
-      .execute('insert into documents (id, created_at, name, mime_type, content, size_bytes) values (?, ?, ?, ?, ?, ?)', [document.id, 1, 'again', 'text/plain', typed('secret-content'), 1])
+      .execute('insert into documents (id, created_at, name, mime_type, content, size_bytes) values (?, ?, ?, ?, ?, ?)', [
+        document.id,
+        1,
+        'again',
+        'text/plain',
+        typed('secret-content'),
+        1,
+      ])
       .catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/values \(\?, \?, \?, \?, \?, \?\)/);

@@ -10,7 +10,13 @@ import { JsonProperty, Utils, type Configuration, type LoggingOptions, type Tran
  * value never becomes SQL, and what is logged is the statement text only.
  */
 export class BoundParametersConnection extends BetterSqliteConnection {
-  override async execute<T>(queryOrKnex: string | Knex.QueryBuilder | Knex.Raw, params: unknown[] = [], method: 'all' | 'get' | 'run' = 'all', ctx?: Transaction, loggerContext?: LoggingOptions): Promise<T> {
+  override async execute<T>(
+    queryOrKnex: string | Knex.QueryBuilder | Knex.Raw,
+    params: unknown[] = [],
+    method: 'all' | 'get' | 'run' = 'all',
+    ctx?: Transaction,
+    loggerContext?: LoggingOptions,
+  ): Promise<T> {
     await this.ensureConnection();
     let sql: string;
     if (typeof queryOrKnex === 'string') sql = queryOrKnex;

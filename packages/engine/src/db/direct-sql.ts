@@ -54,7 +54,13 @@ export async function updateRows(sql: SqlExecutor, schema: EntitySchema<any, any
  * tasks/task-store.ts, schedules/firing-store.ts; the convention check keeps it so).
  */
 export async function transitionStatus<S extends string>(
-  sql: SqlExecutor, schema: EntitySchema<any, any>, transition: (from: S, to: S) => S, where: Row, from: S, to: S, changes: Row = {},
+  sql: SqlExecutor,
+  schema: EntitySchema<any, any>,
+  transition: (from: S, to: S) => S,
+  where: Row,
+  from: S,
+  to: S,
+  changes: Row = {},
 ): Promise<number> {
   const status = transition(from, to);
   return transitionWrite.run(true, () => update(sql, schema, { ...where, status: from }, { ...changes, status }));
@@ -90,7 +96,13 @@ async function update(sql: SqlExecutor, schema: EntitySchema<any, any>, where: R
 }
 
 /** `UPDATE table SET col = col + ? …` for counters (atomic increments), by id. Refuses a `status` column, as {@link updateRows} does. */
-export async function incrementRow(sql: SqlExecutor, schema: EntitySchema<any, any>, id: string, increments: Record<string, number>, changes: Row = {}): Promise<void> {
+export async function incrementRow(
+  sql: SqlExecutor,
+  schema: EntitySchema<any, any>,
+  id: string,
+  increments: Record<string, number>,
+  changes: Row = {},
+): Promise<void> {
   const c = columnsOf(sql.metadata, schema);
   if ('status' in changes) throw new DirectStatusWriteError(c.table);
   const sets: string[] = [];

@@ -143,7 +143,12 @@ describe('list reads kept while the database is unchanged (read-cache)', () => {
   it('does not keep runs whose running steps show an elapsed time taken from the clock', async () => {
     const t = await engine({ simulatedLatencyMs: 10 });
     t.engine.simulated.script({ match: 'Slow.', script: { latencyMs: 1_000, chunks: 5 } });
-    const wf = await t.engine.createWorkflow({ name: 'Slow', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'Slow step', prompt: 'Slow.' }] });
+    const wf = await t.engine.createWorkflow({
+      name: 'Slow',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      steps: [{ id: 'a', name: 'Slow step', prompt: 'Slow.' }],
+    });
     // STEP_STARTED is published once the RUNNING step row is committed.
     const stepStarted = new Promise<void>((resolve) => {
       const stop = t.engine.resources.bus.subscribe(wf.id, (event) => {

@@ -21,7 +21,10 @@ export class ReadCache {
   private readonly entries = new Map<string, unknown>();
 
   /** @param capacity entries kept per database version (oldest dropped first). */
-  constructor(private readonly capacity = 32, private readonly enabled = true) {}
+  constructor(
+    private readonly capacity = 32,
+    private readonly enabled = true,
+  ) {}
 
   /**
    * What `load` reads for `key`: the stored value while the database is unchanged since it was

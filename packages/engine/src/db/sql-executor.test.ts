@@ -19,7 +19,11 @@ describe('plain-SQL transactions (sql-executor)', () => {
   const workflow = () => t.engine.createWorkflow(threeStepSequence());
   /** Knex's pool under the ORM (tarn): its queue shows who waits for the one connection. */
   const connectionPool = () =>
-    (t.engine.resources.orm.em.getKnex() as unknown as { client: { pool: { on(event: 'acquireRequest', listener: () => void): void; numPendingAcquires(): number } } }).client.pool;
+    (
+      t.engine.resources.orm.em.getKnex() as unknown as {
+        client: { pool: { on(event: 'acquireRequest', listener: () => void): void; numPendingAcquires(): number } };
+      }
+    ).client.pool;
   const storedName = async (id: string) => (await t.engine.resources.orm.em.fork().findOneOrFail(WorkflowSchema, { id }, { disableIdentityMap: true })).name;
 
   it('commits the statements and the events together and publishes the events after commit', async () => {
@@ -107,7 +111,8 @@ describe('plain-SQL transactions (sql-executor)', () => {
       const orm = t.engine.resources.orm;
       const within = <T>(work: (sql: SqlExecutor) => Promise<T>) =>
         kind === 'orm' ? orm.em.getKnex().transaction((trx) => work(ormExecutor(orm, trx))) : sqlTransaction(orm, work);
-      const read = <T>(schema: Parameters<typeof selectRows<T>>[1], tail: string, params: unknown[]) => withSqlExecutor(orm, (sql) => selectRows<T>(sql, schema, tail, params));
+      const read = <T>(schema: Parameters<typeof selectRows<T>>[1], tail: string, params: unknown[]) =>
+        withSqlExecutor(orm, (sql) => selectRows<T>(sql, schema, tail, params));
       const before = (await read(WorkflowRunSchema, 'where id = ?', [run.id]))[0]!;
       const wfBefore = (await read(WorkflowSchema, 'where id = ?', [wf.id]))[0]!;
       const seqBefore = wfBefore.eventSeq;
@@ -117,7 +122,19 @@ describe('plain-SQL transactions (sql-executor)', () => {
         seq: await bumpCounter(sql, WorkflowSchema, wf.id, 'eventSeq', 5),
         noSeq: await bumpCounter(sql, WorkflowSchema, 'no-such-id', 'eventSeq', 1),
         incremented: await incrementRow(sql, WorkflowRunSchema, run.id, { inputTokens: 7, costMicros: 1000 }, { pricingKnown: false }),
-        inserted: await insertRows(sql, WorkflowEventSchema, [{ id: `e-${kind}`, workflowId: wf.id, seq: 1000, runId: run.id, stepId: null, taskId: null, kind: 'USAGE', at: 5, payload: { message: "it's \"quoted\"", data: { n: 1 } } }]),
+        inserted: await insertRows(sql, WorkflowEventSchema, [
+          {
+            id: `e-${kind}`,
+            workflowId: wf.id,
+            seq: 1000,
+            runId: run.id,
+            stepId: null,
+            taskId: null,
+            kind: 'USAGE',
+            at: 5,
+            payload: { message: 'it\'s "quoted"', data: { n: 1 } },
+          },
+        ]),
       }));
       expect(results).toMatchObject({ updated: 1, missing: 0, seq: seqBefore + 5, noSeq: undefined });
       const [after] = await read(WorkflowRunSchema, 'where id = ?', [run.id]);
@@ -126,7 +143,7 @@ describe('plain-SQL transactions (sql-executor)', () => {
       expect(stored).toMatchObject({ name: `Renamed on ${kind}`, definition: { name: 'json' } });
       expect(stored!.eventSeq).toBe(seqBefore + 5);
       const [event] = await read(WorkflowEventSchema, 'where id = ?', [`e-${kind}`]);
-      expect(event?.payload).toEqual({ message: "it's \"quoted\"", data: { n: 1 } });
+      expect(event?.payload).toEqual({ message: 'it\'s "quoted"', data: { n: 1 } });
     });
   }
 

@@ -120,7 +120,12 @@ function queryLogger(orm: MikroORM): ((sql: string, startedAt: number, count: { 
 /** An executor on a raw better-sqlite3 connection (the caller holds it: a transaction or a pool lease). */
 function sqliteExecutor(orm: MikroORM, db: SqliteDatabase): SqlExecutor {
   const log = queryLogger(orm);
-  const exec = <T>(sql: string, params: readonly unknown[], call: (s: CachedStatement, p: unknown[]) => T, count: (r: T) => { results?: number; affected?: number }): T => {
+  const exec = <T>(
+    sql: string,
+    params: readonly unknown[],
+    call: (s: CachedStatement, p: unknown[]) => T,
+    count: (r: T) => { results?: number; affected?: number },
+  ): T => {
     const startedAt = log ? Date.now() : 0;
     const result = call(prepared(db, sql), sqliteParams(params));
     log?.(sql, startedAt, count(result));
@@ -128,21 +133,42 @@ function sqliteExecutor(orm: MikroORM, db: SqliteDatabase): SqlExecutor {
   };
   return {
     metadata: orm.getMetadata(),
-    run: async (sql, params) => exec(sql, params, (s, p) => s.statement.run(...p).changes, (affected) => ({ affected })),
+    run: async (sql, params) =>
+      exec(
+        sql,
+        params,
+        (s, p) => s.statement.run(...p).changes,
+        (affected) => ({ affected }),
+      ),
     get: async (sql, params) =>
-      exec(sql, params, (s, p) => {
-        // A statement that returns no rows has no columns: better-sqlite3 refuses `get` on it with a clear error.
-        const values = s.statement.get(...p) as unknown[] | undefined;
-        return values && s.columns ? toRow(s.columns, values) : undefined;
-      }, (r) => ({ results: r ? 1 : 0 })),
+      exec(
+        sql,
+        params,
+        (s, p) => {
+          // A statement that returns no rows has no columns: better-sqlite3 refuses `get` on it with a clear error.
+          const values = s.statement.get(...p) as unknown[] | undefined;
+          return values && s.columns ? toRow(s.columns, values) : undefined;
+        },
+        (r) => ({ results: r ? 1 : 0 }),
+      ),
     all: async (sql, params) =>
-      exec(sql, params, (s, p) => {
-        const rows = s.statement.all(...p) as unknown[][];
-        return s.columns ? rows.map((values) => toRow(s.columns!, values)) : [];
-      }, (r) => ({ results: r.length })),
+      exec(
+        sql,
+        params,
+        (s, p) => {
+          const rows = s.statement.all(...p) as unknown[][];
+          return s.columns ? rows.map((values) => toRow(s.columns!, values)) : [];
+        },
+        (r) => ({ results: r.length }),
+      ),
     dataVersion: () => {
       if (db.inTransaction) return null;
-      const [changes, dataVersion] = exec(DATA_VERSION_SQL, [], (s) => s.statement.get() as [number, number], () => ({ results: 1 }));
+      const [changes, dataVersion] = exec(
+        DATA_VERSION_SQL,
+        [],
+        (s) => s.statement.get() as [number, number],
+        () => ({ results: 1 }),
+      );
       return `${connectionNumber(db)}:${changes}:${dataVersion}`;
     },
   };

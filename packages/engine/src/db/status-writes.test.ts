@@ -34,8 +34,12 @@ describe('status writes outside the transition functions', () => {
   it('an update through MikroORM that sets status is refused, whichever API builds it', async () => {
     const wf = await draft();
     const em = t.engine.resources.orm.em.fork();
-    await expect(em.nativeUpdate(WorkflowSchema, { id: wf.id }, { status: 'COMPLETED' })).rejects.toThrow(/workflows\.status is written only through its transition function/);
-    await expect(em.createQueryBuilder(WorkflowSchema).update({ status: 'FAILED', name: 'Renamed' }).where({ id: wf.id }).execute()).rejects.toThrow(DirectStatusWriteError);
+    await expect(em.nativeUpdate(WorkflowSchema, { id: wf.id }, { status: 'COMPLETED' })).rejects.toThrow(
+      /workflows\.status is written only through its transition function/,
+    );
+    await expect(em.createQueryBuilder(WorkflowSchema).update({ status: 'FAILED', name: 'Renamed' }).where({ id: wf.id }).execute()).rejects.toThrow(
+      DirectStatusWriteError,
+    );
     expect(await stored(wf.id)).toMatchObject({ status: 'DRAFT', name: wf.name });
   });
 
@@ -55,7 +59,7 @@ describe('status writes outside the transition functions', () => {
     expect((await stored(wf.id)).status).toBe('ACTIVE');
   });
 
-  it('over MikroORM\'s connection (the executor of drivers other than better-sqlite3), only the transition function may set status', async () => {
+  it("over MikroORM's connection (the executor of drivers other than better-sqlite3), only the transition function may set status", async () => {
     const wf = await draft();
     const sql = ormExecutor(t.engine.resources.orm);
     await expect(sql.run('update workflows set status = ? where id = ?', ['COMPLETED', wf.id])).rejects.toThrow(DirectStatusWriteError);

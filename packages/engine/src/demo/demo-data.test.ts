@@ -68,7 +68,12 @@ describe('demo data', () => {
     const stats = await t.engine.executionStats();
     const bucket = (pattern: string) => stats.find((s) => s.pattern === pattern)!;
     expect(stats.map((s) => `${s.pattern}:${s.stepCount}`)).toEqual(['CHECKPOINT:2', 'LOOP:1', 'PARALLEL:4', 'SEQUENCE:3']);
-    expect(bucket('SEQUENCE')).toMatchObject({ sampleCount: 4, successRate: 0.75, commonFailures: { BUDGET_EXCEEDED: 1 }, runtimeSuccessRates: { simulated: 0.75 } });
+    expect(bucket('SEQUENCE')).toMatchObject({
+      sampleCount: 4,
+      successRate: 0.75,
+      commonFailures: { BUDGET_EXCEEDED: 1 },
+      runtimeSuccessRates: { simulated: 0.75 },
+    });
     expect(bucket('PARALLEL')).toMatchObject({ sampleCount: 3, successRate: 1 });
     expect(bucket('CHECKPOINT')).toMatchObject({ sampleCount: 1, successRate: 1 });
     expect(bucket('LOOP')).toMatchObject({ sampleCount: 3, successRate: 1, commonFailures: {} });
@@ -80,7 +85,9 @@ describe('demo data', () => {
     const suggestions = await t.engine.optimizeWorkflow(toDefinitionInput(research), research.id);
     expect(suggestions.map((s) => s.kind)).toEqual(['BUDGET_ESTIMATE']);
     expect(suggestions[0]!.title).toBe('Raise the budget of "Profile the investors" to $0.01');
-    expect(suggestions[0]!.description).toMatch(/^Its cap is \$0\.003, below what the step needs: 3 comparable completed runs of "Profile the investors" cost \$0\.\d+ on average/);
+    expect(suggestions[0]!.description).toMatch(
+      /^Its cap is \$0\.003, below what the step needs: 3 comparable completed runs of "Profile the investors" cost \$0\.\d+ on average/,
+    );
     expect(suggestions[0]!.action).toEqual({ type: 'SET_BUDGET', payload: { stepId: 'profile', budgetUsd: 0.01 } });
   });
 });

@@ -37,7 +37,12 @@ export async function seedDemoData(engine: Engine): Promise<boolean> {
 async function claimDemoProject(engine: Engine): Promise<boolean> {
   const em = engine.resources.orm.em.fork();
   if ((await em.count(WorkflowSchema, {})) > 0 || (await em.count(DocumentSchema, {})) > 0) return false;
-  em.create(ProjectSchema, { id: DEMO_PROJECT_ID, createdAt: engine.resources.clock.now(), name: 'Demo project', description: 'Sample documents and workflows, run on the simulator (no model is called).' });
+  em.create(ProjectSchema, {
+    id: DEMO_PROJECT_ID,
+    createdAt: engine.resources.clock.now(),
+    name: 'Demo project',
+    description: 'Sample documents and workflows, run on the simulator (no model is called).',
+  });
   try {
     await em.flush();
     return true;

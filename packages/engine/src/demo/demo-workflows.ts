@@ -25,9 +25,24 @@ export function demoWorkflows(d: Record<DemoDocumentKey, string>): Record<DemoWo
       budgetUsd: 2,
       documentIds: [d.pitch],
       steps: [
-        { id: 'profile', name: 'Profile the investors', prompt: 'For each fund in the investor longlist, summarise stage, check size and thesis, and note how it relates to our market sizing.', documentIds: [d.investors, d.market] },
-        { id: 'match', name: 'Match to our thesis', prompt: 'Rank the profiled investors by fit with our product and traction. Give a one-line reason per fund and flag poor fits.', documentIds: [d.onepager, d.traction] },
-        { id: 'outreach', name: 'Draft outreach', prompt: 'Write a short personalised outreach email to the three best-fit investors, citing one traction figure each.', documentIds: [d.founders] },
+        {
+          id: 'profile',
+          name: 'Profile the investors',
+          prompt: 'For each fund in the investor longlist, summarise stage, check size and thesis, and note how it relates to our market sizing.',
+          documentIds: [d.investors, d.market],
+        },
+        {
+          id: 'match',
+          name: 'Match to our thesis',
+          prompt: 'Rank the profiled investors by fit with our product and traction. Give a one-line reason per fund and flag poor fits.',
+          documentIds: [d.onepager, d.traction],
+        },
+        {
+          id: 'outreach',
+          name: 'Draft outreach',
+          prompt: 'Write a short personalised outreach email to the three best-fit investors, citing one traction figure each.',
+          documentIds: [d.founders],
+        },
       ],
     },
     scan: {

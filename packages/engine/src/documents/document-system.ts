@@ -24,14 +24,18 @@ export class DocumentSystem {
   constructor(private readonly resources: EngineResources) {}
 
   async list(): Promise<DocumentView[]> {
-    const rows = await this.resources.orm.em.fork().find(DocumentSchema, {}, { orderBy: { createdAt: 'desc', name: 'asc' }, fields: ['id', 'projectId', 'name', 'mimeType', 'sizeBytes', 'createdAt'] });
+    const rows = await this.resources.orm.em
+      .fork()
+      .find(DocumentSchema, {}, { orderBy: { createdAt: 'desc', name: 'asc' }, fields: ['id', 'projectId', 'name', 'mimeType', 'sizeBytes', 'createdAt'] });
     return rows.map(toView);
   }
 
   /** Views for ids in order (null where missing); one query. */
   async getMany(ids: readonly string[]): Promise<(DocumentView | null)[]> {
     if (ids.length === 0) return [];
-    const rows = await this.resources.orm.em.fork().find(DocumentSchema, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'projectId', 'name', 'mimeType', 'sizeBytes', 'createdAt'] });
+    const rows = await this.resources.orm.em
+      .fork()
+      .find(DocumentSchema, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'projectId', 'name', 'mimeType', 'sizeBytes', 'createdAt'] });
     const byId = new Map(rows.map((r) => [r.id, toView(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -60,11 +64,19 @@ export class DocumentSystem {
     if (isBlankName(name)) issues.push(new StagentError(ErrorCode.INVALID_VALUE, blankNameMessage('document'), { field: ['name'] }));
     else if (name.length > 200) issues.push(new StagentError(ErrorCode.OUT_OF_RANGE, 'Document names are at most 200 characters.', { field: ['name'] }));
     if (!(DOCUMENT_MIME_TYPES as readonly string[]).includes(input.mimeType))
-      issues.push(new StagentError(ErrorCode.INVALID_VALUE, `Unsupported type "${input.mimeType}"; use one of ${DOCUMENT_MIME_TYPES.join(', ')}.`, { field: ['mimeType'] }));
+      issues.push(
+        new StagentError(ErrorCode.INVALID_VALUE, `Unsupported type "${input.mimeType}"; use one of ${DOCUMENT_MIME_TYPES.join(', ')}.`, {
+          field: ['mimeType'],
+        }),
+      );
     const sizeBytes = Buffer.byteLength(input.content ?? '', 'utf8');
     if (sizeBytes === 0) issues.push(new StagentError(ErrorCode.INVALID_VALUE, 'The document is empty.', { field: ['content'] }));
     if (sizeBytes > MAX_DOCUMENT_BYTES)
-      issues.push(new StagentError(ErrorCode.OUT_OF_RANGE, `The document is ${sizeBytes} bytes; the limit is ${MAX_DOCUMENT_BYTES} bytes (5 MiB).`, { field: ['content'] }));
+      issues.push(
+        new StagentError(ErrorCode.OUT_OF_RANGE, `The document is ${sizeBytes} bytes; the limit is ${MAX_DOCUMENT_BYTES} bytes (5 MiB).`, {
+          field: ['content'],
+        }),
+      );
     if (input.mimeType === 'application/json' && sizeBytes > 0) {
       try {
         JSON.parse(input.content);
@@ -74,7 +86,15 @@ export class DocumentSystem {
     }
     if (issues.length) throw new ValidationError(issues);
     const em = this.resources.orm.em.fork();
-    const row = em.create(DocumentSchema, { id: newId(), createdAt: this.resources.clock.now(), projectId: input.projectId ?? null, name, mimeType: input.mimeType, content: input.content, sizeBytes });
+    const row = em.create(DocumentSchema, {
+      id: newId(),
+      createdAt: this.resources.clock.now(),
+      projectId: input.projectId ?? null,
+      name,
+      mimeType: input.mimeType,
+      content: input.content,
+      sizeBytes,
+    });
     await em.flush();
     return toView(row);
   }

@@ -50,7 +50,10 @@ describe('streamEvents', () => {
     const stream = streamEvents(t.engine.resources, wf.id, 0);
     const seen: number[] = [];
     const errors: unknown[] = [];
-    stream.listen((events) => seen.push(...events.map((e) => e.seq)), (e) => errors.push(e));
+    stream.listen(
+      (events) => seen.push(...events.map((e) => e.seq)),
+      (e) => errors.push(e),
+    );
     const { run } = await t.engine.executeWorkflow(wf.id);
     await runToEnd(run.id);
     await t.clock.advance(10);
@@ -85,7 +88,10 @@ describe('streamEvents', () => {
     // Subscribed mid-run with listen() before the store read returns: both paths race for the same seqs.
     const stream = streamEvents(t.engine.resources, wf.id, 0);
     const seen: number[] = [];
-    stream.listen((events) => seen.push(...events.map((e) => e.seq)), () => {});
+    stream.listen(
+      (events) => seen.push(...events.map((e) => e.seq)),
+      () => {},
+    );
     await runToEnd(run.id);
     await t.clock.advance(10);
     expect(seen).toEqual((await t.engine.listEvents(wf.id)).map((e) => e.seq));
@@ -101,10 +107,16 @@ describe('streamEvents', () => {
       const failing = streamEvents(logged.engine.resources, wf.id, 0);
       const healthy = streamEvents(logged.engine.resources, wf.id, 0);
       const batches: number[][] = [];
-      failing.listen(() => {
-        throw new Error('consumer bug');
-      }, () => {});
-      healthy.listen((events) => batches.push(events.map((e) => e.seq)), () => {});
+      failing.listen(
+        () => {
+          throw new Error('consumer bug');
+        },
+        () => {},
+      );
+      healthy.listen(
+        (events) => batches.push(events.map((e) => e.seq)),
+        () => {},
+      );
       const { run } = await logged.engine.executeWorkflow(wf.id);
       for (let i = 0; i < 400 && (await logged.engine.getRun(run.id))!.status === 'RUNNING'; i++) await logged.clock.advance(10);
       await logged.clock.advance(10);
@@ -174,5 +186,4 @@ describe('a replay to a consumer that is not ready', () => {
     expect(asked.length).toBe(2);
     await stream.return();
   });
-
 });

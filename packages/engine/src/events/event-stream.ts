@@ -98,13 +98,10 @@ export function streamEvents(resources: EngineResources, workflowId: string, aft
   };
   const readStore = (then: (events: WorkflowEvent[]) => void): void => {
     reading = true;
-    listEvents(resources, workflowId, { afterSeq: lastSeq }).then(
-      (events) => {
-        reading = false;
-        if (!closed) then(events);
-      },
-      fail,
-    );
+    listEvents(resources, workflowId, { afterSeq: lastSeq }).then((events) => {
+      reading = false;
+      if (!closed) then(events);
+    }, fail);
   };
   /** Delivers held live events in seq order; on a hole, reads the store once (a hole left after that is skipped). */
   const drainHeld = (fillHoles: boolean): void => {

@@ -40,7 +40,10 @@ export class EngineIntelligence {
   }
 
   /** Learned expectations per `${stepName}\0${modelId}` for the steps of one or more definitions (two queries). */
-  async expectations(definitions: WorkflowDefinition[], runtimeOf: (definition: WorkflowDefinition, s: StepDefinition) => Promise<string>): Promise<Map<string, StepExpectation>> {
+  async expectations(
+    definitions: WorkflowDefinition[],
+    runtimeOf: (definition: WorkflowDefinition, s: StepDefinition) => Promise<string>,
+  ): Promise<Map<string, StepExpectation>> {
     const keys: { stepName: string; modelId: string; pattern: string }[] = [];
     for (const definition of definitions)
       for (const step of definition.steps) {
@@ -61,7 +64,12 @@ export class EngineIntelligence {
   /** Expected duration per step id from comparable history (live "elapsed vs estimate"). */
   async expectedDurations(definition: WorkflowDefinition): Promise<Map<string, number>> {
     const keys = definition.steps.map((s) => ({ stepName: s.name, modelId: s.modelId ?? '', pattern: definition.pattern }));
-    const learned = keys.some((k) => k.modelId) ? await learnedStepExpectations(this.resources.orm.em.fork(), keys.filter((k) => k.modelId)) : new Map();
+    const learned = keys.some((k) => k.modelId)
+      ? await learnedStepExpectations(
+          this.resources.orm.em.fork(),
+          keys.filter((k) => k.modelId),
+        )
+      : new Map();
     const out = new Map<string, number>();
     definition.steps.forEach((s, i) => {
       const e = learned.get(expectationKey(keys[i]!));
@@ -81,7 +89,11 @@ export class EngineIntelligence {
     return analyzeRun({ workflow, run, events });
   }
 
-  async optimize(input: WorkflowDefinitionInput, workflowId: string | null, estimate: (i: WorkflowDefinitionInput) => Promise<CostEstimate>): Promise<OptimizationSuggestion[]> {
+  async optimize(
+    input: WorkflowDefinitionInput,
+    workflowId: string | null,
+    estimate: (i: WorkflowDefinitionInput) => Promise<CostEstimate>,
+  ): Promise<OptimizationSuggestion[]> {
     if (workflowId && !(await this.workflows.get(workflowId))) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
     const costEstimate = await estimate(input); // validates the input (field errors) first
     const ids = [...new Set([...(input.documentIds ?? []), ...input.steps.flatMap((s) => s.documentIds ?? [])])];

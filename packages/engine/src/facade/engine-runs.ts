@@ -11,8 +11,20 @@ import type { RunListOptions } from './engine-api.js';
 
 /** Run columns a {@link WorkflowRunView} is made of (not the stored definition, lease or audit columns). */
 const RUN_PROPERTIES = [
-  'id', 'workflowId', 'runNumber', 'status', 'startedAt', 'finishedAt', 'costEstimate', 'inputTokens', 'outputTokens', 'costMicros',
-  'failureCategory', 'error', 'resumeAt', 'pricingKnown',
+  'id',
+  'workflowId',
+  'runNumber',
+  'status',
+  'startedAt',
+  'finishedAt',
+  'costEstimate',
+  'inputTokens',
+  'outputTokens',
+  'costMicros',
+  'failureCategory',
+  'error',
+  'resumeAt',
+  'pricingKnown',
 ] as const satisfies readonly (keyof WorkflowRun)[];
 
 /** The large run and step columns, left out of summaries (see `RunListOptions.summaries`). */
@@ -22,9 +34,35 @@ const SUMMARY_RUN_PROPERTIES = RUN_PROPERTIES.filter((p) => !LARGE_RUN_PROPERTIE
 
 /** Step columns a step view is made of (not cache token counts, approvals or audit columns). */
 const STEP_PROPERTIES = [
-  'id', 'runId', 'stepId', 'stepIndex', 'iteration', 'attempt', 'name', 'status', 'taskId', 'output', 'error', 'failureCategory', 'evidence',
-  'runtimeId', 'modelId', 'startedAt', 'finishedAt', 'durationMs', 'estimatedDurationMs', 'inputTokens', 'outputTokens', 'costMicros',
-  'budgetUsd', 'turns', 'currentTool', 'tokensPerSecond', 'resumeAt', 'documentCount', 'pricingKnown',
+  'id',
+  'runId',
+  'stepId',
+  'stepIndex',
+  'iteration',
+  'attempt',
+  'name',
+  'status',
+  'taskId',
+  'output',
+  'error',
+  'failureCategory',
+  'evidence',
+  'runtimeId',
+  'modelId',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+  'estimatedDurationMs',
+  'inputTokens',
+  'outputTokens',
+  'costMicros',
+  'budgetUsd',
+  'turns',
+  'currentTool',
+  'tokensPerSecond',
+  'resumeAt',
+  'documentCount',
+  'pricingKnown',
 ] as const satisfies readonly (keyof StepRun)[];
 const SUMMARY_STEP_PROPERTIES = STEP_PROPERTIES.filter((p) => !LARGE_STEP_PROPERTIES.has(p));
 
@@ -38,7 +76,10 @@ export class RunReader {
   /** Lists of runs for the same workflows, kept while the database is unchanged (see `db/read-cache.ts`). */
   private readonly cache: ReadCache;
 
-  constructor(private readonly resources: EngineResources, options: { readCache?: boolean } = {}) {
+  constructor(
+    private readonly resources: EngineResources,
+    options: { readCache?: boolean } = {},
+  ) {
     this.cache = new ReadCache(32, options.readCache ?? true);
   }
 
@@ -77,7 +118,13 @@ export class RunReader {
   }
 
   /** Runs of `ids` per workflow (see {@link forWorkflows}), as entries in no particular order. */
-  private async readForWorkflows(sql: SqlExecutor, ids: string[], limit: number, stepsOfLatest: number, summaries: boolean): Promise<[string, WorkflowRunView[]][]> {
+  private async readForWorkflows(
+    sql: SqlExecutor,
+    ids: string[],
+    limit: number,
+    stepsOfLatest: number,
+    summaries: boolean,
+  ): Promise<[string, WorkflowRunView[]][]> {
     const runs = projection(sql, WorkflowRunSchema, summaries ? SUMMARY_RUN_PROPERTIES : RUN_PROPERTIES);
     const table = columnsOf(sql.metadata, WorkflowRunSchema).table;
     const rows = (

@@ -11,7 +11,20 @@ import { bindingsByWorkflow, toWorkflowView } from '../workflows/workflow-system
 import { encodeOffsetCursor, workflowPage } from '../workflows/workflow-page.js';
 
 /** Workflow columns a {@link WorkflowView} is made of (not the compare-and-set version or the event counter). */
-const WORKFLOW_PROPERTIES = ['id', 'projectId', 'name', 'description', 'status', 'definition', 'runtimeId', 'budgetUsd', 'runNumber', 'latestRunId', 'createdAt', 'updatedAt'] as const;
+const WORKFLOW_PROPERTIES = [
+  'id',
+  'projectId',
+  'name',
+  'description',
+  'status',
+  'definition',
+  'runtimeId',
+  'budgetUsd',
+  'runNumber',
+  'latestRunId',
+  'createdAt',
+  'updatedAt',
+] as const;
 const BINDING_PROPERTIES = ['workflowId', 'documentId', 'stepId'] as const;
 
 /**
@@ -24,7 +37,10 @@ export class WorkflowReader {
   /** Pages already read, kept while the database is unchanged (see `db/read-cache.ts`). */
   private readonly cache: ReadCache;
 
-  constructor(private readonly resources: EngineResources, options: { readCache?: boolean } = {}) {
+  constructor(
+    private readonly resources: EngineResources,
+    options: { readCache?: boolean } = {},
+  ) {
     this.cache = new ReadCache(32, options.readCache ?? true);
   }
 
@@ -41,11 +57,18 @@ export class WorkflowReader {
     const table = columnsOf(sql.metadata, WorkflowSchema).table;
     const where = status ? 'where status = ?' : '';
     const params = status ? [status] : [];
-    const rows = (await sql.all(`select ${workflows.list} from ${table} ${where} order by created_at desc, id asc limit ? offset ?`, [...params, first, offset])).map((r) => workflows.map(r));
+    const rows = (
+      await sql.all(`select ${workflows.list} from ${table} ${where} order by created_at desc, id asc limit ? offset ?`, [...params, first, offset])
+    ).map((r) => workflows.map(r));
     const totalCount = Number((await sql.get(`select count(*) as n from ${table} ${where}`, params))?.n ?? 0);
     const bindings = projection(sql, WorkflowDocumentInputSchema, BINDING_PROPERTIES);
     const bindingRows = rows.length
-      ? (await sql.all(`select ${bindings.list} from ${columnsOf(sql.metadata, WorkflowDocumentInputSchema).table} where workflow_id in (${parameterList(rows.length)}) order by position`, rows.map((r) => r.id))).map((r) => bindings.map(r))
+      ? (
+          await sql.all(
+            `select ${bindings.list} from ${columnsOf(sql.metadata, WorkflowDocumentInputSchema).table} where workflow_id in (${parameterList(rows.length)}) order by position`,
+            rows.map((r) => r.id),
+          )
+        ).map((r) => bindings.map(r))
       : [];
     const byWorkflow = bindingsByWorkflow(bindingRows);
     const end = offset + rows.length;

@@ -76,12 +76,21 @@ export class Engine implements EngineApi {
   readonly executor: RunExecutor;
   readonly schedules: ScheduleSystem;
 
-  private constructor(readonly resources: EngineResources, options: EngineOptions) {
+  private constructor(
+    readonly resources: EngineResources,
+    options: EngineOptions,
+  ) {
     this.simulated = new SimulatedRuntime(resources.clock, { latencyMs: options.simulatedLatencyMs ?? 0 });
     this.settings = new SettingsSystem(resources);
     resources.catalog = options.catalog
       ? options.catalog({ clock: resources.clock, settings: this.settings, simulated: this.simulated })
-      : createDefaultCatalog({ clock: resources.clock, getSetting: (key) => this.settings.get(key), simulated: this.simulated, env: options.env, retry: options.retry });
+      : createDefaultCatalog({
+          clock: resources.clock,
+          getSetting: (key) => this.settings.get(key),
+          simulated: this.simulated,
+          env: options.env,
+          retry: options.retry,
+        });
     const tasks = new TaskRunner(resources, this.settings, new SecretValues(this.settings, options.env));
     const runner = new StepRunner(resources, tasks);
     this.documents = new DocumentSystem(resources);
@@ -89,7 +98,14 @@ export class Engine implements EngineApi {
     this.runs = new RunReader(resources, { readCache: options.readCache });
     this.workflowLists = new WorkflowReader(resources, { readCache: options.readCache });
     this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
-    this.executor = new RunExecutor(resources, runner, this.documents, this.workflows, (info) => this.intelligence.recordRun(info), (d) => this.intelligence.expectedDurations(d));
+    this.executor = new RunExecutor(
+      resources,
+      runner,
+      this.documents,
+      this.workflows,
+      (info) => this.intelligence.recordRun(info),
+      (d) => this.intelligence.expectedDurations(d),
+    );
     this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);
     const scheduledTasks = new ScheduledTaskRunner(tasks);
     this.schedules = new ScheduleSystem(resources, new EngineScheduleExecutor(this, (input) => scheduledTasks.run(input)));
@@ -132,23 +148,51 @@ export class Engine implements EngineApi {
     await this.resources.orm.close(true);
   }
 
-  listWorkflows(filter?: { status?: WorkflowStatus | null; first?: number | null; after?: string | null }) { return this.workflowLists.list(filter); }
-  getWorkflow(id: string) { return this.workflows.get(id); }
-  getWorkflows(ids: readonly string[]) { return this.workflows.getMany(ids); }
-  createWorkflow(input: WorkflowDefinitionInput) { return this.workflows.create(input); }
-  updateWorkflow(id: string, input: WorkflowDefinitionInput) { return this.workflows.update(id, input); }
-  deleteWorkflow(id: string) { return this.workflows.delete(id); }
-  executeWorkflow(id: string) { return this.control.execute(id); }
-  retryWorkflowStep(workflowId: string, stepId: string) { return this.control.retryStep(workflowId, stepId); }
-  cancelWorkflow(id: string) { return this.control.cancel(id); }
-  resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment?: string | null) { return this.control.resolveCheckpoint(workflowId, stepId, approved, comment ?? null); }
+  listWorkflows(filter?: { status?: WorkflowStatus | null; first?: number | null; after?: string | null }) {
+    return this.workflowLists.list(filter);
+  }
+  getWorkflow(id: string) {
+    return this.workflows.get(id);
+  }
+  getWorkflows(ids: readonly string[]) {
+    return this.workflows.getMany(ids);
+  }
+  createWorkflow(input: WorkflowDefinitionInput) {
+    return this.workflows.create(input);
+  }
+  updateWorkflow(id: string, input: WorkflowDefinitionInput) {
+    return this.workflows.update(id, input);
+  }
+  deleteWorkflow(id: string) {
+    return this.workflows.delete(id);
+  }
+  executeWorkflow(id: string) {
+    return this.control.execute(id);
+  }
+  retryWorkflowStep(workflowId: string, stepId: string) {
+    return this.control.retryStep(workflowId, stepId);
+  }
+  cancelWorkflow(id: string) {
+    return this.control.cancel(id);
+  }
+  resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment?: string | null) {
+    return this.control.resolveCheckpoint(workflowId, stepId, approved, comment ?? null);
+  }
 
   /** Resumes every delay-parked run whose time has come (the timer calls this; tests too). */
-  resumeDueDelays() { return this.control.resumeDueDelays(); }
+  resumeDueDelays() {
+    return this.control.resumeDueDelays();
+  }
 
-  async listRuns(workflowId: string, first = 20) { return (await this.runs.forWorkflows([workflowId], first)).get(workflowId) ?? []; }
-  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: RunListOptions) { return this.runs.forWorkflows(workflowIds, first, options); }
-  getRun(runId: string) { return this.runs.get(runId); }
+  async listRuns(workflowId: string, first = 20) {
+    return (await this.runs.forWorkflows([workflowId], first)).get(workflowId) ?? [];
+  }
+  listRunsForWorkflows(workflowIds: readonly string[], first?: number, options?: RunListOptions) {
+    return this.runs.forWorkflows(workflowIds, first, options);
+  }
+  getRun(runId: string) {
+    return this.runs.get(runId);
+  }
   async waitForRun(runId: string) {
     await this.executor.settled(runId);
     const run = await this.runs.get(runId);
@@ -156,32 +200,75 @@ export class Engine implements EngineApi {
     return run;
   }
 
-  estimateWorkflowCost(input: WorkflowDefinitionInput) { return this.control.estimateInput(input); }
-  estimateStoredWorkflow(workflowId: string) { return this.control.estimateStored(workflowId); }
-  estimateStoredWorkflows(workflowIds: readonly string[]) { return this.control.estimateMany(workflowIds); }
+  estimateWorkflowCost(input: WorkflowDefinitionInput) {
+    return this.control.estimateInput(input);
+  }
+  estimateStoredWorkflow(workflowId: string) {
+    return this.control.estimateStored(workflowId);
+  }
+  estimateStoredWorkflows(workflowIds: readonly string[]) {
+    return this.control.estimateMany(workflowIds);
+  }
 
-  listEvents(workflowId: string, options?: { afterSeq?: number; runId?: string }) { return listEvents(this.resources, workflowId, options); }
-  subscribe(workflowId: string, afterSeq?: number | null) { return streamEvents(this.resources, workflowId, afterSeq ?? 0); }
+  listEvents(workflowId: string, options?: { afterSeq?: number; runId?: string }) {
+    return listEvents(this.resources, workflowId, options);
+  }
+  subscribe(workflowId: string, afterSeq?: number | null) {
+    return streamEvents(this.resources, workflowId, afterSeq ?? 0);
+  }
 
-  listRuntimes() { return this.resources.catalog.describeAll(); }
-  listSettings() { return this.settings.list(); }
-  updateSettings(changes: { key: string; value: unknown }[]) { return this.settings.update(changes); }
+  listRuntimes() {
+    return this.resources.catalog.describeAll();
+  }
+  listSettings() {
+    return this.settings.list();
+  }
+  updateSettings(changes: { key: string; value: unknown }[]) {
+    return this.settings.update(changes);
+  }
 
-  listDocuments() { return this.documents.list(); }
-  getDocuments(ids: readonly string[]) { return this.documents.getMany(ids); }
-  createDocument(input: { name: string; mimeType: string; content: string }) { return this.documents.create(input); }
-  getDocumentContent(id: string) { return this.documents.content(id); }
-  deleteDocument(id: string) { return this.documents.delete(id); }
+  listDocuments() {
+    return this.documents.list();
+  }
+  getDocuments(ids: readonly string[]) {
+    return this.documents.getMany(ids);
+  }
+  createDocument(input: { name: string; mimeType: string; content: string }) {
+    return this.documents.create(input);
+  }
+  getDocumentContent(id: string) {
+    return this.documents.content(id);
+  }
+  deleteDocument(id: string) {
+    return this.documents.delete(id);
+  }
 
-  debugAnalysis(workflowId: string, runId?: string | null) { return this.intelligence.debugAnalysis(workflowId, runId ?? null); }
-  optimizeWorkflow(input: WorkflowDefinitionInput, workflowId?: string | null) { return this.intelligence.optimize(input, workflowId ?? null, (i) => this.control.estimateInput(i)); }
-  applySuggestion(workflowId: string, action: SuggestionAction) { return this.control.applySuggestion(workflowId, action); }
-  executionStats() { return this.intelligence.executionStats(); }
+  debugAnalysis(workflowId: string, runId?: string | null) {
+    return this.intelligence.debugAnalysis(workflowId, runId ?? null);
+  }
+  optimizeWorkflow(input: WorkflowDefinitionInput, workflowId?: string | null) {
+    return this.intelligence.optimize(input, workflowId ?? null, (i) => this.control.estimateInput(i));
+  }
+  applySuggestion(workflowId: string, action: SuggestionAction) {
+    return this.control.applySuggestion(workflowId, action);
+  }
+  executionStats() {
+    return this.intelligence.executionStats();
+  }
 
-  listSchedules() { return this.schedules.list(); }
-  parseSchedule(expression: string, timezone?: string | null) { return this.schedules.parse(expression, timezone ?? null); }
-  createSchedule(input: CreateScheduleInput) { return this.schedules.create(input); }
-  setScheduleActive(id: string, active: boolean) { return this.schedules.setActive(id, active); }
-  deleteSchedule(id: string) { return this.schedules.delete(id); }
-
+  listSchedules() {
+    return this.schedules.list();
+  }
+  parseSchedule(expression: string, timezone?: string | null) {
+    return this.schedules.parse(expression, timezone ?? null);
+  }
+  createSchedule(input: CreateScheduleInput) {
+    return this.schedules.create(input);
+  }
+  setScheduleActive(id: string, active: boolean) {
+    return this.schedules.setActive(id, active);
+  }
+  deleteSchedule(id: string) {
+    return this.schedules.delete(id);
+  }
 }

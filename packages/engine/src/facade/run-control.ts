@@ -55,7 +55,9 @@ export class RunControl {
     const wf = await this.workflows.get(workflowId);
     if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
     const estimate = await this.estimateView(wf);
-    const runId = await claimRetry(this.resources, workflowId, stepId, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])), (info) => this.intelligence.retractRun(info));
+    const runId = await claimRetry(this.resources, workflowId, stepId, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])), (info) =>
+      this.intelligence.retractRun(info),
+    );
     this.executor.launch(runId, workflowId);
     return this.started(workflowId, runId, estimate);
   }
@@ -69,14 +71,23 @@ export class RunControl {
     const wf = await this.resources.orm.em.fork().findOne(WorkflowSchema, { id: workflowId });
     if (!wf) throw new WorkflowNotFoundError(workflowId);
     const run = wf.latestRunId ? await this.resources.orm.em.fork().findOne(WorkflowRunSchema, { id: wf.latestRunId }) : null;
-    if (!run || !['RUNNING', 'PAUSED', 'WAITING_APPROVAL'].includes(run.status)) throw new ConflictError(`Workflow "${wf.name}" has no run in progress to cancel.`, ['id']);
+    if (!run || !['RUNNING', 'PAUSED', 'WAITING_APPROVAL'].includes(run.status))
+      throw new ConflictError(`Workflow "${wf.name}" has no run in progress to cancel.`, ['id']);
     if (this.executor.abort(run.id, AbortReason.CANCELLED)) {
       await this.executor.settled(run.id);
     } else {
       const now = this.resources.clock.now();
       await inTransaction(this.resources, async (uow) => {
         await closeOpenSteps(uow, await latestStepRows(uow.em, run.id), 'CANCELLED', now, workflowId);
-        await transitionRunRow(uow, run.id, ['RUNNING', 'PAUSED', 'WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error: 'Cancelled by user.', ownerId: null, leaseExpiresAt: null, resumeAt: null, updatedAt: now });
+        await transitionRunRow(uow, run.id, ['RUNNING', 'PAUSED', 'WAITING_APPROVAL'], 'CANCELLED', {
+          finishedAt: now,
+          failureCategory: 'CANCELLED',
+          error: 'Cancelled by user.',
+          ownerId: null,
+          leaseExpiresAt: null,
+          resumeAt: null,
+          updatedAt: now,
+        });
         await mirrorRunOnWorkflow(uow, workflowId, run.id, 'CANCELLED', now);
         uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId: run.id, message: `Run ${run.runNumber} was cancelled.` });
       });
@@ -175,12 +186,20 @@ export class RunControl {
     return (await this.estimateMany([wf.id])).get(wf.id)!;
   }
 
-  private async estimate(definition: WorkflowDefinition, bindings: { documentId: string; stepId: string | null }[], docs: DocumentContent[], known?: Map<string, StepExpectation>): Promise<CostEstimate> {
+  private async estimate(
+    definition: WorkflowDefinition,
+    bindings: { documentId: string; stepId: string | null }[],
+    docs: DocumentContent[],
+    known?: Map<string, StepExpectation>,
+  ): Promise<CostEstimate> {
     const byId = new Map(docs.map((d) => [d.id, d]));
     const learned = known ?? (await this.intelligence.expectations([definition], (d, s) => this.runner.resolveRuntimeId(s, d)));
     return estimateCost(definition, {
       catalog: this.resources.catalog,
-      documentsFor: (stepId) => [...new Set(bindings.filter((b) => b.stepId === null || b.stepId === stepId).map((b) => b.documentId))].flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
+      documentsFor: (stepId) =>
+        [...new Set(bindings.filter((b) => b.stepId === null || b.stepId === stepId).map((b) => b.documentId))].flatMap((id) =>
+          byId.has(id) ? [byId.get(id)!] : [],
+        ),
       resolveRuntimeId: (step) => this.runner.resolveRuntimeId(step, definition),
       resolveCap: (step) => this.runner.resolveCap(step, definition),
       expectationFor: (step, modelId) => learned.get(`${definition.pattern}\u0000${step.name}\u0000${modelId}`),
@@ -193,5 +212,13 @@ export class RunControl {
 }
 
 function definitionOf(wf: WorkflowView): WorkflowDefinition {
-  return { name: wf.name, description: wf.description, pattern: wf.pattern, runtimeId: wf.runtimeId, budgetUsd: wf.budgetUsd, steps: wf.steps.map(({ documentIds: _documentIds, ...s }) => s), config: wf.config };
+  return {
+    name: wf.name,
+    description: wf.description,
+    pattern: wf.pattern,
+    runtimeId: wf.runtimeId,
+    budgetUsd: wf.budgetUsd,
+    steps: wf.steps.map(({ documentIds: _documentIds, ...s }) => s),
+    config: wf.config,
+  };
 }

@@ -66,12 +66,25 @@ describe('applySuggestionToInput', () => {
   });
 
   it('SET_PER_STEP_DOCS with bindings keeps documents every step receives global', () => {
-    const out = applySuggestionToInput(wf(), { type: 'SET_PER_STEP_DOCS', payload: { bindings: [
-      { stepId: 'gather', documentIds: ['a'] }, { stepId: 'write', documentIds: ['a', 'c'] }, { stepId: 'review', documentIds: ['a', 'b'] },
-    ] } });
+    const out = applySuggestionToInput(wf(), {
+      type: 'SET_PER_STEP_DOCS',
+      payload: {
+        bindings: [
+          { stepId: 'gather', documentIds: ['a'] },
+          { stepId: 'write', documentIds: ['a', 'c'] },
+          { stepId: 'review', documentIds: ['a', 'b'] },
+        ],
+      },
+    });
     expect(out.documentIds).toEqual(['a']);
     expect(out.steps.map((s) => s.documentIds)).toEqual([[], ['c'], ['b']]);
-    expect(failure({ type: 'SET_PER_STEP_DOCS', payload: { bindings: [{ stepId: 'write', documentIds: [3] }] } }).field).toEqual(['action', 'payload', 'bindings', '0', 'documentIds']);
+    expect(failure({ type: 'SET_PER_STEP_DOCS', payload: { bindings: [{ stepId: 'write', documentIds: [3] }] } }).field).toEqual([
+      'action',
+      'payload',
+      'bindings',
+      '0',
+      'documentIds',
+    ]);
     expect(failure({ type: 'SET_PER_STEP_DOCS', payload: { bindings: [] } }).field).toEqual(['action', 'payload', 'bindings']);
     expect(failure({ type: 'SET_PER_STEP_DOCS', payload: { stepId: 'x', documentIds: [] } }).field).toEqual(['action', 'payload', 'stepId']);
   });
@@ -92,13 +105,20 @@ describe('applySuggestionToInput', () => {
     const single = wf();
     single.steps[1] = stepView('write', { prompt: 'Write it' });
     expect(failure({ type: 'SPLIT_STEP', payload: { stepId: 'write' } }, single).message).toContain('single sentence');
-    expect(failure({ type: 'SPLIT_STEP', payload: { stepId: 'write' } }, workflowView({ pattern: 'PARALLEL', steps: wf().steps })).message).toContain('PARALLEL');
-    expect(failure({ type: 'SPLIT_STEP', payload: { stepId: 'gather' } }, workflowView({ steps: wf().steps, config: { delays: { gather: '1h' } } })).message).toContain('delay');
+    expect(failure({ type: 'SPLIT_STEP', payload: { stepId: 'write' } }, workflowView({ pattern: 'PARALLEL', steps: wf().steps })).message).toContain(
+      'PARALLEL',
+    );
+    expect(
+      failure({ type: 'SPLIT_STEP', payload: { stepId: 'gather' } }, workflowView({ steps: wf().steps, config: { delays: { gather: '1h' } } })).message,
+    ).toContain('delay');
     expect(splitPrompt('One. Two. Three.')).toEqual(['One. Two.', 'Three.']);
   });
 
   it('CHANGE_PATTERN drops config keys the new pattern does not accept', () => {
-    const out = applySuggestionToInput(workflowView({ pattern: 'CHECKPOINT', steps: wf().steps, config: { checkpoints: ['write'], delays: { gather: '1h' } } }), { type: 'CHANGE_PATTERN', payload: { pattern: 'SEQUENCE' } });
+    const out = applySuggestionToInput(
+      workflowView({ pattern: 'CHECKPOINT', steps: wf().steps, config: { checkpoints: ['write'], delays: { gather: '1h' } } }),
+      { type: 'CHANGE_PATTERN', payload: { pattern: 'SEQUENCE' } },
+    );
     expect(out.pattern).toBe('SEQUENCE');
     expect(out.config).toEqual({ delays: { gather: '1h' } });
     expect(failure({ type: 'CHANGE_PATTERN', payload: { pattern: 'SEQUENCE' } }).message).toContain('already');

@@ -43,8 +43,13 @@ export function toDefinitionInput(workflow: WorkflowView): WorkflowDefinitionInp
     runtimeId: workflow.runtimeId,
     budgetUsd: workflow.budgetUsd,
     steps: workflow.steps.map((s) => ({
-      id: s.id, name: s.name, prompt: s.prompt, runtimeId: s.runtimeId ?? null, modelId: s.modelId ?? null,
-      budgetUsd: s.budgetUsd ?? null, maxTurns: s.maxTurns ?? null,
+      id: s.id,
+      name: s.name,
+      prompt: s.prompt,
+      runtimeId: s.runtimeId ?? null,
+      modelId: s.modelId ?? null,
+      budgetUsd: s.budgetUsd ?? null,
+      maxTurns: s.maxTurns ?? null,
       // The view carries step bindings twice (on the step and in `documents`); take both.
       documentIds: [...new Set([...(s.documentIds ?? []), ...workflow.documents.filter((d) => d.stepId === s.id).map((d) => d.documentId)])],
     })),
@@ -70,14 +75,29 @@ export function applySuggestionToInput(workflow: WorkflowView, action: Suggestio
   switch (action.type) {
     case 'SET_BUDGET': {
       const budgetUsd = requireNumber(payload, 'budgetUsd', (v) => v > 0 && v <= MAX_BUDGET_USD, `between 0 and ${MAX_BUDGET_USD} USD`);
-      return optionalStep(input, payload, (s) => ({ ...s, budgetUsd }), (i) => ({ ...i, budgetUsd }));
+      return optionalStep(
+        input,
+        payload,
+        (s) => ({ ...s, budgetUsd }),
+        (i) => ({ ...i, budgetUsd }),
+      );
     }
     case 'SET_RUNTIME': {
       const runtimeId = requireString(payload, 'runtimeId');
-      return optionalStep(input, payload, (s) => ({ ...s, runtimeId }), (i) => ({ ...i, runtimeId }));
+      return optionalStep(
+        input,
+        payload,
+        (s) => ({ ...s, runtimeId }),
+        (i) => ({ ...i, runtimeId }),
+      );
     }
     case 'SET_MAX_TURNS': {
-      const maxTurns = requireNumber(payload, 'maxTurns', (v) => Number.isInteger(v) && v >= 1 && v <= MAX_STEP_TURNS, `a whole number from 1 to ${MAX_STEP_TURNS}`);
+      const maxTurns = requireNumber(
+        payload,
+        'maxTurns',
+        (v) => Number.isInteger(v) && v >= 1 && v <= MAX_STEP_TURNS,
+        `a whole number from 1 to ${MAX_STEP_TURNS}`,
+      );
       const index = stepIndex(input, requireString(payload, 'stepId'));
       return { ...input, steps: input.steps.map((s, i) => (i === index ? { ...s, maxTurns } : s)) };
     }
@@ -96,13 +116,21 @@ export function applySuggestionToInput(workflow: WorkflowView, action: Suggestio
     case 'RERUN_WORKFLOW':
       throw new NotApplicableError(`${action.type} starts work and does not change the definition.`, ['action', 'type']);
     default:
-      throw new NotApplicableError(`Unknown action type "${String(action?.type)}". Known: ${[...DEFINITION_ACTIONS, ...RUN_ACTIONS].join(', ')}.`, ['action', 'type']);
+      throw new NotApplicableError(`Unknown action type "${String(action?.type)}". Known: ${[...DEFINITION_ACTIONS, ...RUN_ACTIONS].join(', ')}.`, [
+        'action',
+        'type',
+      ]);
   }
 }
 
 type StepInput = WorkflowDefinitionInput['steps'][number];
 
-function optionalStep(input: WorkflowDefinitionInput, payload: Record<string, unknown>, onStep: (s: StepInput) => StepInput, onWorkflow: (i: WorkflowDefinitionInput) => WorkflowDefinitionInput): WorkflowDefinitionInput {
+function optionalStep(
+  input: WorkflowDefinitionInput,
+  payload: Record<string, unknown>,
+  onStep: (s: StepInput) => StepInput,
+  onWorkflow: (i: WorkflowDefinitionInput) => WorkflowDefinitionInput,
+): WorkflowDefinitionInput {
   if (payload.stepId === undefined || payload.stepId === null) return onWorkflow(input);
   const index = stepIndex(input, requireString(payload, 'stepId'));
   return { ...input, steps: input.steps.map((s, i) => (i === index ? onStep(s) : s)) };
@@ -119,7 +147,8 @@ function applyDocuments(input: WorkflowDefinitionInput, payload: Record<string, 
     const stepId = requireString(record, 'stepId', path);
     stepIndex(input, stepId, path);
     const ids = record.documentIds;
-    if (!Array.isArray(ids) || ids.some((d) => typeof d !== 'string' || d === '')) throw bad('documentIds must be a list of document ids.', ...path, 'documentIds');
+    if (!Array.isArray(ids) || ids.some((d) => typeof d !== 'string' || d === ''))
+      throw bad('documentIds must be a list of document ids.', ...path, 'documentIds');
     perStep.set(stepId, [...new Set(ids as string[])]);
   });
   return withDocuments(input, perStep);
@@ -127,7 +156,8 @@ function applyDocuments(input: WorkflowDefinitionInput, payload: Record<string, 
 
 function changePattern(input: WorkflowDefinitionInput, payload: Record<string, unknown>): WorkflowDefinitionInput {
   const pattern = requireString(payload, 'pattern');
-  if (!(Object.values(WorkflowPattern) as string[]).includes(pattern)) throw bad(`Unknown pattern "${pattern}". Known: ${Object.values(WorkflowPattern).join(', ')}.`, 'pattern');
+  if (!(Object.values(WorkflowPattern) as string[]).includes(pattern))
+    throw bad(`Unknown pattern "${pattern}". Known: ${Object.values(WorkflowPattern).join(', ')}.`, 'pattern');
   if (pattern === input.pattern) throw bad(`The workflow already uses ${pattern}.`, 'pattern');
   const accepted = new Set(Object.keys(configSchemaByPattern[pattern as WorkflowPattern].shape));
   const old = (input.config ?? {}) as Record<string, unknown>;
@@ -136,7 +166,8 @@ function changePattern(input: WorkflowDefinitionInput, payload: Record<string, u
 }
 
 function payloadOf(action: SuggestionAction): Record<string, unknown> {
-  if (action === null || typeof action !== 'object' || typeof action.type !== 'string') throw new NotApplicableError('An action needs a string "type".', ['action', 'type']);
+  if (action === null || typeof action !== 'object' || typeof action.type !== 'string')
+    throw new NotApplicableError('An action needs a string "type".', ['action', 'type']);
   const payload = action.payload ?? {};
   if (typeof payload !== 'object' || Array.isArray(payload)) throw new NotApplicableError('The action payload must be an object.', ['action', 'payload']);
   return payload;

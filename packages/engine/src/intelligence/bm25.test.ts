@@ -31,8 +31,18 @@ describe('BM25', () => {
   });
 
   it('saturates repeated terms (k1) instead of growing linearly', () => {
-    const one = createBm25Index([{ id: 'a', text: 'budget' }, { id: 'b', text: 'other words here' }]).score('budget').get('a')!;
-    const many = createBm25Index([{ id: 'a', text: 'budget '.repeat(50) }, { id: 'b', text: 'other words here' }]).score('budget').get('a')!;
+    const one = createBm25Index([
+      { id: 'a', text: 'budget' },
+      { id: 'b', text: 'other words here' },
+    ])
+      .score('budget')
+      .get('a')!;
+    const many = createBm25Index([
+      { id: 'a', text: 'budget '.repeat(50) },
+      { id: 'b', text: 'other words here' },
+    ])
+      .score('budget')
+      .get('a')!;
     expect(many).toBeGreaterThan(one);
     expect(many).toBeLessThan(one * 2.2);
   });

@@ -6,11 +6,13 @@
 
 /** Words too common to say what a prompt or document is about. */
 const STOP_WORDS = new Set(
-  ('a an and are as at be been but by can could did do does for from had has have how i if in into is it its ' +
+  (
+    'a an and are as at be been but by can could did do does for from had has have how i if in into is it its ' +
     'me more most my no not of on or our out over please so some such than that the their them then there these ' +
     'they this those to too up us use using very was we were what when where which while who why will with would ' +
     'you your all any each every also just only own same should via per about after before between both during ' +
-    'make write give take step steps output result results').split(' '),
+    'make write give take step steps output result results'
+  ).split(' '),
 );
 
 /**
@@ -18,7 +20,9 @@ const STOP_WORDS = new Set(
  * file extensions every document name carries: they say nothing about which document is meant.
  */
 const REFERENCE_WORDS = new Set(
-  'document documents doc docs file files attached attachment attachments provided following above below context information content text md txt pdf csv json html'.split(' '),
+  'document documents doc docs file files attached attachment attachments provided following above below context information content text md txt pdf csv json html'.split(
+    ' ',
+  ),
 );
 
 /** Folds simple English plurals (`policies` → `policy`, `sheets` → `sheet`), leaving `-ss` words alone. */

@@ -26,16 +26,32 @@ const EVIDENCE: Record<FailureCategory, FailureEvidence> = {
 
 /** A figure from each category's evidence that its fixes must quote. */
 const QUOTED: Record<FailureCategory, string> = {
-  BUDGET_EXCEEDED: '$0.52', TURN_LIMIT: '10 of its 10 turns', TIMEOUT: '2m 00s deadline', RATE_LIMITED: 'HTTP 429, after 4 retries',
-  PROVIDER_OVERLOADED: 'HTTP 529', CONNECTION: 'ECONNREFUSED', AUTH: 'HTTP 401', CONTEXT_TOO_LARGE: '215,000 tokens',
-  INVALID_REQUEST: 'HTTP 400', CANCELLED: 'Cancelled by the user', CRASHED: 'Lease expired', UNKNOWN: 'Something odd happened',
+  BUDGET_EXCEEDED: '$0.52',
+  TURN_LIMIT: '10 of its 10 turns',
+  TIMEOUT: '2m 00s deadline',
+  RATE_LIMITED: 'HTTP 429, after 4 retries',
+  PROVIDER_OVERLOADED: 'HTTP 529',
+  CONNECTION: 'ECONNREFUSED',
+  AUTH: 'HTTP 401',
+  CONTEXT_TOO_LARGE: '215,000 tokens',
+  INVALID_REQUEST: 'HTTP 400',
+  CANCELLED: 'Cancelled by the user',
+  CRASHED: 'Lease expired',
+  UNKNOWN: 'Something odd happened',
 };
 
 /** A two-step run whose second step failed with `category`. */
 function failedRun(category: FailureCategory, evidence: FailureEvidence = EVIDENCE[category], extra: Partial<Parameters<typeof stepRunView>[2]> = {}) {
   return runView([
     stepRunView('gather', 0),
-    stepRunView('write', 1, { status: 'FAILED', failureCategory: category, evidence, error: evidence.providerMessage ?? `${category} stop`, costUsd: evidence.spentUsd ?? 0.01, ...extra }),
+    stepRunView('write', 1, {
+      status: 'FAILED',
+      failureCategory: category,
+      evidence,
+      error: evidence.providerMessage ?? `${category} stop`,
+      costUsd: evidence.spentUsd ?? 0.01,
+      ...extra,
+    }),
   ]);
 }
 
@@ -64,9 +80,29 @@ describe('analyzeRun root cause and fixes', () => {
     expect(quick.description).toContain('$0.50 cap');
 
     const run = failedRun('BUDGET_EXCEEDED', { spentUsd: 0.503, capUsd: 0.5 });
-    run.costEstimate = { totalUsd: 0.9, budgetUsd: 1, overBudget: false, warnings: [], steps: [
-      { stepId: 'write', name: 'Step write', runtimeId: 'simulated', modelId: 'simulated-smart', inputTokens: 1, outputTokens: 1, turns: 1, estimatedUsd: 0.7, budgetUsd: 0.5, overBudget: true, exactTokenizer: false, fromHistory: false, priced: true },
-    ] };
+    run.costEstimate = {
+      totalUsd: 0.9,
+      budgetUsd: 1,
+      overBudget: false,
+      warnings: [],
+      steps: [
+        {
+          stepId: 'write',
+          name: 'Step write',
+          runtimeId: 'simulated',
+          modelId: 'simulated-smart',
+          inputTokens: 1,
+          outputTokens: 1,
+          turns: 1,
+          estimatedUsd: 0.7,
+          budgetUsd: 0.5,
+          overBudget: true,
+          exactTokenizer: false,
+          fromHistory: false,
+          priced: true,
+        },
+      ],
+    };
     const withEstimate = analyzeRun({ workflow: workflowView(), run, events: [] });
     // 0.503 + 0.7 = 1.203 > 2 x 0.503 = 1.006 → rounded up to 1.21.
     expect(withEstimate.suggestions[0]!.action!.payload).toEqual({ stepId: 'write', budgetUsd: 1.21 });
@@ -96,7 +132,12 @@ describe('analyzeRun root cause and fixes', () => {
   });
 
   it('context too large: quotes prompt vs window and drops the global documents from that step', () => {
-    const workflow = workflowView({ documents: [{ documentId: 'doc-a', stepId: null }, { documentId: 'doc-b', stepId: 'write' }] });
+    const workflow = workflowView({
+      documents: [
+        { documentId: 'doc-a', stepId: null },
+        { documentId: 'doc-b', stepId: 'write' },
+      ],
+    });
     const analysis = analyzeRun({ workflow, run: failedRun('CONTEXT_TOO_LARGE'), events: [] });
     expect(analysis.rootCause!.evidence).toContain('Prompt of 215,000 tokens vs a 200,000-token context window.');
     expect(analysis.suggestions[0]!.description).toContain('15,000 over');
@@ -108,7 +149,13 @@ describe('analyzeRun root cause and fixes', () => {
     expect(without.suggestions.some((s) => s.action?.type === 'SET_RUNTIME')).toBe(false);
     const run = runView([
       stepRunView('gather', 0, { runtimeId: 'ollama' }),
-      stepRunView('write', 1, { status: 'FAILED', failureCategory: 'TIMEOUT', evidence: { deadlineMs: 60_000 }, runtimeId: 'anthropic-direct', durationMs: 61_000 }),
+      stepRunView('write', 1, {
+        status: 'FAILED',
+        failureCategory: 'TIMEOUT',
+        evidence: { deadlineMs: 60_000 },
+        runtimeId: 'anthropic-direct',
+        durationMs: 61_000,
+      }),
     ]);
     const withAlt = analyzeRun({ workflow: workflowView(), run, events: [] });
     expect(withAlt.suggestions[1]!.action).toEqual({ type: 'SET_RUNTIME', payload: { stepId: 'write', runtimeId: 'ollama' } });
@@ -125,7 +172,10 @@ describe('analyzeRun root cause and fixes', () => {
   });
 
   it('a cancelled run names the step that was running and offers a new run', () => {
-    const run = runView([stepRunView('gather', 0), stepRunView('write', 1, { status: 'CANCELLED', failureCategory: 'CANCELLED', finishedAt: 25_000 })], { status: 'CANCELLED', failureCategory: 'CANCELLED' });
+    const run = runView([stepRunView('gather', 0), stepRunView('write', 1, { status: 'CANCELLED', failureCategory: 'CANCELLED', finishedAt: 25_000 })], {
+      status: 'CANCELLED',
+      failureCategory: 'CANCELLED',
+    });
     const analysis = analyzeRun({ workflow: workflowView({ status: 'CANCELLED' }), run, events: [] });
     expect(analysis.rootCause).toMatchObject({ category: 'CANCELLED', stepId: 'write' });
     expect(analysis.suggestions.map((s) => s.action?.type ?? null)).toEqual(['RERUN_WORKFLOW', null, 'SPLIT_STEP']);
@@ -141,12 +191,14 @@ describe('analyzeRun root cause and fixes', () => {
 
 describe('analyzeRun for a run that did not fail', () => {
   it('has no root cause and reports the slowest step and the largest cost share', () => {
-    const run = runView([stepRunView('gather', 0, { durationMs: 3_000, costUsd: 0.03 }), stepRunView('write', 1, { durationMs: 9_000, costUsd: 0.01 })], { status: 'COMPLETED' });
+    const run = runView([stepRunView('gather', 0, { durationMs: 3_000, costUsd: 0.03 }), stepRunView('write', 1, { durationMs: 9_000, costUsd: 0.01 })], {
+      status: 'COMPLETED',
+    });
     const analysis = analyzeRun({ workflow: workflowView({ status: 'COMPLETED' }), run, events: [] });
     expect(analysis.rootCause).toBeNull();
     expect(analysis.suggestions.map((s) => s.title)).toEqual(['Slowest step: "Step write"', 'Largest cost share: "Step gather"']);
     expect(analysis.suggestions[0]!.description).toContain('75% of the 12.0 s');
-    expect(analysis.suggestions[1]!.description).toContain('75% of the run\'s $0.04');
+    expect(analysis.suggestions[1]!.description).toContain("75% of the run's $0.04");
   });
 
   it('a one-step run has nothing to compare', () => {
@@ -156,7 +208,14 @@ describe('analyzeRun for a run that did not fail', () => {
 });
 
 describe('timeline', () => {
-  const event = (seq: number, kind: WorkflowEvent['kind'], extra: Partial<WorkflowEvent> = {}): WorkflowEvent => ({ seq, at: 1_000 * seq, kind, workflowId: 'wf-1', runId: 'run-1', ...extra });
+  const event = (seq: number, kind: WorkflowEvent['kind'], extra: Partial<WorkflowEvent> = {}): WorkflowEvent => ({
+    seq,
+    at: 1_000 * seq,
+    kind,
+    workflowId: 'wf-1',
+    runId: 'run-1',
+    ...extra,
+  });
 
   it('orders by seq, hides output deltas, and names steps', () => {
     const events = [
@@ -168,7 +227,10 @@ describe('timeline', () => {
     ];
     const timeline = analyzeRun({ workflow: workflowView(), run: failedRun('UNKNOWN'), events }).timeline;
     expect(timeline.map((t) => [t.kind, t.severity])).toEqual([
-      ['RUN_STARTED', 'INFO'], ['STEP_STARTED', 'INFO'], ['STEP_FAILED', 'FAILURE'], ['RUN_FAILED', 'FAILURE'],
+      ['RUN_STARTED', 'INFO'],
+      ['STEP_STARTED', 'INFO'],
+      ['STEP_FAILED', 'FAILURE'],
+      ['RUN_FAILED', 'FAILURE'],
     ]);
     expect(timeline[1]!.message).toBe('Step "Step gather" started.');
     // Built from the fields when the engine wrote no message; the engine's own message verbatim otherwise.
@@ -178,7 +240,15 @@ describe('timeline', () => {
   });
 
   it('gives every kind a severity: success, failure, warning or info', () => {
-    const expected: Record<string, string> = { STEP_COMPLETED: 'SUCCESS', RUN_COMPLETED: 'SUCCESS', STEP_FAILED: 'FAILURE', RUN_FAILED: 'FAILURE', COST_WARNING: 'WARNING', RUN_CANCELLED: 'WARNING', STEP_WAITING_APPROVAL: 'WARNING' };
+    const expected: Record<string, string> = {
+      STEP_COMPLETED: 'SUCCESS',
+      RUN_COMPLETED: 'SUCCESS',
+      STEP_FAILED: 'FAILURE',
+      RUN_FAILED: 'FAILURE',
+      COST_WARNING: 'WARNING',
+      RUN_CANCELLED: 'WARNING',
+      STEP_WAITING_APPROVAL: 'WARNING',
+    };
     for (const kind of Object.values(WorkflowEventKind)) expect(severityOf(kind)).toBe(expected[kind] ?? severityOf(kind));
     for (const kind of Object.values(WorkflowEventKind)) expect(['SUCCESS', 'INFO', 'WARNING', 'FAILURE']).toContain(severityOf(kind));
     expect(severityOf('RUN_STARTED')).toBe('INFO');

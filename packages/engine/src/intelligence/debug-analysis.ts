@@ -29,8 +29,10 @@ export function analyzeRun(input: AnalyzeRunInput): DebugAnalysis {
   const timeline = buildTimeline(input.events, names);
   const failing = firstFailingStep(run);
   const category = failing
-    ? failing.failureCategory ?? run.failureCategory ?? 'UNKNOWN'
-    : run.status === 'FAILED' || run.status === 'CANCELLED' ? run.failureCategory ?? 'UNKNOWN' : null;
+    ? (failing.failureCategory ?? run.failureCategory ?? 'UNKNOWN')
+    : run.status === 'FAILED' || run.status === 'CANCELLED'
+      ? (run.failureCategory ?? 'UNKNOWN')
+      : null;
   if (category === null) return { workflowId: workflow.id, runId: run.id, status: run.status, rootCause: null, timeline, suggestions: insights(run) };
   const ctx = fixContext(workflow, run, failing);
   return {
@@ -64,7 +66,7 @@ function fixContext(workflow: WorkflowView, run: WorkflowRunView, step: StepRunV
     run,
     step,
     evidence: withoutNulls(step?.evidence ?? {}),
-    estimateUsd: step ? run.costEstimate?.steps.find((s) => s.stepId === step.stepId)?.estimatedUsd ?? null : null,
+    estimateUsd: step ? (run.costEstimate?.steps.find((s) => s.stepId === step.stepId)?.estimatedUsd ?? null) : null,
     alternativeRuntimeId: alternative,
     splitBlocker: !step ? 'The run failed outside any step.' : !defined ? 'The step is no longer in the definition.' : splitBlocker(input, step.stepId),
     // A step removed from the definition since the run cannot receive per-step bindings.
@@ -92,12 +94,15 @@ function rootCause(category: FailureCategory, ctx: FixContext): RootCause {
  */
 export function evidenceText(ev: FailureEvidence, step: StepRunView | null): string | null {
   const parts: string[] = [];
-  if (ev.spentUsd != null || ev.capUsd != null) parts.push(`Spent ${formatUsd(ev.spentUsd ?? step?.costUsd ?? 0)} of a ${formatUsd(ev.capUsd ?? step?.budgetUsd ?? 0)} cap.`);
+  if (ev.spentUsd != null || ev.capUsd != null)
+    parts.push(`Spent ${formatUsd(ev.spentUsd ?? step?.costUsd ?? 0)} of a ${formatUsd(ev.capUsd ?? step?.budgetUsd ?? 0)} cap.`);
   if (ev.tokensUsed != null && ev.tokenCap != null) parts.push(`Used ${formatCount(ev.tokensUsed)} of ${formatCount(ev.tokenCap)} tokens allowed.`);
   if (ev.dailySpentUsd != null && ev.dailyCapUsd != null) parts.push(`Spent ${formatUsd(ev.dailySpentUsd)} today of a ${formatUsd(ev.dailyCapUsd)} daily cap.`);
   if (ev.turns != null || ev.maxTurns != null) parts.push(`Used ${ev.turns ?? step?.turns ?? 0} of ${ev.maxTurns ?? '?'} turns.`);
-  if (ev.promptTokens != null && ev.contextWindow != null) parts.push(`Prompt of ${formatCount(ev.promptTokens)} tokens vs a ${formatCount(ev.contextWindow)}-token context window.`);
-  if (ev.deadlineMs != null) parts.push(`Deadline ${formatDuration(ev.deadlineMs)}${step?.durationMs != null ? `, ran ${formatDuration(step.durationMs)}` : ''}.`);
+  if (ev.promptTokens != null && ev.contextWindow != null)
+    parts.push(`Prompt of ${formatCount(ev.promptTokens)} tokens vs a ${formatCount(ev.contextWindow)}-token context window.`);
+  if (ev.deadlineMs != null)
+    parts.push(`Deadline ${formatDuration(ev.deadlineMs)}${step?.durationMs != null ? `, ran ${formatDuration(step.durationMs)}` : ''}.`);
   if (ev.retries != null) parts.push(`${ev.retries} ${ev.retries === 1 ? 'retry' : 'retries'} spent.`);
   if (ev.httpStatus != null) parts.push(`HTTP ${ev.httpStatus}.`);
   // The step's own error is in the summary; only the provider's words are added here.
@@ -116,15 +121,27 @@ function insights(run: WorkflowRunView): FixSuggestion[] {
   if (timed.length >= 2) {
     const total = timed.reduce((sum, s) => sum + s.durationMs!, 0);
     const slowest = timed.reduce((a, b) => (b.durationMs! > a.durationMs! ? b : a));
-    out.push(fix('BETTER', `Slowest step: "${slowest.name}"`,
-      `It took ${formatDuration(slowest.durationMs!)}, ${formatPercent(slowest.durationMs! / total)} of the ${formatDuration(total)} spent in steps.`, null));
+    out.push(
+      fix(
+        'BETTER',
+        `Slowest step: "${slowest.name}"`,
+        `It took ${formatDuration(slowest.durationMs!)}, ${formatPercent(slowest.durationMs! / total)} of the ${formatDuration(total)} spent in steps.`,
+        null,
+      ),
+    );
   }
   const costed = run.steps.filter((s) => s.costUsd > 0);
   if (costed.length >= 2) {
     const total = costed.reduce((sum, s) => sum + s.costUsd, 0);
     const priciest = costed.reduce((a, b) => (b.costUsd > a.costUsd ? b : a));
-    out.push(fix('BETTER', `Largest cost share: "${priciest.name}"`,
-      `It cost ${formatUsd(priciest.costUsd)}, ${formatPercent(priciest.costUsd / total)} of the run's ${formatUsd(total)}.`, null));
+    out.push(
+      fix(
+        'BETTER',
+        `Largest cost share: "${priciest.name}"`,
+        `It cost ${formatUsd(priciest.costUsd)}, ${formatPercent(priciest.costUsd / total)} of the run's ${formatUsd(total)}.`,
+        null,
+      ),
+    );
   }
   return out;
 }

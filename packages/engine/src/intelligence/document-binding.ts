@@ -34,7 +34,10 @@ export interface BindingProposal {
  * - documents without content in `documents` are not scored and stay where they are.
  * Null when no injection would be saved, or when any step has no id yet (nothing to bind to).
  */
-export function proposeBindings(definition: WorkflowDefinitionInput, documents: readonly { id: string; name: string; content: string }[]): BindingProposal | null {
+export function proposeBindings(
+  definition: WorkflowDefinitionInput,
+  documents: readonly { id: string; name: string; content: string }[],
+): BindingProposal | null {
   const globals = definition.documentIds ?? [];
   if (definition.steps.length < 2 || globals.length === 0 || definition.steps.some((s) => !s.id)) return null;
   const known = documents.filter((d) => globals.includes(d.id));

@@ -13,7 +13,16 @@ afterEach(async () => {
 });
 
 const outcome = (o: Partial<RunOutcome>): RunOutcome => ({
-  pattern: 'SEQUENCE', stepCount: 3, succeeded: true, failureCategory: null, costUsd: 0.03, durationMs: 3_000, docsPerStep: 1, runtimeIds: ['simulated'], now: 1_000, ...o,
+  pattern: 'SEQUENCE',
+  stepCount: 3,
+  succeeded: true,
+  failureCategory: null,
+  costUsd: 0.03,
+  durationMs: 3_000,
+  docsPerStep: 1,
+  runtimeIds: ['simulated'],
+  now: 1_000,
+  ...o,
 });
 
 /** Records each outcome in its own transaction, as the engine does when a run finishes. */
@@ -61,22 +70,35 @@ describe('execution stats', () => {
   });
 
   it('keeps one bucket per (pattern, step count), listed in order', async () => {
-    await record(outcome({ pattern: 'SEQUENCE', stepCount: 2 }), outcome({ pattern: 'PARALLEL', stepCount: 4 }), outcome({ pattern: 'SEQUENCE', stepCount: 3 }));
+    await record(
+      outcome({ pattern: 'SEQUENCE', stepCount: 2 }),
+      outcome({ pattern: 'PARALLEL', stepCount: 4 }),
+      outcome({ pattern: 'SEQUENCE', stepCount: 3 }),
+    );
     const views = await listExecutionStats(orm.em.fork());
     expect(views.map((v) => `${v.pattern}:${v.stepCount}:${v.sampleCount}`)).toEqual(['PARALLEL:4:1', 'SEQUENCE:2:1', 'SEQUENCE:3:1']);
   });
 
   it('writes nothing when the finishing transaction rolls back', async () => {
-    await expect(orm.em.fork().transactional(async (em) => {
-      await recordRunOutcome(em, outcome({}));
-      throw new Error('run transition lost its compare-and-set');
-    })).rejects.toThrow('compare-and-set');
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        await recordRunOutcome(em, outcome({}));
+        throw new Error('run transition lost its compare-and-set');
+      }),
+    ).rejects.toThrow('compare-and-set');
     expect(await listExecutionStats(orm.em.fork())).toEqual([]);
   });
 
   it('a retried run counts once: its failed outcome is retracted before the completed one is recorded', async () => {
     const kept = outcome({ costUsd: 0.03, durationMs: 3_000, runtimeIds: ['simulated'] });
-    const failedFirst = outcome({ costUsd: 0.3, durationMs: 30_000, docsPerStep: 4, succeeded: false, failureCategory: 'BUDGET_EXCEEDED', runtimeIds: ['simulated', 'ollama'] });
+    const failedFirst = outcome({
+      costUsd: 0.3,
+      durationMs: 30_000,
+      docsPerStep: 4,
+      succeeded: false,
+      failureCategory: 'BUDGET_EXCEEDED',
+      runtimeIds: ['simulated', 'ollama'],
+    });
     const completedOnRetry = outcome({ costUsd: 0.09, durationMs: 9_000, runtimeIds: ['simulated'] });
     await record(kept, failedFirst);
     await orm.em.fork().transactional((em) => retractRunOutcome(em, failedFirst));

@@ -50,9 +50,18 @@ export async function recordRunOutcome(em: EntityManager, outcome: RunOutcome): 
   let row = await em.findOne(WorkflowExecutionStatsSchema, { id });
   if (!row) {
     row = em.create(WorkflowExecutionStatsSchema, {
-      id, pattern: outcome.pattern, stepCount: outcome.stepCount, sampleCount: 0, successCount: 0,
-      meanCostPerStepUsd: null, meanDurationPerStepMs: null, meanDocsPerStep: null,
-      failureCounts: {}, runtimeRuns: {}, createdAt: outcome.now, updatedAt: outcome.now,
+      id,
+      pattern: outcome.pattern,
+      stepCount: outcome.stepCount,
+      sampleCount: 0,
+      successCount: 0,
+      meanCostPerStepUsd: null,
+      meanDurationPerStepMs: null,
+      meanDocsPerStep: null,
+      failureCounts: {},
+      runtimeRuns: {},
+      createdAt: outcome.now,
+      updatedAt: outcome.now,
     });
   }
   fold(row, outcome);

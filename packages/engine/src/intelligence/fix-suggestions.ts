@@ -39,18 +39,28 @@ function lessInputFix(ctx: FixContext, why: string): FixSuggestion {
   const drop = actions.dropGlobalDocs(ctx);
   if (drop) {
     const own = ctx.stepDocIds.length;
-    return fix('BETTER', `Send ${stepLabel(ctx)} only its own documents`,
-      `${why} It receives ${ctx.globalDocIds.length} global document(s) on top of its ${own} own; bind documents per step so it reads only what it needs.`, drop);
+    return fix(
+      'BETTER',
+      `Send ${stepLabel(ctx)} only its own documents`,
+      `${why} It receives ${ctx.globalDocIds.length} global document(s) on top of its ${own} own; bind documents per step so it reads only what it needs.`,
+      drop,
+    );
   }
   const input = ctx.step?.inputTokens ?? 0;
-  return fix('BETTER', `Tighten the prompt of ${stepLabel(ctx)}`,
-    `${why} Its calls read ${formatCount(input)} input tokens in total; ask for a shorter answer and remove context it does not use.`, null);
+  return fix(
+    'BETTER',
+    `Tighten the prompt of ${stepLabel(ctx)}`,
+    `${why} Its calls read ${formatCount(input)} input tokens in total; ask for a shorter answer and remove context it does not use.`,
+    null,
+  );
 }
 
 /** BEST tier shared by the size-driven categories: split the step. */
 function splitFix(ctx: FixContext, why: string): FixSuggestion {
   const split = actions.split(ctx);
-  const how = split ? 'Split it into two steps; the second receives the first one\'s output.' : `Split the work across several steps by hand: it cannot be split automatically. ${ctx.splitBlocker ?? ''}`.trim();
+  const how = split
+    ? "Split it into two steps; the second receives the first one's output."
+    : `Split the work across several steps by hand: it cannot be split automatically. ${ctx.splitBlocker ?? ''}`.trim();
   return fix('BEST', `Split ${stepLabel(ctx)} into smaller steps`, `${why} ${how}`, split);
 }
 
@@ -60,7 +70,12 @@ function budgetFixes(ctx: FixContext): FixSuggestion[] {
     const spend = `Today's spend is ${formatUsd(ev.dailySpentUsd)} of the ${formatUsd(ev.dailyCapUsd)} daily cap.`;
     return [
       fix('QUICK', 'Retry after the daily cap resets', `${spend} Retry ${stepLabel(ctx)} tomorrow; completed steps are reused.`, actions.retryStep(ctx)),
-      fix('BETTER', 'Raise the daily spend cap', `${spend} Raise setting budget.maxDailyCostUsd above ${formatUsd(ev.dailySpentUsd)} if this spend is expected.`, null),
+      fix(
+        'BETTER',
+        'Raise the daily spend cap',
+        `${spend} Raise setting budget.maxDailyCostUsd above ${formatUsd(ev.dailySpentUsd)} if this spend is expected.`,
+        null,
+      ),
       splitFix(ctx, 'Smaller steps spread the spend and lose less work when a cap stops one.'),
     ];
   }
@@ -77,11 +92,20 @@ function budgetFixes(ctx: FixContext): FixSuggestion[] {
   const amount = suggestedBudgetUsd(spent, cap, ctx.estimateUsd);
   const capText = cap === null ? 'its cap' : `its ${formatUsd(cap)} cap`;
   const basis = ctx.estimateUsd === null ? 'twice what it spent' : `the larger of twice what it spent and spent + the ${formatUsd(ctx.estimateUsd)} estimate`;
-  const quick = amount === null
-    ? fix('QUICK', `Budget needed exceeds ${formatUsd(MAX_BUDGET_USD)}`, `${stepLabel(ctx)} spent ${formatUsd(spent)} of ${capText}; a cap above ${formatUsd(MAX_BUDGET_USD)} cannot be set. Reduce its input instead.`, null)
-    : fix('QUICK', `Raise the budget of ${stepLabel(ctx)} to ${formatUsd(amount)}`,
-        `${stepLabel(ctx)} spent ${formatUsd(spent)} of ${capText} before it was stopped. ${formatUsd(amount)} is ${basis}, rounded up to cents. Apply it, then retry the step; completed steps are reused.`,
-        ctx.step ? { type: 'SET_BUDGET', payload: { stepId: ctx.step.stepId, budgetUsd: amount } } : null);
+  const quick =
+    amount === null
+      ? fix(
+          'QUICK',
+          `Budget needed exceeds ${formatUsd(MAX_BUDGET_USD)}`,
+          `${stepLabel(ctx)} spent ${formatUsd(spent)} of ${capText}; a cap above ${formatUsd(MAX_BUDGET_USD)} cannot be set. Reduce its input instead.`,
+          null,
+        )
+      : fix(
+          'QUICK',
+          `Raise the budget of ${stepLabel(ctx)} to ${formatUsd(amount)}`,
+          `${stepLabel(ctx)} spent ${formatUsd(spent)} of ${capText} before it was stopped. ${formatUsd(amount)} is ${basis}, rounded up to cents. Apply it, then retry the step; completed steps are reused.`,
+          ctx.step ? { type: 'SET_BUDGET', payload: { stepId: ctx.step.stepId, budgetUsd: amount } } : null,
+        );
   const why = `It spent ${formatUsd(spent)} of ${capText}.`;
   return [quick, lessInputFix(ctx, why), splitFix(ctx, why)];
 }
@@ -93,18 +117,24 @@ function turnLimitFixes(ctx: FixContext): FixSuggestion[] {
   const limit = ctx.evidence.maxTurns ?? defined ?? (turns > 0 ? turns : null);
   const next = limit === null ? null : suggestedMaxTurns(limit);
   const used = `${stepLabel(ctx)} used ${turns} of its ${limit ?? 'allowed'} turns without finishing.`;
-  const quick = next !== null && ctx.step
-    ? fix('QUICK', `Allow ${stepLabel(ctx)} ${next} turns`, `${used} Raise its turn limit to ${next}, then retry the step.`, { type: 'SET_MAX_TURNS', payload: { stepId: ctx.step.stepId, maxTurns: next } })
-    : limit !== null && limit >= MAX_STEP_TURNS
-      ? fix('QUICK', 'The turn limit is at its maximum', `${used} ${limit} is the most a step may have; make the step smaller instead.`, null)
-      : fix('QUICK', 'Raise the turn limit', `${used} Raise setting runtime.maxTurns or the step's maxTurns, then retry.`, null);
+  const quick =
+    next !== null && ctx.step
+      ? fix('QUICK', `Allow ${stepLabel(ctx)} ${next} turns`, `${used} Raise its turn limit to ${next}, then retry the step.`, {
+          type: 'SET_MAX_TURNS',
+          payload: { stepId: ctx.step.stepId, maxTurns: next },
+        })
+      : limit !== null && limit >= MAX_STEP_TURNS
+        ? fix('QUICK', 'The turn limit is at its maximum', `${used} ${limit} is the most a step may have; make the step smaller instead.`, null)
+        : fix('QUICK', 'Raise the turn limit', `${used} Raise setting runtime.maxTurns or the step's maxTurns, then retry.`, null);
   return [quick, lessInputFix(ctx, used), splitFix(ctx, used)];
 }
 
 function timeoutFixes(ctx: FixContext): FixSuggestion[] {
   const deadline = ctx.evidence.deadlineMs;
   const ran = ctx.step?.durationMs ?? null;
-  const facts = [ran !== null ? `ran for ${formatDuration(ran)}` : null, deadline != null ? `against a ${formatDuration(deadline)} deadline` : null].filter(Boolean).join(' ');
+  const facts = [ran !== null ? `ran for ${formatDuration(ran)}` : null, deadline != null ? `against a ${formatDuration(deadline)} deadline` : null]
+    .filter(Boolean)
+    .join(' ');
   const why = `${stepLabel(ctx)} timed out${facts ? ` (${facts})` : ''}.`;
   const other = actions.switchRuntime(ctx);
   const better = other
@@ -121,16 +151,37 @@ function contextFixes(ctx: FixContext): FixSuggestion[] {
   const prompt = ctx.evidence.promptTokens;
   const window = ctx.evidence.contextWindow;
   const over = prompt != null && window != null ? prompt - window : null;
-  const why = prompt != null && window != null
-    ? `The prompt of ${stepLabel(ctx)} was ${formatCount(prompt)} tokens; the model's window is ${formatCount(window)} (${formatCount(Math.max(0, over ?? 0))} over).`
-    : `The prompt of ${stepLabel(ctx)} did not fit the model's context window.`;
+  const why =
+    prompt != null && window != null
+      ? `The prompt of ${stepLabel(ctx)} was ${formatCount(prompt)} tokens; the model's window is ${formatCount(window)} (${formatCount(Math.max(0, over ?? 0))} over).`
+      : `The prompt of ${stepLabel(ctx)} did not fit the model's context window.`;
   const drop = actions.dropGlobalDocs(ctx);
   const quick = drop
-    ? fix('QUICK', `Stop sending global documents to ${stepLabel(ctx)}`, `${why} Drop the ${ctx.globalDocIds.length} global document(s) from this step, then retry it.`, drop)
-    : fix('QUICK', `Cut ${over !== null && over > 0 ? `at least ${formatCount(over)} tokens` : 'input'} from ${stepLabel(ctx)}`, `${why} Shorten its prompt or its documents, then retry.`, null);
+    ? fix(
+        'QUICK',
+        `Stop sending global documents to ${stepLabel(ctx)}`,
+        `${why} Drop the ${ctx.globalDocIds.length} global document(s) from this step, then retry it.`,
+        drop,
+      )
+    : fix(
+        'QUICK',
+        `Cut ${over !== null && over > 0 ? `at least ${formatCount(over)} tokens` : 'input'} from ${stepLabel(ctx)}`,
+        `${why} Shorten its prompt or its documents, then retry.`,
+        null,
+      );
   const other = actions.switchRuntime(ctx);
   const best = other
-    ? fix('BEST', `Run ${stepLabel(ctx)} on ${ctx.alternativeRuntimeId}`, `${why} It completed other steps of this run; choose a model with a larger window there.`, other)
-    : fix('BEST', 'Use a model with a larger context window', `${why} Set the step's model to one whose window exceeds ${prompt != null ? formatCount(prompt) : 'the prompt size in'} tokens.`, null);
+    ? fix(
+        'BEST',
+        `Run ${stepLabel(ctx)} on ${ctx.alternativeRuntimeId}`,
+        `${why} It completed other steps of this run; choose a model with a larger window there.`,
+        other,
+      )
+    : fix(
+        'BEST',
+        'Use a model with a larger context window',
+        `${why} Set the step's model to one whose window exceeds ${prompt != null ? formatCount(prompt) : 'the prompt size in'} tokens.`,
+        null,
+      );
   return [quick, { ...splitFix(ctx, why), tier: 'BETTER' }, best];
 }

@@ -35,7 +35,13 @@ describe('learnedStepExpectations', () => {
 
   it(`uses only the newest ${LEARN_WINDOW} attempts`, async () => {
     const old = Array.from({ length: 5 }, (_, i) => ({ runId: `old${i}`, pattern: 'SEQUENCE', name: 'Draft', outputTokens: 10_000, finishedAt: 1_000 + i }));
-    const recent = Array.from({ length: LEARN_WINDOW }, (_, i) => ({ runId: `new${i}`, pattern: 'SEQUENCE', name: 'Draft', outputTokens: 300, finishedAt: 50_000 + i }));
+    const recent = Array.from({ length: LEARN_WINDOW }, (_, i) => ({
+      runId: `new${i}`,
+      pattern: 'SEQUENCE',
+      name: 'Draft',
+      outputTokens: 300,
+      finishedAt: 50_000 + i,
+    }));
     await seedSteps(orm.em.fork(), [...old, ...recent]);
     const key = { stepName: 'Draft', modelId: 'simulated-smart' };
     expect((await learnedStepExpectations(orm.em.fork(), [key])).get(expectationKey(key))).toMatchObject({ outputTokens: 300, samples: LEARN_WINDOW });

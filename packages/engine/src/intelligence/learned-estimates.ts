@@ -52,7 +52,9 @@ export async function learnedStepExpectations(em: EntityManager, keys: Expectati
 }
 
 function matchesKey(step: CompletedStep, key: ExpectationKey): boolean {
-  return step.modelId === key.modelId && (key.stepName === undefined || step.name === key.stepName) && (key.pattern === undefined || step.pattern === key.pattern);
+  return (
+    step.modelId === key.modelId && (key.stepName === undefined || step.name === key.stepName) && (key.pattern === undefined || step.pattern === key.pattern)
+  );
 }
 
 function average(steps: CompletedStep[]): StepExpectation {

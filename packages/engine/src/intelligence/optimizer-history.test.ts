@@ -16,7 +16,9 @@ afterEach(async () => {
 });
 
 const definition: WorkflowDefinitionInput = {
-  name: 'Digest', pattern: 'SEQUENCE', runtimeId: 'simulated',
+  name: 'Digest',
+  pattern: 'SEQUENCE',
+  runtimeId: 'simulated',
   steps: [
     { id: 'fetch', name: 'Fetch', prompt: 'Fetch the news.', budgetUsd: 0.1 },
     { id: 'digest', name: 'Digest', prompt: 'Write the digest.', modelId: 'simulated-fast' },

@@ -39,7 +39,11 @@ export function emptyHistory(stepCount: number): OptimizerHistory {
  * each run's pattern from `workflow_runs`) and the buckets of its step count from
  * `workflow_execution_stats`. Three queries, whatever the number of steps.
  */
-export async function loadOptimizerHistory(em: EntityManager, definition: WorkflowDefinitionInput, options: { defaultRuntimeId?: string | null } = {}): Promise<OptimizerHistory> {
+export async function loadOptimizerHistory(
+  em: EntityManager,
+  definition: WorkflowDefinitionInput,
+  options: { defaultRuntimeId?: string | null } = {},
+): Promise<OptimizerHistory> {
   const pattern = String(definition.pattern);
   const completed = await loadCompletedSteps(em, { names: definition.steps.map((s) => s.name) });
   const stepCostsUsd = definition.steps.map((step) =>

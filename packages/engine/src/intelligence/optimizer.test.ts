@@ -16,7 +16,10 @@ const DOCS = [
 
 function definition(overrides: Partial<WorkflowDefinitionInput> = {}): WorkflowDefinitionInput {
   return {
-    name: 'Proposal', pattern: 'SEQUENCE', runtimeId: 'simulated', documentIds: ['pricing', 'style', 'legal'],
+    name: 'Proposal',
+    pattern: 'SEQUENCE',
+    runtimeId: 'simulated',
+    documentIds: ['pricing', 'style', 'legal'],
     steps: [
       { id: 'quote', name: 'Quote', prompt: 'Compute the volume discounts from the pricing sheet.' },
       { id: 'tone', name: 'Tone', prompt: 'Rewrite the draft in the voice and tone of the style guide.' },
@@ -45,9 +48,16 @@ describe('DOCUMENT_BINDING', () => {
     expect(s!.title).toBe('Bind documents per step: 6 fewer document injections');
     expect(s!.description).toContain('9 → 3 injections');
     expect(s!.description).toContain('pricing-sheet.md → Quote; style-guide.md → Tone; contract-terms.md → Terms');
-    expect(s!.action).toEqual({ type: 'SET_PER_STEP_DOCS', payload: { bindings: [
-      { stepId: 'quote', documentIds: ['pricing'] }, { stepId: 'tone', documentIds: ['style'] }, { stepId: 'terms', documentIds: ['legal'] },
-    ] } });
+    expect(s!.action).toEqual({
+      type: 'SET_PER_STEP_DOCS',
+      payload: {
+        bindings: [
+          { stepId: 'quote', documentIds: ['pricing'] },
+          { stepId: 'tone', documentIds: ['style'] },
+          { stepId: 'terms', documentIds: ['legal'] },
+        ],
+      },
+    });
     const after = applied(definition(), s!);
     expect(injectionCount(after)).toBe(3);
     expect(kinds(run({ definition: after }))).not.toContain('DOCUMENT_BINDING');
@@ -63,16 +73,25 @@ describe('DOCUMENT_BINDING', () => {
     const [s] = run({ definition: definition({ steps }) });
     // quote keeps pricing + legal (no step names legal), tone keeps style + legal, sum keeps all three: 2 + 2 + 3 = 7.
     expect(s!.description).toContain('9 → 7 injections');
-    expect(s!.action!.payload).toEqual({ bindings: [
-      { stepId: 'quote', documentIds: ['pricing', 'legal'] }, { stepId: 'tone', documentIds: ['style', 'legal'] }, { stepId: 'sum', documentIds: ['pricing', 'style', 'legal'] },
-    ] });
+    expect(s!.action!.payload).toEqual({
+      bindings: [
+        { stepId: 'quote', documentIds: ['pricing', 'legal'] },
+        { stepId: 'tone', documentIds: ['style', 'legal'] },
+        { stepId: 'sum', documentIds: ['pricing', 'style', 'legal'] },
+      ],
+    });
   });
 
   it('a generic reference to "the attached files" matches no document even when a document talks about files', () => {
-    const docs = [...DOCS.slice(0, 2), { id: 'legal', name: 'contract-terms.md', content: 'Liability cap, indemnity, termination. Attached files are confidential.' }];
+    const docs = [
+      ...DOCS.slice(0, 2),
+      { id: 'legal', name: 'contract-terms.md', content: 'Liability cap, indemnity, termination. Attached files are confidential.' },
+    ];
     const steps = [...definition().steps.slice(0, 2), { id: 'sum', name: 'Sum', prompt: 'Summarise the attached files.' }];
     const [s] = optimize({ definition: definition({ steps }), documents: docs, history: emptyHistory(3) });
-    expect(s!.action!.payload).toMatchObject({ bindings: [expect.anything(), expect.anything(), { stepId: 'sum', documentIds: ['pricing', 'style', 'legal'] }] });
+    expect(s!.action!.payload).toMatchObject({
+      bindings: [expect.anything(), expect.anything(), { stepId: 'sum', documentIds: ['pricing', 'style', 'legal'] }],
+    });
   });
 
   it('needs two steps and a global document', () => {
@@ -91,7 +110,11 @@ describe('BUDGET_ESTIMATE', () => {
     const def = base();
     def.steps[0]!.budgetUsd = 0.13;
     const [s] = run({ definition: def, history: withCosts([0.1, 0.12, 0.14]) });
-    expect(s).toMatchObject({ kind: 'BUDGET_ESTIMATE', title: 'Raise the budget of "Quote" to $0.14', action: { type: 'SET_BUDGET', payload: { stepId: 'quote', budgetUsd: 0.14 } } });
+    expect(s).toMatchObject({
+      kind: 'BUDGET_ESTIMATE',
+      title: 'Raise the budget of "Quote" to $0.14',
+      action: { type: 'SET_BUDGET', payload: { stepId: 'quote', budgetUsd: 0.14 } },
+    });
     expect(s!.description).toContain('3 comparable completed runs of "Quote" cost $0.12 on average (± $0.02)');
     const after = applied(def, s!);
     expect(after.steps[0]!.budgetUsd).toBe(0.14);
@@ -114,10 +137,27 @@ describe('BUDGET_ESTIMATE', () => {
   });
 
   it('without history: the estimate x 1.5, only when the estimate is above the cap', () => {
-    const estimate = (usd: number): CostEstimate => ({ totalUsd: usd, budgetUsd: 0.9, overBudget: false, warnings: [], steps: base().steps.map((s, i) => ({
-      stepId: s.id!, name: s.name, runtimeId: 'simulated', modelId: 'simulated-smart', inputTokens: 1, outputTokens: 1, turns: 1,
-      estimatedUsd: i === 1 ? usd : 0.01, budgetUsd: 0.3, overBudget: i === 1 && usd > 0.3, exactTokenizer: false, fromHistory: false, priced: true,
-    })) });
+    const estimate = (usd: number): CostEstimate => ({
+      totalUsd: usd,
+      budgetUsd: 0.9,
+      overBudget: false,
+      warnings: [],
+      steps: base().steps.map((s, i) => ({
+        stepId: s.id!,
+        name: s.name,
+        runtimeId: 'simulated',
+        modelId: 'simulated-smart',
+        inputTokens: 1,
+        outputTokens: 1,
+        turns: 1,
+        estimatedUsd: i === 1 ? usd : 0.01,
+        budgetUsd: 0.3,
+        overBudget: i === 1 && usd > 0.3,
+        exactTokenizer: false,
+        fromHistory: false,
+        priced: true,
+      })),
+    });
     const [s] = run({ definition: base(), estimate: estimate(0.4) });
     expect(s).toMatchObject({ kind: 'BUDGET_ESTIMATE', action: { type: 'SET_BUDGET', payload: { stepId: 'tone', budgetUsd: 0.6 } } });
     expect(run({ definition: base(), estimate: estimate(0.3) })).toEqual([]);
@@ -125,7 +165,13 @@ describe('BUDGET_ESTIMATE', () => {
 });
 
 describe('RUNTIME_RECOMMENDATION', () => {
-  const bucket = (runtimeRuns: BucketTally['runtimeRuns'], sampleCount = 13, successCount = 12): BucketTally => ({ pattern: 'SEQUENCE', stepCount: 3, sampleCount, successCount, runtimeRuns });
+  const bucket = (runtimeRuns: BucketTally['runtimeRuns'], sampleCount = 13, successCount = 12): BucketTally => ({
+    pattern: 'SEQUENCE',
+    stepCount: 3,
+    sampleCount,
+    successCount,
+    runtimeRuns,
+  });
   const history = (b: BucketTally): OptimizerHistory => ({ ...emptyHistory(3), buckets: [b] });
   const def = () => definition({ documentIds: [] });
 
@@ -145,7 +191,9 @@ describe('RUNTIME_RECOMMENDATION', () => {
   });
 
   it('compares with the whole bucket when the current runtime has too few runs', () => {
-    const h = history(bucket({ simulated: { runs: 1, successes: 0 }, ollama: { runs: 4, successes: 4 }, 'anthropic-direct': { runs: 8, successes: 4 } }, 12, 8));
+    const h = history(
+      bucket({ simulated: { runs: 1, successes: 0 }, ollama: { runs: 4, successes: 4 }, 'anthropic-direct': { runs: 8, successes: 4 } }, 12, 8),
+    );
     const [s] = run({ definition: def(), history: h });
     expect(s!.description).toContain('vs 67% for all 12 runs of this shape');
     expect(run({ definition: def(), history: history(bucket({ ollama: { runs: 3, successes: 3 } }, 2, 2)) })).toEqual([]);
@@ -153,13 +201,23 @@ describe('RUNTIME_RECOMMENDATION', () => {
 });
 
 describe('PATTERN_INSIGHT', () => {
-  const tally = (pattern: string, sampleCount: number, successCount: number): BucketTally => ({ pattern, stepCount: 3, sampleCount, successCount, runtimeRuns: {} });
+  const tally = (pattern: string, sampleCount: number, successCount: number): BucketTally => ({
+    pattern,
+    stepCount: 3,
+    sampleCount,
+    successCount,
+    runtimeRuns: {},
+  });
   const def = () => definition({ documentIds: [] });
 
   it('points out a pattern 20 points better over at least 3 runs (exactly at both thresholds), the best one', () => {
     const h = { ...emptyHistory(3), buckets: [tally('SEQUENCE', 5, 3), tally('CHECKPOINT', 5, 4), tally('PLANNER_EXECUTOR', 3, 3)] };
     const [s] = run({ definition: def(), history: h });
-    expect(s).toMatchObject({ kind: 'PATTERN_INSIGHT', title: 'Consider PLANNER_EXECUTOR: 40 points more successful', action: { type: 'CHANGE_PATTERN', payload: { pattern: 'PLANNER_EXECUTOR' } } });
+    expect(s).toMatchObject({
+      kind: 'PATTERN_INSIGHT',
+      title: 'Consider PLANNER_EXECUTOR: 40 points more successful',
+      action: { type: 'CHANGE_PATTERN', payload: { pattern: 'PLANNER_EXECUTOR' } },
+    });
     const checkpointOnly = { ...emptyHistory(3), buckets: [tally('SEQUENCE', 5, 3), tally('CHECKPOINT', 5, 4)] };
     const [c] = run({ definition: def(), history: checkpointOnly });
     expect(c!.description).toContain('80% of the time as CHECKPOINT (4 of 5 runs) vs 60% as SEQUENCE (3 of 5)');

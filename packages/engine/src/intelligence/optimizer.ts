@@ -43,7 +43,13 @@ export function optimize(input: OptimizeInput): OptimizationSuggestion[] {
   ];
 }
 
-function suggestion(kind: OptimizationSuggestion['kind'], target: string, title: string, description: string, action: SuggestionAction | null): OptimizationSuggestion {
+function suggestion(
+  kind: OptimizationSuggestion['kind'],
+  target: string,
+  title: string,
+  description: string,
+  action: SuggestionAction | null,
+): OptimizationSuggestion {
   return { id: suggestionId(kind, target, action), kind, title, description, action };
 }
 
@@ -53,10 +59,22 @@ function documentSuggestion({ definition, documents }: OptimizeInput): Optimizat
   const bindings = definition.steps.map((s) => ({ stepId: s.id!, documentIds: proposal.perStep.get(s.id!)! }));
   const saved = proposal.before - proposal.after;
   const nameOf = (id: string) => documents.find((d) => d.id === id)?.name ?? id;
-  const placement = proposal.narrowed.map((id) => `${nameOf(id)} → ${definition.steps.filter((s) => proposal.perStep.get(s.id!)!.includes(id)).map((s) => s.name).join(', ')}`);
-  return [suggestion('DOCUMENT_BINDING', 'documents', `Bind documents per step: ${saved} fewer document injection${saved === 1 ? '' : 's'}`,
-    `${proposal.before} → ${proposal.after} injections. By BM25 relevance of each document to each step's prompt, only some steps need ${placement.length === 1 ? 'this document' : 'these documents'}: ${placement.join('; ')}.`,
-    { type: 'SET_PER_STEP_DOCS', payload: { bindings } })];
+  const placement = proposal.narrowed.map(
+    (id) =>
+      `${nameOf(id)} → ${definition.steps
+        .filter((s) => proposal.perStep.get(s.id!)!.includes(id))
+        .map((s) => s.name)
+        .join(', ')}`,
+  );
+  return [
+    suggestion(
+      'DOCUMENT_BINDING',
+      'documents',
+      `Bind documents per step: ${saved} fewer document injection${saved === 1 ? '' : 's'}`,
+      `${proposal.before} → ${proposal.after} injections. By BM25 relevance of each document to each step's prompt, only some steps need ${placement.length === 1 ? 'this document' : 'these documents'}: ${placement.join('; ')}.`,
+      { type: 'SET_PER_STEP_DOCS', payload: { bindings } },
+    ),
+  ];
 }
 
 /** The cap that applies to step `i` now: the estimate's resolved cap, else step > workflow > default. */
@@ -96,12 +114,26 @@ function budgetSuggestion(input: OptimizeInput, i: number): OptimizationSuggesti
   const target = `step:${step.id ?? i}`;
   // No definition may hold a cap above MAX_BUDGET_USD, so no action could set this one.
   if (amount > MAX_BUDGET_USD) {
-    return [suggestion('BUDGET_ESTIMATE', target, `"${step.name}" needs more than the highest cap, ${formatUsd(MAX_BUDGET_USD)}`,
-      `Its cap is ${formatUsd(cap)}, below what the step needs: ${basis}. Reduce its input or split the step.`, null)];
+    return [
+      suggestion(
+        'BUDGET_ESTIMATE',
+        target,
+        `"${step.name}" needs more than the highest cap, ${formatUsd(MAX_BUDGET_USD)}`,
+        `Its cap is ${formatUsd(cap)}, below what the step needs: ${basis}. Reduce its input or split the step.`,
+        null,
+      ),
+    ];
   }
   const action = step.id ? { type: 'SET_BUDGET', payload: { stepId: step.id, budgetUsd: amount } } : null;
-  return [suggestion('BUDGET_ESTIMATE', target, `Raise the budget of "${step.name}" to ${formatUsd(amount)}`,
-    `Its cap is ${formatUsd(cap)}, below what the step needs: ${basis}. A run would likely stop with BUDGET_EXCEEDED.`, action)];
+  return [
+    suggestion(
+      'BUDGET_ESTIMATE',
+      target,
+      `Raise the budget of "${step.name}" to ${formatUsd(amount)}`,
+      `Its cap is ${formatUsd(cap)}, below what the step needs: ${basis}. A run would likely stop with BUDGET_EXCEEDED.`,
+      action,
+    ),
+  ];
 }
 
 function runtimeSuggestion({ definition, history }: OptimizeInput): OptimizationSuggestion[] {
@@ -116,9 +148,15 @@ function runtimeSuggestion({ definition, history }: OptimizeInput): Optimization
   if (!best) return [];
   const [runtimeId, tally] = best;
   const rate = tally.successes / tally.runs;
-  return [suggestion('RUNTIME_RECOMMENDATION', 'workflow', `Run on ${runtimeId}: ${formatPercent(rate)} success`,
-    `In ${bucket.pattern} workflows of ${bucket.stepCount} steps, ${runtimeId} succeeded in ${tally.successes} of ${tally.runs} runs (${formatPercent(rate)}) vs ${formatPercent(baseline.rate)} for ${baseline.label}.`,
-    { type: 'SET_RUNTIME', payload: { stepId: null, runtimeId } })];
+  return [
+    suggestion(
+      'RUNTIME_RECOMMENDATION',
+      'workflow',
+      `Run on ${runtimeId}: ${formatPercent(rate)} success`,
+      `In ${bucket.pattern} workflows of ${bucket.stepCount} steps, ${runtimeId} succeeded in ${tally.successes} of ${tally.runs} runs (${formatPercent(rate)}) vs ${formatPercent(baseline.rate)} for ${baseline.label}.`,
+      { type: 'SET_RUNTIME', payload: { stepId: null, runtimeId } },
+    ),
+  ];
 }
 
 /** The rate to beat: the current runtime's with enough runs, else the bucket's overall rate. */
@@ -139,7 +177,13 @@ function patternSuggestion({ definition, history }: OptimizeInput): Optimization
     .sort((a, b) => rate(b) - rate(a) || b.sampleCount - a.sampleCount)[0];
   if (!best) return [];
   const points = Math.round((rate(best) - rate(current)) * 100);
-  return [suggestion('PATTERN_INSIGHT', 'workflow', `Consider ${best.pattern}: ${points} points more successful`,
-    `Workflows of ${current.stepCount} steps succeeded ${formatPercent(rate(best))} of the time as ${best.pattern} (${best.successCount} of ${best.sampleCount} runs) vs ${formatPercent(rate(current))} as ${pattern} (${current.successCount} of ${current.sampleCount}).`,
-    { type: 'CHANGE_PATTERN', payload: { pattern: best.pattern } })];
+  return [
+    suggestion(
+      'PATTERN_INSIGHT',
+      'workflow',
+      `Consider ${best.pattern}: ${points} points more successful`,
+      `Workflows of ${current.stepCount} steps succeeded ${formatPercent(rate(best))} of the time as ${best.pattern} (${best.successCount} of ${best.sampleCount} runs) vs ${formatPercent(rate(current))} as ${pattern} (${current.successCount} of ${current.sampleCount}).`,
+      { type: 'CHANGE_PATTERN', payload: { pattern: best.pattern } },
+    ),
+  ];
 }

@@ -9,9 +9,16 @@ const SPLITTABLE_PATTERNS: ReadonlySet<string> = new Set(['SEQUENCE', 'CHECKPOIN
  * halves as even as possible by unit count. Null when the prompt is a single sentence.
  */
 export function splitPrompt(prompt: string): [string, string] | null {
-  const paragraphs = prompt.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const paragraphs = prompt
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (paragraphs.length >= 2) return halves(paragraphs, '\n\n');
-  const sentences = prompt.trim().split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter(Boolean);
+  const sentences = prompt
+    .trim()
+    .split(/(?<=[.!?])\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (sentences.length >= 2) return halves(sentences, ' ');
   return null;
 }
@@ -25,7 +32,8 @@ function halves(units: string[], glue: string): [string, string] {
 export function splitBlocker(input: WorkflowDefinitionInput, stepId: string): string | null {
   const index = input.steps.findIndex((s) => s.id === stepId);
   if (index < 0) return `No step "${stepId}".`;
-  if (!SPLITTABLE_PATTERNS.has(String(input.pattern))) return `${input.pattern} fixes its step structure; only SEQUENCE, CHECKPOINT and PLANNER_EXECUTOR steps can be split.`;
+  if (!SPLITTABLE_PATTERNS.has(String(input.pattern)))
+    return `${input.pattern} fixes its step structure; only SEQUENCE, CHECKPOINT and PLANNER_EXECUTOR steps can be split.`;
   if (input.pattern === 'PLANNER_EXECUTOR' && index === 0) return 'The planner step cannot be split: every later step expects one plan.';
   const delays = (input.config as { delays?: Record<string, string> } | undefined)?.delays;
   if (delays?.[stepId]) return 'A delay step has no work to split.';

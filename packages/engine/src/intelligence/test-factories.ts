@@ -11,25 +11,74 @@ import type { StepRunView, WorkflowRunView, WorkflowStepView, WorkflowView } fro
 
 /** A defined step with the given id; prompt and name derive from it unless overridden. */
 export function stepView(id: string, overrides: Partial<WorkflowStepView> = {}): WorkflowStepView {
-  return { id, name: `Step ${id}`, prompt: `Do the work of ${id}. Report what you found.`, runtimeId: null, modelId: null, budgetUsd: null, maxTurns: null, documentIds: [], ...overrides };
+  return {
+    id,
+    name: `Step ${id}`,
+    prompt: `Do the work of ${id}. Report what you found.`,
+    runtimeId: null,
+    modelId: null,
+    budgetUsd: null,
+    maxTurns: null,
+    documentIds: [],
+    ...overrides,
+  };
 }
 
 /** A SEQUENCE workflow with the given steps (default two) and no documents. */
 export function workflowView(overrides: Partial<WorkflowView> = {}): WorkflowView {
   return {
-    id: 'wf-1', projectId: null, name: 'Research brief', description: null, pattern: 'SEQUENCE', status: 'FAILED',
-    runtimeId: 'simulated', budgetUsd: null, steps: [stepView('gather'), stepView('write')], documents: [], config: {},
-    runNumber: 1, latestRunId: 'run-1', createdAt: 1_000, updatedAt: 1_000, ...overrides,
+    id: 'wf-1',
+    projectId: null,
+    name: 'Research brief',
+    description: null,
+    pattern: 'SEQUENCE',
+    status: 'FAILED',
+    runtimeId: 'simulated',
+    budgetUsd: null,
+    steps: [stepView('gather'), stepView('write')],
+    documents: [],
+    config: {},
+    runNumber: 1,
+    latestRunId: 'run-1',
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    ...overrides,
   };
 }
 
 /** A step attempt; COMPLETED unless overridden. */
 export function stepRunView(stepId: string, stepIndex: number, overrides: Partial<StepRunView> = {}): StepRunView {
   return {
-    id: `sr-${stepId}`, runId: 'run-1', stepId, stepIndex, name: `Step ${stepId}`, status: 'COMPLETED', attempt: 1, iteration: 0,
-    taskId: `task-${stepId}`, output: 'done', error: null, failureCategory: null, evidence: null, runtimeId: 'simulated', modelId: 'simulated-smart',
-    startedAt: 10_000, finishedAt: 20_000, durationMs: 10_000, elapsedMs: 10_000, estimatedDurationMs: null, inputTokens: 1_000, outputTokens: 200,
-    costUsd: 0.01, budgetUsd: 5, turns: 1, currentTool: null, tokensPerSecond: null, resumeAt: null, documentCount: 0, pricingKnown: true,
+    id: `sr-${stepId}`,
+    runId: 'run-1',
+    stepId,
+    stepIndex,
+    name: `Step ${stepId}`,
+    status: 'COMPLETED',
+    attempt: 1,
+    iteration: 0,
+    taskId: `task-${stepId}`,
+    output: 'done',
+    error: null,
+    failureCategory: null,
+    evidence: null,
+    runtimeId: 'simulated',
+    modelId: 'simulated-smart',
+    startedAt: 10_000,
+    finishedAt: 20_000,
+    durationMs: 10_000,
+    elapsedMs: 10_000,
+    estimatedDurationMs: null,
+    inputTokens: 1_000,
+    outputTokens: 200,
+    costUsd: 0.01,
+    budgetUsd: 5,
+    turns: 1,
+    currentTool: null,
+    tokensPerSecond: null,
+    resumeAt: null,
+    documentCount: 0,
+    pricingKnown: true,
     ...overrides,
   };
 }
@@ -37,9 +86,22 @@ export function stepRunView(stepId: string, stepIndex: number, overrides: Partia
 /** A run of {@link workflowView}'s workflow; FAILED unless overridden. */
 export function runView(steps: StepRunView[], overrides: Partial<WorkflowRunView> = {}): WorkflowRunView {
   return {
-    id: 'run-1', workflowId: 'wf-1', runNumber: 1, status: 'FAILED', startedAt: 9_000, finishedAt: 30_000, steps,
-    inputTokens: 0, outputTokens: 0, costUsd: steps.reduce((a, s) => a + s.costUsd, 0), costEstimate: null,
-    failureCategory: null, error: null, pricingKnown: true, resumeAt: null, ...overrides,
+    id: 'run-1',
+    workflowId: 'wf-1',
+    runNumber: 1,
+    status: 'FAILED',
+    startedAt: 9_000,
+    finishedAt: 30_000,
+    steps,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: steps.reduce((a, s) => a + s.costUsd, 0),
+    costEstimate: null,
+    failureCategory: null,
+    error: null,
+    pricingKnown: true,
+    resumeAt: null,
+    ...overrides,
   };
 }
 
@@ -68,17 +130,37 @@ export async function seedSteps(em: EntityManager, steps: SeedStep[]): Promise<v
     if (!runs.has(s.runId)) runs.set(s.runId, s.pattern);
     const finishedAt = s.finishedAt ?? 100_000 + i;
     em.create(StepRunSchema, {
-      id: `sr-${i}-${s.runId}`, createdAt: finishedAt, runId: s.runId, workflowId: 'wf-h', stepId: `step-${i}`, stepIndex: 0, name: s.name,
-      status: s.status ?? 'COMPLETED', runtimeId: s.runtimeId ?? 'simulated', modelId: s.modelId ?? 'simulated-smart', startedAt: finishedAt - (s.durationMs ?? 1_000),
-      finishedAt, durationMs: s.durationMs ?? 1_000, outputTokens: s.outputTokens ?? 100, turns: s.turns ?? 1,
-      costMicros: Math.round((s.costUsd ?? 0.01) * 1_000_000), budgetUsd: 5, updatedAt: finishedAt,
+      id: `sr-${i}-${s.runId}`,
+      createdAt: finishedAt,
+      runId: s.runId,
+      workflowId: 'wf-h',
+      stepId: `step-${i}`,
+      stepIndex: 0,
+      name: s.name,
+      status: s.status ?? 'COMPLETED',
+      runtimeId: s.runtimeId ?? 'simulated',
+      modelId: s.modelId ?? 'simulated-smart',
+      startedAt: finishedAt - (s.durationMs ?? 1_000),
+      finishedAt,
+      durationMs: s.durationMs ?? 1_000,
+      outputTokens: s.outputTokens ?? 100,
+      turns: s.turns ?? 1,
+      costMicros: Math.round((s.costUsd ?? 0.01) * 1_000_000),
+      budgetUsd: 5,
+      updatedAt: finishedAt,
     });
   });
   let n = 0;
   for (const [runId, pattern] of runs) {
     n += 1;
     em.create(WorkflowRunSchema, {
-      id: runId, createdAt: 1, workflowId: 'wf-h', runNumber: n, status: 'COMPLETED', startedAt: 1, updatedAt: 1,
+      id: runId,
+      createdAt: 1,
+      workflowId: 'wf-h',
+      runNumber: n,
+      status: 'COMPLETED',
+      startedAt: 1,
+      updatedAt: 1,
       definition: { name: 'history', pattern: pattern as WorkflowPattern, steps: [], config: {} },
     });
   }
@@ -92,8 +174,22 @@ export function workflowFromInput(input: WorkflowDefinitionInput): WorkflowView 
     ...input.steps.flatMap((s) => (s.documentIds ?? []).map((documentId) => ({ documentId, stepId: s.id! }))),
   ];
   return workflowView({
-    name: input.name, pattern: input.pattern as WorkflowPattern, runtimeId: input.runtimeId ?? null, budgetUsd: input.budgetUsd ?? null,
-    config: (input.config ?? {}) as WorkflowView['config'], documents,
-    steps: input.steps.map((s) => stepView(s.id!, { name: s.name, prompt: s.prompt, runtimeId: s.runtimeId ?? null, modelId: s.modelId ?? null, budgetUsd: s.budgetUsd ?? null, maxTurns: s.maxTurns ?? null, documentIds: [...(s.documentIds ?? [])] })),
+    name: input.name,
+    pattern: input.pattern as WorkflowPattern,
+    runtimeId: input.runtimeId ?? null,
+    budgetUsd: input.budgetUsd ?? null,
+    config: (input.config ?? {}) as WorkflowView['config'],
+    documents,
+    steps: input.steps.map((s) =>
+      stepView(s.id!, {
+        name: s.name,
+        prompt: s.prompt,
+        runtimeId: s.runtimeId ?? null,
+        modelId: s.modelId ?? null,
+        budgetUsd: s.budgetUsd ?? null,
+        maxTurns: s.maxTurns ?? null,
+        documentIds: [...(s.documentIds ?? [])],
+      }),
+    ),
   });
 }

@@ -46,5 +46,10 @@ export async function findOnPath(command: string, opts: CliProbeOptions): Promis
 
 /** The result of running a runtime that is not available: no call is made, the reason is the evidence. */
 export function unavailableResult(descriptor: RuntimeDescriptor): RuntimeResult {
-  return { status: 'FAILED', output: '', turns: 0, failure: failure('INVALID_REQUEST', `Runtime ${descriptor.id} is not available: ${descriptor.unavailableReason ?? 'unknown reason'}`) };
+  return {
+    status: 'FAILED',
+    output: '',
+    turns: 0,
+    failure: failure('INVALID_REQUEST', `Runtime ${descriptor.id} is not available: ${descriptor.unavailableReason ?? 'unknown reason'}`),
+  };
 }

@@ -25,13 +25,30 @@ function fakeConversation(turns: ModelTurn[]): ProviderConversation & { log: str
 
 const usage = { model: 'm', inputTokens: 1, outputTokens: 1 };
 const opts = { clock: new ManualClock(), retry: DEFAULT_RETRY_POLICY, classify: () => failure('UNKNOWN', 'x') };
-const request = (tools: AgentTool[], signal = new AbortController().signal): RuntimeRequest => ({ taskId: 't', model: 'm', systemPrompt: '', prompt: 'p', tools, maxTurns: 5, maxOutputTokens: 10, signal });
+const request = (tools: AgentTool[], signal = new AbortController().signal): RuntimeRequest => ({
+  taskId: 't',
+  model: 'm',
+  systemPrompt: '',
+  prompt: 'p',
+  tools,
+  maxTurns: 5,
+  maxOutputTokens: 10,
+  signal,
+});
 
 describe('runAgentLoop', () => {
   it("appends the model's own turn before the tool results", async () => {
     const echo: AgentTool = { name: 'echo', description: '', inputSchema: {}, run: async (input) => String(input.v) };
     const convo = fakeConversation([
-      { text: 'a', toolCalls: [{ id: 'c1', name: 'echo', input: { v: 1 } }, { id: 'c2', name: 'echo', input: { v: 2 } }], usage, stop: 'tool_use' },
+      {
+        text: 'a',
+        toolCalls: [
+          { id: 'c1', name: 'echo', input: { v: 1 } },
+          { id: 'c2', name: 'echo', input: { v: 2 } },
+        ],
+        usage,
+        stop: 'tool_use',
+      },
       { text: 'b', toolCalls: [], usage, stop: 'end' },
     ]);
     const result = await runAgentLoop(request([echo]), recordingHooks(), convo, opts);
@@ -51,7 +68,15 @@ describe('runAgentLoop', () => {
       },
     };
     const convo = fakeConversation([
-      { text: 'working', toolCalls: [{ id: 'c1', name: 'slow', input: {} }, { id: 'c2', name: 'slow', input: {} }], usage, stop: 'tool_use' },
+      {
+        text: 'working',
+        toolCalls: [
+          { id: 'c1', name: 'slow', input: {} },
+          { id: 'c2', name: 'slow', input: {} },
+        ],
+        usage,
+        stop: 'tool_use',
+      },
       { text: 'never', toolCalls: [], usage, stop: 'end' },
     ]);
     const hooks = recordingHooks();

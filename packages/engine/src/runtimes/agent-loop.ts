@@ -65,13 +65,23 @@ export interface AgentLoopOptions {
 }
 
 /** Runs one task to its end. Never throws for provider failures. */
-export async function runAgentLoop(request: RuntimeRequest, hooks: RuntimeHooks, conversation: ProviderConversation, opts: AgentLoopOptions): Promise<RuntimeResult> {
+export async function runAgentLoop(
+  request: RuntimeRequest,
+  hooks: RuntimeHooks,
+  conversation: ProviderConversation,
+  opts: AgentLoopOptions,
+): Promise<RuntimeResult> {
   const task = new TaskWatchdog(opts.clock, request.signal, request.deadlineAt);
   let output = '';
   let turn = 0;
   // After a max_tokens stop the next turn continues the same text: no separator.
   let continuing = false;
-  const end = (f: ClassifiedFailure, partial = output): RuntimeResult => ({ status: failureDisposition(f.category).taskStatus, output: partial, turns: turn, failure: f });
+  const end = (f: ClassifiedFailure, partial = output): RuntimeResult => ({
+    status: failureDisposition(f.category).taskStatus,
+    output: partial,
+    turns: turn,
+    failure: f,
+  });
   try {
     while (turn < request.maxTurns) {
       if (task.signal.aborted) return end(failureFromAbortReason(task.signal.reason));
@@ -142,7 +152,12 @@ export async function runAgentLoop(request: RuntimeRequest, hooks: RuntimeHooks,
 }
 
 /** Runs the calls in order; stops early when the task is aborted. */
-async function runTools(tools: AgentTool[], calls: ToolCall[], hooks: RuntimeHooks, signal: AbortSignal): Promise<{ results: ToolResult[]; endsTask: boolean; aborted: boolean }> {
+async function runTools(
+  tools: AgentTool[],
+  calls: ToolCall[],
+  hooks: RuntimeHooks,
+  signal: AbortSignal,
+): Promise<{ results: ToolResult[]; endsTask: boolean; aborted: boolean }> {
   const results: ToolResult[] = [];
   let endsTask = false;
   for (const call of calls) {

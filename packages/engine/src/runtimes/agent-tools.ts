@@ -105,7 +105,11 @@ export function searchDocumentsTool(docs: BoundDocument[]): AgentTool {
 
 function snippet(content: string, query: string[]): string {
   const lower = content.toLowerCase();
-  const at = query.map((q) => lower.indexOf(q)).filter((i) => i >= 0).sort((a, b) => a - b)[0] ?? 0;
+  const at =
+    query
+      .map((q) => lower.indexOf(q))
+      .filter((i) => i >= 0)
+      .sort((a, b) => a - b)[0] ?? 0;
   const start = Math.max(0, at - SNIPPET_RADIUS);
   const end = Math.min(content.length, at + SNIPPET_RADIUS);
   return `${start > 0 ? '…' : ''}${content.slice(start, end).trim()}${end < content.length ? '…' : ''}`;

@@ -40,7 +40,16 @@ describe('anthropic-direct specifics', () => {
     emulator.script('anthropic', scripted.text('ok'));
     const tool = { name: 'finish', description: 'done', inputSchema: { type: 'object' }, run: async () => 'done', endsTask: true };
     await make(emulator).run(
-      { taskId: 't', model: MODEL, systemPrompt: 'System.', prompt: 'Docs and task.', tools: [tool], maxTurns: 2, maxOutputTokens: 300, signal: new AbortController().signal },
+      {
+        taskId: 't',
+        model: MODEL,
+        systemPrompt: 'System.',
+        prompt: 'Docs and task.',
+        tools: [tool],
+        maxTurns: 2,
+        maxOutputTokens: 300,
+        signal: new AbortController().signal,
+      },
       recordingHooks(),
     );
     const [req] = emulator.requestsFor('anthropic');
@@ -62,7 +71,10 @@ describe('anthropic-direct specifics', () => {
     const d = await rt.describe();
     expect(d).toMatchObject({ available: false, models: { default: MODEL } });
     expect(d.unavailableReason).toMatch(/anthropic\.apiKey|ANTHROPIC_API_KEY/);
-    const result = await rt.run({ taskId: 't', model: MODEL, systemPrompt: '', prompt: 'x', tools: [], maxTurns: 1, maxOutputTokens: 10, signal: new AbortController().signal }, recordingHooks());
+    const result = await rt.run(
+      { taskId: 't', model: MODEL, systemPrompt: '', prompt: 'x', tools: [], maxTurns: 1, maxOutputTokens: 10, signal: new AbortController().signal },
+      recordingHooks(),
+    );
     expect(result.failure?.category).toBe('AUTH');
     expect(emulator.requests).toHaveLength(0);
   });
@@ -76,7 +88,10 @@ describe('anthropic-direct specifics', () => {
     emulator.reset();
     emulator.always('anthropic', scripted.toolCalls([{ name: 'nope', input: {} }], { inputTokens: 5, outputTokens: 5 }));
     const hooks = recordingHooks();
-    const result = await make(emulator).run({ taskId: 't', model: MODEL, systemPrompt: '', prompt: 'x', tools: [], maxTurns: 2, maxOutputTokens: 10, signal: new AbortController().signal }, hooks);
+    const result = await make(emulator).run(
+      { taskId: 't', model: MODEL, systemPrompt: '', prompt: 'x', tools: [], maxTurns: 2, maxOutputTokens: 10, signal: new AbortController().signal },
+      hooks,
+    );
     expect(result).toMatchObject({ status: 'FAILED', turns: 2, failure: { category: 'TURN_LIMIT' } });
     expect(hooks.tools.map((t) => t.isError)).toEqual([true, true]);
   });

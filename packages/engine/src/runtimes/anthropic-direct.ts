@@ -34,7 +34,13 @@ export class AnthropicDirectRuntime implements RuntimeAdapter {
 
   async run(request: RuntimeRequest, hooks: RuntimeHooks): Promise<RuntimeResult> {
     const apiKey = await resolveApiKey(this.opts, 'anthropic.apiKey', 'ANTHROPIC_API_KEY');
-    if (!apiKey) return { status: 'FAILED', output: '', turns: 0, failure: failure('AUTH', 'No Anthropic API key: set the anthropic.apiKey setting or ANTHROPIC_API_KEY in the environment.') };
+    if (!apiKey)
+      return {
+        status: 'FAILED',
+        output: '',
+        turns: 0,
+        failure: failure('AUTH', 'No Anthropic API key: set the anthropic.apiKey setting or ANTHROPIC_API_KEY in the environment.'),
+      };
     // maxRetries 0: retries are ours, so each one is reported (retry-policy.ts).
     const client = new Anthropic({ apiKey, authToken: null, baseURL: envBaseUrl(this.opts, 'ANTHROPIC_BASE_URL'), maxRetries: 0 });
     return runAgentLoop(request, hooks, new AnthropicConversation(client, request), {
@@ -127,7 +133,9 @@ class AnthropicConversation implements ProviderConversation {
     const content = blocks.filter(Boolean);
     return {
       text: content.map((b) => (b.type === 'text' ? b.text : '')).join(''),
-      toolCalls: content.flatMap((b): ToolCall[] => (b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: (b.input ?? {}) as Record<string, unknown> }] : [])),
+      toolCalls: content.flatMap((b): ToolCall[] =>
+        b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: (b.input ?? {}) as Record<string, unknown> }] : [],
+      ),
       stop: turnStop(stop),
       raw: content,
       usage: {

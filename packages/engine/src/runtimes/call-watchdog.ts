@@ -96,7 +96,11 @@ export class CallWatchdog {
     while (await quietSleep(this.clock, wait, this.stopTimers.signal)) {
       const silent = this.clock.now() - this.lastActivity;
       if (silent >= idleMs) {
-        this.controller.abort(failure('TIMEOUT', `The provider stream stalled: nothing received for ${formatDuration(silent)} (limit ${formatDuration(idleMs)}).`, { retryable: false }));
+        this.controller.abort(
+          failure('TIMEOUT', `The provider stream stalled: nothing received for ${formatDuration(silent)} (limit ${formatDuration(idleMs)}).`, {
+            retryable: false,
+          }),
+        );
         return;
       }
       wait = idleMs - silent;

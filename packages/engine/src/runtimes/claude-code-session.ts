@@ -36,10 +36,20 @@ export interface ClaudeCodeSessionOptions {
   maxRetries: number;
 }
 
-type StreamEvent = { type: string; message?: { model?: string; usage?: Record<string, number | null> }; delta?: { type?: string; text?: string }; usage?: Record<string, number | null> };
+type StreamEvent = {
+  type: string;
+  message?: { model?: string; usage?: Record<string, number | null> };
+  delta?: { type?: string; text?: string };
+  usage?: Record<string, number | null>;
+};
 
 /** Runs one task; never throws for provider or CLI failures. */
-export async function runClaudeCodeSession(sdk: ClaudeAgentSdk, request: RuntimeRequest, hooks: RuntimeHooks, opts: ClaudeCodeSessionOptions): Promise<RuntimeResult> {
+export async function runClaudeCodeSession(
+  sdk: ClaudeAgentSdk,
+  request: RuntimeRequest,
+  hooks: RuntimeHooks,
+  opts: ClaudeCodeSessionOptions,
+): Promise<RuntimeResult> {
   const task = new TaskWatchdog(opts.clock, request.signal, request.deadlineAt);
   const abort = new AbortController();
   const stopWith = (reason: unknown) => abort.abort(reason);
@@ -47,8 +57,21 @@ export async function runClaudeCodeSession(sdk: ClaudeAgentSdk, request: Runtime
   let idle: CallWatchdog | undefined;
   // `gate` opens when the current call's usage verdict is in: tools wait on it, so a cap reached
   // on a call stops the CLI before that call's tools run and a next call goes out.
-  const state = { output: '', turn: 0, ended: false, usage: {} as Record<string, number | null>, model: request.model, gate: Promise.resolve(), open: () => {} };
-  const end = (f: ClassifiedFailure): RuntimeResult => ({ status: failureDisposition(f.category).taskStatus, output: state.output, turns: state.turn, failure: f });
+  const state = {
+    output: '',
+    turn: 0,
+    ended: false,
+    usage: {} as Record<string, number | null>,
+    model: request.model,
+    gate: Promise.resolve(),
+    open: () => {},
+  };
+  const end = (f: ClassifiedFailure): RuntimeResult => ({
+    status: failureDisposition(f.category).taskStatus,
+    output: state.output,
+    turns: state.turn,
+    failure: f,
+  });
 
   let child: ChildProcess | undefined;
   const options = sessionOptions(sdk, request, hooks, opts, { onEnd: () => (state.ended = true), gate: () => state.gate, signal: abort.signal });
@@ -76,7 +99,11 @@ export async function runClaudeCodeSession(sdk: ClaudeAgentSdk, request: Runtime
       if (abort.signal.aborted) break;
       if (state.ended) return stop(abort, { status: 'COMPLETED', output: state.output, turns: state.turn });
       if (msg.type === 'system' && msg.subtype === 'api_retry') {
-        const f = classifyClaudeCodeError({ code: String(msg.error), status: msg.error_status as number | null, message: `Claude Code API error ${String(msg.error_status ?? '')} (${String(msg.error)})`.replace('  ', ' ') });
+        const f = classifyClaudeCodeError({
+          code: String(msg.error),
+          status: msg.error_status as number | null,
+          message: `Claude Code API error ${String(msg.error_status ?? '')} (${String(msg.error)})`.replace('  ', ' '),
+        });
         hooks.onRetry({ attempt: Number(msg.attempt) + 1, delayMs: Number(msg.retry_delay_ms), failure: f });
       } else if (msg.type === 'stream_event' && msg.parent_tool_use_id === null) {
         const event = msg.event as StreamEvent;
@@ -129,16 +156,29 @@ function stop(abort: AbortController, result: RuntimeResult): RuntimeResult {
 function resultOf(msg: SdkMessage, state: { output: string; turn: number }, end: (f: ClassifiedFailure) => RuntimeResult): RuntimeResult {
   const text = typeof msg.result === 'string' ? msg.result : '';
   if (msg.subtype === 'success' && !msg.is_error) return { status: 'COMPLETED', output: state.output || text, turns: state.turn };
-  if (msg.subtype === 'error_max_turns') return end(failure('TURN_LIMIT', `The agent used all its turns without finishing (Claude Code: ${String(msg.num_turns)} turns).`));
+  if (msg.subtype === 'error_max_turns')
+    return end(failure('TURN_LIMIT', `The agent used all its turns without finishing (Claude Code: ${String(msg.num_turns)} turns).`));
   if (msg.subtype === 'error_max_budget_usd') return end(failure('BUDGET_EXCEEDED', 'Claude Code stopped at its budget.'));
   if (msg.api_error_status || msg.api_error_type)
-    return end(classifyClaudeCodeError({ type: msg.api_error_type as string | undefined, status: msg.api_error_status as number | undefined, message: text || 'Claude Code API error.' }));
+    return end(
+      classifyClaudeCodeError({
+        type: msg.api_error_type as string | undefined,
+        status: msg.api_error_status as number | undefined,
+        message: text || 'Claude Code API error.',
+      }),
+    );
   const errors = Array.isArray(msg.errors) ? (msg.errors as unknown[]).map(String).join('; ') : text;
   return end(failure('UNKNOWN', errors || `Claude Code ended with ${String(msg.subtype)}.`));
 }
 
 /** The `query()` options: no built-in tools, Stagent's tools over MCP, no user settings, no saved sessions. */
-function sessionOptions(sdk: ClaudeAgentSdk, request: RuntimeRequest, hooks: RuntimeHooks, opts: ClaudeCodeSessionOptions, tools: ToolControl): Record<string, unknown> {
+function sessionOptions(
+  sdk: ClaudeAgentSdk,
+  request: RuntimeRequest,
+  hooks: RuntimeHooks,
+  opts: ClaudeCodeSessionOptions,
+  tools: ToolControl,
+): Record<string, unknown> {
   const options: Record<string, unknown> = {
     model: request.model,
     // The CLI's own turn limit is a backstop; ours (counted per model call) decides first.
@@ -160,7 +200,9 @@ function sessionOptions(sdk: ClaudeAgentSdk, request: RuntimeRequest, hooks: Run
   };
   if (request.systemPrompt) options.systemPrompt = request.systemPrompt;
   if (request.tools.length) {
-    options.mcpServers = { stagent: sdk.createSdkMcpServer({ name: 'stagent', version: '1.0.0', tools: request.tools.map((t) => mcpTool(sdk, t, hooks, tools)) }) };
+    options.mcpServers = {
+      stagent: sdk.createSdkMcpServer({ name: 'stagent', version: '1.0.0', tools: request.tools.map((t) => mcpTool(sdk, t, hooks, tools)) }),
+    };
     options.allowedTools = request.tools.map((t) => `mcp__stagent__${t.name}`);
   }
   return options;

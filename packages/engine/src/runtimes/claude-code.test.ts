@@ -59,7 +59,11 @@ describe.skipIf(!SDK_ENTRY)('claude-code through the Claude Agent SDK and the pr
       { id: 'toolu_search', name: 'mcp__stagent__search_documents', input: { query: 'revenue' } },
       { id: 'toolu_read', name: 'mcp__stagent__read_document', input: { id: 'doc-1' } },
     ];
-    emulator.script('anthropic', scripted.toolCalls(calls, { inputTokens: 500, outputTokens: 40 }, 'Checking.'), scripted.text('Q3 revenue grew 12%.', { inputTokens: 900, outputTokens: 12 }));
+    emulator.script(
+      'anthropic',
+      scripted.toolCalls(calls, { inputTokens: 500, outputTokens: 40 }, 'Checking.'),
+      scripted.text('Q3 revenue grew 12%.', { inputTokens: 900, outputTokens: 12 }),
+    );
     const hooks = recordingHooks();
     const result = await runtime().run(request(), hooks);
     expect(result).toMatchObject({ status: 'COMPLETED', turns: 2, output: 'Checking.\nQ3 revenue grew 12%.' });
@@ -75,7 +79,8 @@ describe.skipIf(!SDK_ENTRY)('claude-code through the Claude Agent SDK and the pr
   });
 
   it('stops on turn 3 with BUDGET_EXCEEDED when the usage verdict says so', async () => {
-    const search = (n: number) => scripted.toolCalls([{ name: 'mcp__stagent__search_documents', input: { query: `q${n}` } }], { inputTokens: 100, outputTokens: 10 }, `Step ${n}.`);
+    const search = (n: number) =>
+      scripted.toolCalls([{ name: 'mcp__stagent__search_documents', input: { query: `q${n}` } }], { inputTokens: 100, outputTokens: 10 }, `Step ${n}.`);
     emulator.script('anthropic', search(1), search(2), search(3), scripted.text('never'));
     const cap = { category: 'BUDGET_EXCEEDED' as const, message: 'Cost cap reached.', retryable: false };
     const result = await runtime().run(request(), recordingHooks({ verdict: (_u, n) => (n === 3 ? { stop: true, failure: cap } : { stop: false }) }));

@@ -74,7 +74,16 @@ describe('default catalog', () => {
     for (const id of ['anthropic-direct', 'openai-direct', 'ollama']) {
       const model = await c.resolveModel(id, undefined);
       const hooks = recordingHooks();
-      const request: RuntimeRequest = { taskId: id, model, systemPrompt: '', prompt: 'go', tools: [], maxTurns: 2, maxOutputTokens: 50, signal: new AbortController().signal };
+      const request: RuntimeRequest = {
+        taskId: id,
+        model,
+        systemPrompt: '',
+        prompt: 'go',
+        tools: [],
+        maxTurns: 2,
+        maxOutputTokens: 50,
+        signal: new AbortController().signal,
+      };
       const result = await c.get(id).run(request, hooks);
       outputs.push(result.output);
       models.push(hooks.usages[0]!.model);
@@ -91,7 +100,11 @@ describe('default catalog', () => {
 
 describe('agent CLI runtimes', () => {
   it('claude-code without its SDK is unavailable, and run() makes no call', async () => {
-    const rt = new ClaudeCodeRuntime({ clock: new SystemClock(), getSetting: async () => 'sk-ant', importModule: async () => Promise.reject(new TypeError('absent')) });
+    const rt = new ClaudeCodeRuntime({
+      clock: new SystemClock(),
+      getSetting: async () => 'sk-ant',
+      importModule: async () => Promise.reject(new TypeError('absent')),
+    });
     const d = await rt.describe();
     expect(d).toMatchObject({ available: false, provider: 'anthropic' });
     expect(d.unavailableReason).toMatch(/is not installed \(optional: it ships a ~384 MB native binary\)/);

@@ -1,13 +1,22 @@
 import { APIConnectionError as AnthropicConnectionError, APIError as AnthropicAPIError, APIUserAbortError as AnthropicAbort } from '@anthropic-ai/sdk';
 import { APIConnectionError as OpenAIConnectionError, APIError as OpenAIAPIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { classifyAnthropicError, classifyClaudeCodeError, classifyOllamaError, classifyOllamaResponse, classifyOpenAIError, failureFromAbortReason, retryAfterMs } from './error-classification.js';
+import {
+  classifyAnthropicError,
+  classifyClaudeCodeError,
+  classifyOllamaError,
+  classifyOllamaResponse,
+  classifyOpenAIError,
+  failureFromAbortReason,
+  retryAfterMs,
+} from './error-classification.js';
 import type { FailureCategory } from './failure-category.js';
 
 const headers = (h: Record<string, string> = {}) => new Headers(h);
 const anthropicHttp = (status: number, type: string, message: string, h?: Record<string, string>) =>
   AnthropicAPIError.generate(status, { type: 'error', error: { type, message } }, undefined, headers(h));
-const openaiHttp = (status: number, error: Record<string, unknown>, h?: Record<string, string>) => OpenAIAPIError.generate(status, { error }, undefined, headers(h));
+const openaiHttp = (status: number, error: Record<string, unknown>, h?: Record<string, string>) =>
+  OpenAIAPIError.generate(status, { error }, undefined, headers(h));
 const socketReset = () => new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
 const refused = () => new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:11434'), { code: 'ECONNREFUSED' }) });
 
@@ -15,10 +24,26 @@ describe('classifyAnthropicError (SDK error → category)', () => {
   it.each<{ label: string; err: unknown; category: FailureCategory; retryable: boolean; message?: string }>([
     { label: '429', err: anthropicHttp(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit'), category: 'RATE_LIMITED', retryable: true },
     { label: '529', err: anthropicHttp(529, 'overloaded_error', 'Overloaded'), category: 'PROVIDER_OVERLOADED', retryable: true, message: 'Overloaded' },
-    { label: 'overloaded SSE error event', err: new AnthropicAPIError(undefined, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, undefined, headers(), 'overloaded_error'), category: 'PROVIDER_OVERLOADED', retryable: true },
+    {
+      label: 'overloaded SSE error event',
+      err: new AnthropicAPIError(
+        undefined,
+        { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+        undefined,
+        headers(),
+        'overloaded_error',
+      ),
+      category: 'PROVIDER_OVERLOADED',
+      retryable: true,
+    },
     { label: '401', err: anthropicHttp(401, 'authentication_error', 'invalid x-api-key'), category: 'AUTH', retryable: false, message: 'invalid x-api-key' },
     { label: '403', err: anthropicHttp(403, 'permission_error', 'not allowed'), category: 'AUTH', retryable: false },
-    { label: 'prompt too long', err: anthropicHttp(400, 'invalid_request_error', 'prompt is too long: 212345 tokens > 200000 maximum'), category: 'CONTEXT_TOO_LARGE', retryable: false },
+    {
+      label: 'prompt too long',
+      err: anthropicHttp(400, 'invalid_request_error', 'prompt is too long: 212345 tokens > 200000 maximum'),
+      category: 'CONTEXT_TOO_LARGE',
+      retryable: false,
+    },
     { label: 'other 400', err: anthropicHttp(400, 'invalid_request_error', 'max_tokens: must be positive'), category: 'INVALID_REQUEST', retryable: false },
     { label: '500', err: anthropicHttp(500, 'api_error', 'Internal server error'), category: 'UNKNOWN', retryable: true },
     { label: 'connection error', err: new AnthropicConnectionError({ cause: refused() }), category: 'CONNECTION', retryable: true },
@@ -32,19 +57,51 @@ describe('classifyAnthropicError (SDK error → category)', () => {
   });
 
   it('keeps retry-after and the status', () => {
-    expect(classifyAnthropicError(anthropicHttp(429, 'rate_limit_error', 'slow', { 'retry-after': '12' }))).toMatchObject({ httpStatus: 429, retryAfterMs: 12_000 });
+    expect(classifyAnthropicError(anthropicHttp(429, 'rate_limit_error', 'slow', { 'retry-after': '12' }))).toMatchObject({
+      httpStatus: 429,
+      retryAfterMs: 12_000,
+    });
   });
 });
 
 describe('classifyOpenAIError (SDK error → category)', () => {
   it.each<{ label: string; err: unknown; category: FailureCategory; retryable: boolean }>([
-    { label: '429 rate limit', err: openaiHttp(429, { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' }), category: 'RATE_LIMITED', retryable: true },
-    { label: '429 insufficient_quota', err: openaiHttp(429, { message: 'quota', type: 'insufficient_quota', code: 'insufficient_quota' }), category: 'RATE_LIMITED', retryable: false },
+    {
+      label: '429 rate limit',
+      err: openaiHttp(429, { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' }),
+      category: 'RATE_LIMITED',
+      retryable: true,
+    },
+    {
+      label: '429 insufficient_quota',
+      err: openaiHttp(429, { message: 'quota', type: 'insufficient_quota', code: 'insufficient_quota' }),
+      category: 'RATE_LIMITED',
+      retryable: false,
+    },
     { label: '503', err: openaiHttp(503, { message: 'unavailable', type: 'server_error', code: null }), category: 'PROVIDER_OVERLOADED', retryable: true },
-    { label: '401', err: openaiHttp(401, { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' }), category: 'AUTH', retryable: false },
-    { label: 'context_length_exceeded', err: openaiHttp(400, { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded' }), category: 'CONTEXT_TOO_LARGE', retryable: false },
+    {
+      label: '401',
+      err: openaiHttp(401, { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' }),
+      category: 'AUTH',
+      retryable: false,
+    },
+    {
+      label: 'context_length_exceeded',
+      err: openaiHttp(400, {
+        message: "This model's maximum context length is 128000 tokens.",
+        type: 'invalid_request_error',
+        code: 'context_length_exceeded',
+      }),
+      category: 'CONTEXT_TOO_LARGE',
+      retryable: false,
+    },
     { label: 'other 400', err: openaiHttp(400, { message: 'bad', type: 'invalid_request_error', code: null }), category: 'INVALID_REQUEST', retryable: false },
-    { label: 'server_error in stream', err: new OpenAIAPIError(undefined, { message: 'The server had an error', type: 'server_error' }, undefined, headers()), category: 'UNKNOWN', retryable: true },
+    {
+      label: 'server_error in stream',
+      err: new OpenAIAPIError(undefined, { message: 'The server had an error', type: 'server_error' }, undefined, headers()),
+      category: 'UNKNOWN',
+      retryable: true,
+    },
     { label: 'connection error', err: new OpenAIConnectionError({ cause: refused() }), category: 'CONNECTION', retryable: true },
     { label: 'socket reset', err: socketReset(), category: 'CONNECTION', retryable: true },
   ])('$label → $category', ({ err, category, retryable }) => {

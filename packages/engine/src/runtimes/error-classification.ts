@@ -51,7 +51,18 @@ export function retryAfterMs(headers: Headers | undefined | null, now: number = 
 }
 
 /** Node/undici network error codes that mean the connection failed or broke. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** Whether an error (or one of its causes) is a network failure: refused, reset, unreachable, terminated. */
 export function isConnectionError(err: unknown): boolean {
@@ -96,8 +107,7 @@ export function classifyAnthropicError(err: unknown, now?: number): ClassifiedFa
     if (err.type === 'rate_limit_error') return failure('RATE_LIMITED', message, extra);
     if (err.type === 'authentication_error' || err.type === 'permission_error') return failure('AUTH', message, extra);
     if (err.type === 'timeout_error') return failure('TIMEOUT', message, { ...extra, retryable: true });
-    if (err.errorCode === 'prompt_too_long' || (status === 400 && ANTHROPIC_PROMPT_TOO_LONG.test(message)))
-      return failure('CONTEXT_TOO_LARGE', message, extra);
+    if (err.errorCode === 'prompt_too_long' || (status === 400 && ANTHROPIC_PROMPT_TOO_LONG.test(message))) return failure('CONTEXT_TOO_LARGE', message, extra);
     if (err.type === 'api_error' && status === undefined) return failure('UNKNOWN', message, { ...extra, retryable: true });
     if (status === undefined) return classifyTransport(err.cause, 'Anthropic') ?? failure('UNKNOWN', message, extra);
     const byStatus = categoryForStatus(status);

@@ -13,7 +13,9 @@ describe('jsonSchemaToZodShape', () => {
   });
 
   it('keeps unknown property types permissive', () => {
-    const schema = z.object(jsonSchemaToZodShape({ type: 'object', properties: { a: { type: 'array' }, b: { anyOf: [] }, c: { type: 'boolean' } }, required: ['a'] }));
+    const schema = z.object(
+      jsonSchemaToZodShape({ type: 'object', properties: { a: { type: 'array' }, b: { anyOf: [] }, c: { type: 'boolean' } }, required: ['a'] }),
+    );
     expect(schema.parse({ a: [1, 'x'], b: { any: 1 }, c: true })).toEqual({ a: [1, 'x'], b: { any: 1 }, c: true });
   });
 });

@@ -20,7 +20,11 @@ describeAdapterConformance('ollama', {
   assertToolHistory(request, calls, results) {
     const messages = request.body.messages as Record<string, unknown>[];
     expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool']);
-    expect(messages[2]).toEqual({ role: 'assistant', content: 'Let me check the documents.', tool_calls: calls.map((c) => ({ function: { name: c.name, arguments: c.input } })) });
+    expect(messages[2]).toEqual({
+      role: 'assistant',
+      content: 'Let me check the documents.',
+      tool_calls: calls.map((c) => ({ function: { name: c.name, arguments: c.input } })),
+    });
     expect(messages.slice(3)).toEqual(calls.map((c, i) => ({ role: 'tool', tool_name: c.name, content: results[i] })));
   },
 });
@@ -45,7 +49,11 @@ describe('ollama availability and models', () => {
     emulator.reset();
     emulator.ollamaModels = ['qwen2.5:7b', 'llama3.2:latest', 'phi4:latest'];
     const d = await make(emulator.url).describe();
-    expect(d).toMatchObject({ available: true, unavailableReason: null, models: { default: 'llama3.2:latest', supported: ['qwen2.5:7b', 'llama3.2:latest', 'phi4:latest'] } });
+    expect(d).toMatchObject({
+      available: true,
+      unavailableReason: null,
+      models: { default: 'llama3.2:latest', supported: ['qwen2.5:7b', 'llama3.2:latest', 'phi4:latest'] },
+    });
     expect(priceFor('phi4:latest')?.input).toBe(0);
     expect(costMicros({ model: 'phi4:latest', inputTokens: 1000, outputTokens: 1000 })).toBe(0);
   });
@@ -54,7 +62,9 @@ describe('ollama availability and models', () => {
     const port = await closedPort();
     const d = await make(`http://127.0.0.1:${port}`).describe();
     expect(d.available).toBe(false);
-    expect(d.unavailableReason).toBe(`Ollama is not running at http://127.0.0.1:${port} (connection refused or unreachable). Start it with \`ollama serve\` or set ollama.baseUrl.`);
+    expect(d.unavailableReason).toBe(
+      `Ollama is not running at http://127.0.0.1:${port} (connection refused or unreachable). Start it with \`ollama serve\` or set ollama.baseUrl.`,
+    );
   });
 
   it('is unavailable when the server has no models, or answers /api/tags with an error', async () => {

@@ -36,9 +36,15 @@ export class OllamaRuntime implements RuntimeAdapter {
     try {
       res = await fetch(`${base}/api/tags`, { signal: AbortSignal.timeout(this.probeTimeoutMs) });
     } catch (err) {
-      if (err instanceof DOMException && err.name === 'TimeoutError') return { ok: false, reason: `Ollama at ${base} did not answer GET /api/tags within ${formatDuration(this.probeTimeoutMs)}.` };
+      if (err instanceof DOMException && err.name === 'TimeoutError')
+        return { ok: false, reason: `Ollama at ${base} did not answer GET /api/tags within ${formatDuration(this.probeTimeoutMs)}.` };
       const refused = isConnectionError(err);
-      return { ok: false, reason: refused ? `Ollama is not running at ${base} (connection refused or unreachable). Start it with \`ollama serve\` or set ollama.baseUrl.` : `Ollama at ${base} could not be reached: ${String(err)}.` };
+      return {
+        ok: false,
+        reason: refused
+          ? `Ollama is not running at ${base} (connection refused or unreachable). Start it with \`ollama serve\` or set ollama.baseUrl.`
+          : `Ollama at ${base} could not be reached: ${String(err)}.`,
+      };
     }
     if (!res.ok) return { ok: false, reason: `Ollama at ${base} answered GET /api/tags with HTTP ${res.status}.` };
     let body: { models?: { name?: string; model?: string }[] };
@@ -64,7 +70,12 @@ export class OllamaRuntime implements RuntimeAdapter {
     if (!probe.ok) return { ...base, available: false, unavailableReason: probe.reason, models: { default: '', supported: [] } };
     const fallback = pickOllamaDefault(probe.models);
     if (!fallback)
-      return { ...base, available: false, unavailableReason: `Ollama is running at ${await this.baseUrl()} but has no models; pull one, e.g. \`ollama pull ${OLLAMA_PREFERRED_DEFAULTS[0]}\`.`, models: { default: '', supported: [] } };
+      return {
+        ...base,
+        available: false,
+        unavailableReason: `Ollama is running at ${await this.baseUrl()} but has no models; pull one, e.g. \`ollama pull ${OLLAMA_PREFERRED_DEFAULTS[0]}\`.`,
+        models: { default: '', supported: [] },
+      };
     return { ...base, available: true, unavailableReason: null, models: { default: fallback, supported: probe.models } };
   }
 
@@ -84,7 +95,15 @@ export class OllamaRuntime implements RuntimeAdapter {
 function priceLocally(models: string[]): void {
   const free: Record<string, NonNullable<ReturnType<typeof priceFor>>> = {};
   for (const m of models)
-    if (!priceFor(m)) free[m] = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, contextWindow: 4096, source: 'local Ollama model, no per-token charge; context = Ollama default num_ctx' };
+    if (!priceFor(m))
+      free[m] = {
+        input: 0,
+        output: 0,
+        cacheRead: 0,
+        cacheWrite: 0,
+        contextWindow: 4096,
+        source: 'local Ollama model, no per-token charge; context = Ollama default num_ctx',
+      };
   registerPrices(free);
 }
 
@@ -112,7 +131,9 @@ class OllamaConversation implements ProviderConversation {
   ) {
     if (request.systemPrompt) this.messages.push({ role: 'system', content: request.systemPrompt });
     this.messages.push({ role: 'user', content: request.prompt });
-    this.tools = request.tools.length ? request.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.inputSchema } })) : undefined;
+    this.tools = request.tools.length
+      ? request.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.inputSchema } }))
+      : undefined;
   }
 
   async call(io: { signal: AbortSignal; onText(text: string): void; onActivity(): void }): Promise<ModelTurn> {
@@ -120,7 +141,13 @@ class OllamaConversation implements ProviderConversation {
     const res = await fetch(`${this.baseUrl}/api/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: this.request.model, messages: this.messages, tools: this.tools, stream: true, options: { num_predict: this.request.maxOutputTokens } }),
+      body: JSON.stringify({
+        model: this.request.model,
+        messages: this.messages,
+        tools: this.tools,
+        stream: true,
+        options: { num_predict: this.request.maxOutputTokens },
+      }),
       signal: io.signal,
     });
     if (!res.ok || !res.body) {
@@ -149,7 +176,13 @@ class OllamaConversation implements ProviderConversation {
       text,
       toolCalls,
       stop: toolCalls.length ? 'tool_use' : last?.done_reason === 'length' ? 'max_tokens' : 'end',
-      usage: { model: this.request.model, inputTokens: last?.prompt_eval_count ?? 0, outputTokens: last?.eval_count ?? 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      usage: {
+        model: this.request.model,
+        inputTokens: last?.prompt_eval_count ?? 0,
+        outputTokens: last?.eval_count ?? 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+      },
     };
   }
 

@@ -41,7 +41,19 @@ describe('openai-direct specifics', () => {
     emulator.script('openai', scripted.text('ok', { inputTokens: 900, outputTokens: 4, cacheReadTokens: 100 }));
     const tool = { name: 'finish', description: 'done', inputSchema: { type: 'object' }, run: async () => 'done', endsTask: true };
     const hooks = recordingHooks();
-    await make(emulator).run({ taskId: 't', model: MODEL, systemPrompt: 'System.', prompt: 'Task.', tools: [tool], maxTurns: 2, maxOutputTokens: 300, signal: new AbortController().signal }, hooks);
+    await make(emulator).run(
+      {
+        taskId: 't',
+        model: MODEL,
+        systemPrompt: 'System.',
+        prompt: 'Task.',
+        tools: [tool],
+        maxTurns: 2,
+        maxOutputTokens: 300,
+        signal: new AbortController().signal,
+      },
+      hooks,
+    );
     const [req] = emulator.requestsFor('openai');
     expect(req!.path).toBe('/v1/chat/completions');
     expect(req!.headers.authorization).toBe('Bearer sk-openai-test');
@@ -56,9 +68,18 @@ describe('openai-direct specifics', () => {
 
   it('treats insufficient_quota (a 429) as RATE_LIMITED without retrying', async () => {
     emulator.reset();
-    emulator.script('openai', { kind: 'http_error', status: 429, code: 'insufficient_quota', errorType: 'insufficient_quota', message: 'You exceeded your current quota.' });
+    emulator.script('openai', {
+      kind: 'http_error',
+      status: 429,
+      code: 'insufficient_quota',
+      errorType: 'insufficient_quota',
+      message: 'You exceeded your current quota.',
+    });
     const hooks = recordingHooks();
-    const result = await make(emulator).run({ taskId: 't', model: MODEL, systemPrompt: '', prompt: 'x', tools: [], maxTurns: 1, maxOutputTokens: 10, signal: new AbortController().signal }, hooks);
+    const result = await make(emulator).run(
+      { taskId: 't', model: MODEL, systemPrompt: '', prompt: 'x', tools: [], maxTurns: 1, maxOutputTokens: 10, signal: new AbortController().signal },
+      hooks,
+    );
     expect(result.failure).toMatchObject({ category: 'RATE_LIMITED', retryable: false, message: 'You exceeded your current quota.' });
     expect(hooks.retries).toEqual([]);
   });

@@ -1,5 +1,9 @@
 import OpenAI from 'openai';
-import type { ChatCompletionFunctionTool, ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam } from 'openai/resources/chat/completions/completions';
+import type {
+  ChatCompletionFunctionTool,
+  ChatCompletionMessageFunctionToolCall,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions/completions';
 import { runAgentLoop, type ModelTurn, type ProviderConversation, type ToolCall, type ToolResult, type TurnStop } from './agent-loop.js';
 import { ClassifiedProviderError, classifyOpenAIError, failure } from './error-classification.js';
 import { modelsFor } from './model-catalog.js';
@@ -36,7 +40,13 @@ export class OpenAIDirectRuntime implements RuntimeAdapter {
 
   async run(request: RuntimeRequest, hooks: RuntimeHooks): Promise<RuntimeResult> {
     const apiKey = await resolveApiKey(this.opts, 'openai.apiKey', 'OPENAI_API_KEY');
-    if (!apiKey) return { status: 'FAILED', output: '', turns: 0, failure: failure('AUTH', 'No OpenAI API key: set the openai.apiKey setting or OPENAI_API_KEY in the environment.') };
+    if (!apiKey)
+      return {
+        status: 'FAILED',
+        output: '',
+        turns: 0,
+        failure: failure('AUTH', 'No OpenAI API key: set the openai.apiKey setting or OPENAI_API_KEY in the environment.'),
+      };
     // maxRetries 0: retries are ours, so each one is reported (retry-policy.ts).
     const client = new OpenAI({ apiKey, baseURL: envBaseUrl(this.opts, 'OPENAI_BASE_URL'), organization: null, project: null, maxRetries: 0 });
     return runAgentLoop(request, hooks, new OpenAIConversation(client, request), {
@@ -107,7 +117,11 @@ class OpenAIConversation implements ProviderConversation {
     if (finish === null && !io.signal.aborted) throw new ClassifiedProviderError(failure('CONNECTION', 'The OpenAI stream ended without a finish_reason.'));
     const toolCalls: ToolCall[] = calls.filter(Boolean).map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, input: parseArguments(c.args) }));
     const cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
-    const raw: ChatCompletionMessageFunctionToolCall[] = toolCalls.map((c, i) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: calls.filter(Boolean)[i]!.args || '{}' } }));
+    const raw: ChatCompletionMessageFunctionToolCall[] = toolCalls.map((c, i) => ({
+      id: c.id,
+      type: 'function',
+      function: { name: c.name, arguments: calls.filter(Boolean)[i]!.args || '{}' },
+    }));
     return {
       text,
       toolCalls,

@@ -24,9 +24,30 @@ export const PRICES: Record<string, ModelPrice> = {
   // Anthropic list prices, USD per million tokens, from platform.claude.com/docs/en/about-claude/pricing
   // and the model overview pages, read 2026-11-26. cacheWrite = 5-minute cache write; cacheRead = cache hit.
   // Sonnet 5.5 cache hits were cut from $0.20 to $0.10 on 2026-10-07 (pricing page changelog).
-  'claude-sonnet-5-5': { input: 2, output: 10, cacheRead: 0.1, cacheWrite: 2.5, contextWindow: 1_000_000, source: 'platform.claude.com pricing, list price, 2026-11-26' },
-  'claude-opus-5-5': { input: 4, output: 20, cacheRead: 0.2, cacheWrite: 5, contextWindow: 1_000_000, source: 'platform.claude.com pricing, list price, 2026-11-26' },
-  'claude-haiku-4-5-20251001': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25, contextWindow: 200_000, source: 'platform.claude.com pricing, list price, 2026-11-26' },
+  'claude-sonnet-5-5': {
+    input: 2,
+    output: 10,
+    cacheRead: 0.1,
+    cacheWrite: 2.5,
+    contextWindow: 1_000_000,
+    source: 'platform.claude.com pricing, list price, 2026-11-26',
+  },
+  'claude-opus-5-5': {
+    input: 4,
+    output: 20,
+    cacheRead: 0.2,
+    cacheWrite: 5,
+    contextWindow: 1_000_000,
+    source: 'platform.claude.com pricing, list price, 2026-11-26',
+  },
+  'claude-haiku-4-5-20251001': {
+    input: 1,
+    output: 5,
+    cacheRead: 0.1,
+    cacheWrite: 1.25,
+    contextWindow: 200_000,
+    source: 'platform.claude.com pricing, list price, 2026-11-26',
+  },
 
   // OpenAI list prices (standard tier), USD per million tokens, from OpenAI's GPT-5.6 announcement and
   // openai.com/api/pricing, read 2026-11-26. cacheRead = cached input (90 % off); cacheWrite = 1.25 x
@@ -34,10 +55,31 @@ export const PRICES: Record<string, ModelPrice> = {
   // input as cacheReadTokens, so each token is priced once. GPT-5.6 context windows are not
   // published: 400k is the GPT-5 family's, used for estimates only.
   'gpt-5.6-sol': { input: 5, output: 30, cacheRead: 0.5, cacheWrite: 6.25, contextWindow: 400_000, source: 'OpenAI GPT-5.6 pricing, list price, 2026-11-26' },
-  'gpt-5.6-terra': { input: 2.5, output: 15, cacheRead: 0.25, cacheWrite: 3.125, contextWindow: 400_000, source: 'OpenAI GPT-5.6 pricing, list price, 2026-11-26' },
+  'gpt-5.6-terra': {
+    input: 2.5,
+    output: 15,
+    cacheRead: 0.25,
+    cacheWrite: 3.125,
+    contextWindow: 400_000,
+    source: 'OpenAI GPT-5.6 pricing, list price, 2026-11-26',
+  },
   'gpt-5.6-luna': { input: 1, output: 6, cacheRead: 0.1, cacheWrite: 1.25, contextWindow: 400_000, source: 'OpenAI GPT-5.6 pricing, list price, 2026-11-26' },
-  'gpt-5-mini': { input: 0.25, output: 2, cacheRead: 0.025, cacheWrite: 0.25, contextWindow: 400_000, source: 'openai.com/api/pricing, list price, 2026-11-26' },
-  'gpt-5.1-codex': { input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 1.25, contextWindow: 400_000, source: 'openai.com/api/pricing, list price, 2026-11-26' },
+  'gpt-5-mini': {
+    input: 0.25,
+    output: 2,
+    cacheRead: 0.025,
+    cacheWrite: 0.25,
+    contextWindow: 400_000,
+    source: 'openai.com/api/pricing, list price, 2026-11-26',
+  },
+  'gpt-5.1-codex': {
+    input: 1.25,
+    output: 10,
+    cacheRead: 0.125,
+    cacheWrite: 1.25,
+    contextWindow: 400_000,
+    source: 'openai.com/api/pricing, list price, 2026-11-26',
+  },
 
   // Ollama runs models on this machine: no per-token charge, so the price is 0 (caps stay
   // enforceable). Models the server reports beyond these get a zero row when ollama probes them.

@@ -13,7 +13,16 @@ const hooks: RuntimeHooks = {
 };
 
 function request(prompt: string): RuntimeRequest {
-  return { taskId: 'task-1', prompt, systemPrompt: '', model: 'simulated-smart', maxTurns: 10, maxOutputTokens: 1000, tools: [], signal: new AbortController().signal };
+  return {
+    taskId: 'task-1',
+    prompt,
+    systemPrompt: '',
+    model: 'simulated-smart',
+    maxTurns: 10,
+    maxOutputTokens: 1000,
+    tools: [],
+    signal: new AbortController().signal,
+  };
 }
 
 describe('SimulatedRuntime', () => {

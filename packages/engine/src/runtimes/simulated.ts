@@ -81,8 +81,7 @@ export class SimulatedRuntime implements RuntimeAdapter {
       id: 'simulated',
       label: 'Simulator (no model)',
       provider: 'Stagent',
-      description:
-        'Deterministic offline simulator for demos and tests. It calls no model: outputs are generated sample text and costs use nominal prices.',
+      description: 'Deterministic offline simulator for demos and tests. It calls no model: outputs are generated sample text and costs use nominal prices.',
       available: true,
       unavailableReason: null,
       models: { default: 'simulated-smart', supported: ['simulated-smart', 'simulated-fast'] },
@@ -102,13 +101,19 @@ export class SimulatedRuntime implements RuntimeAdapter {
 
     for (const planned of turns) {
       turn += 1;
-      if (turn > request.maxTurns) return { status: 'FAILED', output, turns: turn - 1, failure: fail('TURN_LIMIT', `Reached the limit of ${request.maxTurns} turns.`) };
+      if (turn > request.maxTurns)
+        return { status: 'FAILED', output, turns: turn - 1, failure: fail('TURN_LIMIT', `Reached the limit of ${request.maxTurns} turns.`) };
       const aborted = abortResult(request, output, turn - 1);
       if (aborted) return aborted;
       hooks.onTurnStart(turn);
       if (script.failAt && script.failAt.turn === turn) {
         const f = script.failAt;
-        return { status: f.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED', output, turns: turn, failure: fail(f.category, f.message ?? `Simulated ${f.category} at turn ${turn}.`, f.httpStatus) };
+        return {
+          status: f.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED',
+          output,
+          turns: turn,
+          failure: fail(f.category, f.message ?? `Simulated ${f.category} at turn ${turn}.`, f.httpStatus),
+        };
       }
       const text = planned.text ?? '';
       if (text && output && !output.endsWith('\n')) {
@@ -174,7 +179,8 @@ function abortResult(request: RuntimeRequest, output: string, turns: number): Ru
     if (reason && typeof reason === 'object' && 'category' in reason) return { status: 'FAILED', output, turns, failure: reason as ClassifiedFailure };
     return { status: 'CANCELLED', output, turns, failure: fail('CANCELLED', 'Cancelled by user.') };
   }
-  if (request.deadlineAt !== undefined && Date.now() > request.deadlineAt) return { status: 'FAILED', output, turns, failure: fail('TIMEOUT', 'Task deadline passed.') };
+  if (request.deadlineAt !== undefined && Date.now() > request.deadlineAt)
+    return { status: 'FAILED', output, turns, failure: fail('TIMEOUT', 'Task deadline passed.') };
   return null;
 }
 
@@ -200,7 +206,11 @@ function defaultTurns(request: RuntimeRequest): SimulatedTurn[] {
   for (let i = 0; i < points; i++) lines.push(`- Finding ${i + 1}: sample insight #${digest[i + 1]!.toString(16)} about "${title}".`);
   const turns: SimulatedTurn[] = [];
   const search = request.tools.find((t) => t.name === 'search_documents');
-  if (search) turns.push({ text: 'Checking the bound documents first.', toolCalls: [{ name: 'search_documents', input: { query: title.split(' ').slice(0, 3).join(' ') } }] });
+  if (search)
+    turns.push({
+      text: 'Checking the bound documents first.',
+      toolCalls: [{ name: 'search_documents', input: { query: title.split(' ').slice(0, 3).join(' ') } }],
+    });
   turns.push({ text: lines.join('\n') });
   return turns;
 }
@@ -210,6 +220,13 @@ const DOCUMENT_BLOCK = /^\s*--- Documents \(\d+\) ---[\s\S]*?\n--- End of docume
 
 function lastInstruction(prompt: string): string {
   const tail = (prompt.split('\n---\n').pop() ?? prompt).replace(DOCUMENT_BLOCK, '');
-  const line = tail.trim().split('\n').find((l) => l.trim()) ?? 'task';
-  return line.replace(/[#*_`]/g, '').trim().slice(0, 60);
+  const line =
+    tail
+      .trim()
+      .split('\n')
+      .find((l) => l.trim()) ?? 'task';
+  return line
+    .replace(/[#*_`]/g, '')
+    .trim()
+    .slice(0, 60);
 }

@@ -14,7 +14,9 @@ describe('findCollision', () => {
   it('warns for the same minute and suggests the nearest free shift', () => {
     const warning = findCollision({ cron: '0 9 * * 1-5', timezone: 'UTC' }, [existing('Digest', '0 9 * * *')], NOW);
     expect(warning).toMatchObject({ overlapping: ['Digest'], firstSharedAt: Date.UTC(2026, 0, 5, 9), suggestedOffsetMinutes: 1, suggestedCron: '1 9 * * 1-5' });
-    expect(warning!.message).toBe('Fires in the same minute as "Digest" (first at 5 Jan 2026, 09:00 UTC). Moving it later by 1 minute ("1 9 * * 1-5") avoids the overlap.');
+    expect(warning!.message).toBe(
+      'Fires in the same minute as "Digest" (first at 5 Jan 2026, 09:00 UTC). Moving it later by 1 minute ("1 9 * * 1-5") avoids the overlap.',
+    );
   });
 
   it('compares instants, so different timezones can collide', () => {

@@ -13,7 +13,10 @@ export interface CompiledSchedule {
 
 const NINE_AM: TimeOfDay = { hour: 9, minute: 0 };
 /** `twice a day` without times means 09:00 and 17:00: the start and end of a working day. */
-const TWICE_A_DAY: TimeOfDay[] = [{ hour: 9, minute: 0 }, { hour: 17, minute: 0 }];
+const TWICE_A_DAY: TimeOfDay[] = [
+  { hour: 9, minute: 0 },
+  { hour: 17, minute: 0 },
+];
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
@@ -29,7 +32,9 @@ export function buildCron(spec: ScheduleSpec): CompiledSchedule {
     );
   const every = spec.every;
   if (spec.window && every?.unit !== 'minute' && every?.unit !== 'hour')
-    throw new ScheduleExpressionError('A time window ("between 9am and 5pm") only applies to minute or hour intervals, as in "every 15 minutes between 9am and 5pm".');
+    throw new ScheduleExpressionError(
+      'A time window ("between 9am and 5pm") only applies to minute or hour intervals, as in "every 15 minutes between 9am and 5pm".',
+    );
   if (every?.unit === 'minute' || every?.unit === 'hour') return intervalCron(spec, every.unit, every.n, every.text);
   if (every?.unit === 'month' || (!every && !spec.weekly && spec.daysOfMonth?.length)) return monthlyCron(spec, every?.n ?? 1);
   if (every?.unit === 'day' && every.n > 1) return everyNDaysCron(spec, every.n, every.text);
@@ -44,7 +49,8 @@ export function buildCron(spec: ScheduleSpec): CompiledSchedule {
 function resolveTimes(spec: ScheduleSpec): TimeOfDay[] {
   if (spec.twiceADay) {
     if (!spec.times) return TWICE_A_DAY;
-    if (spec.times.length !== 2) throw new ScheduleExpressionError(`"twice a day" needs exactly two times, but ${spec.times.length} were given (${formatTimes(spec.times)}).`);
+    if (spec.times.length !== 2)
+      throw new ScheduleExpressionError(`"twice a day" needs exactly two times, but ${spec.times.length} were given (${formatTimes(spec.times)}).`);
   }
   return spec.times ?? [NINE_AM];
 }
@@ -60,11 +66,20 @@ function minuteHour(times: TimeOfDay[]): string {
 }
 
 function intervalCron(spec: ScheduleSpec, unit: 'minute' | 'hour', n: number, text: string): CompiledSchedule {
-  if (spec.times) throw new ScheduleExpressionError(`${quote(text)} fires around the clock, so it cannot also have a time of day (${formatTimes(spec.times)}). Use one or the other.`);
-  if (spec.daysOfMonth?.length) throw new ScheduleExpressionError(`${quote(text)} cannot be limited to days of the month; limit it to weekdays instead (e.g. ${quote(`${text} on weekdays`)}).`);
+  if (spec.times)
+    throw new ScheduleExpressionError(
+      `${quote(text)} fires around the clock, so it cannot also have a time of day (${formatTimes(spec.times)}). Use one or the other.`,
+    );
+  if (spec.daysOfMonth?.length)
+    throw new ScheduleExpressionError(
+      `${quote(text)} cannot be limited to days of the month; limit it to weekdays instead (e.g. ${quote(`${text} on weekdays`)}).`,
+    );
   const limit = unit === 'minute' ? 60 : 24;
   // Whole larger units convert: 60 minutes is hourly, 24 hours is daily at midnight.
-  if (n === limit) return unit === 'minute' ? intervalCron(spec, 'hour', 1, text) : buildCron({ ...spec, every: { unit: 'day', n: 1, text }, times: [{ hour: 0, minute: 0 }] });
+  if (n === limit)
+    return unit === 'minute'
+      ? intervalCron(spec, 'hour', 1, text)
+      : buildCron({ ...spec, every: { unit: 'day', n: 1, text }, times: [{ hour: 0, minute: 0 }] });
   if (unit === 'minute' && n % 60 === 0 && n / 60 < 24 && 24 % (n / 60) === 0) return intervalCron(spec, 'hour', n / 60, text);
   if (n > limit)
     throw new ScheduleExpressionError(
@@ -78,7 +93,10 @@ function intervalCron(spec: ScheduleSpec, unit: 'minute' | 'hour', n: number, te
   const cron = unit === 'minute' ? `${step} * * * ${days}` : `0 ${step} * * ${days}`;
   const base = n === 1 ? `Every ${unit}` : `Every ${n} ${unit}s`;
   // Cron steps restart at the top of each hour (or at midnight): say so when the gap is uneven.
-  const uneven = limit % n === 0 ? '' : ` (the count restarts every ${unit === 'minute' ? 'hour' : 'day'}, so the last gap is ${limit - Math.floor((limit - 1) / n) * n} ${unit}s)`;
+  const uneven =
+    limit % n === 0
+      ? ''
+      : ` (the count restarts every ${unit === 'minute' ? 'hour' : 'day'}, so the last gap is ${limit - Math.floor((limit - 1) / n) * n} ${unit}s)`;
   const dayText = spec.daysOfWeek ? onDaysPhrase(spec.daysOfWeek) : '';
   return { cron, description: `${base}${uneven}${dayText}` };
 }
@@ -87,10 +105,21 @@ function intervalCron(spec: ScheduleSpec, unit: 'minute' | 'hour', n: number, te
  * An interval inside whole-hour bounds. Minute intervals stop before the end hour (`*\/15 9-16`:
  * last firing 16:45, since cron cannot add 17:00 alone); hour intervals include it (`0 9-17/2`).
  */
-function windowedIntervalCron(window: { from: TimeOfDay; to: TimeOfDay }, unit: 'minute' | 'hour', n: number, days: string, text: string, dayText: string): CompiledSchedule {
+function windowedIntervalCron(
+  window: { from: TimeOfDay; to: TimeOfDay },
+  unit: 'minute' | 'hour',
+  n: number,
+  days: string,
+  text: string,
+  dayText: string,
+): CompiledSchedule {
   const { from, to } = window;
-  if (from.minute !== 0 || to.minute !== 0) throw new ScheduleExpressionError(`The window ${formatTimes([from, to]).replace(' and ', ' to ')} must start and end on the hour for ${quote(text)}.`);
-  if (to.hour <= from.hour) throw new ScheduleExpressionError(`The window must end after it starts (${formatTimes([from, to]).replace(' and ', ' to ')}); windows that cross midnight need two schedules.`);
+  if (from.minute !== 0 || to.minute !== 0)
+    throw new ScheduleExpressionError(`The window ${formatTimes([from, to]).replace(' and ', ' to ')} must start and end on the hour for ${quote(text)}.`);
+  if (to.hour <= from.hour)
+    throw new ScheduleExpressionError(
+      `The window must end after it starts (${formatTimes([from, to]).replace(' and ', ' to ')}); windows that cross midnight need two schedules.`,
+    );
   const between = `between ${formatTimes([from, to])}`;
   if (unit === 'minute') {
     const lastHour = to.hour - 1;
@@ -120,7 +149,8 @@ function everyNDaysCron(spec: ScheduleSpec, n: number, text: string): CompiledSc
 }
 
 function monthlyCron(spec: ScheduleSpec, n: number): CompiledSchedule {
-  if (spec.daysOfWeek?.length) throw new ScheduleExpressionError('A monthly schedule cannot also name weekdays: cron would fire on either one. Use a day of the month ("on the 1st").');
+  if (spec.daysOfWeek?.length)
+    throw new ScheduleExpressionError('A monthly schedule cannot also name weekdays: cron would fire on either one. Use a day of the month ("on the 1st").');
   if (n > 12) throw new ScheduleExpressionError(`Every ${n} months cannot be expressed in cron: a month interval must be 1-12. Use "yearly".`);
   const days = spec.daysOfMonth?.length ? spec.daysOfMonth : [1];
   const times = resolveTimes(spec);
@@ -143,7 +173,7 @@ export function dayField(days: number[]): string {
   const sorted = [...new Set(days.map((d) => d % 7))].sort((a, b) => a - b);
   if (sorted.length === 7) return '*';
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     if (j - i >= 2) parts.push(`${sorted[i]}-${sorted[j]}`);

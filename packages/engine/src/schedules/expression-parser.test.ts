@@ -118,8 +118,12 @@ describe('compileExpression: phrases to cron', () => {
     expect(compileExpression('on the 31st').description).toContain('months without a 31st are skipped');
     expect(compileExpression('every 7 minutes').description).toBe('Every 7 minutes (the count restarts every hour, so the last gap is 4 minutes)');
     expect(compileExpression('every 3 days').description).toContain('the count restarts on the 1st');
-    expect(compileExpression('every 15 minutes between 9am and 5pm on weekdays').description).toBe('Every 15 minutes between 9:00 AM and 5:00 PM on weekdays (last at 4:45 PM)');
-    expect(compileExpression('every 3 hours from 8am to 6pm').description).toBe('Every 3 hours between 8:00 AM and 6:00 PM (first at 8:00 AM, last at 5:00 PM)');
+    expect(compileExpression('every 15 minutes between 9am and 5pm on weekdays').description).toBe(
+      'Every 15 minutes between 9:00 AM and 5:00 PM on weekdays (last at 4:45 PM)',
+    );
+    expect(compileExpression('every 3 hours from 8am to 6pm').description).toBe(
+      'Every 3 hours between 8:00 AM and 6:00 PM (first at 8:00 AM, last at 5:00 PM)',
+    );
   });
 });
 
@@ -127,7 +131,13 @@ describe('parseScheduleExpression: fire times', () => {
   it('returns the next five fire times after now in the timezone', () => {
     const result = parseScheduleExpression('every weekday at 9am', { timezone: 'UTC', now: MONDAY_8AM_UTC });
     expect(result).toMatchObject({ ok: true, cron: '0 9 * * 1-5', description: 'Every weekday at 9:00 AM', error: null });
-    expect(iso(result.nextFireTimes)).toEqual(['2026-01-05T09:00:00.000Z', '2026-01-06T09:00:00.000Z', '2026-01-07T09:00:00.000Z', '2026-01-08T09:00:00.000Z', '2026-01-09T09:00:00.000Z']);
+    expect(iso(result.nextFireTimes)).toEqual([
+      '2026-01-05T09:00:00.000Z',
+      '2026-01-06T09:00:00.000Z',
+      '2026-01-07T09:00:00.000Z',
+      '2026-01-08T09:00:00.000Z',
+      '2026-01-09T09:00:00.000Z',
+    ]);
   });
 
   it('reads wall-clock times in the given timezone', () => {
@@ -143,7 +153,13 @@ describe('parseScheduleExpression: fire times', () => {
 
   it('Europe/Berlin spring forward: 9am moves from 08:00Z to 07:00Z', () => {
     const result = parseScheduleExpression('every weekday at 9am', { timezone: 'Europe/Berlin', now: Date.UTC(2026, 2, 26, 12) });
-    expect(iso(result.nextFireTimes)).toEqual(['2026-03-27T08:00:00.000Z', '2026-03-30T07:00:00.000Z', '2026-03-31T07:00:00.000Z', '2026-04-01T07:00:00.000Z', '2026-04-02T07:00:00.000Z']);
+    expect(iso(result.nextFireTimes)).toEqual([
+      '2026-03-27T08:00:00.000Z',
+      '2026-03-30T07:00:00.000Z',
+      '2026-03-31T07:00:00.000Z',
+      '2026-04-01T07:00:00.000Z',
+      '2026-04-02T07:00:00.000Z',
+    ]);
   });
 
   it('Europe/Berlin spring forward: 02:30 does not exist on 29 March and fires at 03:00 CEST', () => {
@@ -244,14 +260,24 @@ describe('malformed expressions', () => {
 
   it('rejects an unknown timezone', () => {
     const result = parseScheduleExpression('daily', { timezone: 'Mars/Olympus_Mons', now: MONDAY_8AM_UTC });
-    expect(result).toEqual({ ok: false, cron: null, description: null, nextFireTimes: [], error: expect.stringMatching(/"Mars\/Olympus_Mons" is not an IANA timezone/) });
+    expect(result).toEqual({
+      ok: false,
+      cron: null,
+      description: null,
+      nextFireTimes: [],
+      error: expect.stringMatching(/"Mars\/Olympus_Mons" is not an IANA timezone/),
+    });
   });
 });
 
 describe('occurrencesBetween', () => {
   it('counts exactly, then extrapolates a long window and marks it estimated', async () => {
     const { occurrencesBetween } = await import('./fire-times.js');
-    expect(occurrencesBetween('0 * * * *', 'UTC', Date.UTC(2026, 0, 5, 9), Date.UTC(2026, 0, 5, 14, 20))).toEqual({ count: 5, latest: Date.UTC(2026, 0, 5, 14), estimated: false });
+    expect(occurrencesBetween('0 * * * *', 'UTC', Date.UTC(2026, 0, 5, 9), Date.UTC(2026, 0, 5, 14, 20))).toEqual({
+      count: 5,
+      latest: Date.UTC(2026, 0, 5, 14),
+      estimated: false,
+    });
     expect(occurrencesBetween('0 * * * *', 'UTC', Date.UTC(2026, 0, 5, 9), Date.UTC(2026, 0, 5, 9, 30))).toEqual({ count: 0, latest: null, estimated: false });
     const month = occurrencesBetween('* * * * *', 'Europe/Berlin', Date.UTC(2026, 0, 1), Date.UTC(2026, 1, 1));
     expect(month).toEqual({ count: 44_640, latest: Date.UTC(2026, 1, 1), estimated: true });

@@ -44,9 +44,7 @@ export function nextFireTimes(cron: string, timezone: string, from: number, coun
  * enumeration stops at `until`, so a sparse cron costs a handful of steps, not `cap`.
  */
 export function fireTimesUntil(cron: string, timezone: string, from: number, until: number, cap: number): number[] {
-  return new Cron(cron, { timezone, mode: '5-part', stopAt: new Date(until + 1) })
-    .nextRuns(cap, new Date(from))
-    .map((d) => d.getTime());
+  return new Cron(cron, { timezone, mode: '5-part', stopAt: new Date(until + 1) }).nextRuns(cap, new Date(from)).map((d) => d.getTime());
 }
 
 /** The next fire time strictly after `from` (epoch ms), or null when the cron never fires again. */

@@ -9,6 +9,12 @@ import { transitionFiring, type FiringStatus } from './firing-state.js';
  * `from`. Returns false when nothing moved: the firing row is gone (its schedule was deleted
  * while it fired) or it already recorded a result.
  */
-export async function transitionFiringRow(sql: SqlExecutor, firingId: string, from: FiringStatus, to: FiringStatus, changes: Partial<ScheduleFiring> = {}): Promise<boolean> {
+export async function transitionFiringRow(
+  sql: SqlExecutor,
+  firingId: string,
+  from: FiringStatus,
+  to: FiringStatus,
+  changes: Partial<ScheduleFiring> = {},
+): Promise<boolean> {
   return (await transitionStatus(sql, ScheduleFiringSchema, transitionFiring, { id: firingId }, from, to, changes)) > 0;
 }

@@ -59,7 +59,10 @@ describe('parts of the day: a written time wins over the part, and the part sett
     ['every morning at 3', /^Neither 3:00 AM nor 3:00 PM \("3"\) is in the morning \(5:00 AM to 11:59 AM\)\./],
     ['every morning and evening at 7', /^"7" could be 7:00 AM \(morning\) or 7:00 PM \(evening\): write am or pm\./],
     // A part of the day does not limit a minute or hour interval (cron would need a window).
-    ['every hour in the morning', /^"every hour" fires around the clock; a part of the day \(morning\) does not limit it\. Give it a window instead, as in "every hour between 9am and noon"\./],
+    [
+      'every hour in the morning',
+      /^"every hour" fires around the clock; a part of the day \(morning\) does not limit it\. Give it a window instead, as in "every hour between 9am and noon"\./,
+    ],
     ['every 15 minutes in the evening at 7pm', /^"every 15 minutes" fires around the clock; a part of the day \(evening\) does not limit it/],
     // Without a part of the day a lone hour stays unclear.
     ['at 7', /^"7" is not a clear time: write it with am\/pm .*or name a part of the day \("every morning at 7"\)\./],

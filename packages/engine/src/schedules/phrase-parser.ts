@@ -106,7 +106,9 @@ class PhraseReader {
     if (t === 'biweekly' || t === 'fortnightly') throw this.everyOtherWeek(t);
     if (t === 'twice') return this.twice();
     if (t === 'last')
-      throw new ScheduleExpressionError('"last" (the last day or weekday of a month) cannot be expressed in standard 5-field cron. Use a fixed day, as in "monthly on the 28th".');
+      throw new ScheduleExpressionError(
+        '"last" (the last day or weekday of a month) cannot be expressed in standard 5-field cron. Use a fixed day, as in "monthly on the 28th".',
+      );
     if (ordinalOf(t) !== null) return this.monthDays(this.i - 1);
     if (daySet(t)) return this.days(this.i - 1);
     if (looksLikeTime(t) || readWrittenTime(t)) {
@@ -137,7 +139,8 @@ class PhraseReader {
 
   private every(word: string): void {
     const t = this.peek();
-    if (t === undefined) throw new ScheduleExpressionError(`${quote(word)} must be followed by a unit, a day or a number, as in "every 15 minutes" or "every monday".`);
+    if (t === undefined)
+      throw new ScheduleExpressionError(`${quote(word)} must be followed by a unit, a day or a number, as in "every 15 minutes" or "every monday".`);
     if (t === 'other' || (t === 'second' && this.peek(1) !== undefined && unitOf(this.peek(1)!) !== 'second')) return this.everyNth(2, t);
     if (t === 'third' || t === 'fourth') return this.everyNth(ordinalOf(t)!, t);
     const interval = readInterval(this.tokens, this.i);
@@ -146,7 +149,9 @@ class PhraseReader {
       return this.repeat(interval.unit, interval.n, `${word} ${interval.text}`);
     }
     if (numberOf(t) !== null)
-      throw new ScheduleExpressionError(`${quote(`${word} ${t}`)} needs a unit after the number: minutes, hours, days or months (e.g. "${word} ${excerpt(t)} minutes" or "${word} ${excerpt(t)}m").`);
+      throw new ScheduleExpressionError(
+        `${quote(`${word} ${t}`)} needs a unit after the number: minutes, hours, days or months (e.g. "${word} ${excerpt(t)} minutes" or "${word} ${excerpt(t)}m").`,
+      );
     const unit = unitOf(t);
     if (unit) {
       this.i++;
@@ -219,7 +224,8 @@ class PhraseReader {
     if (t === 'the' && this.peek(1) !== undefined && ordinalOf(this.peek(1)!) !== null) return this.monthDays(this.i + 1);
     if (t !== undefined && ordinalOf(t) !== null) return this.monthDays(this.i);
     if (t !== undefined && daySet(t)) return this.days(this.i);
-    if (t === undefined) throw new ScheduleExpressionError('"on" must be followed by a day ("on mondays", "on weekdays") or a day of the month ("on the 1st").');
+    if (t === undefined)
+      throw new ScheduleExpressionError('"on" must be followed by a day ("on mondays", "on weekdays") or a day of the month ("on the 1st").');
     this.i++;
     throw this.unknown(t, 'after "on"');
   }
@@ -234,7 +240,9 @@ class PhraseReader {
       if (DAY_RANGE_WORDS.has(this.peek() ?? '') && set.length === 1) {
         const end = daySet(this.peek(1) ?? '');
         if (!end || end.length !== 1 || end[0] < set[0])
-          throw new ScheduleExpressionError(`${quote(`${this.tokens[this.i - 1]} ${this.peek()} ${this.peek(1) ?? ''}`)} is not a day range I understand; write it from the earlier to the later day, as in "monday to friday".`);
+          throw new ScheduleExpressionError(
+            `${quote(`${this.tokens[this.i - 1]} ${this.peek()} ${this.peek(1) ?? ''}`)} is not a day range I understand; write it from the earlier to the later day, as in "monday to friday".`,
+          );
         for (let d = set[0]; d <= end[0]; d++) days.add(d);
         this.i += 2;
       } else set.forEach((d) => days.add(d));
@@ -252,7 +260,9 @@ class PhraseReader {
       if (n < 1 || n > 31) throw new ScheduleExpressionError(`${quote(this.tokens[this.i])} is not a day of the month: months have days 1-31.`);
       const next = this.tokens[this.i + 1];
       if (next !== undefined && daySet(next))
-        throw new ScheduleExpressionError(`${quote(`${this.tokens[this.i]} ${next}`)} (an nth weekday of the month) cannot be expressed in 5-field cron. Use a day of the month, as in "monthly on the 1st".`);
+        throw new ScheduleExpressionError(
+          `${quote(`${this.tokens[this.i]} ${next}`)} (an nth weekday of the month) cannot be expressed in 5-field cron. Use a day of the month, as in "monthly on the 1st".`,
+        );
       days.add(n);
       this.i++;
       if (this.peek() === 'and' && ordinalOf(this.peek(1) ?? '') !== null) this.i++;
@@ -278,7 +288,9 @@ class PhraseReader {
     if (!times.length) {
       const t = this.peek();
       throw new ScheduleExpressionError(
-        afterAt ? `"at" must be followed by a time such as 9am, 14:30, noon or midnight${t ? `, not ${quote(t)}` : ''}.` : 'Expected a time such as 9am, 14:30, noon or midnight.',
+        afterAt
+          ? `"at" must be followed by a time such as 9am, 14:30, noon or midnight${t ? `, not ${quote(t)}` : ''}.`
+          : 'Expected a time such as 9am, 14:30, noon or midnight.',
       );
     }
     this.written.push(...times);
@@ -305,7 +317,9 @@ class PhraseReader {
   }
 
   private unknown(word: string, where = ''): ScheduleExpressionError {
-    const hint = FILLER.has(word) ? '' : ' Write intervals as "every 15 minutes", days as "weekdays" or "mon, wed and fri", times as 9am, 14:30, noon or midnight.';
+    const hint = FILLER.has(word)
+      ? ''
+      : ' Write intervals as "every 15 minutes", days as "weekdays" or "mon, wed and fri", times as 9am, 14:30, noon or midnight.';
     return new ScheduleExpressionError(`I did not understand ${quote(word)}${where ? ` ${where}` : ''}.${hint}`, { unknownWord: word });
   }
 }

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { applyOutcome, MIXED_FAILURES, type ScheduleHealth } from './schedule-health.js';
 import type { FiringOutcome } from './schedule-executor.js';
 
-const fresh: ScheduleHealth = { active: true, failureStreak: 0, failureStreakCategory: null, lastFailureReason: null, pausedReason: null, avgTurnsPerFiring: null, lastTurnCount: null };
+const fresh: ScheduleHealth = {
+  active: true,
+  failureStreak: 0,
+  failureStreakCategory: null,
+  lastFailureReason: null,
+  pausedReason: null,
+  avgTurnsPerFiring: null,
+  lastTurnCount: null,
+};
 const ok = (turns: number): FiringOutcome => ({ status: 'COMPLETED', turns });
 const failed = (failureCategory: string, turns = 2): FiringOutcome => ({ status: 'FAILED', turns, failureCategory, error: `${failureCategory} happened` });
 
@@ -40,14 +48,25 @@ describe('applyOutcome', () => {
   });
 
   it('a success resets the streak; a cancel leaves it alone', () => {
-    expect(run([failed('TIMEOUT'), failed('TIMEOUT'), ok(3)]).health).toMatchObject({ failureStreak: 0, failureStreakCategory: null, lastFailureReason: null, active: true });
+    expect(run([failed('TIMEOUT'), failed('TIMEOUT'), ok(3)]).health).toMatchObject({
+      failureStreak: 0,
+      failureStreakCategory: null,
+      lastFailureReason: null,
+      active: true,
+    });
     const cancelled = run([failed('TIMEOUT'), failed('TIMEOUT'), { status: 'CANCELLED', turns: 1 }]);
     expect(cancelled.health).toMatchObject({ failureStreak: 2, active: true });
     expect(run([failed('TIMEOUT'), failed('TIMEOUT'), { status: 'CANCELLED', turns: 1 }, failed('TIMEOUT')]).health.active).toBe(false);
   });
 
   it('does not pause an already inactive schedule again', () => {
-    const { paused, health } = run([failed('AUTH')], { ...fresh, active: false, failureStreak: 5, failureStreakCategory: 'AUTH', pausedReason: 'Paused by a user.' });
+    const { paused, health } = run([failed('AUTH')], {
+      ...fresh,
+      active: false,
+      failureStreak: 5,
+      failureStreakCategory: 'AUTH',
+      pausedReason: 'Paused by a user.',
+    });
     expect(paused).toEqual([false]);
     expect(health.pausedReason).toBe('Paused by a user.');
   });

@@ -50,7 +50,8 @@ export function applyOutcome(previous: ScheduleHealth, outcome: FiringOutcome): 
   const turns = Math.max(0, Math.round(outcome.turns));
   const avgTurnsPerFiring = previous.avgTurnsPerFiring === null ? turns : NEW_TURNS_WEIGHT * turns + (1 - NEW_TURNS_WEIGHT) * previous.avgTurnsPerFiring;
   const health: ScheduleHealth = { ...previous, lastTurnCount: turns, avgTurnsPerFiring };
-  if (outcome.status === 'COMPLETED') return { health: { ...health, failureStreak: 0, failureStreakCategory: null, lastFailureReason: null }, autoPaused: false };
+  if (outcome.status === 'COMPLETED')
+    return { health: { ...health, failureStreak: 0, failureStreakCategory: null, lastFailureReason: null }, autoPaused: false };
   if (outcome.status !== 'FAILED') return { health, autoPaused: false };
 
   const category = outcome.failureCategory ?? 'UNKNOWN';

@@ -18,17 +18,37 @@ beforeEach(async () => {
 afterEach(() => resources.orm.close(true));
 
 async function rejection(promise: Promise<unknown>): Promise<ValidationError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ValidationError);
   return error as ValidationError;
 }
 
 describe('ScheduleSystem', () => {
   it('creates an active schedule with cron, timezone and next fire time', async () => {
-    const view = await system.create({ name: 'Standup notes', prompt: 'Summarise yesterday.', expression: 'every weekday at 9am', timezone: 'Europe/Berlin', runtimeId: 'simulated', budgetUsd: 0.5 });
+    const view = await system.create({
+      name: 'Standup notes',
+      prompt: 'Summarise yesterday.',
+      expression: 'every weekday at 9am',
+      timezone: 'Europe/Berlin',
+      runtimeId: 'simulated',
+      budgetUsd: 0.5,
+    });
     expect(view).toMatchObject({
-      name: 'Standup notes', expression: 'every weekday at 9am', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin', active: true, runtimeId: 'simulated', budgetUsd: 0.5,
-      nextFireAt: Date.UTC(2026, 0, 6, 8, 0), failureStreak: 0, missedFirings: 0, warnings: [], createdAt: START,
+      name: 'Standup notes',
+      expression: 'every weekday at 9am',
+      cron: '0 9 * * 1-5',
+      timezone: 'Europe/Berlin',
+      active: true,
+      runtimeId: 'simulated',
+      budgetUsd: 0.5,
+      nextFireAt: Date.UTC(2026, 0, 6, 8, 0),
+      failureStreak: 0,
+      missedFirings: 0,
+      warnings: [],
+      createdAt: START,
     });
     expect(await system.list()).toEqual([view]);
   });
@@ -39,7 +59,17 @@ describe('ScheduleSystem', () => {
   });
 
   it('rejects bad input field by field and writes nothing', async () => {
-    const error = await rejection(system.create({ name: ' ', prompt: '', expression: 'every wekday at 9am', timezone: 'Nowhere/City', runtimeId: 'no-such-runtime', budgetUsd: -1, workflowId: null }));
+    const error = await rejection(
+      system.create({
+        name: ' ',
+        prompt: '',
+        expression: 'every wekday at 9am',
+        timezone: 'Nowhere/City',
+        runtimeId: 'no-such-runtime',
+        budgetUsd: -1,
+        workflowId: null,
+      }),
+    );
     expect(error.issues.map((i) => [i.field, i.code])).toEqual([
       [['name'], ErrorCode.INVALID_VALUE],
       [['prompt'], ErrorCode.INVALID_VALUE],
@@ -64,7 +94,9 @@ describe('ScheduleSystem', () => {
     const missing = await rejection(system.create({ name: 'w', prompt: '', expression: 'daily', workflowId: 'nope' }));
     expect(missing.issues[0]).toBeInstanceOf(NotFoundError);
     expect(missing.issues[0].field).toEqual(['workflowId']);
-    await resources.orm.em.fork().insert(WorkflowSchema, { id: 'wf-1', createdAt: START, name: 'W', pattern: 'SEQUENCE', status: 'DRAFT', definition: {} as never, updatedAt: START });
+    await resources.orm.em
+      .fork()
+      .insert(WorkflowSchema, { id: 'wf-1', createdAt: START, name: 'W', pattern: 'SEQUENCE', status: 'DRAFT', definition: {} as never, updatedAt: START });
     expect((await system.create({ name: 'w', prompt: '', expression: 'daily', workflowId: 'wf-1', timezone: 'UTC' })).workflowId).toBe('wf-1');
   });
 

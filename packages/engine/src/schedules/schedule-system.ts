@@ -83,13 +83,32 @@ export class ScheduleSystem {
     const em = this.resources.orm.em.fork();
     const now = this.resources.clock.now();
     const others = await em.find(ScheduleSchema, { active: true });
-    const collision = findCollision({ cron: valid.compiled.cron, timezone: valid.timezone }, others.map((o) => ({ id: o.id, name: o.name, cron: o.cron, timezone: o.timezone })), now);
+    const collision = findCollision(
+      { cron: valid.compiled.cron, timezone: valid.timezone },
+      others.map((o) => ({ id: o.id, name: o.name, cron: o.cron, timezone: o.timezone })),
+      now,
+    );
     const warnings = [...(valid.prompt ? analyzePrompt(valid.prompt).warnings.map((w) => w.message) : []), ...(collision ? [collision.message] : [])];
     const id = newId();
     await em.insert(ScheduleSchema, {
-      id, createdAt: now, updatedAt: now, name: valid.name, prompt: valid.prompt, workflowId: valid.workflowId, expression: valid.expression,
-      cron: valid.compiled.cron, timezone: valid.timezone, active: true, runtimeId: valid.runtimeId, budgetUsd: valid.budgetUsd,
-      nextFireAt: nextFireTime(valid.compiled.cron, valid.timezone, now), failureStreak: 0, firingCount: 0, missedFirings: 0, warnings, version: 0,
+      id,
+      createdAt: now,
+      updatedAt: now,
+      name: valid.name,
+      prompt: valid.prompt,
+      workflowId: valid.workflowId,
+      expression: valid.expression,
+      cron: valid.compiled.cron,
+      timezone: valid.timezone,
+      active: true,
+      runtimeId: valid.runtimeId,
+      budgetUsd: valid.budgetUsd,
+      nextFireAt: nextFireTime(valid.compiled.cron, valid.timezone, now),
+      failureStreak: 0,
+      firingCount: 0,
+      missedFirings: 0,
+      warnings,
+      version: 0,
     });
     return (await this.get(id))!;
   }
@@ -192,8 +211,10 @@ export class ScheduleSystem {
     if (budgetUsd !== null && !(Number.isFinite(budgetUsd) && budgetUsd > 0 && budgetUsd <= MAX_BUDGET_USD))
       issue(ErrorCode.OUT_OF_RANGE, `The budget must be more than $0 and at most $${MAX_BUDGET_USD} per firing.`, 'budgetUsd');
     // A workflow resolves runtimes and budgets per step; overriding them from a schedule would be silently partial.
-    if (workflowId && runtimeId) issue(ErrorCode.NOT_APPLICABLE, 'A workflow schedule runs on the workflow\'s own runtimes; set the runtime on the workflow instead.', 'runtimeId');
-    if (workflowId && budgetUsd !== null) issue(ErrorCode.NOT_APPLICABLE, 'A workflow schedule uses the workflow\'s own budgets; set the budget on the workflow instead.', 'budgetUsd');
+    if (workflowId && runtimeId)
+      issue(ErrorCode.NOT_APPLICABLE, "A workflow schedule runs on the workflow's own runtimes; set the runtime on the workflow instead.", 'runtimeId');
+    if (workflowId && budgetUsd !== null)
+      issue(ErrorCode.NOT_APPLICABLE, "A workflow schedule uses the workflow's own budgets; set the budget on the workflow instead.", 'budgetUsd');
     if (compiled && timezone && nextFireTime(compiled.cron, timezone, this.resources.clock.now()) === null) {
       issue(ErrorCode.INVALID_VALUE, neverFires(compiled.cron).message, 'expression');
       compiled = null;

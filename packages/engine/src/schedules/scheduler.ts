@@ -139,7 +139,9 @@ export class Scheduler {
   private async renewClaims(now: number): Promise<void> {
     const ids = [...new Set([...this.inFlight.values()].map((f) => f.scheduleId))];
     if (!ids.length) return;
-    await this.resources.orm.em.fork().nativeUpdate(ScheduleSchema, { id: { $in: ids }, claimedBy: this.instanceId }, { claimedUntil: now + this.options.claimLeaseMs });
+    await this.resources.orm.em
+      .fork()
+      .nativeUpdate(ScheduleSchema, { id: { $in: ids }, claimedBy: this.instanceId }, { claimedUntil: now + this.options.claimLeaseMs });
   }
 
   /**
@@ -176,7 +178,13 @@ export class Scheduler {
     const firingId = newId();
     try {
       await em.insert(ScheduleFiringSchema, {
-        id: firingId, createdAt: now, scheduleId: row.id, dueAt: firedDueAt, firedAt: now, status: FiringStatus.RUNNING, catchUp,
+        id: firingId,
+        createdAt: now,
+        scheduleId: row.id,
+        dueAt: firedDueAt,
+        firedAt: now,
+        status: FiringStatus.RUNNING,
+        catchUp,
       });
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
@@ -185,7 +193,11 @@ export class Scheduler {
       return { lost: true };
     }
     if (missedFirings > 0)
-      this.resources.logger.warn('Schedule missed firings while down; firing once to catch up', { scheduleId: row.id, missedFirings, ...(later.estimated ? { estimated: true } : {}) });
+      this.resources.logger.warn('Schedule missed firings while down; firing once to catch up', {
+        scheduleId: row.id,
+        missedFirings,
+        ...(later.estimated ? { estimated: true } : {}),
+      });
     const done = this.run(row, firingId).finally(() => this.inFlight.delete(firingId));
     this.inFlight.set(firingId, { scheduleId: row.id, done });
     this.emit({ kind: ScheduleEventKind.SCHEDULE_FIRED, scheduleId: row.id, firingId, dueAt: firedDueAt, catchUp, missedFirings, at: now });
@@ -198,7 +210,14 @@ export class Scheduler {
       const signal = this.shutdown.signal;
       outcome = row.workflowId
         ? await this.executor.runWorkflow({ scheduleId: row.id, firingId, workflowId: row.workflowId, signal })
-        : await this.executor.runTask({ scheduleId: row.id, firingId, prompt: row.prompt, runtimeId: row.runtimeId ?? null, budgetUsd: row.budgetUsd ?? null, signal });
+        : await this.executor.runTask({
+            scheduleId: row.id,
+            firingId,
+            prompt: row.prompt,
+            runtimeId: row.runtimeId ?? null,
+            budgetUsd: row.budgetUsd ?? null,
+            signal,
+          });
     } catch (error) {
       outcome = { status: FiringStatus.FAILED, turns: 0, failureCategory: 'UNKNOWN', error: error instanceof Error ? error.message : String(error) };
     }
@@ -212,33 +231,62 @@ export class Scheduler {
   /** Writes the firing's result, then the schedule's health (compare-and-set on version, retried). */
   private async record(scheduleId: string, firingId: string, outcome: FiringOutcome): Promise<void> {
     const now = this.resources.clock.now();
-    await sqlTransaction(this.resources.orm, (sql) => transitionFiringRow(sql, firingId, FiringStatus.RUNNING, outcome.status, {
-      finishedAt: now, turns: Math.round(outcome.turns), failureCategory: outcome.failureCategory ?? null,
-      error: outcome.error ?? null, taskId: outcome.taskId ?? null, runId: outcome.runId ?? null,
-    }));
+    await sqlTransaction(this.resources.orm, (sql) =>
+      transitionFiringRow(sql, firingId, FiringStatus.RUNNING, outcome.status, {
+        finishedAt: now,
+        turns: Math.round(outcome.turns),
+        failureCategory: outcome.failureCategory ?? null,
+        error: outcome.error ?? null,
+        taskId: outcome.taskId ?? null,
+        runId: outcome.runId ?? null,
+      }),
+    );
     for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt++) {
       const em = this.resources.orm.em.fork();
       const row = await em.findOne(ScheduleSchema, { id: scheduleId });
       if (!row) return; // deleted while firing: the firing row keeps the result
       const { health, autoPaused } = applyOutcome(
-        { active: row.active, failureStreak: row.failureStreak, failureStreakCategory: row.failureStreakCategory ?? null, lastFailureReason: row.lastFailureReason ?? null,
-          pausedReason: row.pausedReason ?? null, avgTurnsPerFiring: row.avgTurnsPerFiring ?? null, lastTurnCount: row.lastTurnCount ?? null },
+        {
+          active: row.active,
+          failureStreak: row.failureStreak,
+          failureStreakCategory: row.failureStreakCategory ?? null,
+          lastFailureReason: row.lastFailureReason ?? null,
+          pausedReason: row.pausedReason ?? null,
+          avgTurnsPerFiring: row.avgTurnsPerFiring ?? null,
+          lastTurnCount: row.lastTurnCount ?? null,
+        },
         outcome,
       );
       const ownClaim = row.claimedBy === this.instanceId;
-      const changed = await em.nativeUpdate(ScheduleSchema, { id: scheduleId, version: row.version }, {
-        ...health,
-        nextFireAt: autoPaused ? null : row.nextFireAt,
-        claimedBy: ownClaim ? null : row.claimedBy,
-        claimedUntil: ownClaim ? null : row.claimedUntil,
-        version: row.version + 1,
-        updatedAt: now,
-      });
+      const changed = await em.nativeUpdate(
+        ScheduleSchema,
+        { id: scheduleId, version: row.version },
+        {
+          ...health,
+          nextFireAt: autoPaused ? null : row.nextFireAt,
+          claimedBy: ownClaim ? null : row.claimedBy,
+          claimedUntil: ownClaim ? null : row.claimedUntil,
+          version: row.version + 1,
+          updatedAt: now,
+        },
+      );
       if (changed !== 1) continue;
       this.emit({ kind: ScheduleEventKind.SCHEDULE_FIRING_FINISHED, scheduleId, firingId, outcome, at: now });
       if (autoPaused) {
-        this.resources.logger.warn('Schedule paused automatically', { scheduleId, name: row.name, failureStreak: health.failureStreak, reason: health.pausedReason });
-        this.emit({ kind: ScheduleEventKind.SCHEDULE_AUTO_PAUSED, scheduleId, name: row.name, failureStreak: health.failureStreak, reason: health.pausedReason!, at: now });
+        this.resources.logger.warn('Schedule paused automatically', {
+          scheduleId,
+          name: row.name,
+          failureStreak: health.failureStreak,
+          reason: health.pausedReason,
+        });
+        this.emit({
+          kind: ScheduleEventKind.SCHEDULE_AUTO_PAUSED,
+          scheduleId,
+          name: row.name,
+          failureStreak: health.failureStreak,
+          reason: health.pausedReason!,
+          at: now,
+        });
       }
       return;
     }

@@ -33,7 +33,8 @@ export function parseTimeToken(token: string): TimeOfDay | null {
   if (twelve) {
     const hour = Number(twelve[1]);
     const minute = twelve[2] === undefined ? 0 : Number(twelve[2]);
-    if (hour < 1 || hour > 12) throw new ScheduleExpressionError(`${quote(token)} is not a valid time: with am/pm the hour must be 1-12.`, { suggestion: null });
+    if (hour < 1 || hour > 12)
+      throw new ScheduleExpressionError(`${quote(token)} is not a valid time: with am/pm the hour must be 1-12.`, { suggestion: null });
     if (minute > 59) throw new ScheduleExpressionError(`${quote(token)} is not a valid time: minutes must be 00-59.`);
     const base = hour % 12;
     return { hour: twelve[3] === 'pm' ? base + 12 : base, minute };

@@ -8,13 +8,24 @@ import { PART_OF_DAY_WORDS } from './part-of-day.js';
 
 /** Cron day-of-week numbers (Sunday 0 ... Saturday 6). */
 const DAY_NUMBERS: Record<string, number> = {
-  sunday: 0, sun: 0,
-  monday: 1, mon: 1,
-  tuesday: 2, tue: 2, tues: 2,
-  wednesday: 3, wed: 3, weds: 3,
-  thursday: 4, thu: 4, thur: 4, thurs: 4,
-  friday: 5, fri: 5,
-  saturday: 6, sat: 6,
+  sunday: 0,
+  sun: 0,
+  monday: 1,
+  mon: 1,
+  tuesday: 2,
+  tue: 2,
+  tues: 2,
+  wednesday: 3,
+  wed: 3,
+  weds: 3,
+  thursday: 4,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  friday: 5,
+  fri: 5,
+  saturday: 6,
+  sat: 6,
 };
 
 /** Full English day names indexed by cron day number. */
@@ -55,13 +66,26 @@ export const Unit = { MINUTE: 'minute', HOUR: 'hour', DAY: 'day', WEEK: 'week', 
 export type Unit = (typeof Unit)[keyof typeof Unit];
 
 const UNIT_WORDS: Record<string, Unit> = {
-  minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
-  hour: 'hour', hours: 'hour', hr: 'hour', hrs: 'hour',
-  day: 'day', days: 'day',
-  week: 'week', weeks: 'week',
-  month: 'month', months: 'month',
-  year: 'year', years: 'year',
-  second: 'second', seconds: 'second', sec: 'second', secs: 'second',
+  minute: 'minute',
+  minutes: 'minute',
+  min: 'minute',
+  mins: 'minute',
+  hour: 'hour',
+  hours: 'hour',
+  hr: 'hour',
+  hrs: 'hour',
+  day: 'day',
+  days: 'day',
+  week: 'week',
+  weeks: 'week',
+  month: 'month',
+  months: 'month',
+  year: 'year',
+  years: 'year',
+  second: 'second',
+  seconds: 'second',
+  sec: 'second',
+  secs: 'second',
 };
 
 /**
@@ -101,8 +125,22 @@ export function readInterval(tokens: readonly string[], index: number): Interval
 }
 
 const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, 'forty-five': 45,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  'forty-five': 45,
 };
 
 /** A cardinal number token (`15`, `two`) to its value; null otherwise. */
@@ -112,7 +150,16 @@ export function numberOf(token: string): number | null {
 }
 
 const ORDINAL_WORDS: Record<string, number> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
 };
 
 /**
@@ -125,7 +172,7 @@ export function ordinalOf(token: string): number | null {
   if (!match) return null;
   const n = Number(match[1]);
   const lastTwo = n % 100;
-  const expected = lastTwo >= 11 && lastTwo <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  const expected = lastTwo >= 11 && lastTwo <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
   return match[2] === expected ? n : null;
 }
 
@@ -141,15 +188,58 @@ export const FILLER = new Set(['the', 'of', 'a', 'an', 'per', 'and', 'on', 'at',
 
 /** Every word the parser understands, for "did you mean" on an unknown word. */
 export const KNOWN_WORDS: readonly string[] = [
-  ...Object.keys(DAY_NUMBERS), ...Object.keys(DAY_NUMBERS).filter((d) => d.length > 3).map((d) => `${d}s`),
-  'weekday', 'weekdays', 'weekend', 'weekends', ...Object.keys(UNIT_WORDS), ...Object.keys(NUMBER_WORDS),
-  ...Object.keys(ORDINAL_WORDS), ...PART_OF_DAY_WORDS, ...FILLER,
-  'between', 'from', 'to', 'daily', 'hourly', 'weekly', 'monthly', 'yearly', 'annually', 'quarterly', 'nightly', 'twice', 'noon', 'midnight', 'midday', 'month',
+  ...Object.keys(DAY_NUMBERS),
+  ...Object.keys(DAY_NUMBERS)
+    .filter((d) => d.length > 3)
+    .map((d) => `${d}s`),
+  'weekday',
+  'weekdays',
+  'weekend',
+  'weekends',
+  ...Object.keys(UNIT_WORDS),
+  ...Object.keys(NUMBER_WORDS),
+  ...Object.keys(ORDINAL_WORDS),
+  ...PART_OF_DAY_WORDS,
+  ...FILLER,
+  'between',
+  'from',
+  'to',
+  'daily',
+  'hourly',
+  'weekly',
+  'monthly',
+  'yearly',
+  'annually',
+  'quarterly',
+  'nightly',
+  'twice',
+  'noon',
+  'midnight',
+  'midday',
+  'month',
 ];
 
 /** Phrases that parse, offered when a whole expression is far from anything known. */
 export const EXAMPLE_PHRASES: readonly string[] = [
-  'every weekday at 9am', 'every day at 9am', 'daily at 9am', 'hourly', 'every hour', 'every 15 minutes',
-  'every 5 minutes', 'every 2 hours', 'every monday at 9am', 'every friday at 5pm', 'weekends at 10am',
-  'twice a day', 'monthly on the 1st', 'every 15 minutes between 9am and 5pm', 'every other hour', 'weekly', 'at noon', 'at midnight', '5m', '2h', '1d',
+  'every weekday at 9am',
+  'every day at 9am',
+  'daily at 9am',
+  'hourly',
+  'every hour',
+  'every 15 minutes',
+  'every 5 minutes',
+  'every 2 hours',
+  'every monday at 9am',
+  'every friday at 5pm',
+  'weekends at 10am',
+  'twice a day',
+  'monthly on the 1st',
+  'every 15 minutes between 9am and 5pm',
+  'every other hour',
+  'weekly',
+  'at noon',
+  'at midnight',
+  '5m',
+  '2h',
+  '1d',
 ];

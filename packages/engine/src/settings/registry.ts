@@ -36,31 +36,121 @@ function checkUrl(value: unknown): string | null {
 }
 
 export const SETTINGS: readonly SettingDefinition[] = [
-  { key: 'budget.maxCostPerTaskUsd', type: 'number', default: null, min: 0.5, max: 50, writable: true, secret: false,
-    description: 'Cost cap for one task or workflow step when neither the step nor the workflow sets one, in USD (0.5-50). Unset: $5 for workflow steps, $2 for standalone tasks.' },
-  { key: 'budget.maxTokensPerTask', type: 'integer', default: null, min: 1000, max: 500000, writable: true, secret: false,
-    description: 'Token cap (input + output) for one task, in tokens (1,000-500,000). Unset: no token cap.' },
-  { key: 'budget.maxDailyCostUsd', type: 'number', default: null, min: 1, max: 500, writable: true, secret: false,
-    description: 'Spend cap across all tasks per UTC day, in USD (1-500). A task that reaches it stops with BUDGET_EXCEEDED. Unset: no daily cap.' },
+  {
+    key: 'budget.maxCostPerTaskUsd',
+    type: 'number',
+    default: null,
+    min: 0.5,
+    max: 50,
+    writable: true,
+    secret: false,
+    description:
+      'Cost cap for one task or workflow step when neither the step nor the workflow sets one, in USD (0.5-50). Unset: $5 for workflow steps, $2 for standalone tasks.',
+  },
+  {
+    key: 'budget.maxTokensPerTask',
+    type: 'integer',
+    default: null,
+    min: 1000,
+    max: 500000,
+    writable: true,
+    secret: false,
+    description: 'Token cap (input + output) for one task, in tokens (1,000-500,000). Unset: no token cap.',
+  },
+  {
+    key: 'budget.maxDailyCostUsd',
+    type: 'number',
+    default: null,
+    min: 1,
+    max: 500,
+    writable: true,
+    secret: false,
+    description: 'Spend cap across all tasks per UTC day, in USD (1-500). A task that reaches it stops with BUDGET_EXCEEDED. Unset: no daily cap.',
+  },
   // A step's own maxTurns has the same bound: the setting stands in for it.
-  { key: 'runtime.maxTurns', type: 'integer', default: 10, min: 1, max: MAX_STEP_TURNS, writable: true, secret: false,
-    description: `Model turns (calls) one task may use when its step does not say, 1-${MAX_STEP_TURNS}.` },
-  { key: 'runtime.timeoutMs', type: 'integer', default: 600000, min: 1000, max: 3600000, writable: true, secret: false,
-    description: 'Deadline for one task, in ms (1 s - 1 h). A task still running then fails with TIMEOUT.' },
-  { key: 'routing.preference', type: 'enum', default: 'manual', options: ['cost', 'latency', 'quality', 'manual'], writable: true, secret: false,
-    description: 'How the optimizer ranks runtimes when recommending one: cost, latency, quality, or manual (no preference).' },
-  { key: 'routing.defaultRuntime', type: 'enum', default: null, options: ['claude-code', 'openai-codex-app-server', 'anthropic-direct', 'openai-direct', 'ollama', 'simulated'], writable: true, secret: false,
-    description: 'Runtime used when neither the step nor the workflow names one. Unset: the first available runtime.' },
-  { key: 'anthropic.apiKey', type: 'string', default: null, writable: true, secret: true,
-    description: 'Anthropic API key for anthropic-direct and claude-code. Write-only; stored encrypted. ANTHROPIC_API_KEY in the environment is used when unset.' },
-  { key: 'openai.apiKey', type: 'string', default: null, writable: true, secret: true,
-    description: 'OpenAI API key for openai-direct and openai-codex-app-server. Write-only; stored encrypted. OPENAI_API_KEY in the environment is used when unset.' },
-  { key: 'ollama.baseUrl', type: 'string', default: 'http://127.0.0.1:11434', writable: true, secret: false, check: checkUrl,
-    description: 'Base URL of the local Ollama server.' },
-  { key: 'system.dataDir', type: 'string', default: null, writable: false, secret: false, readOnlyValue: (c) => c.dataDir,
-    description: 'Directory holding the database and the secret key (STAGENT_DATA_DIR). Read-only: set it in the environment.' },
-  { key: 'system.version', type: 'string', default: null, writable: false, secret: false, readOnlyValue: (c) => c.version,
-    description: 'Stagent version. Read-only.' },
+  {
+    key: 'runtime.maxTurns',
+    type: 'integer',
+    default: 10,
+    min: 1,
+    max: MAX_STEP_TURNS,
+    writable: true,
+    secret: false,
+    description: `Model turns (calls) one task may use when its step does not say, 1-${MAX_STEP_TURNS}.`,
+  },
+  {
+    key: 'runtime.timeoutMs',
+    type: 'integer',
+    default: 600000,
+    min: 1000,
+    max: 3600000,
+    writable: true,
+    secret: false,
+    description: 'Deadline for one task, in ms (1 s - 1 h). A task still running then fails with TIMEOUT.',
+  },
+  {
+    key: 'routing.preference',
+    type: 'enum',
+    default: 'manual',
+    options: ['cost', 'latency', 'quality', 'manual'],
+    writable: true,
+    secret: false,
+    description: 'How the optimizer ranks runtimes when recommending one: cost, latency, quality, or manual (no preference).',
+  },
+  {
+    key: 'routing.defaultRuntime',
+    type: 'enum',
+    default: null,
+    options: ['claude-code', 'openai-codex-app-server', 'anthropic-direct', 'openai-direct', 'ollama', 'simulated'],
+    writable: true,
+    secret: false,
+    description: 'Runtime used when neither the step nor the workflow names one. Unset: the first available runtime.',
+  },
+  {
+    key: 'anthropic.apiKey',
+    type: 'string',
+    default: null,
+    writable: true,
+    secret: true,
+    description:
+      'Anthropic API key for anthropic-direct and claude-code. Write-only; stored encrypted. ANTHROPIC_API_KEY in the environment is used when unset.',
+  },
+  {
+    key: 'openai.apiKey',
+    type: 'string',
+    default: null,
+    writable: true,
+    secret: true,
+    description:
+      'OpenAI API key for openai-direct and openai-codex-app-server. Write-only; stored encrypted. OPENAI_API_KEY in the environment is used when unset.',
+  },
+  {
+    key: 'ollama.baseUrl',
+    type: 'string',
+    default: 'http://127.0.0.1:11434',
+    writable: true,
+    secret: false,
+    check: checkUrl,
+    description: 'Base URL of the local Ollama server.',
+  },
+  {
+    key: 'system.dataDir',
+    type: 'string',
+    default: null,
+    writable: false,
+    secret: false,
+    readOnlyValue: (c) => c.dataDir,
+    description: 'Directory holding the database and the secret key (STAGENT_DATA_DIR). Read-only: set it in the environment.',
+  },
+  {
+    key: 'system.version',
+    type: 'string',
+    default: null,
+    writable: false,
+    secret: false,
+    readOnlyValue: (c) => c.version,
+    description: 'Stagent version. Read-only.',
+  },
 ];
 
 const byKey = new Map(SETTINGS.map((s) => [s.key, s]));
@@ -90,7 +180,8 @@ export function validateSettingValue(def: SettingDefinition, value: unknown): Se
     case 'number':
     case 'integer': {
       if (typeof value !== 'number' || Number.isNaN(value)) return wrongType(def.type === 'integer' ? 'a whole number' : 'a number');
-      if (!Number.isFinite(value)) return problem(ErrorCode.OUT_OF_RANGE, `${def.key} must be between ${def.min} and ${def.max}; the number given is too large to represent.`);
+      if (!Number.isFinite(value))
+        return problem(ErrorCode.OUT_OF_RANGE, `${def.key} must be between ${def.min} and ${def.max}; the number given is too large to represent.`);
       if (def.type === 'integer' && !Number.isInteger(value)) return problem(ErrorCode.INVALID_VALUE, `${def.key} must be a whole number.`);
       if ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max))
         return problem(ErrorCode.OUT_OF_RANGE, `${def.key} must be between ${def.min} and ${def.max}; got ${value}.`);
@@ -100,7 +191,9 @@ export function validateSettingValue(def: SettingDefinition, value: unknown): Se
       return typeof value === 'boolean' ? null : wrongType('true or false');
     case 'enum':
       if (typeof value !== 'string') return wrongType(`one of ${def.options!.join(', ')}`);
-      return def.options!.includes(value) ? null : problem(ErrorCode.INVALID_VALUE, `${def.key} must be one of ${def.options!.join(', ')}; got ${JSON.stringify(value)}.`);
+      return def.options!.includes(value)
+        ? null
+        : problem(ErrorCode.INVALID_VALUE, `${def.key} must be one of ${def.options!.join(', ')}; got ${JSON.stringify(value)}.`);
     case 'string': {
       if (typeof value !== 'string') return wrongType('a string');
       if (value.trim() === '') return problem(ErrorCode.INVALID_VALUE, `${def.key} must be a non-empty string.`);

@@ -20,14 +20,16 @@ describe('settings', () => {
 
   it('an update with any bad key or value changes nothing and reports each problem', async () => {
     await t.engine.updateSettings([{ key: 'runtime.maxTurns', value: 12 }]);
-    const error = await t.engine.updateSettings([
-      { key: 'runtime.maxTurns', value: 20 },
-      { key: 'budget.maxCostPerTaskUsd', value: 500 },
-      { key: 'system.version', value: '9' },
-      { key: 'no.such.key', value: 1 },
-      { key: 'routing.preference', value: 'fastest' },
-      { key: 'ollama.baseUrl', value: 'not a url' },
-    ]).catch((e: ValidationError) => e);
+    const error = await t.engine
+      .updateSettings([
+        { key: 'runtime.maxTurns', value: 20 },
+        { key: 'budget.maxCostPerTaskUsd', value: 500 },
+        { key: 'system.version', value: '9' },
+        { key: 'no.such.key', value: 1 },
+        { key: 'routing.preference', value: 'fastest' },
+        { key: 'ollama.baseUrl', value: 'not a url' },
+      ])
+      .catch((e: ValidationError) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => [i.code, i.field])).toEqual([
       ['OUT_OF_RANGE', ['input', '1', 'value']],
@@ -41,13 +43,15 @@ describe('settings', () => {
 
   it('a value of the wrong kind is WRONG_TYPE, a number too large to be finite OUT_OF_RANGE', async () => {
     const before = await t.engine.listSettings();
-    const error = await t.engine.updateSettings([
-      { key: 'budget.maxCostPerTaskUsd', value: '5' },
-      { key: 'runtime.maxTurns', value: true },
-      { key: 'budget.maxDailyCostUsd', value: Infinity },
-      { key: 'ollama.baseUrl', value: 11434 },
-      { key: 'routing.preference', value: ['cost'] },
-    ]).catch((e: ValidationError) => e);
+    const error = await t.engine
+      .updateSettings([
+        { key: 'budget.maxCostPerTaskUsd', value: '5' },
+        { key: 'runtime.maxTurns', value: true },
+        { key: 'budget.maxDailyCostUsd', value: Infinity },
+        { key: 'ollama.baseUrl', value: 11434 },
+        { key: 'routing.preference', value: ['cost'] },
+      ])
+      .catch((e: ValidationError) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => [i.code, i.field?.join('.'), i.message])).toEqual([
       ['WRONG_TYPE', 'input.0.value', 'budget.maxCostPerTaskUsd must be a number; got a string.'],

@@ -63,7 +63,9 @@ export class SettingsSystem {
     changes.forEach((change, index) => {
       const def = settingDefinition(change.key);
       if (!def) {
-        issues.push(new StagentError(ErrorCode.UNKNOWN_KEY, `Unknown setting "${change.key}"; see the settings list for valid keys.`, { field: ['input', index, 'key'] }));
+        issues.push(
+          new StagentError(ErrorCode.UNKNOWN_KEY, `Unknown setting "${change.key}"; see the settings list for valid keys.`, { field: ['input', index, 'key'] }),
+        );
         return;
       }
       if (seen.has(change.key)) {

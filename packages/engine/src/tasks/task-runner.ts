@@ -132,33 +132,87 @@ export class TaskRunner {
       const timeoutMs = (await this.settings.get<number>('runtime.timeoutMs')) ?? 600_000;
       const task: StartedTask = { taskId: newId(), runtimeId, model, caps, startedAt: resources.clock.now() };
       await inSqlTransaction(resources, async (uow) => {
-        await insertRows(uow.sql, TaskSchema, [{
-          id: task.taskId, createdAt: task.startedAt, kind: spec.kind, workflowId: spec.owner.workflowId, runId: spec.owner.runId, stepRunId: spec.owner.stepRunId, scheduleId: spec.owner.scheduleId,
-          status: TaskStatus.RUNNING, runtimeId, modelId: model, prompt: spec.prompt, budgetUsd: caps.costUsd, startedAt: task.startedAt,
-          inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0,
-        }]);
+        await insertRows(uow.sql, TaskSchema, [
+          {
+            id: task.taskId,
+            createdAt: task.startedAt,
+            kind: spec.kind,
+            workflowId: spec.owner.workflowId,
+            runId: spec.owner.runId,
+            stepRunId: spec.owner.stepRunId,
+            scheduleId: spec.owner.scheduleId,
+            status: TaskStatus.RUNNING,
+            runtimeId,
+            modelId: model,
+            prompt: spec.prompt,
+            budgetUsd: caps.costUsd,
+            startedAt: task.startedAt,
+            inputTokens: 0,
+            outputTokens: 0,
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+            costMicros: 0,
+            turns: 0,
+          },
+        ]);
         await spec.onStart?.(uow, task);
       });
       started = task;
-      tracker = spec.tracker?.(task) ?? (new TaskTracker(resources, { taskId: task.taskId, runtimeId, workflowId: spec.owner.workflowId, runId: spec.owner.runId, stepId: spec.owner.stepId }, caps, zeroSpend()) as T);
+      tracker =
+        spec.tracker?.(task) ??
+        (new TaskTracker(
+          resources,
+          { taskId: task.taskId, runtimeId, workflowId: spec.owner.workflowId, runId: spec.owner.runId, stepId: spec.owner.stepId },
+          caps,
+          zeroSpend(),
+        ) as T);
       const systemPrompt = spec.systemPrompt(caps);
-      const result: RuntimeResult = await runRedacted(adapter,
-        { taskId: task.taskId, model, systemPrompt, prompt: spec.prompt, tools: spec.tools, maxTurns: caps.maxTurns, maxOutputTokens: MAX_OUTPUT_TOKENS,
-          signal: spec.signal, deadlineAt: Date.now() + timeoutMs, streamIdleTimeoutMs: Math.min(STREAM_IDLE_MS, timeoutMs) },
+      const result: RuntimeResult = await runRedacted(
+        adapter,
+        {
+          taskId: task.taskId,
+          model,
+          systemPrompt,
+          prompt: spec.prompt,
+          tools: spec.tools,
+          maxTurns: caps.maxTurns,
+          maxOutputTokens: MAX_OUTPUT_TOKENS,
+          signal: spec.signal,
+          deadlineAt: Date.now() + timeoutMs,
+          streamIdleTimeoutMs: Math.min(STREAM_IDLE_MS, timeoutMs),
+        },
         tracker,
         await this.secrets.list(),
       );
       await tracker.settle();
       // A write that did not commit ends the task, whatever the runtime reported: its spend is unaccounted.
-      const failure = tracker.writeFailure ?? (result.status === 'COMPLETED' ? undefined : result.failure ?? { category: 'UNKNOWN', message: 'The runtime ended without saying why.', retryable: false });
+      const failure =
+        tracker.writeFailure ??
+        (result.status === 'COMPLETED'
+          ? undefined
+          : (result.failure ?? { category: 'UNKNOWN', message: 'The runtime ended without saying why.', retryable: false }));
       const end: TaskEnd = failure
-        ? { taskId: task.taskId, status: tracker.writeFailure ? 'FAILED' : result.status, output: result.output, turns: result.turns, failure, evidence: evidenceFor(failure, tracker, systemPrompt + spec.prompt, model, caps.maxTurns) }
+        ? {
+            taskId: task.taskId,
+            status: tracker.writeFailure ? 'FAILED' : result.status,
+            output: result.output,
+            turns: result.turns,
+            failure,
+            evidence: evidenceFor(failure, tracker, systemPrompt + spec.prompt, model, caps.maxTurns),
+          }
         : { taskId: task.taskId, status: 'COMPLETED', output: result.output, turns: result.turns };
       return await this.finish(spec, end, tracker);
     } catch (error) {
       await tracker?.settle();
       const failure = classifyEngineError(error, spec.signal);
-      const end: TaskEnd = { taskId: started?.taskId ?? null, status: failure.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED', output: tracker?.output ?? '', turns: tracker?.turns ?? 0, failure, evidence: { providerMessage: failure.message } };
+      const end: TaskEnd = {
+        taskId: started?.taskId ?? null,
+        status: failure.category === 'CANCELLED' ? 'CANCELLED' : 'FAILED',
+        output: tracker?.output ?? '',
+        turns: tracker?.turns ?? 0,
+        failure,
+        evidence: { providerMessage: failure.message },
+      };
       return this.finish(spec, end, tracker);
     }
   }
@@ -168,8 +222,23 @@ export class TaskRunner {
     const now = this.resources.clock.now();
     await inSqlTransaction(this.resources, async (uow) => {
       if (end.taskId) {
-        const totals = tracker ? { inputTokens: tracker.totals.inputTokens, outputTokens: tracker.totals.outputTokens, cacheReadTokens: tracker.totals.cacheReadTokens, cacheWriteTokens: tracker.totals.cacheWriteTokens, costMicros: tracker.totals.costMicros } : {};
-        await transitionTaskRow(uow.sql, end.taskId, 'RUNNING', end.status, { ...totals, output: end.output, error: end.failure?.message ?? null, failureCategory: end.failure?.category ?? null, turns: end.turns, finishedAt: now });
+        const totals = tracker
+          ? {
+              inputTokens: tracker.totals.inputTokens,
+              outputTokens: tracker.totals.outputTokens,
+              cacheReadTokens: tracker.totals.cacheReadTokens,
+              cacheWriteTokens: tracker.totals.cacheWriteTokens,
+              costMicros: tracker.totals.costMicros,
+            }
+          : {};
+        await transitionTaskRow(uow.sql, end.taskId, 'RUNNING', end.status, {
+          ...totals,
+          output: end.output,
+          error: end.failure?.message ?? null,
+          failureCategory: end.failure?.category ?? null,
+          turns: end.turns,
+          finishedAt: now,
+        });
       }
       await spec.onFinish?.(uow, end, tracker, now);
     });
@@ -179,9 +248,16 @@ export class TaskRunner {
 
 /** What a failure's evidence says: the provider's words, retries and turns, plus the cap or context figures that explain it. */
 function evidenceFor(failure: ClassifiedFailure, tracker: TaskTracker, promptText: string, model: string, maxTurns: number): FailureEvidence {
-  const base: FailureEvidence = { providerMessage: failure.message, httpStatus: failure.httpStatus, retries: tracker.retries || undefined, turns: tracker.turns, maxTurns };
+  const base: FailureEvidence = {
+    providerMessage: failure.message,
+    httpStatus: failure.httpStatus,
+    retries: tracker.retries || undefined,
+    turns: tracker.turns,
+    maxTurns,
+  };
   if (failure.category === 'BUDGET_EXCEEDED') return { ...base, ...tracker.lastEvidence };
-  if (failure.category === 'CONTEXT_TOO_LARGE') return { ...base, promptTokens: countTokens(promptText, model).tokens, contextWindow: priceFor(model)?.contextWindow };
+  if (failure.category === 'CONTEXT_TOO_LARGE')
+    return { ...base, promptTokens: countTokens(promptText, model).tokens, contextWindow: priceFor(model)?.contextWindow };
   return base;
 }
 

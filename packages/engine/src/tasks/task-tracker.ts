@@ -108,18 +108,45 @@ export class TaskTracker implements RuntimeHooks {
     const spentUsd = s.costMicros / 1_000_000;
     const more = this.usageReported(usage, micros, spentUsd);
     let verdict: UsageVerdict = { stop: false };
-    await this.enqueue(async (uow) => {
-      const now = this.resources.clock.now();
-      await insertRows(uow.sql, UsageLedgerSchema, [{
-        id: newId(), createdAt: now, taskId: this.ids.taskId, workflowId: this.ids.workflowId, runId: this.ids.runId, stepId: this.ids.stepId,
-        runtimeId: this.ids.runtimeId, modelId: usage.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
-        cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, costMicros: micros ?? 0,
-        status: micros === null ? 'unknown_pricing' : 'ok',
-      }]);
-      await updateRows(uow.sql, TaskSchema, { id: this.ids.taskId }, { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, costMicros: s.costMicros, turns: this.turns });
-      await more(uow, now);
-      verdict = await this.capVerdict(uow, spentUsd, now);
-    }, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 });
+    await this.enqueue(
+      async (uow) => {
+        const now = this.resources.clock.now();
+        await insertRows(uow.sql, UsageLedgerSchema, [
+          {
+            id: newId(),
+            createdAt: now,
+            taskId: this.ids.taskId,
+            workflowId: this.ids.workflowId,
+            runId: this.ids.runId,
+            stepId: this.ids.stepId,
+            runtimeId: this.ids.runtimeId,
+            modelId: usage.model,
+            inputTokens: usage.inputTokens,
+            outputTokens: usage.outputTokens,
+            cacheReadTokens: usage.cacheReadTokens ?? 0,
+            cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+            costMicros: micros ?? 0,
+            status: micros === null ? 'unknown_pricing' : 'ok',
+          },
+        ]);
+        await updateRows(
+          uow.sql,
+          TaskSchema,
+          { id: this.ids.taskId },
+          {
+            inputTokens: s.inputTokens,
+            outputTokens: s.outputTokens,
+            cacheReadTokens: s.cacheReadTokens,
+            cacheWriteTokens: s.cacheWriteTokens,
+            costMicros: s.costMicros,
+            turns: this.turns,
+          },
+        );
+        await more(uow, now);
+        verdict = await this.capVerdict(uow, spentUsd, now);
+      },
+      { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 },
+    );
     // The ledger row and the cap check did not commit: the task cannot go on unaccounted.
     if (this.writeFailure) return { stop: true, failure: this.writeFailure };
     return verdict;
@@ -156,7 +183,12 @@ export class TaskTracker implements RuntimeHooks {
 
   private async capVerdict(uow: SqlUnitOfWork, spentUsd: number, now: number): Promise<UsageVerdict> {
     const s = this.totals;
-    const check = await checkCaps(uow.sql, this.caps, { spentUsd, pricingKnown: s.pricingKnown, tokens: s.inputTokens + s.outputTokens, turns: this.turns }, now);
+    const check = await checkCaps(
+      uow.sql,
+      this.caps,
+      { spentUsd, pricingKnown: s.pricingKnown, tokens: s.inputTokens + s.outputTokens, turns: this.turns },
+      now,
+    );
     if (!check) return { stop: false };
     this.lastEvidence = check.evidence;
     return { stop: true, failure: check.failure };

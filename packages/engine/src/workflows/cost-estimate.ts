@@ -58,10 +58,31 @@ export async function estimateCost(definition: WorkflowDefinition, inputs: Estim
     const estimatedUsd = round6(perIterationUsd * iterations);
     const budgetUsd = cap * iterations;
     const overBudget = perIterationUsd > cap;
-    steps.push({ stepId: step.id, name: step.name, runtimeId, modelId, inputTokens: inputTokens * turns * iterations, outputTokens: outputTokens * iterations, turns: turns * iterations, estimatedUsd, budgetUsd, overBudget, exactTokenizer: counted.exact, fromHistory: Boolean(learned), priced: Boolean(price), expectedDurationMs: learned?.durationMs });
+    steps.push({
+      stepId: step.id,
+      name: step.name,
+      runtimeId,
+      modelId,
+      inputTokens: inputTokens * turns * iterations,
+      outputTokens: outputTokens * iterations,
+      turns: turns * iterations,
+      estimatedUsd,
+      budgetUsd,
+      overBudget,
+      exactTokenizer: counted.exact,
+      fromHistory: Boolean(learned),
+      priced: Boolean(price),
+      expectedDurationMs: learned?.durationMs,
+    });
     if (!price) warnings.push(`Step "${step.name}": model ${modelId} has no price, so its cost is unknown and its ${formatUsd(cap)} cap cannot be enforced.`);
-    else if (overBudget) warnings.push(`Step "${step.name}" is estimated at ${formatUsd(perIterationUsd)}, over its cap of ${formatUsd(cap)}: it will likely stop with BUDGET_EXCEEDED. Raise the step budget or bind fewer documents.`);
-    else if (perIterationUsd > NEAR_CAP_RATIO * cap) warnings.push(`Step "${step.name}" is estimated at ${formatUsd(perIterationUsd)}, ${formatPercent(perIterationUsd / cap)} of its cap of ${formatUsd(cap)}.`);
+    else if (overBudget)
+      warnings.push(
+        `Step "${step.name}" is estimated at ${formatUsd(perIterationUsd)}, over its cap of ${formatUsd(cap)}: it will likely stop with BUDGET_EXCEEDED. Raise the step budget or bind fewer documents.`,
+      );
+    else if (perIterationUsd > NEAR_CAP_RATIO * cap)
+      warnings.push(
+        `Step "${step.name}" is estimated at ${formatUsd(perIterationUsd)}, ${formatPercent(perIterationUsd / cap)} of its cap of ${formatUsd(cap)}.`,
+      );
     previousOutputTokens = outputTokens;
   }
   const totalUsd = round6(steps.reduce((sum, s) => sum + s.estimatedUsd, 0));

@@ -34,20 +34,33 @@ export const MAX_STEP_ID_LENGTH = 64;
 export const MAX_NAME_LENGTH = 200;
 
 /** A cost cap in USD: more than 0, at most {@link MAX_BUDGET_USD} (range problems are OUT_OF_RANGE; type problems are worded in `field-parse.ts`). */
-const usd = (what: string) =>
-  z.number().gt(0, `${what} must be greater than 0 USD.`).max(MAX_BUDGET_USD, `${what} must be at most ${MAX_BUDGET_USD} USD.`);
+const usd = (what: string) => z.number().gt(0, `${what} must be greater than 0 USD.`).max(MAX_BUDGET_USD, `${what} must be at most ${MAX_BUDGET_USD} USD.`);
 
-const stepId = z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_STEP_ID_LENGTH - 1}}$`), `Step ids use letters, digits, "-" and "_" (at most ${MAX_STEP_ID_LENGTH} characters).`);
+const stepId = z
+  .string()
+  .regex(
+    new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_STEP_ID_LENGTH - 1}}$`),
+    `Step ids use letters, digits, "-" and "_" (at most ${MAX_STEP_ID_LENGTH} characters).`,
+  );
 
 /** Shape of one submitted step. */
 export const stepInputSchema = z.object({
   id: stepId.nullish(),
-  name: z.string().trim().refine((name) => !isBlankName(name), blankNameMessage('step')).max(MAX_NAME_LENGTH, `Step names are at most ${MAX_NAME_LENGTH} characters.`),
+  name: z
+    .string()
+    .trim()
+    .refine((name) => !isBlankName(name), blankNameMessage('step'))
+    .max(MAX_NAME_LENGTH, `Step names are at most ${MAX_NAME_LENGTH} characters.`),
   prompt: z.string().max(100_000, 'Step prompts are at most 100,000 characters.'),
   runtimeId: z.string().min(1).nullish(),
   modelId: z.string().min(1).nullish(),
   budgetUsd: usd('The step budget').nullish(),
-  maxTurns: z.number().int('Max turns must be a whole number.').min(1, 'Max turns must be at least 1.').max(MAX_STEP_TURNS, `Max turns must be at most ${MAX_STEP_TURNS}.`).nullish(),
+  maxTurns: z
+    .number()
+    .int('Max turns must be a whole number.')
+    .min(1, 'Max turns must be at least 1.')
+    .max(MAX_STEP_TURNS, `Max turns must be at most ${MAX_STEP_TURNS}.`)
+    .nullish(),
   documentIds: z.array(z.string().min(1)).max(50, 'At most 50 documents per step.').nullish(),
 });
 
@@ -77,7 +90,11 @@ export const configSchemaByPattern = {
  * and the structure per pattern is checked afterwards (see `validation.ts`).
  */
 export const definitionInputSchema = z.object({
-  name: z.string().trim().refine((name) => !isBlankName(name), blankNameMessage('workflow')).max(MAX_NAME_LENGTH, `Workflow names are at most ${MAX_NAME_LENGTH} characters.`),
+  name: z
+    .string()
+    .trim()
+    .refine((name) => !isBlankName(name), blankNameMessage('workflow'))
+    .max(MAX_NAME_LENGTH, `Workflow names are at most ${MAX_NAME_LENGTH} characters.`),
   description: z.string().max(2000, 'Descriptions are at most 2000 characters.').nullish(),
   pattern: z.enum(Object.values(WorkflowPattern) as [string, ...string[]], { error: `Pattern must be one of ${Object.values(WorkflowPattern).join(', ')}.` }),
   runtimeId: z.string().min(1).nullish(),

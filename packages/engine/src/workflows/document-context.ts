@@ -31,9 +31,10 @@ export function buildDocumentContext(documents: DocumentContent[]): DocumentCont
     const header = `[Document ${index + 1}: ${doc.name}] (id ${doc.id}, ${doc.mimeType}, ${doc.content.length} characters)`;
     if (shown.length < doc.content.length) {
       truncated.push({ id: doc.id, name: doc.name, shownChars: shown.length, totalChars: doc.content.length });
-      const note = shown.length === 0
-        ? `Not inlined: the prompt's document limit of ${MAX_CONTEXT_CHARS} characters is used up. Read it with read_document.`
-        : `Truncated: showing the first ${shown.length} of ${doc.content.length} characters. Read the rest with read_document.`;
+      const note =
+        shown.length === 0
+          ? `Not inlined: the prompt's document limit of ${MAX_CONTEXT_CHARS} characters is used up. Read it with read_document.`
+          : `Truncated: showing the first ${shown.length} of ${doc.content.length} characters. Read the rest with read_document.`;
       parts.push(shown.length ? `${header}\n<document>\n${shown}\n</document>\n${note}` : `${header}\n${note}`);
     } else {
       parts.push(`${header}\n<document>\n${shown}\n</document>`);

@@ -43,7 +43,8 @@ export function issueToError(issue: z.core.$ZodIssue, path: FieldPath, value: un
     const given = valueAt(value, issue.path);
     if (given === undefined || given === null) return new StagentError(ErrorCode.INVALID_DEFINITION, `${label(field)} is required.`, { field });
     // zod refuses ±Infinity as a number (JSON and GraphQL literals such as 1e309 parse to it).
-    if (given === Infinity || given === -Infinity) return new StagentError(ErrorCode.OUT_OF_RANGE, `${label(field)} is out of range: the number given is too large to represent.`, { field });
+    if (given === Infinity || given === -Infinity)
+      return new StagentError(ErrorCode.OUT_OF_RANGE, `${label(field)} is out of range: the number given is too large to represent.`, { field });
     return new StagentError(ErrorCode.WRONG_TYPE, `${label(field)} must be ${expectedKind(issue.expected)}; got ${valueKind(given)}.`, { field });
   }
   const code = issue.code === 'too_big' || issue.code === 'too_small' ? ErrorCode.OUT_OF_RANGE : ErrorCode.INVALID_DEFINITION;

@@ -48,7 +48,10 @@ export function crashExplanation(run: Pick<WorkflowRun, 'ownerId' | 'leaseExpire
       step: 'The process running this step exited without finishing it.',
     };
   }
-  const lapsed = run.leaseExpiresAt === null || run.leaseExpiresAt === undefined ? 'held no lease' : `stopped renewing its lease, which expired at ${at(run.leaseExpiresAt)}`;
+  const lapsed =
+    run.leaseExpiresAt === null || run.leaseExpiresAt === undefined
+      ? 'held no lease'
+      : `stopped renewing its lease, which expired at ${at(run.leaseExpiresAt)}`;
   return {
     run: `The process running this run (${owner}) ${lapsed} (found at ${at(now)}).`,
     step: 'The process running this step stopped renewing its lease.',
@@ -64,7 +67,14 @@ export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number): 
   const explanation = crashExplanation(run, now);
   await closeOpenSteps(uow, steps, 'SKIPPED', now, run.workflowId, explanation.step);
   const error = explanation.run;
-  await transitionRunRow(uow, run.id, ['RUNNING'], 'FAILED', { finishedAt: now, failureCategory: 'CRASHED', error, ownerId: null, leaseExpiresAt: null, updatedAt: now });
+  await transitionRunRow(uow, run.id, ['RUNNING'], 'FAILED', {
+    finishedAt: now,
+    failureCategory: 'CRASHED',
+    error,
+    ownerId: null,
+    leaseExpiresAt: null,
+    updatedAt: now,
+  });
   await mirrorRunOnWorkflow(uow, run.workflowId, run.id, 'FAILED', now);
   uow.emit({ kind: 'RUN_FAILED', workflowId: run.workflowId, runId: run.id, message: error, data: { category: 'CRASHED' } });
 }
@@ -75,7 +85,11 @@ export async function heartbeat(resources: EngineResources, runIds: string[]): P
   const lost: string[] = [];
   const em = resources.orm.em.fork();
   for (const id of runIds) {
-    const renewed = await em.nativeUpdate(WorkflowRunSchema, { id, ownerId: resources.ownerId, status: 'RUNNING' }, { heartbeatAt: now, leaseExpiresAt: now + LEASE_DURATION_MS });
+    const renewed = await em.nativeUpdate(
+      WorkflowRunSchema,
+      { id, ownerId: resources.ownerId, status: 'RUNNING' },
+      { heartbeatAt: now, leaseExpiresAt: now + LEASE_DURATION_MS },
+    );
     if (renewed === 0) lost.push(id);
   }
   return lost;
@@ -88,7 +102,9 @@ export async function recoverCrashedRuns(resources: EngineResources): Promise<st
   const crashed: string[] = [];
   for (const run of running) {
     if (run.ownerId === resources.ownerId || leaseIsLive(run, now)) continue;
-    await inTransaction(resources, (uow) => crashRun(uow, run, now)).catch((error) => resources.logger.warn('recovery skipped a run', { runId: run.id, error: String(error) }));
+    await inTransaction(resources, (uow) => crashRun(uow, run, now)).catch((error) =>
+      resources.logger.warn('recovery skipped a run', { runId: run.id, error: String(error) }),
+    );
     crashed.push(run.id);
   }
   return crashed;

@@ -69,13 +69,21 @@ export class LiveStepTracker extends TaskTracker {
 
   override onToolFinish(name: string, result: string, isError: boolean): void {
     this.step.currentTool = null;
-    const event = this.event({ kind: 'TOOL_FINISHED', toolName: name, message: isError ? `Tool ${name} failed: ${result.slice(0, 300)}` : `Tool ${name} returned ${result.length} characters.` });
+    const event = this.event({
+      kind: 'TOOL_FINISHED',
+      toolName: name,
+      message: isError ? `Tool ${name} failed: ${result.slice(0, 300)}` : `Tool ${name} returned ${result.length} characters.`,
+    });
     void this.enqueue((uow) => this.writeStep(uow, { currentTool: null }, event));
   }
 
   override onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {
     super.onRetry(info);
-    const event = this.event({ kind: 'CALL_RETRIED', message: `${info.failure.category}: ${info.failure.message} — retry ${info.attempt} in ${formatDuration(info.delayMs)}.`, data: { attempt: info.attempt, delayMs: info.delayMs, category: info.failure.category } });
+    const event = this.event({
+      kind: 'CALL_RETRIED',
+      message: `${info.failure.category}: ${info.failure.message} — retry ${info.attempt} in ${formatDuration(info.delayMs)}.`,
+      data: { attempt: info.attempt, delayMs: info.delayMs, category: info.failure.category },
+    });
     void this.enqueue((uow) => this.writeStep(uow, {}, event));
   }
 
@@ -96,17 +104,42 @@ export class LiveStepTracker extends TaskTracker {
     const s = this.step;
     const elapsedS = Math.max(0.001, (this.resources.clock.now() - (s.startedAt ?? this.resources.clock.now())) / 1000);
     s.tokensPerSecond = Math.round((s.outputTokens / elapsedS) * 10) / 10;
-    const usageEvent = this.event({ kind: 'USAGE', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: (micros ?? 0) / 1_000_000, data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null } });
+    const usageEvent = this.event({
+      kind: 'USAGE',
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: (micros ?? 0) / 1_000_000,
+      data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null },
+    });
     return async (uow: SqlUnitOfWork, now: number) => {
-      await incrementRow(uow.sql, WorkflowRunSchema, this.stepIds.runId, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 }, { ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now });
+      await incrementRow(
+        uow.sql,
+        WorkflowRunSchema,
+        this.stepIds.runId,
+        { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: micros ?? 0 },
+        { ...(micros === null ? { pricingKnown: false } : {}), updatedAt: now },
+      );
       await this.writeStep(uow, {}, usageEvent);
       if (micros === null && !this.unknownPriceWarned) {
         this.unknownPriceWarned = true;
-        uow.emit(this.event({ kind: 'COST_WARNING', message: `Model ${usage.model} has no price in the registry: this step's cost cap of ${formatUsd(this.caps.costUsd)} cannot be enforced.`, data: { reason: 'unknown_pricing' } }));
+        uow.emit(
+          this.event({
+            kind: 'COST_WARNING',
+            message: `Model ${usage.model} has no price in the registry: this step's cost cap of ${formatUsd(this.caps.costUsd)} cannot be enforced.`,
+            data: { reason: 'unknown_pricing' },
+          }),
+        );
       }
       if (!this.warned && spentUsd >= COST_WARNING_RATIO * this.caps.costUsd && spentUsd < this.caps.costUsd) {
         this.warned = true;
-        uow.emit(this.event({ kind: 'COST_WARNING', costUsd: spentUsd, message: `Step "${s.name}" has spent ${formatUsd(spentUsd)} of its ${formatUsd(this.caps.costUsd)} cap.`, data: { reason: 'near_cap' } }));
+        uow.emit(
+          this.event({
+            kind: 'COST_WARNING',
+            costUsd: spentUsd,
+            message: `Step "${s.name}" has spent ${formatUsd(spentUsd)} of its ${formatUsd(this.caps.costUsd)} cap.`,
+            data: { reason: 'near_cap' },
+          }),
+        );
       }
     };
   }
@@ -139,15 +172,35 @@ export class LiveStepTracker extends TaskTracker {
   /** The step row's live metrics as of now, plus the batch's other changed columns. */
   private async writeStepRow(uow: SqlUnitOfWork, changes: Partial<StepRun>): Promise<void> {
     const s = this.step;
-    await updateRows(uow.sql, StepRunSchema, { id: s.id }, {
-      ...changes, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
-      costMicros: s.costMicros, turns: this.turns, tokensPerSecond: s.tokensPerSecond ?? null, pricingKnown: s.pricingKnown, updatedAt: this.resources.clock.now(),
-    });
+    await updateRows(
+      uow.sql,
+      StepRunSchema,
+      { id: s.id },
+      {
+        ...changes,
+        inputTokens: s.inputTokens,
+        outputTokens: s.outputTokens,
+        cacheReadTokens: s.cacheReadTokens,
+        cacheWriteTokens: s.cacheWriteTokens,
+        costMicros: s.costMicros,
+        turns: this.turns,
+        tokensPerSecond: s.tokensPerSecond ?? null,
+        pricingKnown: s.pricingKnown,
+        updatedAt: this.resources.clock.now(),
+      },
+    );
   }
 
   /** An event with the step's state as of now (built when reported, not when written). */
   private event(e: Omit<PendingEvent, 'workflowId' | 'runId'>): PendingEvent {
-    return { ...e, workflowId: this.stepIds.workflowId, runId: this.stepIds.runId, stepId: this.step.stepId, taskId: this.stepIds.taskId, step: toStepRunView(this.step, this.resources.clock.now()) };
+    return {
+      ...e,
+      workflowId: this.stepIds.workflowId,
+      runId: this.stepIds.runId,
+      stepId: this.step.stepId,
+      taskId: this.stepIds.taskId,
+      step: toStepRunView(this.step, this.resources.clock.now()),
+    };
   }
 }
 

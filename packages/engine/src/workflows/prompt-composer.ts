@@ -55,5 +55,7 @@ export function stepSystemPrompt(workflowName: string, stepName: string, hasDocu
     `You are an agent executing the step "${stepName}" of the workflow "${workflowName}".`,
     'Answer in Markdown. Be specific and cite the documents you used by name.',
     hasDocuments ? 'Documents are included in the prompt; use read_document or search_documents for parts that were truncated.' : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

@@ -36,7 +36,8 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
     if (status === 'PAUSED') throw new ConflictError(`Workflow "${wf.name}" has a run waiting for approval or a delay; resolve or cancel it first.`, ['id']);
     if (status === 'ACTIVE') {
       const latest = wf.latestRunId ? await uow.em.findOne(WorkflowRunSchema, { id: wf.latestRunId }, { disableIdentityMap: true }) : null;
-      if (latest && leaseIsLive(latest, now)) throw new ConflictError(`Workflow "${wf.name}" is already running (run ${latest.runNumber}); cancel it or wait for it to finish.`, ['id']);
+      if (latest && leaseIsLive(latest, now))
+        throw new ConflictError(`Workflow "${wf.name}" is already running (run ${latest.runNumber}); cancel it or wait for it to finish.`, ['id']);
       if (latest?.status === 'RUNNING') await crashRun(uow, latest, now);
     } else if (!STARTABLE_WORKFLOW_STATUSES.includes(status)) {
       throw new ConflictError(`Workflow "${wf.name}" cannot start from ${status}.`, ['id']);
@@ -45,16 +46,56 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
     const runNumber = wf.runNumber + 1;
     await claimWorkflow(uow, wf, { runNumber, latestRunId: runId }, now);
     await uow.em.insert(WorkflowRunSchema, {
-      id: runId, createdAt: now, updatedAt: now, workflowId, runNumber, status: 'RUNNING', definition: wf.definition, startedAt: now,
-      costEstimate: estimate, inputTokens: 0, outputTokens: 0, costMicros: 0, pricingKnown: true, ...lease(resources, now),
+      id: runId,
+      createdAt: now,
+      updatedAt: now,
+      workflowId,
+      runNumber,
+      status: 'RUNNING',
+      definition: wf.definition,
+      startedAt: now,
+      costEstimate: estimate,
+      inputTokens: 0,
+      outputTokens: 0,
+      costMicros: 0,
+      pricingKnown: true,
+      ...lease(resources, now),
     });
     if (wf.definition.pattern !== 'LOOP') {
-      await uow.em.insertMany(StepRunSchema, wf.definition.steps.map((s, stepIndex) => ({
-        id: newId(), createdAt: now, updatedAt: now, runId, workflowId, stepId: s.id, stepIndex, iteration: 0, attempt: 1, name: s.name, status: 'PENDING',
-        budgetUsd: perStepBudget.get(s.id) ?? 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0, documentCount: 0, pricingKnown: true,
-      })));
+      await uow.em.insertMany(
+        StepRunSchema,
+        wf.definition.steps.map((s, stepIndex) => ({
+          id: newId(),
+          createdAt: now,
+          updatedAt: now,
+          runId,
+          workflowId,
+          stepId: s.id,
+          stepIndex,
+          iteration: 0,
+          attempt: 1,
+          name: s.name,
+          status: 'PENDING',
+          budgetUsd: perStepBudget.get(s.id) ?? 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          costMicros: 0,
+          turns: 0,
+          documentCount: 0,
+          pricingKnown: true,
+        })),
+      );
     }
-    uow.emit({ kind: 'RUN_STARTED', workflowId, runId, message: `Run ${runNumber} started (${wf.definition.pattern}, ${wf.definition.steps.length} steps); estimate ${formatUsd(estimate.totalUsd)} against caps of ${formatUsd(estimate.budgetUsd)}.`, costUsd: estimate.totalUsd, data: { estimate } });
+    uow.emit({
+      kind: 'RUN_STARTED',
+      workflowId,
+      runId,
+      message: `Run ${runNumber} started (${wf.definition.pattern}, ${wf.definition.steps.length} steps); estimate ${formatUsd(estimate.totalUsd)} against caps of ${formatUsd(estimate.budgetUsd)}.`,
+      costUsd: estimate.totalUsd,
+      data: { estimate },
+    });
     return runId;
   });
 }
@@ -63,7 +104,13 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
  * Re-opens a FAILED run to retry one failed step: that step and every step not completed get
  * a new PENDING attempt; completed steps keep their outputs and are not run again.
  */
-export async function claimRetry(resources: EngineResources, workflowId: string, stepId: string, perStepBudget: Map<string, number>, onReopen: (info: RunFinished) => Promise<void> = async () => {}): Promise<string> {
+export async function claimRetry(
+  resources: EngineResources,
+  workflowId: string,
+  stepId: string,
+  perStepBudget: Map<string, number>,
+  onReopen: (info: RunFinished) => Promise<void> = async () => {},
+): Promise<string> {
   const now = resources.clock.now();
   return inTransaction(resources, async (uow) => {
     const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
@@ -74,19 +121,66 @@ export async function claimRetry(resources: EngineResources, workflowId: string,
     if (run.status !== 'FAILED') throw new ConflictError(`Run ${run.runNumber} is ${run.status}; only a failed run can retry a step.`, ['workflowId']);
     const rows = await latestStepRows(uow.em, run.id);
     const target = rows.filter((r) => r.stepId === stepId).at(-1);
-    if (!target || target.status !== 'FAILED') throw new NotApplicableError(`Step "${stepId}" did not fail in run ${run.runNumber} (it is ${target?.status ?? 'not started'}); retry a failed step.`, ['stepId']);
-    await onReopen({ em: uow.em, workflowId, runId: run.id, definition: run.definition, status: 'FAILED', failureCategory: run.failureCategory ?? null, steps: rows, durationMs: (run.finishedAt ?? now) - run.startedAt, now });
+    if (!target || target.status !== 'FAILED')
+      throw new NotApplicableError(`Step "${stepId}" did not fail in run ${run.runNumber} (it is ${target?.status ?? 'not started'}); retry a failed step.`, [
+        'stepId',
+      ]);
+    await onReopen({
+      em: uow.em,
+      workflowId,
+      runId: run.id,
+      definition: run.definition,
+      status: 'FAILED',
+      failureCategory: run.failureCategory ?? null,
+      steps: rows,
+      durationMs: (run.finishedAt ?? now) - run.startedAt,
+      now,
+    });
     await claimWorkflow(uow, wf, {}, now);
-    await transitionRunRow(uow, run.id, ['FAILED'], 'RUNNING', { finishedAt: null, failureCategory: null, error: null, updatedAt: now, ...lease(resources, now) });
+    await transitionRunRow(uow, run.id, ['FAILED'], 'RUNNING', {
+      finishedAt: null,
+      failureCategory: null,
+      error: null,
+      updatedAt: now,
+      ...lease(resources, now),
+    });
     const reopen = rows.filter((r) => r.status !== 'COMPLETED');
     if (reopen.length) {
-      await uow.em.insertMany(StepRunSchema, reopen.map((r) => ({
-        id: newId(), createdAt: now, updatedAt: now, runId: run.id, workflowId, stepId: r.stepId, stepIndex: r.stepIndex, iteration: r.iteration, attempt: r.attempt + 1,
-        name: r.name, status: 'PENDING', budgetUsd: perStepBudget.get(r.stepId) ?? r.budgetUsd, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
-        costMicros: 0, turns: 0, documentCount: 0, pricingKnown: true, approvedAt: r.approvedAt ?? null,
-      })));
+      await uow.em.insertMany(
+        StepRunSchema,
+        reopen.map((r) => ({
+          id: newId(),
+          createdAt: now,
+          updatedAt: now,
+          runId: run.id,
+          workflowId,
+          stepId: r.stepId,
+          stepIndex: r.stepIndex,
+          iteration: r.iteration,
+          attempt: r.attempt + 1,
+          name: r.name,
+          status: 'PENDING',
+          budgetUsd: perStepBudget.get(r.stepId) ?? r.budgetUsd,
+          inputTokens: 0,
+          outputTokens: 0,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          costMicros: 0,
+          turns: 0,
+          documentCount: 0,
+          pricingKnown: true,
+          approvedAt: r.approvedAt ?? null,
+        })),
+      );
     }
-    uow.emit({ kind: 'RUN_STARTED', workflowId, runId: run.id, stepId, message: `Run ${run.runNumber} resumed to retry step "${target.name}" (attempt ${target.attempt + 1}); ${rows.length - reopen.length} completed step(s) are reused.`, data: { retryOf: stepId } });
+    uow.emit({
+      kind: 'RUN_STARTED',
+      workflowId,
+      runId: run.id,
+      stepId,
+      message: `Run ${run.runNumber} resumed to retry step "${target.name}" (attempt ${target.attempt + 1}); ${rows.length - reopen.length} completed step(s) are reused.`,
+      data: { retryOf: stepId },
+    });
     return run.id;
   });
 }
@@ -102,7 +196,13 @@ export async function claimResume(uow: UnitOfWork, resources: EngineResources, r
 }
 
 /** Records a checkpoint decision: approve re-opens the step for the run to continue; reject cancels the run. */
-export async function decideCheckpoint(resources: EngineResources, workflowId: string, stepId: string, approved: boolean, comment: string | null): Promise<{ runId: string; resumed: boolean }> {
+export async function decideCheckpoint(
+  resources: EngineResources,
+  workflowId: string,
+  stepId: string,
+  approved: boolean,
+  comment: string | null,
+): Promise<{ runId: string; resumed: boolean }> {
   const now = resources.clock.now();
   return inTransaction(resources, async (uow) => {
     const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });

@@ -30,7 +30,12 @@ const key = (stepId: string, iteration: number) => `${stepId}:${iteration}`;
 export function createPatternContext(resources: EngineResources, runner: StepRunner, data: RunData, signal: AbortSignal): PatternContext {
   const { workflowId, runId, definition } = data;
   const event = (row: StepRun, kind: 'STEP_WAITING_APPROVAL' | 'STEP_DELAYED' | 'STEP_COMPLETED', message: string) => ({
-    kind, workflowId, runId, stepId: row.stepId, message, step: toStepRunView(row),
+    kind,
+    workflowId,
+    runId,
+    stepId: row.stepId,
+    message,
+    step: toStepRunView(row),
   });
 
   async function rowFor(step: StepDefinition, iteration: number): Promise<StepRun> {
@@ -38,9 +43,26 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
     if (existing) return existing;
     const now = resources.clock.now();
     const row = {
-      id: newId(), createdAt: now, runId, workflowId, stepId: step.id, stepIndex: definition.steps.indexOf(step), iteration, attempt: 1,
-      name: iteration ? `${step.name} #${iteration}` : step.name, status: 'PENDING', budgetUsd: await runner.resolveCap(step, definition),
-      inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicros: 0, turns: 0, documentCount: 0, pricingKnown: true, updatedAt: now,
+      id: newId(),
+      createdAt: now,
+      runId,
+      workflowId,
+      stepId: step.id,
+      stepIndex: definition.steps.indexOf(step),
+      iteration,
+      attempt: 1,
+      name: iteration ? `${step.name} #${iteration}` : step.name,
+      status: 'PENDING',
+      budgetUsd: await runner.resolveCap(step, definition),
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costMicros: 0,
+      turns: 0,
+      documentCount: 0,
+      pricingKnown: true,
+      updatedAt: now,
     } as StepRun;
     await resources.orm.em.fork().insert(StepRunSchema, row);
     data.rows.set(key(step.id, iteration), row);
@@ -58,7 +80,13 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
       tool.endsTask ? { ...tool, run: async (input: Record<string, unknown>, s: AbortSignal) => ((signaledDone = true), tool.run(input, s)) } : tool,
     );
     const outcome = await runner.run({
-      workflowId, runId, definition, step, row, signal, tools,
+      workflowId,
+      runId,
+      definition,
+      step,
+      row,
+      signal,
+      tools,
       systemPrompt: stepSystemPrompt(definition.name, step.name, docs.length > 0),
       prompt: withDocuments(context.text, prompt),
       documentCount: context.documentCount,

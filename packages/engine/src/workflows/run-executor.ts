@@ -82,16 +82,26 @@ export class RunExecutor {
         return ids.flatMap((id) => (docs.has(id) ? [docs.get(id)!] : []));
       };
       const expected = await this.expectations(definition);
-      const ctx = createPatternContext(this.resources, this.runner, {
-        workflowId, runId, definition, documentsFor,
-        rows: new Map(rows.map((r) => [`${r.stepId}:${r.iteration}`, r])),
-        expectedDurationMs: (stepId) => expected.get(stepId) ?? null,
-      }, signal);
+      const ctx = createPatternContext(
+        this.resources,
+        this.runner,
+        {
+          workflowId,
+          runId,
+          definition,
+          documentsFor,
+          rows: new Map(rows.map((r) => [`${r.stepId}:${r.iteration}`, r])),
+          expectedDurationMs: (stepId) => expected.get(stepId) ?? null,
+        },
+        signal,
+      );
       outcome = await executorFor(definition.pattern)(ctx);
       if (signal.aborted && outcome.kind !== 'FAILED') outcome = { kind: 'CANCELLED' };
     } catch (error) {
       this.resources.logger.error('pattern executor threw', { runId, error: String(error) });
-      outcome = signal.aborted ? { kind: 'CANCELLED' } : { kind: 'FAILED', stepId: '', category: 'UNKNOWN', error: error instanceof Error ? error.message : String(error) };
+      outcome = signal.aborted
+        ? { kind: 'CANCELLED' }
+        : { kind: 'FAILED', stepId: '', category: 'UNKNOWN', error: error instanceof Error ? error.message : String(error) };
     }
     if (signal.reason === AbortReason.LEASE_LOST || signal.reason === AbortReason.SHUTDOWN) return; // another owner or the recovery sweep decides
     await this.finalize(runId, workflowId, outcome);
@@ -108,14 +118,30 @@ export class RunExecutor {
       switch (outcome.kind) {
         case 'COMPLETED':
           await transitionRunRow(uow, runId, ['RUNNING'], 'COMPLETED', { ...base, finishedAt: now, failureCategory: null, error: null });
-          uow.emit({ kind: 'RUN_COMPLETED', workflowId, runId, message: `Run ${run.runNumber} completed.`, costUsd: run.costMicros / 1e6, inputTokens: run.inputTokens, outputTokens: run.outputTokens });
+          uow.emit({
+            kind: 'RUN_COMPLETED',
+            workflowId,
+            runId,
+            message: `Run ${run.runNumber} completed.`,
+            costUsd: run.costMicros / 1e6,
+            inputTokens: run.inputTokens,
+            outputTokens: run.outputTokens,
+          });
           break;
         case 'FAILED': {
           await closeOpenSteps(uow, steps, 'SKIPPED', now, workflowId);
           const stepName = steps.find((s) => s.stepId === outcome.stepId)?.name;
           const error = stepName ? `Step "${stepName}" failed (${outcome.category}): ${outcome.error}` : outcome.error;
           await transitionRunRow(uow, runId, ['RUNNING'], 'FAILED', { ...base, finishedAt: now, failureCategory: outcome.category, error });
-          uow.emit({ kind: 'RUN_FAILED', workflowId, runId, stepId: outcome.stepId || null, message: error, costUsd: run.costMicros / 1e6, data: { category: outcome.category } });
+          uow.emit({
+            kind: 'RUN_FAILED',
+            workflowId,
+            runId,
+            stepId: outcome.stepId || null,
+            message: error,
+            costUsd: run.costMicros / 1e6,
+            data: { category: outcome.category },
+          });
           break;
         }
         case 'CANCELLED':
@@ -125,18 +151,37 @@ export class RunExecutor {
           break;
         case 'PAUSED':
           await transitionRunRow(uow, runId, ['RUNNING'], 'PAUSED', { ...base, resumeAt: outcome.resumeAt });
-          uow.emit({ kind: 'RUN_PAUSED', workflowId, runId, stepId: outcome.stepId, message: `Paused until ${new Date(outcome.resumeAt).toISOString()}.`, data: { resumeAt: outcome.resumeAt } });
+          uow.emit({
+            kind: 'RUN_PAUSED',
+            workflowId,
+            runId,
+            stepId: outcome.stepId,
+            message: `Paused until ${new Date(outcome.resumeAt).toISOString()}.`,
+            data: { resumeAt: outcome.resumeAt },
+          });
           break;
         case 'WAITING_APPROVAL':
           await transitionRunRow(uow, runId, ['RUNNING'], 'WAITING_APPROVAL', base);
           uow.emit({ kind: 'RUN_PAUSED', workflowId, runId, stepId: outcome.stepId, message: 'Waiting for a checkpoint decision.' });
           break;
       }
-      const status = ({ COMPLETED: 'COMPLETED', FAILED: 'FAILED', CANCELLED: 'CANCELLED', PAUSED: 'PAUSED', WAITING_APPROVAL: 'WAITING_APPROVAL' } as const)[outcome.kind];
+      const status = ({ COMPLETED: 'COMPLETED', FAILED: 'FAILED', CANCELLED: 'CANCELLED', PAUSED: 'PAUSED', WAITING_APPROVAL: 'WAITING_APPROVAL' } as const)[
+        outcome.kind
+      ];
       await mirrorRunOnWorkflow(uow, workflowId, runId, status, now);
       if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
         const workflow = await uow.em.findOneOrFail(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
-        await this.onFinished({ em: uow.em, workflowId, runId, definition: workflow.definition, status, failureCategory: outcome.kind === 'FAILED' ? outcome.category : outcome.kind === 'CANCELLED' ? 'CANCELLED' : null, steps: await latestStepRows(uow.em, runId), durationMs: now - run.startedAt, now });
+        await this.onFinished({
+          em: uow.em,
+          workflowId,
+          runId,
+          definition: workflow.definition,
+          status,
+          failureCategory: outcome.kind === 'FAILED' ? outcome.category : outcome.kind === 'CANCELLED' ? 'CANCELLED' : null,
+          steps: await latestStepRows(uow.em, runId),
+          durationMs: now - run.startedAt,
+          now,
+        });
       }
     });
   }
@@ -147,19 +192,35 @@ export class RunExecutor {
  * DELAYED become `pendingTo`; RUNNING ones (and their tasks) become CANCELLED, or, given a
  * `crashError` (the run's process died), FAILED / CRASHED with it, so nothing stays RUNNING.
  */
-export async function closeOpenSteps(uow: UnitOfWork, steps: StepRun[], pendingTo: 'SKIPPED' | 'CANCELLED', now: number, workflowId: string, crashError?: string): Promise<void> {
+export async function closeOpenSteps(
+  uow: UnitOfWork,
+  steps: StepRun[],
+  pendingTo: 'SKIPPED' | 'CANCELLED',
+  now: number,
+  workflowId: string,
+  crashError?: string,
+): Promise<void> {
   const runningCategory = crashError === undefined ? undefined : 'CRASHED';
   for (const step of steps) {
     if (step.status === 'RUNNING') {
       const to = runningCategory ? 'FAILED' : 'CANCELLED';
       const error = crashError ?? 'Cancelled by user.';
       await transitionStepRow(uow.sql, step, to, { finishedAt: now, error, failureCategory: runningCategory ?? 'CANCELLED', currentTool: null }, now);
-      if (step.taskId) await transitionTaskRow(uow.sql, step.taskId, 'RUNNING', to, { error, failureCategory: runningCategory ?? 'CANCELLED', finishedAt: now });
-      uow.emit({ kind: runningCategory ? 'STEP_FAILED' : 'STEP_CANCELLED', workflowId, runId: step.runId, stepId: step.stepId, taskId: step.taskId, message: `Step "${step.name}": ${error}`, step: toStepRunView({ ...step, error, failureCategory: runningCategory ?? 'CANCELLED' }), data: { category: runningCategory ?? 'CANCELLED' } });
+      if (step.taskId)
+        await transitionTaskRow(uow.sql, step.taskId, 'RUNNING', to, { error, failureCategory: runningCategory ?? 'CANCELLED', finishedAt: now });
+      uow.emit({
+        kind: runningCategory ? 'STEP_FAILED' : 'STEP_CANCELLED',
+        workflowId,
+        runId: step.runId,
+        stepId: step.stepId,
+        taskId: step.taskId,
+        message: `Step "${step.name}": ${error}`,
+        step: toStepRunView({ ...step, error, failureCategory: runningCategory ?? 'CANCELLED' }),
+        data: { category: runningCategory ?? 'CANCELLED' },
+      });
     } else if (step.status === 'PENDING' || step.status === 'WAITING_APPROVAL' || step.status === 'DELAYED') {
       const to = step.status === 'PENDING' ? pendingTo : 'CANCELLED';
       await transitionStepRow(uow.sql, step, to === 'SKIPPED' && step.status !== 'PENDING' ? 'CANCELLED' : to, {}, now);
     }
   }
 }
-

@@ -20,16 +20,32 @@ import { transitionWorkflow, workflowStatusForRun, type WorkflowStatus } from '.
  */
 
 /** Moves a step run from `from` to `to` (checked against the step transition table) with extra columns. */
-export async function transitionStepRow(sql: SqlExecutor, row: Pick<StepRun, 'id' | 'status'>, to: StepStatus, changes: Partial<StepRun> = {}, now?: number): Promise<void> {
-  const affected = await transitionStatus(sql, StepRunSchema, transitionStep, { id: row.id }, row.status as StepStatus, to, { ...changes, ...(now !== undefined ? { updatedAt: now } : {}) });
+export async function transitionStepRow(
+  sql: SqlExecutor,
+  row: Pick<StepRun, 'id' | 'status'>,
+  to: StepStatus,
+  changes: Partial<StepRun> = {},
+  now?: number,
+): Promise<void> {
+  const affected = await transitionStatus(sql, StepRunSchema, transitionStep, { id: row.id }, row.status as StepStatus, to, {
+    ...changes,
+    ...(now !== undefined ? { updatedAt: now } : {}),
+  });
   if (affected === 0) throw new ConflictError(`Step run ${row.id} is no longer ${row.status}.`);
   (row as { status: string }).status = to;
 }
 
 /** Moves a run from one of `from` to `to` with extra columns; returns the status it left. */
-export async function transitionRunRow(uow: UnitOfWork, runId: string, from: readonly RunStatus[], to: RunStatus, changes: Partial<WorkflowRun> = {}): Promise<RunStatus> {
+export async function transitionRunRow(
+  uow: UnitOfWork,
+  runId: string,
+  from: readonly RunStatus[],
+  to: RunStatus,
+  changes: Partial<WorkflowRun> = {},
+): Promise<RunStatus> {
   const current = await uow.em.findOne(WorkflowRunSchema, { id: runId }, { fields: ['id', 'status'], disableIdentityMap: true });
-  if (!current || !from.includes(current.status as RunStatus)) throw new ConflictError(`Run ${runId} is ${current?.status ?? 'missing'}, not ${from.join(' or ')}.`);
+  if (!current || !from.includes(current.status as RunStatus))
+    throw new ConflictError(`Run ${runId} is ${current?.status ?? 'missing'}, not ${from.join(' or ')}.`);
   const affected = await transitionStatus(uow.sql, WorkflowRunSchema, transitionRun, { id: runId }, current.status as RunStatus, to, changes);
   if (affected === 0) throw new ConflictError(`Run ${runId} changed while moving to ${to}.`);
   return current.status as RunStatus;
@@ -41,7 +57,13 @@ export async function transitionRunRow(uow: UnitOfWork, runId: string, from: rea
  * mirroring its status names itself as `latestRunId`. Returns false when `expect` no longer
  * matches or the status changed meanwhile (nothing written).
  */
-export async function transitionWorkflowRow(uow: UnitOfWork, workflowId: string, to: WorkflowStatus, expect: { version: number } | { latestRunId: string }, changes: Partial<Workflow> = {}): Promise<boolean> {
+export async function transitionWorkflowRow(
+  uow: UnitOfWork,
+  workflowId: string,
+  to: WorkflowStatus,
+  expect: { version: number } | { latestRunId: string },
+  changes: Partial<Workflow> = {},
+): Promise<boolean> {
   const where = { id: workflowId, ...expect };
   const current = await uow.em.findOne(WorkflowSchema, where, { fields: ['id', 'status'], disableIdentityMap: true });
   if (!current) return false;

@@ -39,7 +39,10 @@ export interface StepAttempt {
  * keeps its live row and events, and its final state and event commit with the task's end.
  */
 export class StepRunner {
-  constructor(private readonly resources: EngineResources, private readonly tasks: TaskRunner) {}
+  constructor(
+    private readonly resources: EngineResources,
+    private readonly tasks: TaskRunner,
+  ) {}
 
   /** The runtime a step uses: step > workflow > setting `routing.defaultRuntime` > first available. */
   resolveRuntimeId(step: Pick<StepDefinition, 'runtimeId'>, definition: Pick<WorkflowDefinition, 'runtimeId'>): Promise<string> {
@@ -78,10 +81,26 @@ export class StepRunner {
   /** The step moves to RUNNING with its task, runtime, model and cap, announced at once. */
   private async started(uow: SqlUnitOfWork, a: StepAttempt, task: StartedTask): Promise<void> {
     const { taskId, runtimeId, model, caps, startedAt } = task;
-    const changes = { taskId, runtimeId, modelId: model, budgetUsd: caps.costUsd, startedAt, documentCount: a.documentCount, estimatedDurationMs: a.estimatedDurationMs };
+    const changes = {
+      taskId,
+      runtimeId,
+      modelId: model,
+      budgetUsd: caps.costUsd,
+      startedAt,
+      documentCount: a.documentCount,
+      estimatedDurationMs: a.estimatedDurationMs,
+    };
     await transitionStepRow(uow.sql, a.row, 'RUNNING', changes, startedAt);
     Object.assign(a.row, changes);
-    uow.emit({ kind: 'STEP_STARTED', workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, taskId, message: `Step "${a.step.name}" started on ${runtimeId} (${model}), cap ${formatUsd(caps.costUsd)}.`, step: toStepRunView(a.row) });
+    uow.emit({
+      kind: 'STEP_STARTED',
+      workflowId: a.workflowId,
+      runId: a.runId,
+      stepId: a.step.id,
+      taskId,
+      message: `Step "${a.step.name}" started on ${runtimeId} (${model}), cap ${formatUsd(caps.costUsd)}.`,
+      step: toStepRunView(a.row),
+    });
   }
 
   /** The step's final state with its final totals; calls whose live write failed are added to the run. */
@@ -89,18 +108,45 @@ export class StepRunner {
     const startedAt = a.row.startedAt ?? now;
     const lost = tracker?.unrecorded;
     if (lost && (lost.inputTokens || lost.outputTokens || lost.costMicros))
-      await incrementRow(uow.sql, WorkflowRunSchema, a.runId, { inputTokens: lost.inputTokens, outputTokens: lost.outputTokens, costMicros: lost.costMicros }, { updatedAt: now });
-    const totals = { inputTokens: a.row.inputTokens, outputTokens: a.row.outputTokens, cacheReadTokens: a.row.cacheReadTokens, cacheWriteTokens: a.row.cacheWriteTokens, costMicros: a.row.costMicros, pricingKnown: a.row.pricingKnown };
+      await incrementRow(
+        uow.sql,
+        WorkflowRunSchema,
+        a.runId,
+        { inputTokens: lost.inputTokens, outputTokens: lost.outputTokens, costMicros: lost.costMicros },
+        { updatedAt: now },
+      );
+    const totals = {
+      inputTokens: a.row.inputTokens,
+      outputTokens: a.row.outputTokens,
+      cacheReadTokens: a.row.cacheReadTokens,
+      cacheWriteTokens: a.row.cacheWriteTokens,
+      costMicros: a.row.costMicros,
+      pricingKnown: a.row.pricingKnown,
+    };
     const common = { ...totals, output: r.output || null, turns: r.turns, currentTool: null, finishedAt: now, durationMs: now - startedAt, updatedAt: now };
-    const step = r.status === 'COMPLETED'
-      ? { ...common, error: null, failureCategory: null }
-      : { ...common, error: r.failure!.message, failureCategory: r.failure!.category, evidence: (r.evidence ?? null) as FailureEvidence | null };
+    const step =
+      r.status === 'COMPLETED'
+        ? { ...common, error: null, failureCategory: null }
+        : { ...common, error: r.failure!.message, failureCategory: r.failure!.category, evidence: (r.evidence ?? null) as FailureEvidence | null };
     await transitionStepRow(uow.sql, a.row, r.status, step);
     Object.assign(a.row, step);
     const kind = r.status === 'COMPLETED' ? 'STEP_COMPLETED' : r.status === 'CANCELLED' ? 'STEP_CANCELLED' : 'STEP_FAILED';
-    const message = r.status === 'COMPLETED'
-      ? `Step "${a.step.name}" completed in ${formatDuration(now - startedAt)}, ${formatUsd(a.row.costMicros / 1e6)}.`
-      : `Step "${a.step.name}" ${r.status === 'CANCELLED' ? 'was cancelled' : `failed (${r.failure!.category})`}: ${r.failure!.message}`;
-    uow.emit({ kind, workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, taskId: r.taskId, message, costUsd: a.row.costMicros / 1e6, inputTokens: a.row.inputTokens, outputTokens: a.row.outputTokens, step: toStepRunView(a.row), data: r.failure ? { category: r.failure.category } : undefined });
+    const message =
+      r.status === 'COMPLETED'
+        ? `Step "${a.step.name}" completed in ${formatDuration(now - startedAt)}, ${formatUsd(a.row.costMicros / 1e6)}.`
+        : `Step "${a.step.name}" ${r.status === 'CANCELLED' ? 'was cancelled' : `failed (${r.failure!.category})`}: ${r.failure!.message}`;
+    uow.emit({
+      kind,
+      workflowId: a.workflowId,
+      runId: a.runId,
+      stepId: a.step.id,
+      taskId: r.taskId,
+      message,
+      costUsd: a.row.costMicros / 1e6,
+      inputTokens: a.row.inputTokens,
+      outputTokens: a.row.outputTokens,
+      step: toStepRunView(a.row),
+      data: r.failure ? { category: r.failure.category } : undefined,
+    });
   }
 }

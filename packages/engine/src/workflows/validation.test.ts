@@ -32,7 +32,17 @@ describe('workflow definition validation', () => {
     ['zero budget', { ...base, budgetUsd: 0 }, ['budgetUsd']],
     ['negative step budget', { ...base, steps: [{ ...base.steps[0], budgetUsd: -1 }] }, ['steps', '0', 'budgetUsd']],
     ['step without prompt', { ...base, steps: [{ id: 'a', name: 'A', prompt: '  ' }] }, ['steps', '0', 'prompt']],
-    ['duplicate step ids', { ...base, steps: [{ id: 'a', name: 'A', prompt: 'x' }, { id: 'a', name: 'B', prompt: 'y' }] }, ['steps', '1', 'id']],
+    [
+      'duplicate step ids',
+      {
+        ...base,
+        steps: [
+          { id: 'a', name: 'A', prompt: 'x' },
+          { id: 'a', name: 'B', prompt: 'y' },
+        ],
+      },
+      ['steps', '1', 'id'],
+    ],
     ['bad step id', { ...base, steps: [{ id: 'a b', name: 'A', prompt: 'x' }] }, ['steps', '0', 'id']],
     ['unknown runtime', { ...base, runtimeId: 'gpt-runner' }, ['runtimeId']],
     ['unknown step runtime', { ...base, steps: [{ ...base.steps[0], runtimeId: 'nope' }] }, ['steps', '0', 'runtimeId']],
@@ -67,7 +77,13 @@ describe('workflow definition validation', () => {
   });
 
   it('generates step ids when absent and keeps given ones', async () => {
-    const wf = await t.engine.createWorkflow({ ...base, steps: [{ name: 'A', prompt: 'a' }, { id: 'keep-me', name: 'B', prompt: 'b' }] });
+    const wf = await t.engine.createWorkflow({
+      ...base,
+      steps: [
+        { name: 'A', prompt: 'a' },
+        { id: 'keep-me', name: 'B', prompt: 'b' },
+      ],
+    });
     expect(wf.steps[0]!.id).toMatch(/^step-/);
     expect(wf.steps[1]!.id).toBe('keep-me');
   });
@@ -115,7 +131,15 @@ describe('one pass reports shape, structure and reference problems together', ()
   });
 
   it('a structural problem of the pattern comes with the shape problems', async () => {
-    const found = await problems({ ...base, pattern: 'LOOP', steps: [{ ...base.steps[0], budgetUsd: -1 }, { id: 'b', name: 'B', prompt: ' ' }], config: { maxIterations: 3 } });
+    const found = await problems({
+      ...base,
+      pattern: 'LOOP',
+      steps: [
+        { ...base.steps[0], budgetUsd: -1 },
+        { id: 'b', name: 'B', prompt: ' ' },
+      ],
+      config: { maxIterations: 3 },
+    });
     expect(codesByField(found)).toEqual({ 'steps.0.budgetUsd': 'OUT_OF_RANGE', 'steps.1.prompt': 'INVALID_DEFINITION', steps: 'INVALID_DEFINITION' });
   });
 
@@ -149,7 +173,9 @@ describe('what a problem says depends on the value that came', () => {
       { field: ['steps', '0', 'documentIds'], code: 'WRONG_TYPE', message: 'steps.0.documentIds must be a list; got a string.' },
       { field: ['config', 'delays', 'a'], code: 'WRONG_TYPE', message: 'config.delays.a must be a string; got a number.' },
     ]);
-    expect(await problems({ ...base, budgetUsd: NaN })).toEqual([{ field: ['budgetUsd'], code: 'WRONG_TYPE', message: 'budgetUsd must be a number; got NaN (not a number).' }]);
+    expect(await problems({ ...base, budgetUsd: NaN })).toEqual([
+      { field: ['budgetUsd'], code: 'WRONG_TYPE', message: 'budgetUsd must be a number; got NaN (not a number).' },
+    ]);
   });
 
   it('a missing or null required field is "required"', async () => {

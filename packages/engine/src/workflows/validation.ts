@@ -28,7 +28,11 @@ export interface ValidationLookups {
  * problems found after any `known` ones the caller found itself. Step ids are generated where
  * absent and kept where given.
  */
-export async function validateDefinition(input: WorkflowDefinitionInput, lookups: ValidationLookups, known: readonly StagentError[] = []): Promise<ValidatedWorkflow> {
+export async function validateDefinition(
+  input: WorkflowDefinitionInput,
+  lookups: ValidationLookups,
+  known: readonly StagentError[] = [],
+): Promise<ValidatedWorkflow> {
   const issues: StagentError[] = [...known];
   const add: Add = (message, field, code = ErrorCode.INVALID_DEFINITION) => issues.push(new StagentError(code, message, { field }));
   const data = parseFields(definitionInputSchema, input, [], issues) ?? {};
@@ -59,7 +63,15 @@ export async function validateDefinition(input: WorkflowDefinitionInput, lookups
     for (const documentId of dedupe(s.documentIds ?? [])) bindings.push({ documentId, stepId: steps[i]!.id });
   });
   return {
-    definition: { name: data.name!, description: data.description ?? null, pattern: pattern!, runtimeId: data.runtimeId ?? null, budgetUsd: data.budgetUsd ?? null, steps, config },
+    definition: {
+      name: data.name!,
+      description: data.description ?? null,
+      pattern: pattern!,
+      runtimeId: data.runtimeId ?? null,
+      budgetUsd: data.budgetUsd ?? null,
+      steps,
+      config,
+    },
     bindings,
   };
 }
@@ -93,7 +105,10 @@ function validateConfig(pattern: WorkflowPattern, raw: unknown, steps: StepDefin
   if (!result.success) {
     for (const issue of result.error.issues) {
       const error = issueToError(issue, ['config'], value);
-      const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${(issue as { keys: string[] }).keys.join(', ')} ${pattern === 'SEQUENCE' ? 'is' : 'does'} not apply to ${pattern})` : '';
+      const unknownKeys =
+        issue.code === 'unrecognized_keys'
+          ? ` (${(issue as { keys: string[] }).keys.join(', ')} ${pattern === 'SEQUENCE' ? 'is' : 'does'} not apply to ${pattern})`
+          : '';
       add(`${error.message}${unknownKeys}`, error.field!, error.code);
     }
     return {};
@@ -126,7 +141,8 @@ function checkStructure(pattern: WorkflowPattern, steps: StepDefinition[], confi
     case 'CHECKPOINT':
       steps.forEach((s, i) => {
         if (config.delays?.[s.id] && config.checkpoints?.includes(s.id)) add('A delay step cannot also be a checkpoint.', ['config', 'checkpoints']);
-        if (config.delays?.[s.id] && i === n - 1) add('A delay as the last step would only postpone the end of the run; remove it.', ['config', 'delays', s.id]);
+        if (config.delays?.[s.id] && i === n - 1)
+          add('A delay as the last step would only postpone the end of the run; remove it.', ['config', 'delays', s.id]);
       });
       break;
   }

@@ -19,7 +19,16 @@ describe('workflow pages', () => {
   it('reads only cursors it wrote; any other text is refused, not read as the first page', () => {
     expect(decodeOffsetCursor(encodeOffsetCursor(0))).toBe(0);
     expect(decodeOffsetCursor(encodeOffsetCursor(123_456))).toBe(123_456);
-    for (const cursor of ['', 'not a cursor', '!!!', encodeOffsetCursor(-5), Buffer.from('12abc').toString('base64url'), Buffer.from('007').toString('base64url'), 'MTA=', 'x'.repeat(5000)]) {
+    for (const cursor of [
+      '',
+      'not a cursor',
+      '!!!',
+      encodeOffsetCursor(-5),
+      Buffer.from('12abc').toString('base64url'),
+      Buffer.from('007').toString('base64url'),
+      'MTA=',
+      'x'.repeat(5000),
+    ]) {
       expect(decodeOffsetCursor(cursor), cursor.slice(0, 20)).toBeNull();
     }
     expect(() => workflowPage(10, 'garbage')).toThrow(/after must be a pageInfo.endCursor/);

@@ -31,11 +31,19 @@ export function workflowPage(first: number | null | undefined, after: string | n
   const issues: StagentError[] = [];
   const size = first ?? WORKFLOW_PAGE_SIZE.default;
   if (!Number.isInteger(size) || size < 1 || size > WORKFLOW_PAGE_SIZE.max) {
-    issues.push(new StagentError(ErrorCode.OUT_OF_RANGE, `first must be an integer from 1 to ${WORKFLOW_PAGE_SIZE.max} (workflows per page), got ${size}.`, { field: ['first'] }));
+    issues.push(
+      new StagentError(ErrorCode.OUT_OF_RANGE, `first must be an integer from 1 to ${WORKFLOW_PAGE_SIZE.max} (workflows per page), got ${size}.`, {
+        field: ['first'],
+      }),
+    );
   }
   const offset = after == null ? 0 : decodeOffsetCursor(after);
   if (offset === null) {
-    issues.push(new StagentError(ErrorCode.INVALID_VALUE, 'after must be a pageInfo.endCursor returned by a previous page; omit it for the first page.', { field: ['after'] }));
+    issues.push(
+      new StagentError(ErrorCode.INVALID_VALUE, 'after must be a pageInfo.endCursor returned by a previous page; omit it for the first page.', {
+        field: ['after'],
+      }),
+    );
   }
   if (issues.length) throw new ValidationError(issues);
   return { first: size, offset: offset ?? 0 };

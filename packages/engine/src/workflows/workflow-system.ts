@@ -23,15 +23,23 @@ export interface WorkflowBindings {
 
 /** Creates, edits, deletes and reads workflow definitions with their document bindings. */
 export class WorkflowSystem implements WorkflowBindings {
-  constructor(private readonly resources: EngineResources, private readonly defaultRuntimeId: () => Promise<string | null>) {}
+  constructor(
+    private readonly resources: EngineResources,
+    private readonly defaultRuntimeId: () => Promise<string | null>,
+  ) {}
 
   /** Validates a submitted definition against the catalog and stored documents; `known` problems are reported first. */
   validate(input: WorkflowDefinitionInput, known: readonly StagentError[] = []): Promise<ValidatedWorkflow> {
-    return validateDefinition(input, {
-      catalog: this.resources.catalog,
-      defaultRuntimeId: this.defaultRuntimeId,
-      existingDocumentIds: async (ids) => new Set((await this.resources.orm.em.fork().find(DocumentSchema, { id: { $in: ids } }, { fields: ['id'] })).map((d) => d.id)),
-    }, known);
+    return validateDefinition(
+      input,
+      {
+        catalog: this.resources.catalog,
+        defaultRuntimeId: this.defaultRuntimeId,
+        existingDocumentIds: async (ids) =>
+          new Set((await this.resources.orm.em.fork().find(DocumentSchema, { id: { $in: ids } }, { fields: ['id'] })).map((d) => d.id)),
+      },
+      known,
+    );
   }
 
   async create(input: WorkflowDefinitionInput, projectId: string | null = null): Promise<WorkflowView> {
@@ -40,9 +48,21 @@ export class WorkflowSystem implements WorkflowBindings {
     const id = newId();
     await this.resources.orm.em.fork().transactional(async (em) => {
       await em.insert(WorkflowSchema, {
-        id, createdAt: now, updatedAt: now, projectId, name: valid.definition.name, description: valid.definition.description ?? null,
-        pattern: valid.definition.pattern, status: 'DRAFT', definition: valid.definition, runtimeId: valid.definition.runtimeId ?? null,
-        budgetUsd: valid.definition.budgetUsd ?? null, runNumber: 0, version: 0, eventSeq: 0, latestRunId: null,
+        id,
+        createdAt: now,
+        updatedAt: now,
+        projectId,
+        name: valid.definition.name,
+        description: valid.definition.description ?? null,
+        pattern: valid.definition.pattern,
+        status: 'DRAFT',
+        definition: valid.definition,
+        runtimeId: valid.definition.runtimeId ?? null,
+        budgetUsd: valid.definition.budgetUsd ?? null,
+        runNumber: 0,
+        version: 0,
+        eventSeq: 0,
+        latestRunId: null,
       });
       await this.writeBindings(em, id, valid.bindings, now);
     });
@@ -61,11 +81,23 @@ export class WorkflowSystem implements WorkflowBindings {
       const wf = await em.findOne(WorkflowSchema, { id }, { disableIdentityMap: true });
       if (!wf) throw new WorkflowNotFoundError(id);
       if (wf.status === 'ACTIVE' || wf.status === 'PAUSED')
-        throw new ConflictError(`Workflow "${wf.name}" is ${wf.status === 'ACTIVE' ? 'running' : 'paused in a run'}; cancel the run before editing it.`, ['id']);
-      const affected = await em.nativeUpdate(WorkflowSchema, { id, version: wf.version }, {
-        name: valid.definition.name, description: valid.definition.description ?? null, pattern: valid.definition.pattern, definition: valid.definition,
-        runtimeId: valid.definition.runtimeId ?? null, budgetUsd: valid.definition.budgetUsd ?? null, version: wf.version + 1, updatedAt: now,
-      });
+        throw new ConflictError(`Workflow "${wf.name}" is ${wf.status === 'ACTIVE' ? 'running' : 'paused in a run'}; cancel the run before editing it.`, [
+          'id',
+        ]);
+      const affected = await em.nativeUpdate(
+        WorkflowSchema,
+        { id, version: wf.version },
+        {
+          name: valid.definition.name,
+          description: valid.definition.description ?? null,
+          pattern: valid.definition.pattern,
+          definition: valid.definition,
+          runtimeId: valid.definition.runtimeId ?? null,
+          budgetUsd: valid.definition.budgetUsd ?? null,
+          version: wf.version + 1,
+          updatedAt: now,
+        },
+      );
       if (affected === 0) throw new ConflictError('The workflow changed while it was being saved; reload and try again.', ['id']);
       await em.nativeDelete(WorkflowDocumentInputSchema, { workflowId: id });
       await this.writeBindings(em, id, valid.bindings, now);
@@ -79,7 +111,8 @@ export class WorkflowSystem implements WorkflowBindings {
       const wf = await em.findOne(WorkflowSchema, { id }, { disableIdentityMap: true });
       if (!wf) throw new WorkflowNotFoundError(id);
       if (wf.status === 'ACTIVE') throw new ConflictError(`Workflow "${wf.name}" is running; cancel it before deleting it.`, ['id']);
-      for (const schema of [WorkflowDocumentInputSchema, StepRunSchema, WorkflowRunSchema, WorkflowEventSchema] as const) await em.nativeDelete(schema as typeof StepRunSchema, { workflowId: id });
+      for (const schema of [WorkflowDocumentInputSchema, StepRunSchema, WorkflowRunSchema, WorkflowEventSchema] as const)
+        await em.nativeDelete(schema as typeof StepRunSchema, { workflowId: id });
       await em.nativeDelete(WorkflowSchema, { id });
     });
     return id;
@@ -106,13 +139,21 @@ export class WorkflowSystem implements WorkflowBindings {
 
   private async writeBindings(em: EntityManager, workflowId: string, bindings: ValidatedWorkflow['bindings'], now: number) {
     if (bindings.length === 0) return;
-    await em.insertMany(WorkflowDocumentInputSchema, bindings.map((b, position) => ({ id: newId(), createdAt: now, workflowId, documentId: b.documentId, stepId: b.stepId, position })));
+    await em.insertMany(
+      WorkflowDocumentInputSchema,
+      bindings.map((b, position) => ({ id: newId(), createdAt: now, workflowId, documentId: b.documentId, stepId: b.stepId, position })),
+    );
   }
 
   private async toViews(rows: Workflow[]): Promise<WorkflowView[]> {
     if (rows.length === 0) return [];
     const bindings = await withSqlExecutor(this.resources.orm, (sql) =>
-      selectRows(sql, WorkflowDocumentInputSchema, `where workflow_id in (${parameterList(rows.length)}) order by position`, rows.map((r) => r.id)),
+      selectRows(
+        sql,
+        WorkflowDocumentInputSchema,
+        `where workflow_id in (${parameterList(rows.length)}) order by position`,
+        rows.map((r) => r.id),
+      ),
     );
     const byWorkflow = bindingsByWorkflow(bindings);
     return rows.map((r) => toWorkflowView(r, byWorkflow.get(r.id) ?? []));
@@ -120,7 +161,9 @@ export class WorkflowSystem implements WorkflowBindings {
 }
 
 /** A workflow's document bindings (`stepId` null = global), grouped by workflow id, in the order given. */
-export function bindingsByWorkflow(rows: readonly { workflowId: string; documentId: string; stepId?: string | null }[]): Map<string, WorkflowView['documents']> {
+export function bindingsByWorkflow(
+  rows: readonly { workflowId: string; documentId: string; stepId?: string | null }[],
+): Map<string, WorkflowView['documents']> {
   const byWorkflow = new Map<string, WorkflowView['documents']>();
   for (const b of rows) {
     const binding = { documentId: b.documentId, stepId: b.stepId ?? null };
@@ -133,13 +176,27 @@ export function bindingsByWorkflow(rows: readonly { workflowId: string; document
 
 /** The view of a stored workflow with its bindings: every step lists its step-scoped documents. */
 export function toWorkflowView(
-  r: Pick<Workflow, 'id' | 'projectId' | 'name' | 'description' | 'status' | 'definition' | 'runtimeId' | 'budgetUsd' | 'runNumber' | 'latestRunId' | 'createdAt' | 'updatedAt'>,
+  r: Pick<
+    Workflow,
+    'id' | 'projectId' | 'name' | 'description' | 'status' | 'definition' | 'runtimeId' | 'budgetUsd' | 'runNumber' | 'latestRunId' | 'createdAt' | 'updatedAt'
+  >,
   documents: WorkflowView['documents'],
 ): WorkflowView {
   return {
-    id: r.id, projectId: r.projectId ?? null, name: r.name, description: r.description ?? null, pattern: r.definition.pattern,
-    status: r.status as WorkflowStatus, runtimeId: r.runtimeId ?? null, budgetUsd: r.budgetUsd ?? null,
+    id: r.id,
+    projectId: r.projectId ?? null,
+    name: r.name,
+    description: r.description ?? null,
+    pattern: r.definition.pattern,
+    status: r.status as WorkflowStatus,
+    runtimeId: r.runtimeId ?? null,
+    budgetUsd: r.budgetUsd ?? null,
     steps: r.definition.steps.map((s) => ({ ...s, documentIds: documents.filter((b) => b.stepId === s.id).map((b) => b.documentId) })),
-    documents, config: r.definition.config, runNumber: r.runNumber, latestRunId: r.latestRunId ?? null, createdAt: r.createdAt, updatedAt: r.updatedAt,
+    documents,
+    config: r.definition.config,
+    runNumber: r.runNumber,
+    latestRunId: r.latestRunId ?? null,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
   };
 }

@@ -54,7 +54,9 @@ describe('starting runs', () => {
       expect(old!.status).toBe('FAILED');
       expect(old!.failureCategory).toBe('CRASHED');
       // Another host's owner can only be judged by its lease, which ran out before the claim found it.
-      const lapsed = /^The process running this run \(other-host:1:dead\) stopped renewing its lease, which expired at (\S+) \(found at (\S+)\)\.$/.exec(old!.error ?? '');
+      const lapsed = /^The process running this run \(other-host:1:dead\) stopped renewing its lease, which expired at (\S+) \(found at (\S+)\)\.$/.exec(
+        old!.error ?? '',
+      );
       expect(lapsed, old!.error ?? 'no error').not.toBeNull();
       expect(Date.parse(lapsed![1]!)).toBeLessThan(Date.parse(lapsed![2]!));
       expect(old!.steps.some((s) => s.status === 'RUNNING')).toBe(false);

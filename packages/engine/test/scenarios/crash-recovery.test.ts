@@ -11,14 +11,23 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Starts the child and resolves with the workflow id once its step 2 is running. */
 function runChildUntilStep2(): Promise<{ workflowId: string; kill: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--conditions=@stagent/source', '--import', 'tsx', join(import.meta.dirname, '../fixtures/crash-child.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=@stagent/source', '--import', 'tsx', join(import.meta.dirname, '../fixtures/crash-child.ts'), dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`child exited early with ${code}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const m = /^STEP2_RUNNING (\S+)/.exec(line);
-      if (m) resolve({ workflowId: m[1]!, kill: async () => { child.kill('SIGKILL'); await exited; } });
+      if (m)
+        resolve({
+          workflowId: m[1]!,
+          kill: async () => {
+            child.kill('SIGKILL');
+            await exited;
+          },
+        });
     });
   });
 }
@@ -42,7 +51,9 @@ describe('crash recovery', () => {
       expect(crashed.steps[1]!.failureCategory).toBe('CRASHED');
       // The child's pid is gone while its lease still runs: the message says it exited, and the
       // lease time it names is in the future of the moment recovery found it, as the words say.
-      const found = /^The process running this run \(\S+\) exited without finishing it \(found at (\S+); its lease would have lasted until (\S+)\)\.$/.exec(crashed.error ?? '');
+      const found = /^The process running this run \(\S+\) exited without finishing it \(found at (\S+); its lease would have lasted until (\S+)\)\.$/.exec(
+        crashed.error ?? '',
+      );
       expect(found, crashed.error ?? 'no error').not.toBeNull();
       expect(Date.parse(found![2]!)).toBeGreaterThan(Date.parse(found![1]!));
       expect(crashed.steps[1]!.error).toBe('The process running this step exited without finishing it.');

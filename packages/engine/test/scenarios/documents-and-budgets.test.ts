@@ -15,8 +15,15 @@ describe('document context', () => {
     const onlyA = await doc('A notes.md', 'A-ONLY-MARKER');
     const onlyB = await doc('B notes.md', 'B-ONLY-MARKER');
     const wf = await t.engine.createWorkflow({
-      name: 'docs', pattern: 'SEQUENCE', runtimeId: 'simulated', documentIds: [global.id],
-      steps: [{ id: 'a', name: 'A', prompt: 'Step A.', documentIds: [onlyA.id] }, { id: 'b', name: 'B', prompt: 'Step B.', documentIds: [onlyB.id] }, { id: 'c', name: 'C', prompt: 'Step C.' }],
+      name: 'docs',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      documentIds: [global.id],
+      steps: [
+        { id: 'a', name: 'A', prompt: 'Step A.', documentIds: [onlyA.id] },
+        { id: 'b', name: 'B', prompt: 'Step B.', documentIds: [onlyB.id] },
+        { id: 'c', name: 'C', prompt: 'Step C.' },
+      ],
     });
     expect(wf.steps.map((s) => s.documentIds)).toEqual([[onlyA.id], [onlyB.id], []]);
     await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
@@ -33,7 +40,13 @@ describe('document context', () => {
 
   it('a long document is cut with the cut stated in the prompt', async () => {
     const big = await t.engine.createDocument({ name: 'Big.txt', mimeType: 'text/plain', content: 'line of text\n'.repeat(3000) });
-    const wf = await t.engine.createWorkflow({ name: 'big', pattern: 'SEQUENCE', runtimeId: 'simulated', documentIds: [big.id], steps: [{ id: 'a', name: 'A', prompt: 'Read.' }] });
+    const wf = await t.engine.createWorkflow({
+      name: 'big',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      documentIds: [big.id],
+      steps: [{ id: 'a', name: 'A', prompt: 'Read.' }],
+    });
     await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     const prompt = t.engine.simulated.calls[0]!.prompt;
     expect(prompt).toMatch(/Truncated documents: Big\.txt \(\d+ of 39000 characters shown\)/);
@@ -41,8 +54,12 @@ describe('document context', () => {
   });
 
   it('rejects bad documents with the field named, storing nothing', async () => {
-    await expect(t.engine.createDocument({ name: '', mimeType: 'image/png', content: '' })).rejects.toMatchObject({ issues: [{ field: ['name'] }, { field: ['mimeType'] }, { field: ['content'] }] });
-    await expect(t.engine.createDocument({ name: 'x.json', mimeType: 'application/json', content: '{nope' })).rejects.toMatchObject({ issues: [{ field: ['content'], code: 'INVALID_VALUE' }] });
+    await expect(t.engine.createDocument({ name: '', mimeType: 'image/png', content: '' })).rejects.toMatchObject({
+      issues: [{ field: ['name'] }, { field: ['mimeType'] }, { field: ['content'] }],
+    });
+    await expect(t.engine.createDocument({ name: 'x.json', mimeType: 'application/json', content: '{nope' })).rejects.toMatchObject({
+      issues: [{ field: ['content'], code: 'INVALID_VALUE' }],
+    });
     expect(await t.engine.listDocuments()).toEqual([]);
   });
 });
@@ -50,9 +67,16 @@ describe('document context', () => {
 describe('budgets', () => {
   it('resolves caps step > workflow > setting > default in every combination', () => {
     const combos = [
-      [2, 3, 4, 'workflow-step', 2, 'step'], [null, 3, 4, 'workflow-step', 3, 'workflow'], [null, null, 4, 'workflow-step', 4, 'setting'],
-      [null, null, null, 'workflow-step', 5, 'default'], [null, null, null, 'standalone', 2, 'default'], [0, -1, null, 'workflow-step', 5, 'default'],
-      [2, null, 4, 'workflow-step', 2, 'step'], [2, 3, null, 'standalone', 2, 'step'], [null, 3, null, 'standalone', 3, 'workflow'], [null, null, 4, 'standalone', 4, 'setting'],
+      [2, 3, 4, 'workflow-step', 2, 'step'],
+      [null, 3, 4, 'workflow-step', 3, 'workflow'],
+      [null, null, 4, 'workflow-step', 4, 'setting'],
+      [null, null, null, 'workflow-step', 5, 'default'],
+      [null, null, null, 'standalone', 2, 'default'],
+      [0, -1, null, 'workflow-step', 5, 'default'],
+      [2, null, 4, 'workflow-step', 2, 'step'],
+      [2, 3, null, 'standalone', 2, 'step'],
+      [null, 3, null, 'standalone', 3, 'workflow'],
+      [null, null, 4, 'standalone', 4, 'setting'],
     ] as const;
     for (const [step, workflow, setting, kind, cap, source] of combos)
       expect(resolveCostCap({ stepBudgetUsd: step, workflowBudgetUsd: workflow, settingBudgetUsd: setting, kind })).toEqual({ capUsd: cap, source });
@@ -60,16 +84,44 @@ describe('budgets', () => {
 
   it('applies the resolved cap to each step run (step, workflow, setting)', async () => {
     await t.engine.updateSettings([{ key: 'budget.maxCostPerTaskUsd', value: 4 }]);
-    const wf = await t.engine.createWorkflow({ name: 'b', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'A', prompt: 'a', budgetUsd: 1.5 }, { id: 'b', name: 'B', prompt: 'b' }] });
+    const wf = await t.engine.createWorkflow({
+      name: 'b',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      steps: [
+        { id: 'a', name: 'A', prompt: 'a', budgetUsd: 1.5 },
+        { id: 'b', name: 'B', prompt: 'b' },
+      ],
+    });
     const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     expect(run.steps.map((s) => s.budgetUsd)).toEqual([1.5, 4]);
-    const wf2 = await t.engine.createWorkflow({ name: 'b2', pattern: 'SEQUENCE', runtimeId: 'simulated', budgetUsd: 2.5, steps: [{ id: 'a', name: 'A', prompt: 'a' }] });
+    const wf2 = await t.engine.createWorkflow({
+      name: 'b2',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      budgetUsd: 2.5,
+      steps: [{ id: 'a', name: 'A', prompt: 'a' }],
+    });
     expect((await t.engine.waitForRun((await t.engine.executeWorkflow(wf2.id)).run.id)).steps[0]!.budgetUsd).toBe(2.5);
   });
 
   it('a step stops with BUDGET_EXCEEDED when its cap is reached, keeping partial output and spend', async () => {
-    const wf = await t.engine.createWorkflow({ name: 'b', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'A', prompt: 'Write a lot.', budgetUsd: 0.001 }] });
-    t.engine.simulated.script({ match: 'Write a lot.', script: { turns: [{ text: 'part one', outputTokens: 100 }, { text: 'part two', outputTokens: 100 }, { text: 'part three', outputTokens: 100 }] } });
+    const wf = await t.engine.createWorkflow({
+      name: 'b',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      steps: [{ id: 'a', name: 'A', prompt: 'Write a lot.', budgetUsd: 0.001 }],
+    });
+    t.engine.simulated.script({
+      match: 'Write a lot.',
+      script: {
+        turns: [
+          { text: 'part one', outputTokens: 100 },
+          { text: 'part two', outputTokens: 100 },
+          { text: 'part three', outputTokens: 100 },
+        ],
+      },
+    });
     const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     const s = run.steps[0]!;
     expect(s.status).toBe('FAILED');
@@ -87,9 +139,17 @@ describe('budgets', () => {
     const wf = await t.engine.createWorkflow({ name: 't', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'A', prompt: 'tokens' }] });
     const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     expect(run.steps[0]).toMatchObject({ failureCategory: 'BUDGET_EXCEEDED', evidence: { tokensUsed: 1100, tokenCap: 1000 } });
-    await t.engine.updateSettings([{ key: 'budget.maxTokensPerTask', value: null }, { key: 'budget.maxDailyCostUsd', value: 1 }]);
+    await t.engine.updateSettings([
+      { key: 'budget.maxTokensPerTask', value: null },
+      { key: 'budget.maxDailyCostUsd', value: 1 },
+    ]);
     t.engine.simulated.script({ match: 'daily', script: { turns: [{ text: 'x', inputTokens: 400_000, outputTokens: 10 }] } });
-    const wf2 = await t.engine.createWorkflow({ name: 'd', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'A', prompt: 'daily', budgetUsd: 50 }] });
+    const wf2 = await t.engine.createWorkflow({
+      name: 'd',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      steps: [{ id: 'a', name: 'A', prompt: 'daily', budgetUsd: 50 }],
+    });
     const run2 = await t.engine.waitForRun((await t.engine.executeWorkflow(wf2.id)).run.id);
     expect(run2.steps[0]!.failureCategory).toBe('BUDGET_EXCEEDED');
     expect(run2.steps[0]!.evidence).toMatchObject({ dailyCapUsd: 1 });
@@ -97,7 +157,16 @@ describe('budgets', () => {
 
   it('the estimate warns when a step is estimated over its cap, and never blocks the run', async () => {
     const doc = await t.engine.createDocument({ name: 'Long.md', mimeType: 'text/markdown', content: 'word '.repeat(8000) });
-    const input = { name: 'e', pattern: 'SEQUENCE', runtimeId: 'simulated', documentIds: [doc.id], steps: [{ id: 'a', name: 'Tight', prompt: 'Summarise.', budgetUsd: 0.001 }, { id: 'b', name: 'Roomy', prompt: 'Conclude.' }] };
+    const input = {
+      name: 'e',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      documentIds: [doc.id],
+      steps: [
+        { id: 'a', name: 'Tight', prompt: 'Summarise.', budgetUsd: 0.001 },
+        { id: 'b', name: 'Roomy', prompt: 'Conclude.' },
+      ],
+    };
     const estimate = await t.engine.estimateWorkflowCost(input);
     expect(estimate.steps[0]).toMatchObject({ stepId: 'a', overBudget: true, budgetUsd: 0.001, modelId: 'simulated-smart', priced: true });
     expect(estimate.steps[1]!.overBudget).toBe(false);

@@ -52,7 +52,10 @@ describe('event replay', () => {
     expect(usage.step).toMatchObject({ stepId: 's1', status: 'RUNNING' });
     expect(usage.step!.outputTokens).toBeGreaterThan(0);
     expect(usage.costUsd).toBeGreaterThan(0);
-    const deltas = events.filter((e) => e.kind === 'STEP_OUTPUT_DELTA' && e.stepId === 's1').map((e) => e.outputDelta).join('');
+    const deltas = events
+      .filter((e) => e.kind === 'STEP_OUTPUT_DELTA' && e.stepId === 's1')
+      .map((e) => e.outputDelta)
+      .join('');
     const output = (await t.engine.getRun(run.id))!.steps[0]!.output!;
     expect(deltas.trim()).toBe(output.trim());
     expect(events.find((e) => e.kind === 'STEP_STARTED')!.step!.taskId).toBeTruthy();

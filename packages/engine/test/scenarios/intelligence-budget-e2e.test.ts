@@ -15,7 +15,10 @@ describe('debug analysis of a budget stop, end to end', () => {
   it('names the step, shows spent vs cap, suggests a higher budget; applying it and retrying completes the run', async () => {
     // Step 2 ("Analyse") has a $0.05 cap; its one model call costs 20,000 in x $3/M + 5,000 out x $15/M = $0.135.
     const wf = await t.engine.createWorkflow(threeStepSequence({ budgets: [null, 0.05, null] }));
-    t.engine.simulated.script({ match: (r) => isStep2(r.prompt), script: { turns: [{ text: 'Partial analysis.', inputTokens: 20_000, outputTokens: 5_000 }] } });
+    t.engine.simulated.script({
+      match: (r) => isStep2(r.prompt),
+      script: { turns: [{ text: 'Partial analysis.', inputTokens: 20_000, outputTokens: 5_000 }] },
+    });
     const failed = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     expect(failed.status).toBe('FAILED');
     expect(failed.steps.map((s) => s.status)).toEqual(['COMPLETED', 'FAILED', 'SKIPPED']);
@@ -53,7 +56,11 @@ describe('debug analysis of a budget stop, end to end', () => {
     await t.engine.retryWorkflowStep(wf.id, 's2');
     const done = await t.engine.waitForRun(failed.id);
     expect(done.status).toBe('COMPLETED');
-    expect(done.steps.map((s) => [s.stepId, s.status])).toEqual([['s1', 'COMPLETED'], ['s2', 'COMPLETED'], ['s3', 'COMPLETED']]);
+    expect(done.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ['s1', 'COMPLETED'],
+      ['s2', 'COMPLETED'],
+      ['s3', 'COMPLETED'],
+    ]);
     expect(done.steps[1]!.budgetUsd).toBe(budgetUsd);
     expect(t.engine.simulated.calls.filter((c) => isStep2(c.prompt))).toHaveLength(2);
 
@@ -63,7 +70,10 @@ describe('debug analysis of a budget stop, end to end', () => {
 
   it('an inapplicable suggestion is a NOT_APPLICABLE error with its field path, and changes nothing', async () => {
     const wf = await t.engine.createWorkflow(threeStepSequence());
-    await expect(t.engine.applySuggestion(wf.id, { type: 'SET_BUDGET', payload: { stepId: 'ghost', budgetUsd: 1 } })).rejects.toMatchObject({ code: 'NOT_APPLICABLE', field: ['action', 'payload', 'stepId'] });
+    await expect(t.engine.applySuggestion(wf.id, { type: 'SET_BUDGET', payload: { stepId: 'ghost', budgetUsd: 1 } })).rejects.toMatchObject({
+      code: 'NOT_APPLICABLE',
+      field: ['action', 'payload', 'stepId'],
+    });
     await expect(t.engine.applySuggestion(wf.id, { type: 'SHRINK', payload: {} })).rejects.toMatchObject({ code: 'NOT_APPLICABLE', field: ['action', 'type'] });
     expect((await t.engine.getWorkflow(wf.id))!.steps.map((s) => s.budgetUsd ?? null)).toEqual([null, null, null]);
   });

@@ -10,10 +10,21 @@ afterEach(() => t.close());
 
 describe('optimizer and execution stats through the engine', () => {
   it('DOCUMENT_BINDING: suggested from document relevance, applied to the stored bindings, then gone', async () => {
-    const pricing = await t.engine.createDocument({ name: 'pricing-sheet.md', mimeType: 'text/markdown', content: 'Tier prices per seat, volume discounts, annual billing.' });
-    const style = await t.engine.createDocument({ name: 'style-guide.md', mimeType: 'text/markdown', content: 'Voice and tone, headings, punctuation, plain words.' });
+    const pricing = await t.engine.createDocument({
+      name: 'pricing-sheet.md',
+      mimeType: 'text/markdown',
+      content: 'Tier prices per seat, volume discounts, annual billing.',
+    });
+    const style = await t.engine.createDocument({
+      name: 'style-guide.md',
+      mimeType: 'text/markdown',
+      content: 'Voice and tone, headings, punctuation, plain words.',
+    });
     const wf = await t.engine.createWorkflow({
-      name: 'Proposal', pattern: 'SEQUENCE', runtimeId: 'simulated', documentIds: [pricing.id, style.id],
+      name: 'Proposal',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      documentIds: [pricing.id, style.id],
       steps: [
         { id: 'quote', name: 'Quote', prompt: 'Compute the volume discounts from the pricing sheet.' },
         { id: 'tone', name: 'Tone', prompt: 'Rewrite the quote in the voice and tone of the style guide.' },
@@ -25,14 +36,23 @@ describe('optimizer and execution stats through the engine', () => {
 
     const updated = await t.engine.applySuggestion(wf.id, binding.action!);
     expect(updated.documents.filter((d) => d.stepId === null)).toEqual([]);
-    expect(updated.documents.map((d) => [d.documentId, d.stepId]).sort()).toEqual([[pricing.id, 'quote'], [style.id, 'tone']].sort());
+    expect(updated.documents.map((d) => [d.documentId, d.stepId]).sort()).toEqual(
+      [
+        [pricing.id, 'quote'],
+        [style.id, 'tone'],
+      ].sort(),
+    );
     const after = await t.engine.optimizeWorkflow(toDefinitionInput(updated), wf.id);
     expect(after.map((s) => s.kind)).not.toContain('DOCUMENT_BINDING');
   });
 
   it('execution stats after three runs, one failed: means, success rate, failures, runtime success rate', async () => {
     const wf = await t.engine.createWorkflow(threeStepSequence());
-    t.engine.simulated.script({ match: (r) => r.prompt.endsWith('do part 3 of the work.'), times: 1, script: { failAt: { turn: 1, category: 'RATE_LIMITED' } } });
+    t.engine.simulated.script({
+      match: (r) => r.prompt.endsWith('do part 3 of the work.'),
+      times: 1,
+      script: { failAt: { turn: 1, category: 'RATE_LIMITED' } },
+    });
     const runs = [];
     for (let i = 0; i < 3; i += 1) runs.push(await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id));
     expect(runs.map((r) => r.status)).toEqual(['FAILED', 'COMPLETED', 'COMPLETED']);

@@ -11,19 +11,29 @@ afterEach(() => t.close());
 
 /** A real failing write: SQLite refuses every insert into the ledger table from now on. */
 async function breakLedgerInserts(): Promise<void> {
-  await t.engine.resources.orm.em.getConnection().execute(
-    "create trigger ledger_refuses before insert on usage_ledger begin select raise(abort, 'usage_ledger is refusing inserts'); end",
-  );
+  await t.engine.resources.orm.em
+    .getConnection()
+    .execute("create trigger ledger_refuses before insert on usage_ledger begin select raise(abort, 'usage_ledger is refusing inserts'); end");
 }
 
 describe('a live write that fails ends the step; its spend is not dropped', () => {
   it('the first model call whose ledger row cannot be written stops the step FAILED (UNKNOWN) with the error, its spend on the step, task and run', async () => {
-    t.engine.simulated.script({ match: 'Three turns.', script: { turns: [
-      { text: 'One.', inputTokens: 1000, outputTokens: 100 },
-      { text: 'Two.', inputTokens: 1000, outputTokens: 100 },
-      { text: 'Three.', inputTokens: 1000, outputTokens: 100 },
-    ] } });
-    const wf = await t.engine.createWorkflow({ name: 'ledger', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'Work', prompt: 'Three turns.' }] });
+    t.engine.simulated.script({
+      match: 'Three turns.',
+      script: {
+        turns: [
+          { text: 'One.', inputTokens: 1000, outputTokens: 100 },
+          { text: 'Two.', inputTokens: 1000, outputTokens: 100 },
+          { text: 'Three.', inputTokens: 1000, outputTokens: 100 },
+        ],
+      },
+    });
+    const wf = await t.engine.createWorkflow({
+      name: 'ledger',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      steps: [{ id: 'a', name: 'Work', prompt: 'Three turns.' }],
+    });
     await breakLedgerInserts();
 
     const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
@@ -37,7 +47,13 @@ describe('a live write that fails ends the step; its spend is not dropped', () =
     expect(run.costUsd).toBeCloseTo(step.costUsd, 9);
     const em = t.engine.resources.orm.em.fork();
     const [task] = await em.find(TaskSchema, { runId: run.id });
-    expect(task).toMatchObject({ status: 'FAILED', failureCategory: 'UNKNOWN', inputTokens: 1000, outputTokens: 100, costMicros: Math.round(step.costUsd * 1e6) });
+    expect(task).toMatchObject({
+      status: 'FAILED',
+      failureCategory: 'UNKNOWN',
+      inputTokens: 1000,
+      outputTokens: 100,
+      costMicros: Math.round(step.costUsd * 1e6),
+    });
     expect(await em.count(UsageLedgerSchema, { runId: run.id })).toBe(0);
     const failed = (await t.engine.listEvents(wf.id)).find((e) => e.kind === 'STEP_FAILED')!;
     expect(failed.message).toContain('usage_ledger is refusing inserts');

@@ -30,7 +30,15 @@ describe('live step metrics', () => {
 
   it('carries tokens, rate, cost vs budget, current tool, turn and elapsed on step events', async () => {
     const doc = await t.engine.createDocument({ name: 'Notes.md', mimeType: 'text/markdown', content: 'alpha beta gamma' });
-    t.engine.simulated.script({ match: 'Use tools.', script: { turns: [{ text: 'Looking.', toolCalls: [{ name: 'search_documents', input: { query: 'beta' } }], inputTokens: 1000, outputTokens: 50 }, { text: 'Found beta.', inputTokens: 1200, outputTokens: 80 }] } });
+    t.engine.simulated.script({
+      match: 'Use tools.',
+      script: {
+        turns: [
+          { text: 'Looking.', toolCalls: [{ name: 'search_documents', input: { query: 'beta' } }], inputTokens: 1000, outputTokens: 50 },
+          { text: 'Found beta.', inputTokens: 1200, outputTokens: 80 },
+        ],
+      },
+    });
     const wf = await t.engine.createWorkflow({ ...oneStep('Use tools.'), documentIds: [doc.id] });
     await runToEnd(t, (await t.engine.executeWorkflow(wf.id)).run.id);
     const events = await t.engine.listEvents(wf.id);
@@ -38,7 +46,10 @@ describe('live step metrics', () => {
     expect(tool.toolName).toBe('search_documents');
     expect(tool.step).toMatchObject({ currentTool: 'search_documents', turns: 1 });
     const usages = events.filter((e) => e.kind === 'USAGE');
-    expect(usages.map((u) => [u.inputTokens, u.outputTokens])).toEqual([[1000, 50], [1200, 80]]);
+    expect(usages.map((u) => [u.inputTokens, u.outputTokens])).toEqual([
+      [1000, 50],
+      [1200, 80],
+    ]);
     const last = usages.at(-1)!.step!;
     expect(last).toMatchObject({ inputTokens: 2200, outputTokens: 130, turns: 2, budgetUsd: 5 });
     expect(last.costUsd).toBeCloseTo((2200 * 3 + 130 * 15) / 1e6, 9);
@@ -48,7 +59,15 @@ describe('live step metrics', () => {
   });
 
   it('the estimate learns output tokens and turns from comparable completed runs', async () => {
-    t.engine.simulated.script({ match: 'Learn.', script: { turns: [{ text: 'x', outputTokens: 300 }, { text: 'y', outputTokens: 300 }] } });
+    t.engine.simulated.script({
+      match: 'Learn.',
+      script: {
+        turns: [
+          { text: 'x', outputTokens: 300 },
+          { text: 'y', outputTokens: 300 },
+        ],
+      },
+    });
     const wf = await t.engine.createWorkflow(oneStep('Learn.'));
     const before = await t.engine.estimateStoredWorkflow(wf.id);
     expect(before.steps[0]).toMatchObject({ fromHistory: false, outputTokens: 800, turns: 1 });

@@ -25,7 +25,11 @@ describe('schedule firings and workflow steps run through the one task runner', 
     await t.engine.updateSettings([{ key: 'routing.defaultRuntime', value: 'simulated' }]);
     t.engine.simulated.script({ match: 'Dig for facts.', script: expensiveTurns });
     const schedule = await t.engine.schedules.create({ name: 'Dig', prompt: 'Dig for facts.', expression: 'hourly', timezone: 'UTC', budgetUsd: 0.75 });
-    const wf = await t.engine.createWorkflow({ name: 'Dig', pattern: 'SEQUENCE', steps: [{ id: 'a', name: 'Dig', prompt: 'Dig for facts.', budgetUsd: 0.75 }] });
+    const wf = await t.engine.createWorkflow({
+      name: 'Dig',
+      pattern: 'SEQUENCE',
+      steps: [{ id: 'a', name: 'Dig', prompt: 'Dig for facts.', budgetUsd: 0.75 }],
+    });
 
     await fireHourly();
     const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
@@ -33,24 +37,50 @@ describe('schedule firings and workflow steps run through the one task runner', 
     const em = t.engine.resources.orm.em.fork();
     const [fired] = await em.find(TaskSchema, { scheduleId: schedule.id });
     const [step] = await em.find(TaskSchema, { runId: run.id });
-    const shape = (task: typeof fired) => ({ runtimeId: task!.runtimeId, modelId: task!.modelId, budgetUsd: task!.budgetUsd, status: task!.status, failureCategory: task!.failureCategory, turns: task!.turns, inputTokens: task!.inputTokens, outputTokens: task!.outputTokens, costMicros: task!.costMicros });
-    expect(shape(fired)).toEqual({ runtimeId: 'simulated', modelId: 'simulated-smart', budgetUsd: 0.75, status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED', turns: 2, inputTokens: 200_000, outputTokens: 20_000, costMicros: 900_000 });
+    const shape = (task: typeof fired) => ({
+      runtimeId: task!.runtimeId,
+      modelId: task!.modelId,
+      budgetUsd: task!.budgetUsd,
+      status: task!.status,
+      failureCategory: task!.failureCategory,
+      turns: task!.turns,
+      inputTokens: task!.inputTokens,
+      outputTokens: task!.outputTokens,
+      costMicros: task!.costMicros,
+    });
+    expect(shape(fired)).toEqual({
+      runtimeId: 'simulated',
+      modelId: 'simulated-smart',
+      budgetUsd: 0.75,
+      status: 'FAILED',
+      failureCategory: 'BUDGET_EXCEEDED',
+      turns: 2,
+      inputTokens: 200_000,
+      outputTokens: 20_000,
+      costMicros: 900_000,
+    });
     expect(shape(step)).toEqual(shape(fired));
     expect(fired!.error).toBe(step!.error);
     for (const task of [fired!, step!]) {
       const ledger = await em.find(UsageLedgerSchema, { taskId: task.id });
       expect(ledger.map((l) => l.costMicros)).toEqual([450_000, 450_000]);
     }
-    expect(await t.engine.schedules.get(schedule.id)).toMatchObject({ lastTurnCount: 2, failureStreak: 1, lastFailureReason: expect.stringContaining('BUDGET_EXCEEDED') });
+    expect(await t.engine.schedules.get(schedule.id)).toMatchObject({
+      lastTurnCount: 2,
+      failureStreak: 1,
+      lastFailureReason: expect.stringContaining('BUDGET_EXCEEDED'),
+    });
   });
 
   it('a firing whose task-row write fails leaves no ledger row without its task totals: both commit or neither', async () => {
     t.engine.simulated.script({ match: 'Count things.', script: { turns: [{ text: 'Counted.', inputTokens: 1000, outputTokens: 100 }] } });
     const schedule = await t.engine.schedules.create({ name: 'Count', prompt: 'Count things.', expression: 'hourly', timezone: 'UTC', runtimeId: 'simulated' });
     // A real failing write: SQLite refuses the running task's totals (the final update, status FAILED, passes).
-    await t.engine.resources.orm.em.getConnection().execute(
-      "create trigger task_totals_refused before update on tasks when new.status = 'RUNNING' and new.cost_micros > 0 begin select raise(abort, 'tasks refuses running totals'); end",
-    );
+    await t.engine.resources.orm.em
+      .getConnection()
+      .execute(
+        "create trigger task_totals_refused before update on tasks when new.status = 'RUNNING' and new.cost_micros > 0 begin select raise(abort, 'tasks refuses running totals'); end",
+      );
 
     await fireHourly();
 

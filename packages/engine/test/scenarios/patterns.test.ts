@@ -14,7 +14,13 @@ describe('PARALLEL', () => {
   it('runs branches with bounded concurrency, then synthesises their outputs in order', async () => {
     const slow = await createTestEngine({ simulatedLatencyMs: 100 });
     try {
-      const wf = await slow.engine.createWorkflow({ name: 'p', pattern: 'PARALLEL', runtimeId: 'simulated', config: { concurrency: 2 }, steps: [step('a'), step('b'), step('c'), step('merge', 'Merge them.')] });
+      const wf = await slow.engine.createWorkflow({
+        name: 'p',
+        pattern: 'PARALLEL',
+        runtimeId: 'simulated',
+        config: { concurrency: 2 },
+        steps: [step('a'), step('b'), step('c'), step('merge', 'Merge them.')],
+      });
       const { run } = await slow.engine.executeWorkflow(wf.id);
       let maxRunning = 0;
       for (let i = 0; i < 60; i++) {
@@ -50,7 +56,12 @@ describe('PARALLEL', () => {
 
 describe('SWARM and PLANNER_EXECUTOR', () => {
   it('swarm: planner, workers with the plan, refinery with every worker output', async () => {
-    const wf = await t.engine.createWorkflow({ name: 's', pattern: 'SWARM', runtimeId: 'simulated', steps: [step('mayor', 'Plan it.'), step('w1'), step('w2'), step('refinery', 'Merge.')] });
+    const wf = await t.engine.createWorkflow({
+      name: 's',
+      pattern: 'SWARM',
+      runtimeId: 'simulated',
+      steps: [step('mayor', 'Plan it.'), step('w1'), step('w2'), step('refinery', 'Merge.')],
+    });
     const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     expect(run.status).toBe('COMPLETED');
     const [plan, ...rest] = promptsOf(t);
@@ -60,7 +71,12 @@ describe('SWARM and PLANNER_EXECUTOR', () => {
   });
 
   it('planner-executor: every executor sees the plan, not the previous executor', async () => {
-    const wf = await t.engine.createWorkflow({ name: 'pe', pattern: 'PLANNER_EXECUTOR', runtimeId: 'simulated', steps: [step('plan', 'Plan.'), step('e1'), step('e2')] });
+    const wf = await t.engine.createWorkflow({
+      name: 'pe',
+      pattern: 'PLANNER_EXECUTOR',
+      runtimeId: 'simulated',
+      steps: [step('plan', 'Plan.'), step('e1'), step('e2')],
+    });
     await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     const [, e1, e2] = promptsOf(t);
     expect(e1).toContain('Plan from the planner step');
@@ -70,7 +86,13 @@ describe('SWARM and PLANNER_EXECUTOR', () => {
 });
 
 describe('LOOP', () => {
-  const loop = (config: Record<string, unknown>) => ({ name: 'l', pattern: 'LOOP', runtimeId: 'simulated', config, steps: [step('iterate', 'Improve the draft.')] });
+  const loop = (config: Record<string, unknown>) => ({
+    name: 'l',
+    pattern: 'LOOP',
+    runtimeId: 'simulated',
+    config,
+    steps: [step('iterate', 'Improve the draft.')],
+  });
 
   it('stops at maxIterations, each iteration seeing the previous output', async () => {
     const wf = await t.engine.createWorkflow(loop({ maxIterations: 3 }));
@@ -113,7 +135,13 @@ describe('LOOP', () => {
 
 describe('CHECKPOINT and delays', () => {
   it('parks before a gated step, continues on approval without polling', async () => {
-    const wf = await t.engine.createWorkflow({ name: 'c', pattern: 'CHECKPOINT', runtimeId: 'simulated', config: { checkpoints: ['b'] }, steps: [step('a'), step('b'), step('c')] });
+    const wf = await t.engine.createWorkflow({
+      name: 'c',
+      pattern: 'CHECKPOINT',
+      runtimeId: 'simulated',
+      config: { checkpoints: ['b'] },
+      steps: [step('a'), step('b'), step('c')],
+    });
     const { run } = await t.engine.executeWorkflow(wf.id);
     const parked = await t.engine.waitForRun(run.id);
     expect(parked.status).toBe('WAITING_APPROVAL');
@@ -126,7 +154,13 @@ describe('CHECKPOINT and delays', () => {
   });
 
   it('rejecting a checkpoint cancels the run; deciding twice is NOT_APPLICABLE', async () => {
-    const wf = await t.engine.createWorkflow({ name: 'c', pattern: 'CHECKPOINT', runtimeId: 'simulated', config: { checkpoints: ['b'] }, steps: [step('a'), step('b')] });
+    const wf = await t.engine.createWorkflow({
+      name: 'c',
+      pattern: 'CHECKPOINT',
+      runtimeId: 'simulated',
+      config: { checkpoints: ['b'] },
+      steps: [step('a'), step('b')],
+    });
     const { run } = await t.engine.executeWorkflow(wf.id);
     await t.engine.waitForRun(run.id);
     await t.engine.resolveCheckpoint(wf.id, 'b', false, 'not now');
@@ -137,7 +171,13 @@ describe('CHECKPOINT and delays', () => {
   });
 
   it('a delay step pauses the run and resumes on time, keeping the previous output', async () => {
-    const wf = await t.engine.createWorkflow({ name: 'd', pattern: 'SEQUENCE', runtimeId: 'simulated', config: { delays: { wait: '2h' } }, steps: [step('a'), { id: 'wait', name: 'wait', prompt: '' }, step('b')] });
+    const wf = await t.engine.createWorkflow({
+      name: 'd',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      config: { delays: { wait: '2h' } },
+      steps: [step('a'), { id: 'wait', name: 'wait', prompt: '' }, step('b')],
+    });
     const { run } = await t.engine.executeWorkflow(wf.id);
     const paused = await t.engine.waitForRun(run.id);
     expect(paused.status).toBe('PAUSED');

@@ -53,19 +53,30 @@ describe('a provider error that echoes the API key leaves no copy of it anywhere
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
     });
     await t.engine.updateSettings([{ key: 'anthropic.apiKey', value: anthropicKey }]);
-    emu.script('anthropic',
+    emu.script(
+      'anthropic',
       { kind: 'http_error', status: 429, message: 'Rate limited for key', retryAfterMs: 1, echoKey: true },
       scripted.unauthorizedEchoingKey(),
     );
     emu.script('openai', scripted.unauthorizedEchoingKey('Incorrect API key provided'));
-    const onAnthropic = await t.engine.createWorkflow({ name: 'a', pattern: 'SEQUENCE', steps: [{ id: 'a', name: 'Ask', prompt: 'Ask.', runtimeId: 'anthropic-direct' }] });
-    const onOpenAI = await t.engine.createWorkflow({ name: 'o', pattern: 'SEQUENCE', steps: [{ id: 'o', name: 'Ask', prompt: 'Ask.', runtimeId: 'openai-direct' }] });
+    const onAnthropic = await t.engine.createWorkflow({
+      name: 'a',
+      pattern: 'SEQUENCE',
+      steps: [{ id: 'a', name: 'Ask', prompt: 'Ask.', runtimeId: 'anthropic-direct' }],
+    });
+    const onOpenAI = await t.engine.createWorkflow({
+      name: 'o',
+      pattern: 'SEQUENCE',
+      steps: [{ id: 'o', name: 'Ask', prompt: 'Ask.', runtimeId: 'openai-direct' }],
+    });
 
     const runs = [await runToEnd(t, onAnthropic.id, 1), await runToEnd(t, onOpenAI.id, 0)];
 
     // The providers were sent the keys and answered with them: there was something to leak.
     expect(emu.requests.map((r) => [r.provider, r.headers['x-api-key'] ?? r.headers.authorization])).toEqual([
-      ['anthropic', expect.stringContaining(anthropicKey)], ['anthropic', expect.stringContaining(anthropicKey)], ['openai', `Bearer ${openaiKey}`],
+      ['anthropic', expect.stringContaining(anthropicKey)],
+      ['anthropic', expect.stringContaining(anthropicKey)],
+      ['openai', `Bearer ${openaiKey}`],
     ]);
     for (const run of runs) {
       expect(run).toMatchObject({ status: 'FAILED', failureCategory: 'AUTH' });

@@ -14,28 +14,42 @@ afterEach(() => t.close());
 const callsFor = (t: TestEngine, n: number) => t.engine.simulated.calls.filter((c) => c.prompt.endsWith(`do part ${n} of the work.`));
 
 describe('failures and retries', () => {
-  it.each(Object.values(FailureCategory).filter((c) => c !== 'CANCELLED' && c !== 'CRASHED'))('a %s failure leaves the step FAILED with its category, the rest SKIPPED', async (category) => {
-    const wf = await t.engine.createWorkflow(threeStepSequence());
-    t.engine.simulated.script({ match: (r) => r.prompt.endsWith('do part 2 of the work.'), script: { failAt: { turn: 1, category, message: `provider said ${category}` } } });
-    const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
-    expect(run.status).toBe('FAILED');
-    expect(run.failureCategory).toBe(category);
-    expect(run.steps.map((s) => s.status)).toEqual(['COMPLETED', 'FAILED', 'SKIPPED']);
-    expect(run.steps[1]!.failureCategory).toBe(category);
-    expect(run.steps[1]!.evidence?.providerMessage).toBe(`provider said ${category}`);
-    expect((await t.engine.getWorkflow(wf.id))!.status).toBe('FAILED');
-  });
+  it.each(Object.values(FailureCategory).filter((c) => c !== 'CANCELLED' && c !== 'CRASHED'))(
+    'a %s failure leaves the step FAILED with its category, the rest SKIPPED',
+    async (category) => {
+      const wf = await t.engine.createWorkflow(threeStepSequence());
+      t.engine.simulated.script({
+        match: (r) => r.prompt.endsWith('do part 2 of the work.'),
+        script: { failAt: { turn: 1, category, message: `provider said ${category}` } },
+      });
+      const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
+      expect(run.status).toBe('FAILED');
+      expect(run.failureCategory).toBe(category);
+      expect(run.steps.map((s) => s.status)).toEqual(['COMPLETED', 'FAILED', 'SKIPPED']);
+      expect(run.steps[1]!.failureCategory).toBe(category);
+      expect(run.steps[1]!.evidence?.providerMessage).toBe(`provider said ${category}`);
+      expect((await t.engine.getWorkflow(wf.id))!.status).toBe('FAILED');
+    },
+  );
 
   it('retry of step 2 of 3 does not re-execute step 1 and completes the run', async () => {
     const wf = await t.engine.createWorkflow(threeStepSequence());
-    t.engine.simulated.script({ match: (r) => r.prompt.endsWith('do part 2 of the work.'), times: 1, script: { failAt: { turn: 1, category: 'RATE_LIMITED' } } });
+    t.engine.simulated.script({
+      match: (r) => r.prompt.endsWith('do part 2 of the work.'),
+      times: 1,
+      script: { failAt: { turn: 1, category: 'RATE_LIMITED' } },
+    });
     const first = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     expect(callsFor(t, 1)).toHaveLength(1);
     const retried = await t.engine.retryWorkflowStep(wf.id, 's2');
     expect(retried.run.id).toBe(first.id);
     const run = await t.engine.waitForRun(first.id);
     expect(run.status).toBe('COMPLETED');
-    expect(run.steps.map((s) => [s.stepId, s.status, s.attempt])).toEqual([['s1', 'COMPLETED', 1], ['s2', 'COMPLETED', 2], ['s3', 'COMPLETED', 2]]);
+    expect(run.steps.map((s) => [s.stepId, s.status, s.attempt])).toEqual([
+      ['s1', 'COMPLETED', 1],
+      ['s2', 'COMPLETED', 2],
+      ['s3', 'COMPLETED', 2],
+    ]);
     expect(callsFor(t, 1)).toHaveLength(1);
     expect(callsFor(t, 2)).toHaveLength(2);
     // The retried step still receives the output of step 1.
@@ -53,7 +67,16 @@ describe('failures and retries', () => {
   it('a runtime that throws leaves the step FAILED (UNKNOWN), never RUNNING', async () => {
     const throwing: RuntimeAdapter = {
       id: 'ollama',
-      describe: async () => ({ id: 'ollama', label: 'x', provider: 'x', description: 'x', available: true, unavailableReason: null, models: { default: 'm', supported: ['m'] }, capabilities: [] }),
+      describe: async () => ({
+        id: 'ollama',
+        label: 'x',
+        provider: 'x',
+        description: 'x',
+        available: true,
+        unavailableReason: null,
+        models: { default: 'm', supported: ['m'] },
+        capabilities: [],
+      }),
       run: async () => {
         throw new TypeError('socket exploded');
       },

@@ -30,7 +30,8 @@ describe('real adapters through the provider emulator', () => {
     emu.script('openai', scripted.text('OpenAI analysis.', { inputTokens: 900, outputTokens: 250 }));
     emu.script('ollama', scripted.text('Local summary.', { inputTokens: 500, outputTokens: 120 }));
     const wf = await t.engine.createWorkflow({
-      name: 'three providers', pattern: 'SEQUENCE',
+      name: 'three providers',
+      pattern: 'SEQUENCE',
       steps: [
         { id: 'a', name: 'Research', prompt: 'Research.', runtimeId: 'anthropic-direct' },
         { id: 'b', name: 'Analyse', prompt: 'Analyse.', runtimeId: 'openai-direct' },
@@ -52,7 +53,9 @@ describe('real adapters through the provider emulator', () => {
 
     const ledger = await t.engine.resources.orm.em.fork().find(UsageLedgerSchema, { workflowId: wf.id }, { orderBy: { createdAt: 'asc' } });
     expect(ledger.map((l) => [l.runtimeId, l.inputTokens, l.outputTokens, l.status])).toEqual([
-      ['anthropic-direct', 1200, 300, 'ok'], ['openai-direct', 900, 250, 'ok'], ['ollama', 500, 120, 'ok'],
+      ['anthropic-direct', 1200, 300, 'ok'],
+      ['openai-direct', 900, 250, 'ok'],
+      ['ollama', 500, 120, 'ok'],
     ]);
     const a = PRICES[defaultModel('anthropic-direct')]!;
     expect(ledger[0]!.costMicros).toBe(Math.round(1200 * a.input + 300 * a.output + 100 * a.cacheRead));
@@ -68,13 +71,19 @@ describe('real adapters through the provider emulator', () => {
     const perTurnUsd = (1000 * price.input + 100 * price.output) / 1e6;
     const doc = await t.engine.createDocument({ name: 'Notes.md', mimeType: 'text/markdown', content: 'alpha beta gamma' });
     const call = { name: 'search_documents', input: { query: 'beta' } };
-    emu.script('anthropic',
+    emu.script(
+      'anthropic',
       scripted.toolCalls([call], { inputTokens: 1000, outputTokens: 100 }, 'Turn one. '),
       scripted.toolCalls([call], { inputTokens: 1000, outputTokens: 100 }, 'Turn two. '),
       scripted.toolCalls([call], { inputTokens: 1000, outputTokens: 100 }, 'Turn three. '),
       scripted.text('Turn four.', { inputTokens: 1000, outputTokens: 100 }),
     );
-    const wf = await t.engine.createWorkflow({ name: 'cap', pattern: 'SEQUENCE', documentIds: [doc.id], steps: [{ id: 'a', name: 'Dig', prompt: 'Dig.', runtimeId: 'anthropic-direct', budgetUsd: perTurnUsd * 2.5 }] });
+    const wf = await t.engine.createWorkflow({
+      name: 'cap',
+      pattern: 'SEQUENCE',
+      documentIds: [doc.id],
+      steps: [{ id: 'a', name: 'Dig', prompt: 'Dig.', runtimeId: 'anthropic-direct', budgetUsd: perTurnUsd * 2.5 }],
+    });
     const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     const step = run.steps[0]!;
     expect(step).toMatchObject({ status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED', turns: 3 });

@@ -17,15 +17,32 @@ beforeEach(async () => {
   logger = new RecordingLogger();
   t = await createTestEngine({ clock: new ManualClock(START), logger });
   // Workflow firings run through the real engine; prompt firings are not used in this file.
-  system = new ScheduleSystem(t.engine.resources, new EngineScheduleExecutor(t.engine, async () => ({ status: 'FAILED', turns: 0, failureCategory: 'INVALID_REQUEST', error: 'No prompt firings in this scenario.' })));
+  system = new ScheduleSystem(
+    t.engine.resources,
+    new EngineScheduleExecutor(t.engine, async () => ({
+      status: 'FAILED',
+      turns: 0,
+      failureCategory: 'INVALID_REQUEST',
+      error: 'No prompt firings in this scenario.',
+    })),
+  );
   events = [];
   system.onEvent((event) => events.push(event));
 });
 afterEach(() => t.close());
 
 async function failingScheduleWith(category: 'TIMEOUT' | 'TURN_LIMIT', times?: number) {
-  const wf = await t.engine.createWorkflow({ name: 'Nightly', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'fetch', name: 'fetch', prompt: 'Fetch the feed.' }] });
-  t.engine.simulated.script({ match: 'Fetch the feed.', script: { turns: [{ text: 'Reading.' }, { text: 'Still reading.' }, { text: 'Stuck.' }], failAt: { turn: 3, category } }, times });
+  const wf = await t.engine.createWorkflow({
+    name: 'Nightly',
+    pattern: 'SEQUENCE',
+    runtimeId: 'simulated',
+    steps: [{ id: 'fetch', name: 'fetch', prompt: 'Fetch the feed.' }],
+  });
+  t.engine.simulated.script({
+    match: 'Fetch the feed.',
+    script: { turns: [{ text: 'Reading.' }, { text: 'Still reading.' }, { text: 'Stuck.' }], failAt: { turn: 3, category } },
+    times,
+  });
   return system.create({ name: 'Feed', prompt: '', expression: 'every 15 minutes', timezone: 'UTC', workflowId: wf.id });
 }
 
@@ -53,7 +70,13 @@ describe('scheduler: a failing schedule pauses itself (real engine)', () => {
     expect(paused!.lastFailureReason).toMatch(/^TIMEOUT: /);
     expect(paused!.pausedReason).toMatch(/^Paused automatically after 3 consecutive failed firings \(TIMEOUT\)/);
     expect(events.map((e) => e.kind)).toEqual([
-      'SCHEDULE_FIRED', 'SCHEDULE_FIRING_FINISHED', 'SCHEDULE_FIRED', 'SCHEDULE_FIRING_FINISHED', 'SCHEDULE_FIRED', 'SCHEDULE_FIRING_FINISHED', 'SCHEDULE_AUTO_PAUSED',
+      'SCHEDULE_FIRED',
+      'SCHEDULE_FIRING_FINISHED',
+      'SCHEDULE_FIRED',
+      'SCHEDULE_FIRING_FINISHED',
+      'SCHEDULE_FIRED',
+      'SCHEDULE_FIRING_FINISHED',
+      'SCHEDULE_AUTO_PAUSED',
     ]);
     expect(logger.lines.filter((l) => l.message === 'Schedule paused automatically')).toEqual([
       expect.objectContaining({ level: 'warn', data: expect.objectContaining({ scheduleId: schedule.id, failureStreak: 3 }) }),

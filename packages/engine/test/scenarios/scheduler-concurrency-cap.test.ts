@@ -74,7 +74,11 @@ describe('scheduler: at most two firings run at once', () => {
     const clock = new ManualClock(START);
     const a = await openScheduleTestResources({ dataDir: data.dir, clock });
     const b = await openScheduleTestResources({ dataDir: data.dir, clock });
-    cleanups.push(data.remove, () => a.orm.close(true), () => b.orm.close(true));
+    cleanups.push(
+      data.remove,
+      () => a.orm.close(true),
+      () => b.orm.close(true),
+    );
     const executorA = new ScriptedExecutor({ hold: true });
     const executorB = new ScriptedExecutor({ hold: true });
     const systemA = new ScheduleSystem(a, executorA);

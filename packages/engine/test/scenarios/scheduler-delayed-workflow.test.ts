@@ -12,15 +12,30 @@ let system: ScheduleSystem;
 
 beforeEach(async () => {
   t = await createTestEngine({ clock: new ManualClock(START) });
-  system = new ScheduleSystem(t.engine.resources, new EngineScheduleExecutor(t.engine, async () => ({ status: 'FAILED', turns: 0, failureCategory: 'INVALID_REQUEST', error: 'No prompt firings in this scenario.' })));
+  system = new ScheduleSystem(
+    t.engine.resources,
+    new EngineScheduleExecutor(t.engine, async () => ({
+      status: 'FAILED',
+      turns: 0,
+      failureCategory: 'INVALID_REQUEST',
+      error: 'No prompt firings in this scenario.',
+    })),
+  );
 });
 afterEach(() => t.close());
 
 describe('scheduler: a scheduled workflow with a delay step resumes on time', () => {
   it('fires at 9:00, parks on the 2h delay, and the tick at 11:00 resumes it', async () => {
     const wf = await t.engine.createWorkflow({
-      name: 'Collect then report', pattern: 'SEQUENCE', runtimeId: 'simulated', config: { delays: { wait: '2h' } },
-      steps: [{ id: 'collect', name: 'collect', prompt: 'Collect the numbers.' }, { id: 'wait', name: 'wait', prompt: '' }, { id: 'report', name: 'report', prompt: 'Report the numbers.' }],
+      name: 'Collect then report',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      config: { delays: { wait: '2h' } },
+      steps: [
+        { id: 'collect', name: 'collect', prompt: 'Collect the numbers.' },
+        { id: 'wait', name: 'wait', prompt: '' },
+        { id: 'report', name: 'report', prompt: 'Report the numbers.' },
+      ],
     });
     const schedule = await system.create({ name: 'Morning report', prompt: '', expression: 'every weekday at 9am', timezone: 'UTC', workflowId: wf.id });
 
@@ -45,7 +60,11 @@ describe('scheduler: a scheduled workflow with a delay step resumes on time', ()
     await system.tick();
     const done = await t.engine.waitForRun(parked.id);
     expect(done.status).toBe('COMPLETED');
-    expect(done.steps.map((s) => [s.stepId, s.status])).toEqual([['collect', 'COMPLETED'], ['wait', 'COMPLETED'], ['report', 'COMPLETED']]);
+    expect(done.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ['collect', 'COMPLETED'],
+      ['wait', 'COMPLETED'],
+      ['report', 'COMPLETED'],
+    ]);
     expect(done.steps[2].startedAt).toBe(NINE + TWO_HOURS);
     expect(t.engine.simulated.calls).toHaveLength(2);
 
@@ -58,8 +77,15 @@ describe('scheduler: a scheduled workflow with a delay step resumes on time', ()
 
   it('the tick loop on the engine clock resumes the delay within one tick interval', async () => {
     const wf = await t.engine.createWorkflow({
-      name: 'Wait a bit', pattern: 'SEQUENCE', runtimeId: 'simulated', config: { delays: { wait: '30m' } },
-      steps: [{ id: 'a', name: 'a', prompt: 'Start.' }, { id: 'wait', name: 'wait', prompt: '' }, { id: 'b', name: 'b', prompt: 'Finish.' }],
+      name: 'Wait a bit',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      config: { delays: { wait: '30m' } },
+      steps: [
+        { id: 'a', name: 'a', prompt: 'Start.' },
+        { id: 'wait', name: 'wait', prompt: '' },
+        { id: 'b', name: 'b', prompt: 'Finish.' },
+      ],
     });
     await system.create({ name: 'Half-hourly', prompt: '', expression: 'at 8:15', timezone: 'UTC', workflowId: wf.id });
     system.start();

@@ -21,7 +21,11 @@ async function twoProcesses() {
   const clock = new ManualClock(START);
   const a = await openScheduleTestResources({ dataDir: data.dir, clock });
   const b = await openScheduleTestResources({ dataDir: data.dir, clock });
-  cleanups.push(data.remove, () => a.orm.close(true), () => b.orm.close(true));
+  cleanups.push(
+    data.remove,
+    () => a.orm.close(true),
+    () => b.orm.close(true),
+  );
   const executorA = new ScriptedExecutor();
   const executorB = new ScriptedExecutor();
   return { clock, a, b, executorA, executorB, systemA: new ScheduleSystem(a, executorA), systemB: new ScheduleSystem(b, executorB) };
@@ -52,7 +56,15 @@ describe('scheduler: exactly-once firing across two processes on one database fi
     expect(firings.map((f) => f.dueAt)).toEqual(Array.from({ length: 8 }, (_, i) => START + (i + 1) * 15 * MINUTE));
     expect(firings.every((f) => f.status === 'COMPLETED' && f.turns === 4 && !f.catchUp)).toBe(true);
     const row = await a.orm.em.fork().findOneOrFail(ScheduleSchema, { id: created.id });
-    expect(row).toMatchObject({ firingCount: 8, missedFirings: 0, claimedBy: null, claimedUntil: null, nextFireAt: START + 9 * 15 * MINUTE, lastTurnCount: 4, avgTurnsPerFiring: 4 });
+    expect(row).toMatchObject({
+      firingCount: 8,
+      missedFirings: 0,
+      claimedBy: null,
+      claimedUntil: null,
+      nextFireAt: START + 9 * 15 * MINUTE,
+      lastTurnCount: 4,
+      avgTurnsPerFiring: 4,
+    });
   });
 
   it('a claim held by a live process blocks the other; an expired claim is taken over', async () => {
@@ -75,7 +87,10 @@ describe('scheduler: exactly-once firing across two processes on one database fi
     expect(takeover.fired).toEqual([expect.objectContaining({ scheduleId: created.id, catchUp: true, missedFirings: 0 })]);
     await systemB.idle();
     const firings = await a.orm.em.fork().find(ScheduleFiringSchema, { scheduleId: created.id }, { orderBy: { dueAt: 'asc' } });
-    expect(firings.map((f) => [f.dueAt, f.status])).toEqual([[START + 5 * MINUTE, 'RUNNING'], [START + 10 * MINUTE, 'COMPLETED']]);
+    expect(firings.map((f) => [f.dueAt, f.status])).toEqual([
+      [START + 5 * MINUTE, 'RUNNING'],
+      [START + 10 * MINUTE, 'COMPLETED'],
+    ]);
     executorA.finishAll();
     await systemA.idle();
   });
@@ -85,11 +100,25 @@ describe('scheduler: exactly-once firing across two processes on one database fi
     const clock = new ManualClock(START);
     const one = await createTestEngine({ dataDir: data.dir, clock });
     const two = await createTestEngine({ dataDir: data.dir, clock });
-    cleanups.push(data.remove, () => one.close(), () => two.close());
-    const noPromptFirings = async () => ({ status: 'FAILED' as const, turns: 0, failureCategory: 'INVALID_REQUEST', error: 'No prompt firings in this scenario.' });
+    cleanups.push(
+      data.remove,
+      () => one.close(),
+      () => two.close(),
+    );
+    const noPromptFirings = async () => ({
+      status: 'FAILED' as const,
+      turns: 0,
+      failureCategory: 'INVALID_REQUEST',
+      error: 'No prompt firings in this scenario.',
+    });
     const systemOne = new ScheduleSystem(one.engine.resources, new EngineScheduleExecutor(one.engine, noPromptFirings));
     const systemTwo = new ScheduleSystem(two.engine.resources, new EngineScheduleExecutor(two.engine, noPromptFirings));
-    const wf = await one.engine.createWorkflow({ name: 'Digest', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'a', prompt: 'Write the digest.' }] });
+    const wf = await one.engine.createWorkflow({
+      name: 'Digest',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      steps: [{ id: 'a', name: 'a', prompt: 'Write the digest.' }],
+    });
     const schedule = await systemTwo.create({ name: 'Digest', prompt: '', expression: 'every 30 minutes', timezone: 'UTC', workflowId: wf.id });
 
     for (let round = 1; round <= 4; round++) {
@@ -105,7 +134,12 @@ describe('scheduler: exactly-once firing across two processes on one database fi
     // Four due times, four runs, four model calls in total across both engines.
     expect(one.engine.simulated.calls.length + two.engine.simulated.calls.length).toBe(4);
     const runs = await one.engine.listRuns(wf.id);
-    expect(runs.map((r) => [r.runNumber, r.status])).toEqual([[4, 'COMPLETED'], [3, 'COMPLETED'], [2, 'COMPLETED'], [1, 'COMPLETED']]);
+    expect(runs.map((r) => [r.runNumber, r.status])).toEqual([
+      [4, 'COMPLETED'],
+      [3, 'COMPLETED'],
+      [2, 'COMPLETED'],
+      [1, 'COMPLETED'],
+    ]);
     const firings = await one.engine.resources.orm.em.fork().find(ScheduleFiringSchema, { scheduleId: schedule.id }, { orderBy: { dueAt: 'asc' } });
     expect(firings.map((f) => f.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
     expect(new Set(firings.map((f) => f.runId)).size).toBe(4);

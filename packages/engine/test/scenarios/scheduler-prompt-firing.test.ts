@@ -19,10 +19,17 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-describe('scheduler: a prompt firing runs one task on the schedule\'s own runtime and budget (real engine)', () => {
+describe("scheduler: a prompt firing runs one task on the schedule's own runtime and budget (real engine)", () => {
   it('creates a SCHEDULE task with the schedule runtime and cap, and records its real turns', async () => {
     t.engine.simulated.script({ match: /Summarise the inbox/, script: { turns: [{ text: 'Reading.' }, { text: 'Still reading.' }, { text: 'Summary.' }] } });
-    const schedule = await system.create({ name: 'Inbox', prompt: 'Summarise the inbox.', expression: 'every 30 minutes', timezone: 'UTC', runtimeId: 'simulated', budgetUsd: 0.75 });
+    const schedule = await system.create({
+      name: 'Inbox',
+      prompt: 'Summarise the inbox.',
+      expression: 'every 30 minutes',
+      timezone: 'UTC',
+      runtimeId: 'simulated',
+      budgetUsd: 0.75,
+    });
 
     t.clock.set(START + 30 * 60_000);
     expect((await system.tick()).fired).toHaveLength(1);

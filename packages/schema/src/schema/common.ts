@@ -51,10 +51,7 @@ export async function expected<T>(run: () => Promise<T>): Promise<T> {
  * Builds a Pothos values object for a const-object enum, with a description on every value
  * (the record's keys must be exactly the enum's values, so `tsc` fails when one is missing).
  */
-export function enumValues<const V extends string>(
-  _values: Record<string, V>,
-  descriptions: Record<V, string>,
-): Record<V, { value: V; description: string }> {
+export function enumValues<const V extends string>(_values: Record<string, V>, descriptions: Record<V, string>): Record<V, { value: V; description: string }> {
   const entries = (Object.keys(descriptions) as V[]).map((key) => [key, { value: key, description: descriptions[key] }]);
   return Object.fromEntries(entries) as Record<V, { value: V; description: string }>;
 }

@@ -52,7 +52,8 @@ builder.objectField(WorkflowRef, 'costEstimate', (t) =>
 builder.queryField('estimateWorkflowCost', (t) =>
   t.field({
     type: CostEstimateRef,
-    description: 'Estimates an unsaved definition. A definition that is not valid yields a GraphQL error with code BAD_USER_INPUT and one `issues` entry (field, message, code) per problem.',
+    description:
+      'Estimates an unsaved definition. A definition that is not valid yields a GraphQL error with code BAD_USER_INPUT and one `issues` entry (field, message, code) per problem.',
     args: { input: t.arg({ type: WorkflowDefinitionInputRef, required: true, description: 'The definition to estimate.' }) },
     resolve: (_root, args, ctx) => expected(() => ctx.engine.estimateWorkflowCost(toDefinitionInput(args.input))),
   }),

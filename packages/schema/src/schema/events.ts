@@ -67,7 +67,8 @@ async function requireWorkflow(ctx: { engine: { getWorkflow(id: string): Promise
 builder.queryField('workflowEvents', (t) =>
   t.field({
     type: [WorkflowEventRef],
-    description: 'Stored events of a workflow in seq order (the same ones the subscription replays). An unknown workflowId is an error (BAD_USER_INPUT, issue code NOT_FOUND).',
+    description:
+      'Stored events of a workflow in seq order (the same ones the subscription replays). An unknown workflowId is an error (BAD_USER_INPUT, issue code NOT_FOUND).',
     args: {
       workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
       afterSeq: t.arg.int({ description: 'Only events with a greater seq.' }),
@@ -84,7 +85,8 @@ builder.queryField('workflowEvents', (t) =>
 builder.subscriptionField('workflowEvents', (t) =>
   t.field({
     type: WorkflowEventRef,
-    description: 'Replays stored events with seq > afterSeq, then streams live ones: no gap, no duplicate. An unknown workflowId ends the subscription at once with an error (BAD_USER_INPUT, issue code NOT_FOUND).',
+    description:
+      'Replays stored events with seq > afterSeq, then streams live ones: no gap, no duplicate. An unknown workflowId ends the subscription at once with an error (BAD_USER_INPUT, issue code NOT_FOUND).',
     args: {
       workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
       afterSeq: t.arg.int({ description: 'Last seq the client has; null or absent = replay everything stored.' }),

@@ -60,7 +60,12 @@ const SuggestionActionRef = builder.objectRef<SuggestionAction>('SuggestionActio
 const SuggestionActionInputRef = builder.inputType('SuggestionActionInput', {
   description: 'An action from a suggestion, sent back to applySuggestion unchanged.',
   fields: (t) => ({
-    type: t.string(limited('key', { required: true, description: 'SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | SPLIT_STEP.' })),
+    type: t.string(
+      limited('key', {
+        required: true,
+        description: 'SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | SPLIT_STEP.',
+      }),
+    ),
     payload: t.field(limited('json', { type: 'JSON', required: true, description: 'Arguments of the action, as given by the suggestion (serialized).' })),
   }),
 });

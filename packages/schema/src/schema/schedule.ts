@@ -43,7 +43,12 @@ const ScheduleParseRef = builder.objectRef<ScheduleParseResult>('ScheduleParse')
 const SchedulePayloadRef = builder.objectRef<Payload<{ schedule: ScheduleView }>>('SchedulePayload').implement({
   description: 'Result of a schedule mutation.',
   fields: (t) => ({
-    schedule: t.field({ type: ScheduleRef, nullable: true, description: 'The schedule after the change; null when `errors` is not empty.', resolve: (p) => p.schedule ?? null }),
+    schedule: t.field({
+      type: ScheduleRef,
+      nullable: true,
+      description: 'The schedule after the change; null when `errors` is not empty.',
+      resolve: (p) => p.schedule ?? null,
+    }),
     errors: t.field({ type: [UserErrorRef], description: 'Expected failures; empty on success.', resolve: (p) => p.errors }),
   }),
 });

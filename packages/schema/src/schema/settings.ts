@@ -28,14 +28,23 @@ const SettingInputRef = builder.inputType('SettingInput', {
   description: 'One setting change.',
   fields: (t) => ({
     key: t.string(limited('key', { required: true, description: 'Registry key.' })),
-    value: t.field(limited('setting', { type: 'JSON', description: 'New value; null resets the key to its default (or unsets a secret). Text counts as is, other JSON serialized.' })),
+    value: t.field(
+      limited('setting', {
+        type: 'JSON',
+        description: 'New value; null resets the key to its default (or unsets a secret). Text counts as is, other JSON serialized.',
+      }),
+    ),
   }),
 });
 
 const UpdateSettingsPayloadRef = builder.objectRef<Payload<{ settings: SettingView[] }>>('UpdateSettingsPayload').implement({
   description: 'Result of updateSettings: all changes applied, or none.',
   fields: (t) => ({
-    settings: t.field({ type: [SettingRef], description: 'Every setting after the update (unchanged when `errors` is not empty).', resolve: (p) => p.settings ?? [] }),
+    settings: t.field({
+      type: [SettingRef],
+      description: 'Every setting after the update (unchanged when `errors` is not empty).',
+      resolve: (p) => p.settings ?? [],
+    }),
     errors: t.field({
       type: [UserErrorRef],
       description: 'One error per bad key or value (field ["input", index, "key" | "value"]); empty on success.',
@@ -58,7 +67,9 @@ builder.mutationField('updateSettings', (t) =>
     description: 'Applies every change or none. Errors per key: UNKNOWN_KEY, READ_ONLY, WRONG_TYPE (e.g. a string for a number), OUT_OF_RANGE, INVALID_VALUE.',
     args: { input: t.arg({ type: [SettingInputRef], required: true, description: 'The changes.' }) },
     resolve: async (_root, args, ctx) => {
-      const result = await payload(async () => ({ settings: await ctx.engine.updateSettings(args.input.map((c) => ({ key: c.key, value: c.value ?? null }))) }));
+      const result = await payload(async () => ({
+        settings: await ctx.engine.updateSettings(args.input.map((c) => ({ key: c.key, value: c.value ?? null }))),
+      }));
       return result.errors.length ? { ...result, settings: await ctx.engine.listSettings() } : result;
     },
   }),

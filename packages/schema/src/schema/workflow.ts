@@ -1,11 +1,4 @@
-import {
-  WorkflowPattern,
-  WorkflowStatus,
-  type WorkflowDefinitionInput,
-  type WorkflowPage,
-  type WorkflowStepView,
-  type WorkflowView,
-} from '@stagent/engine';
+import { WorkflowPattern, WorkflowStatus, type WorkflowDefinitionInput, type WorkflowPage, type WorkflowStepView, type WorkflowView } from '@stagent/engine';
 import { builder } from '../builder.js';
 import { cursorOptions, limited, pageSizeOptions } from '../input-limits.js';
 import { DeletePayloadRef, enumValues, expected, PageInfoRef, payload, UserErrorRef, type Payload } from './common.js';
@@ -95,7 +88,10 @@ export const WorkflowRef = builder.objectRef<WorkflowView>('Workflow').implement
       nullable: true,
       description: 'Default runtime for the steps; null = the setting routing.defaultRuntime, then the first available runtime.',
     }),
-    budgetUsd: t.exposeFloat('budgetUsd', { nullable: true, description: 'Default cost cap per step attempt, USD; null = the setting budget.maxCostPerTaskUsd, then $5.' }),
+    budgetUsd: t.exposeFloat('budgetUsd', {
+      nullable: true,
+      description: 'Default cost cap per step attempt, USD; null = the setting budget.maxCostPerTaskUsd, then $5.',
+    }),
     steps: t.field({ type: [WorkflowStepRef], description: 'The steps in definition order.', resolve: (w) => w.steps }),
     documents: t.field({ type: [DocumentBindingRef], description: 'Every document binding, global and per step.', resolve: (w) => w.documents }),
     config: t.field({
@@ -126,7 +122,12 @@ const WorkflowConnectionRef = builder.objectRef<WorkflowPage>('WorkflowConnectio
 export const WorkflowPayloadRef = builder.objectRef<Payload<{ workflow: WorkflowView }>>('WorkflowPayload').implement({
   description: 'Result of a mutation on one workflow.',
   fields: (t) => ({
-    workflow: t.field({ type: WorkflowRef, nullable: true, description: 'The workflow after the change; null when `errors` is not empty.', resolve: (p) => p.workflow ?? null }),
+    workflow: t.field({
+      type: WorkflowRef,
+      nullable: true,
+      description: 'The workflow after the change; null when `errors` is not empty.',
+      resolve: (p) => p.workflow ?? null,
+    }),
     errors: t.field({ type: [UserErrorRef], description: 'Expected failures; empty on success.', resolve: (p) => p.errors }),
   }),
 });
@@ -159,7 +160,8 @@ export const WorkflowDefinitionInputRef = builder.inputType('WorkflowDefinitionI
     config: t.field(
       limited('json', {
         type: 'JSON',
-        description: 'Pattern options: loop maxIterations (1-100) and timeBudgetMs (ms), concurrency, checkpoint step ids, delays by step id ("30m", "2h", "1d"); serialized.',
+        description:
+          'Pattern options: loop maxIterations (1-100) and timeBudgetMs (ms), concurrency, checkpoint step ids, delays by step id ("30m", "2h", "1d"); serialized.',
       }),
     ),
   }),
@@ -220,7 +222,8 @@ builder.mutationFields((t) => ({
   }),
   resolveCheckpoint: t.field({
     type: WorkflowPayloadRef,
-    description: 'Approves or rejects a checkpoint gate; approval resumes the run, rejection fails it. Errors: NOT_FOUND, NOT_APPLICABLE (no gate waits there).',
+    description:
+      'Approves or rejects a checkpoint gate; approval resumes the run, rejection fails it. Errors: NOT_FOUND, NOT_APPLICABLE (no gate waits there).',
     args: {
       workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
       stepId: t.arg.id({ required: true, description: 'Id of the step whose gate waits for a decision.' }),

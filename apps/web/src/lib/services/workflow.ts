@@ -3,12 +3,7 @@ import { goto } from '$app/navigation';
 import { Route } from '$lib/route';
 import { toasts } from '$lib/state/toasts.svelte';
 import type { WorkflowForm } from '$lib/state/workflow-form.svelte';
-import {
-  ApplySuggestionMutation,
-  CreateWorkflowMutation,
-  DeleteWorkflowMutation,
-  UpdateWorkflowMutation,
-} from '$lib/graphql/workflow';
+import { ApplySuggestionMutation, CreateWorkflowMutation, DeleteWorkflowMutation, UpdateWorkflowMutation } from '$lib/graphql/workflow';
 import { runMutation } from './operation';
 
 /** Creates or updates the workflow in the form; puts validation errors on the form's fields. Returns the id on success. */

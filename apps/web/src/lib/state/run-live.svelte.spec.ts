@@ -48,7 +48,12 @@ describe('RunLive', () => {
     expect(subscriptions).toHaveLength(1);
     expect(subscriptions[0].variables).toEqual({ workflowId: 'wf-1', afterSeq: 0 });
 
-    const started = workflowEventFactory({ seq: 1, kind: 'STEP_STARTED', stepId: 'a', step: stepRunFactory({ stepId: 'a', name: 'Research', status: 'RUNNING' }) });
+    const started = workflowEventFactory({
+      seq: 1,
+      kind: 'STEP_STARTED',
+      stepId: 'a',
+      step: stepRunFactory({ stepId: 'a', name: 'Research', status: 'RUNNING' }),
+    });
     subscriptions[0].push({ workflowEvents: started });
     subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 2, kind: 'STEP_OUTPUT_DELTA', stepId: 'a', outputDelta: 'Hello ' }) });
     subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 2, kind: 'STEP_OUTPUT_DELTA', stepId: 'a', outputDelta: 'Hello ' }) });
@@ -91,7 +96,15 @@ describe('RunLive', () => {
     });
     flushSync();
     subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 4, kind: 'RUN_STARTED', runId: 'run-0' }) });
-    subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq: 5, kind: 'STEP_FAILED', runId: 'run-0', stepId: 'a', step: stepRunFactory({ stepId: 'a', status: 'FAILED' }) }) });
+    subscriptions[0].push({
+      workflowEvents: workflowEventFactory({
+        seq: 5,
+        kind: 'STEP_FAILED',
+        runId: 'run-0',
+        stepId: 'a',
+        step: stepRunFactory({ stepId: 'a', status: 'FAILED' }),
+      }),
+    });
     expect(live.steps[0].status).toBe('PENDING');
     expect(live.lastSeq).toBe(5);
     stop();

@@ -37,15 +37,13 @@ export class RunLive {
       const open = () => {
         active?.unsubscribe();
         this.#connection = this.#lastSeq > 0 ? 'reconnecting' : 'connecting';
-        active = this.#client.urql
-          .subscription(WorkflowEventsSubscription, { workflowId: this.workflowId, afterSeq: this.#lastSeq })
-          .subscribe((result) => {
-            if (result.data) {
-              this.#connection = 'live';
-              this.apply(result.data.workflowEvents);
-              update();
-            }
-          });
+        active = this.#client.urql.subscription(WorkflowEventsSubscription, { workflowId: this.workflowId, afterSeq: this.#lastSeq }).subscribe((result) => {
+          if (result.data) {
+            this.#connection = 'live';
+            this.apply(result.data.workflowEvents);
+            update();
+          }
+        });
       };
       const offClosed = this.#client.ws.on('closed', () => {
         if (!active) return;
@@ -124,10 +122,7 @@ export class RunLive {
   get focusStep(): StepRun | null {
     const steps = this.steps;
     return (
-      steps.find((s) => s.status === 'RUNNING') ??
-      steps.find((s) => s.status === 'WAITING_APPROVAL') ??
-      [...steps].reverse().find((s) => s.startedAt) ??
-      null
+      steps.find((s) => s.status === 'RUNNING') ?? steps.find((s) => s.status === 'WAITING_APPROVAL') ?? [...steps].reverse().find((s) => s.startedAt) ?? null
     );
   }
 

@@ -72,7 +72,12 @@ describe('WorkflowForm pattern options', () => {
 
   it('loads stored options back into the form', () => {
     const form = new WorkflowForm({
-      name: 'Loaded', description: null, pattern: 'LOOP', runtimeId: null, budgetUsd: null, documents: [],
+      name: 'Loaded',
+      description: null,
+      pattern: 'LOOP',
+      runtimeId: null,
+      budgetUsd: null,
+      documents: [],
       steps: [{ id: 'a', name: 'A', prompt: 'p', runtimeId: null, modelId: null, budgetUsd: null, documentIds: [] }],
       config: { maxIterations: 7, timeBudgetMs: 60000 },
     } as never);

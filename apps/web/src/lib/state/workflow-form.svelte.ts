@@ -79,7 +79,8 @@ export class WorkflowForm {
       this.checkpoints = Array.isArray(checkpoints) ? checkpoints.filter((c): c is string => typeof c === 'string') : [];
       this.maxIterations = typeof maxIterations === 'number' ? String(maxIterations) : '';
       this.concurrency = typeof concurrency === 'number' ? String(concurrency) : '';
-      this.delays = delays && typeof delays === 'object' ? Object.fromEntries(Object.entries(delays as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : {};
+      this.delays =
+        delays && typeof delays === 'object' ? Object.fromEntries(Object.entries(delays as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : {};
       this.#otherConfig = rest;
     } else {
       this.steps = [blankStep(this.#freshId(), 1)];
@@ -132,7 +133,11 @@ export class WorkflowForm {
       if (checkpoints.length) config.checkpoints = checkpoints;
     }
     if (this.pattern === 'SEQUENCE' || this.pattern === 'CHECKPOINT') {
-      const delays = Object.fromEntries(Object.entries(this.delays).filter(([id, d]) => stepIds.has(id) && d.trim()).map(([id, d]) => [id, d.trim()]));
+      const delays = Object.fromEntries(
+        Object.entries(this.delays)
+          .filter(([id, d]) => stepIds.has(id) && d.trim())
+          .map(([id, d]) => [id, d.trim()]),
+      );
       if (Object.keys(delays).length) config.delays = delays;
     }
     return config;

@@ -1,11 +1,5 @@
 import type { Client } from '@urql/core';
-import {
-  EstimateCostQuery,
-  OptimizeQuery,
-  type CostEstimate,
-  type OptimizationSuggestion,
-  type WorkflowDefinitionInput,
-} from '$lib/graphql/workflow';
+import { EstimateCostQuery, OptimizeQuery, type CostEstimate, type OptimizationSuggestion, type WorkflowDefinitionInput } from '$lib/graphql/workflow';
 
 /** Debounce for estimate and optimizer while the user types (the reference panel used 500 ms). */
 export const INSIGHTS_DEBOUNCE_MS = 400;
@@ -66,7 +60,7 @@ export class WorkflowInsights {
     ]);
     if (ticket !== this.#ticket) return;
     this.#pending = false;
-    this.#error = estimate.error ? estimate.error.graphQLErrors[0]?.message ?? estimate.error.message : null;
+    this.#error = estimate.error ? (estimate.error.graphQLErrors[0]?.message ?? estimate.error.message) : null;
     this.#estimate = estimate.data?.estimateWorkflowCost ?? null;
     if (optimize.data) this.#suggestions = optimize.data.optimizeWorkflow;
   }

@@ -42,7 +42,10 @@ export function temporaryDataDir(): { dir: string; remove(): void } {
  * the given {@link ManualClock}, a catalog holding the simulated runtime, an in-memory bus and a {@link RecordingLogger}. Two calls with
  * the same `dataDir` give two "processes" sharing one database file.
  */
-export async function openScheduleTestResources(options: { dataDir?: string; clock: ManualClock }): Promise<EngineResources & { logger: RecordingLogger; clock: ManualClock }> {
+export async function openScheduleTestResources(options: {
+  dataDir?: string;
+  clock: ManualClock;
+}): Promise<EngineResources & { logger: RecordingLogger; clock: ManualClock }> {
   const dataDir = options.dataDir ?? ':memory:';
   const orm = await openDatabase({ dataDir });
   return {

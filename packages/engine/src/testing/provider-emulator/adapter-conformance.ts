@@ -71,7 +71,9 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
       expect(hooks.usages).toEqual([{ model: spec.model, inputTokens: 1200, outputTokens: 8, ...cache }]);
       // Cost = scripted usage x the registry row of the model.
       const p = priceFor(spec.model)!;
-      expect(costMicros(hooks.usages[0]!)).toBe(Math.round(1200 * p.input + 8 * p.output + cache.cacheReadTokens * p.cacheRead + cache.cacheWriteTokens * p.cacheWrite));
+      expect(costMicros(hooks.usages[0]!)).toBe(
+        Math.round(1200 * p.input + 8 * p.output + cache.cacheReadTokens * p.cacheRead + cache.cacheWriteTokens * p.cacheWrite),
+      );
       expect(calls()).toHaveLength(1);
       expect(calls()[0]!.body.model).toBe(spec.model);
       expect(calls()[0]!.body.stream).toBe(true);
@@ -101,12 +103,20 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
         [900, 12],
       ]);
       expect(calls()).toHaveLength(2);
-      spec.assertToolHistory(calls()[1]!, toolCalls, hooks.tools.map((t) => t.result!));
+      spec.assertToolHistory(
+        calls()[1]!,
+        toolCalls,
+        hooks.tools.map((t) => t.result!),
+      );
       expect(hooks.tools[1]!.result).toContain('Q3 revenue grew 12%');
     });
 
     it('completes after the turn in which the agent calls finish', async () => {
-      emulator.script(spec.provider, scripted.toolCalls([{ name: 'finish', input: { summary: 'done' } }], { inputTokens: 50, outputTokens: 5 }, 'All done.'), scripted.text('never sent'));
+      emulator.script(
+        spec.provider,
+        scripted.toolCalls([{ name: 'finish', input: { summary: 'done' } }], { inputTokens: 50, outputTokens: 5 }, 'All done.'),
+        scripted.text('never sent'),
+      );
       const hooks = recordingHooks();
       const result = await runtime().run(request(), hooks);
       expect(result).toEqual({ status: 'COMPLETED', output: 'All done.', turns: 1 });
@@ -122,7 +132,8 @@ export function describeAdapterConformance(name: string, spec: AdapterConformanc
     });
 
     it('stops on turn 3 with BUDGET_EXCEEDED when the usage verdict says so, keeping the partial output', async () => {
-      const search = (n: number) => scripted.toolCalls([{ name: 'search_documents', input: { query: `q${n}` } }], { inputTokens: 100, outputTokens: 10 }, `Step ${n}.`);
+      const search = (n: number) =>
+        scripted.toolCalls([{ name: 'search_documents', input: { query: `q${n}` } }], { inputTokens: 100, outputTokens: 10 }, `Step ${n}.`);
       emulator.script(spec.provider, search(1), search(2), search(3), scripted.text('never reached'));
       const cap = { category: 'BUDGET_EXCEEDED' as const, message: 'Cost cap of $0.01 reached.', retryable: false };
       const hooks = recordingHooks({ verdict: (_u, n) => (n === 3 ? { stop: true, failure: cap } : { stop: false }) });

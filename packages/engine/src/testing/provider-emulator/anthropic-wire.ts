@@ -31,7 +31,12 @@ function openStream(res: ServerResponse, request: WireRequest, usage: { inputTok
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: usage.inputTokens, output_tokens: 1, cache_creation_input_tokens: usage.cacheWriteTokens, cache_read_input_tokens: usage.cacheReadTokens },
+        usage: {
+          input_tokens: usage.inputTokens,
+          output_tokens: 1,
+          cache_creation_input_tokens: usage.cacheWriteTokens,
+          cache_read_input_tokens: usage.cacheReadTokens,
+        },
       },
     }),
   );
@@ -48,9 +53,17 @@ function textBlock(index: number, pieces: string[]): string {
 export const renderAnthropic: WireRenderer = (res, response: ScriptedResponse, request) => {
   switch (response.kind) {
     case 'http_error':
-      return sendJson(res, response.status, { type: 'error', error: { type: response.errorType ?? ERROR_TYPES[response.status] ?? 'api_error', message: response.message } }, retryHeaders(response));
+      return sendJson(
+        res,
+        response.status,
+        { type: 'error', error: { type: response.errorType ?? ERROR_TYPES[response.status] ?? 'api_error', message: response.message } },
+        retryHeaders(response),
+      );
     case 'context_too_large':
-      return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: response.message ?? 'prompt is too long: 212345 tokens > 200000 maximum' } });
+      return sendJson(res, 400, {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: response.message ?? 'prompt is too long: 212345 tokens > 200000 maximum' },
+      });
     case 'reset':
     case 'stall':
     case 'malformed':
@@ -60,7 +73,9 @@ export const renderAnthropic: WireRenderer = (res, response: ScriptedResponse, r
         res,
         response.kind,
         sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
-          (response.textBefore ? sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: response.textBefore } }) : ''),
+          (response.textBefore
+            ? sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: response.textBefore } })
+            : ''),
         response.kind === 'stream_error'
           ? sse('error', { type: 'error', error: { type: 'overloaded_error', message: response.message } })
           : 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_de\n\n',
@@ -74,7 +89,11 @@ export const renderAnthropic: WireRenderer = (res, response: ScriptedResponse, r
       for (const [i, call] of (response.toolCalls ?? []).entries()) {
         const json = JSON.stringify(call.input);
         const half = Math.ceil(json.length / 2);
-        body += sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id ?? wireId('toolu_', request.seq, i), name: call.name, input: {} } });
+        body += sse('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: call.id ?? wireId('toolu_', request.seq, i), name: call.name, input: {} },
+        });
         for (const partial_json of [json.slice(0, half), json.slice(half)])
           body += sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } });
         body += sse('content_block_stop', { type: 'content_block_stop', index });

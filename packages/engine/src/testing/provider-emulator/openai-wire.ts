@@ -19,7 +19,13 @@ function data(payload: unknown): string {
 }
 
 function chunk(request: WireRequest, delta: Record<string, unknown>, finish: string | null = null): string {
-  return data({ id: wireId('chatcmpl-', request.seq), object: 'chat.completion.chunk', created: 1_767_225_600, model: request.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+  return data({
+    id: wireId('chatcmpl-', request.seq),
+    object: 'chat.completion.chunk',
+    created: 1_767_225_600,
+    model: request.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
 }
 
 function openStream(res: ServerResponse, request: WireRequest): void {
@@ -35,12 +41,19 @@ export const renderOpenAI: WireRenderer = (res, response: ScriptedResponse, requ
   switch (response.kind) {
     case 'http_error': {
       const e = ERRORS[response.status] ?? { type: 'server_error', code: null };
-      return sendJson(res, response.status, { error: { message: response.message, type: response.errorType ?? e.type, param: null, code: response.code ?? e.code } }, retryHeaders(response));
+      return sendJson(
+        res,
+        response.status,
+        { error: { message: response.message, type: response.errorType ?? e.type, param: null, code: response.code ?? e.code } },
+        retryHeaders(response),
+      );
     }
     case 'context_too_large':
       return sendJson(res, 400, {
         error: {
-          message: response.message ?? "This model's maximum context length is 128000 tokens. However, your messages resulted in 212345 tokens. Please reduce the length of the messages.",
+          message:
+            response.message ??
+            "This model's maximum context length is 128000 tokens. However, your messages resulted in 212345 tokens. Please reduce the length of the messages.",
           type: 'invalid_request_error',
           param: 'messages',
           code: 'context_length_exceeded',
@@ -82,7 +95,12 @@ export const renderOpenAI: WireRenderer = (res, response: ScriptedResponse, requ
           created: 1_767_225_600,
           model: request.model,
           choices: [],
-          usage: { prompt_tokens: prompt, completion_tokens: u.outputTokens, total_tokens: prompt + u.outputTokens, prompt_tokens_details: { cached_tokens: u.cacheReadTokens } },
+          usage: {
+            prompt_tokens: prompt,
+            completion_tokens: u.outputTokens,
+            total_tokens: prompt + u.outputTokens,
+            prompt_tokens_details: { cached_tokens: u.cacheReadTokens },
+          },
         });
       }
       res.end(`${body}data: [DONE]\n\n`);

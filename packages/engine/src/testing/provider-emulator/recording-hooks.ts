@@ -18,7 +18,9 @@ export interface RecordedHooks extends RuntimeHooks {
  * engine. `verdict` decides each `onUsage` answer (default: keep going); `onDelta` lets a test
  * act mid-stream (e.g. cancel).
  */
-export function recordingHooks(opts: { verdict?: (usage: ModelCallUsage, call: number) => UsageVerdict; onDelta?: (text: string) => void } = {}): RecordedHooks {
+export function recordingHooks(
+  opts: { verdict?: (usage: ModelCallUsage, call: number) => UsageVerdict; onDelta?: (text: string) => void } = {},
+): RecordedHooks {
   const calls: RecordedHooks['calls'] = [];
   const turns: number[] = [];
   const usages: ModelCallUsage[] = [];

@@ -35,7 +35,16 @@ export type ScriptedResponse =
    * An HTTP error with the provider's error body; `retryAfterMs` is sent as `retry-after-ms`, `retryAfterSeconds` as `retry-after`;
    * `echoKey` appends the API key the request presented (`x-api-key` or the bearer token) to the message, as some proxies do.
    */
-  | { kind: 'http_error'; status: number; message: string; errorType?: string; code?: string; retryAfterSeconds?: number; retryAfterMs?: number; echoKey?: boolean }
+  | {
+      kind: 'http_error';
+      status: number;
+      message: string;
+      errorType?: string;
+      code?: string;
+      retryAfterSeconds?: number;
+      retryAfterMs?: number;
+      echoKey?: boolean;
+    }
   /** The provider's own "prompt exceeds the context window" error. */
   | { kind: 'context_too_large'; message?: string }
   /** Streams `textBefore`, then destroys the socket. */

@@ -13,7 +13,8 @@ describe('provider emulator', () => {
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
 
-  const post = (path: string, body: unknown) => fetch(`${emulator.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${emulator.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('listens on loopback and records every model request body', async () => {
     expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -29,7 +30,10 @@ describe('provider emulator', () => {
 
   it('streams Ollama NDJSON with counts on the done line', async () => {
     emulator.script('ollama', scripted.text('hello world', { inputTokens: 7, outputTokens: 3 }, 2));
-    const lines = (await (await post('/api/chat', { model: 'llama3.2:latest', messages: [] })).text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await (await post('/api/chat', { model: 'llama3.2:latest', messages: [] })).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => (l.message as { content: string }).content)).toEqual(['hello ', 'world', '']);
     expect(lines.at(-1)).toMatchObject({ done: true, done_reason: 'stop', prompt_eval_count: 7, eval_count: 3 });
   });
@@ -55,7 +59,19 @@ describe('provider emulator', () => {
     for (let i = 0; i < 20; i++) {
       emulator.script('anthropic', scripted.text('Short answer.'));
       const started = performance.now();
-      const result = await runtime.run({ taskId: 't', model: 'claude-sonnet-5-5', systemPrompt: '', prompt: 'q', tools: [], maxTurns: 1, maxOutputTokens: 50, signal: new AbortController().signal }, recordingHooks());
+      const result = await runtime.run(
+        {
+          taskId: 't',
+          model: 'claude-sonnet-5-5',
+          systemPrompt: '',
+          prompt: 'q',
+          tools: [],
+          maxTurns: 1,
+          maxOutputTokens: 50,
+          signal: new AbortController().signal,
+        },
+        recordingHooks(),
+      );
       samples.push(performance.now() - started);
       expect(result.status).toBe('COMPLETED');
     }

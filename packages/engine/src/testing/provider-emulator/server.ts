@@ -105,7 +105,9 @@ export class ProviderEmulator {
     const raw = await readBody(req);
     if (method === 'GET' && path === '/api/tags') {
       const models = this.ollamaModels;
-      return Array.isArray(models) ? sendJson(res, 200, ollamaTags(models)) : sendJson(res, models.status, { error: `emulated /api/tags failure (${models.status})` });
+      return Array.isArray(models)
+        ? sendJson(res, 200, ollamaTags(models))
+        : sendJson(res, models.status, { error: `emulated /api/tags failure (${models.status})` });
     }
     const provider = providerOf(method, path);
     if (!provider) return sendJson(res, 404, { error: `provider emulator: no route for ${method} ${path}` });
@@ -117,7 +119,10 @@ export class ProviderEmulator {
     }
     this.requests.push({ provider, method, path, headers: { ...req.headers }, body });
     // An unscripted request fails fast (400, not retried) so a test sees what it forgot to script.
-    const response = this.queues[provider].shift() ?? this.fallbacks[provider] ?? scripted.badRequest(`provider emulator: nothing scripted for ${provider} request #${this.requestsFor(provider).length}`);
+    const response =
+      this.queues[provider].shift() ??
+      this.fallbacks[provider] ??
+      scripted.badRequest(`provider emulator: nothing scripted for ${provider} request #${this.requestsFor(provider).length}`);
     RENDERERS[provider](res, withEchoedKey(response, req), { body, model: String(body.model ?? ''), seq: this.requestsFor(provider).length });
   }
 }

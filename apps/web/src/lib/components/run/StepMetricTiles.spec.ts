@@ -6,8 +6,16 @@ import StepMetricTiles from './StepMetricTiles.svelte';
 describe('StepMetricTiles', () => {
   it('prints duration, money and tokens as the engine and the CLI do', () => {
     const step = stepRunFactory({
-      name: 'Fetch', status: 'COMPLETED', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:59.600Z', durationMs: 119_600,
-      estimatedDurationMs: 59_500, inputTokens: 1_234_567, outputTokens: 980, costUsd: 0.0004, budgetUsd: 0.005,
+      name: 'Fetch',
+      status: 'COMPLETED',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:01:59.600Z',
+      durationMs: 119_600,
+      estimatedDurationMs: 59_500,
+      inputTokens: 1_234_567,
+      outputTokens: 980,
+      costUsd: 0.0004,
+      budgetUsd: 0.005,
     });
     render(StepMetricTiles, { step, rate: null, now: 0, estimateMs: null });
     const tiles = screen.getByRole('region', { name: 'Live metrics for Fetch' });
