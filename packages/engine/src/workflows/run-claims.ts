@@ -7,7 +7,15 @@ import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import { crashRun, leaseIsLive, LEASE_DURATION_MS } from './leases.js';
-import { latestStepRows, mirrorRunOnWorkflow, toStepRunView, transitionRunRow, transitionStepRow, transitionWorkflowRow } from './run-store.js';
+import {
+  latestStepRows,
+  mirrorRunOnWorkflow,
+  pendingStepFields,
+  toStepRunView,
+  transitionRunRow,
+  transitionStepRow,
+  transitionWorkflowRow,
+} from './run-store.js';
 import type { RunStatus } from './run-state.js';
 import { STARTABLE_WORKFLOW_STATUSES, type WorkflowStatus } from './workflow-state.js';
 import type { RunFinished } from './run-executor.js';
@@ -75,16 +83,7 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
           iteration: 0,
           attempt: 1,
           name: s.name,
-          status: 'PENDING',
-          budgetUsd: perStepBudget.get(s.id) ?? 0,
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          costMicros: 0,
-          turns: 0,
-          documentCount: 0,
-          pricingKnown: true,
+          ...pendingStepFields(perStepBudget.get(s.id) ?? 0),
         })),
       );
     }
@@ -159,16 +158,7 @@ export async function claimRetry(
           iteration: r.iteration,
           attempt: r.attempt + 1,
           name: r.name,
-          status: 'PENDING',
-          budgetUsd: perStepBudget.get(r.stepId) ?? r.budgetUsd,
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          costMicros: 0,
-          turns: 0,
-          documentCount: 0,
-          pricingKnown: true,
+          ...pendingStepFields(perStepBudget.get(r.stepId) ?? r.budgetUsd),
           approvedAt: r.approvedAt ?? null,
         })),
       );

@@ -8,7 +8,7 @@ import type { StepDefinition, WorkflowDefinition } from './definition.js';
 import { buildDocumentContext } from './document-context.js';
 import type { PatternContext } from './patterns/pattern-context.js';
 import { stepSystemPrompt, withDocuments } from './prompt-composer.js';
-import { toStepRunView, transitionStepRow } from './run-store.js';
+import { pendingStepFields, toStepRunView, transitionStepRow } from './run-store.js';
 import type { StepOutcome, StepRunner } from './step-runner.js';
 
 /** The data one drive of a run works on. */
@@ -52,16 +52,7 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
       iteration,
       attempt: 1,
       name: iteration ? `${step.name} #${iteration}` : step.name,
-      status: 'PENDING',
-      budgetUsd: await runner.resolveCap(step, definition),
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      costMicros: 0,
-      turns: 0,
-      documentCount: 0,
-      pricingKnown: true,
+      ...pendingStepFields(await runner.resolveCap(step, definition)),
       updatedAt: now,
     } as StepRun;
     await resources.orm.em.fork().insert(StepRunSchema, row);

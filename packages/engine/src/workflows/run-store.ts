@@ -19,6 +19,25 @@ import { transitionWorkflow, workflowStatusForRun, type WorkflowStatus } from '.
  * {@link ConflictError}, never overwritten.
  */
 
+/**
+ * The fields every new step attempt is born with: PENDING, its cap, nothing spent yet. The one
+ * place a step row's starting status is chosen (later changes go through {@link transitionStepRow}).
+ */
+export function pendingStepFields(budgetUsd: number) {
+  return {
+    status: 'PENDING' as const,
+    budgetUsd,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costMicros: 0,
+    turns: 0,
+    documentCount: 0,
+    pricingKnown: true,
+  };
+}
+
 /** Moves a step run from `from` to `to` (checked against the step transition table) with extra columns. */
 export async function transitionStepRow(
   sql: SqlExecutor,
