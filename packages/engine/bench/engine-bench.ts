@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine, silentLogger } from '@stagent/engine';
-import { inSqlTransaction, inTransaction } from '../src/events/event-store.js';
+import { inSqlTransaction, inTransaction } from '../src/db/unit-of-work.js';
 import { newId } from '../src/ids.js';
 import { mergeResults } from './results-file.js';
 

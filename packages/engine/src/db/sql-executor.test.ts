@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEngine, threeStepSequence, type TestEngine } from '../testing/index.js';
-import { inSqlTransaction } from '../events/event-store.js';
+import { inSqlTransaction } from './unit-of-work.js';
 import { WorkflowSchema } from './entities/workflow.entity.js';
 import { WorkflowRunSchema } from './entities/workflow-run.entity.js';
 import { WorkflowEventSchema } from './entities/workflow-event.entity.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEngine, threeStepSequence, type TestEngine } from '../testing/index.js';
-import { inSqlTransaction, inTransaction } from '../events/event-store.js';
+import { inSqlTransaction, inTransaction } from './unit-of-work.js';
 import { DirectStatusWriteError, IllegalTransitionError } from '../errors.js';
 import { transitionWorkflowRow } from '../workflows/run-store.js';
 import { WorkflowSchema } from './entities/workflow.entity.js';

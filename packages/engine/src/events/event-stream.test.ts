@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEngine, threeStepSequence, type TestEngine } from '../testing/index.js';
 import { InMemoryEventBus } from './event-bus.js';
-import { inSqlTransaction } from './event-store.js';
+import { inSqlTransaction } from '../db/unit-of-work.js';
 import { REPLAY_PAGE_EVENTS, streamEvents } from './event-stream.js';
 import type { WorkflowEvent } from './workflow-event.js';
 

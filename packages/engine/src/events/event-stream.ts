@@ -1,5 +1,5 @@
 import type { EngineResources } from '../resources.js';
-import { listEvents } from './event-store.js';
+import { listEvents } from '../db/event-store.js';
 import type { WorkflowEvent } from './workflow-event.js';
 
 /**

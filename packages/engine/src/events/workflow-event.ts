@@ -27,3 +27,12 @@ export interface WorkflowEvent extends EventPayload {
   stepId?: string | null;
   taskId?: string | null;
 }
+
+/** An event before it has a sequence number. */
+export interface PendingEvent extends EventPayload {
+  kind: WorkflowEventKind;
+  workflowId: string;
+  runId: string;
+  stepId?: string | null;
+  taskId?: string | null;
+}

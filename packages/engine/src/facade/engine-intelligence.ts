@@ -8,7 +8,7 @@ import type { WorkflowView } from '../workflows/read-models.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import type { StepExpectation } from '../workflows/cost-estimate.js';
 import type { DebugAnalysis, ExecutionStatsView, OptimizationSuggestion, SuggestionAction } from '../intelligence/intelligence-types.js';
-import { listEvents } from '../events/event-store.js';
+import { listEvents } from '../db/event-store.js';
 import { analyzeRun } from '../intelligence/debug-analysis.js';
 import { listExecutionStats, recordRunOutcome, retractRunOutcome, type RunOutcome } from '../intelligence/execution-stats.js';
 import { learnedStepExpectations, expectationKey } from '../intelligence/learned-estimates.js';

@@ -4,7 +4,7 @@ import { openDatabase } from '../db/orm.js';
 import { resolveDataDir } from '../db/data-dir.js';
 import { DocumentSystem } from '../documents/document-system.js';
 import { InMemoryEventBus, type EventBus } from '../events/event-bus.js';
-import { listEvents } from '../events/event-store.js';
+import { listEvents } from '../db/event-store.js';
 import { streamEvents } from '../events/event-stream.js';
 import { consoleLogger, type EngineResources, type Logger } from '../resources.js';
 import { RuntimeCatalog } from '../runtimes/catalog.js';

@@ -1,6 +1,6 @@
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';
-import { inTransaction } from '../events/event-store.js';
+import { inTransaction } from '../db/unit-of-work.js';
 import { WorkflowNotFoundError, ConflictError } from '../errors.js';
 import type { EngineResources } from '../resources.js';
 import type { DocumentSystem, DocumentContent } from '../documents/document-system.js';

@@ -1,6 +1,6 @@
 import { TaskSchema } from '../db/entities/task.entity.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
-import { inSqlTransaction, type SqlUnitOfWork } from '../events/event-store.js';
+import { inSqlTransaction, type SqlUnitOfWork } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
 import { insertRows } from '../db/direct-sql.js';
 import type { EngineResources } from '../resources.js';

@@ -2,7 +2,7 @@ import { insertRows, updateRows } from '../db/direct-sql.js';
 import { TaskSchema } from '../db/entities/task.entity.js';
 import { UsageLedgerSchema } from '../db/entities/usage-ledger.entity.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
-import { inSqlTransaction, type SqlUnitOfWork } from '../events/event-store.js';
+import { inSqlTransaction, type SqlUnitOfWork } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import { checkCaps, type TaskCaps } from '../budget/cap-check.js';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
-import { inTransaction, type UnitOfWork } from '../events/event-store.js';
+import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
 import type { EngineResources } from '../resources.js';
 import { closeOpenSteps } from './run-executor.js';
 import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from './run-store.js';

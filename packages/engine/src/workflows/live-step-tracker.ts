@@ -1,7 +1,8 @@
 import { incrementRow, updateRows } from '../db/direct-sql.js';
 import { StepRunSchema } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
-import type { PendingEvent, SqlUnitOfWork } from '../events/event-store.js';
+import type { SqlUnitOfWork } from '../db/unit-of-work.js';
+import type { PendingEvent } from '../events/workflow-event.js';
 import type { EngineResources } from '../resources.js';
 import type { TaskCaps } from '../budget/cap-check.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';

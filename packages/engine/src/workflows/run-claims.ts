@@ -2,7 +2,7 @@ import { StepRunSchema } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js';
 import { ConflictError, NotApplicableError, WorkflowNotFoundError } from '../errors.js';
-import { inTransaction, type UnitOfWork } from '../events/event-store.js';
+import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';

@@ -1,5 +1,5 @@
 import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
-import { inTransaction } from '../events/event-store.js';
+import { inTransaction } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import type { DocumentContent } from '../documents/document-system.js';

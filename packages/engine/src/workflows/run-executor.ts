@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/better-sqlite';
 import type { StepRun } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';
-import { inTransaction, type UnitOfWork } from '../events/event-store.js';
+import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
 import type { EngineResources } from '../resources.js';
 import { transitionTaskRow } from '../tasks/task-store.js';
 import type { DocumentContent, DocumentSystem } from '../documents/document-system.js';

@@ -5,7 +5,7 @@ import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js
 import { ConflictError } from '../errors.js';
 import { transitionStatus } from '../db/direct-sql.js';
 import type { SqlExecutor } from '../db/sql-executor.js';
-import type { UnitOfWork } from '../events/event-store.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
 import type { StepRunView, WorkflowRunView } from './read-models.js';
 import { transitionRun, type RunStatus } from './run-state.js';

@@ -1,7 +1,7 @@
 import type { StepRun, FailureEvidence } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { incrementRow } from '../db/direct-sql.js';
-import type { SqlUnitOfWork } from '../events/event-store.js';
+import type { SqlUnitOfWork } from '../db/unit-of-work.js';
 import type { EngineResources } from '../resources.js';
 import type { AgentTool } from '../runtimes/runtime.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
