@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/better-sqlite';
+import type { MikroORM } from './db/orm-types.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events/event-bus.js';
 import type { SecretBox } from './settings/secret-box.js';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MikroORM, type Options } from '@mikro-orm/better-sqlite';
+import { MikroORM as SqliteMikroORM, type Options } from '@mikro-orm/better-sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import { DatabaseUnreadableError, DirectStatusWriteError } from '../errors.js';
 import { BoundParametersDriver } from './bound-parameters.js';
@@ -8,6 +8,7 @@ import { issuedByTransition } from './direct-sql.js';
 import { resolveDataDir } from './data-dir.js';
 import { entities } from './entities/index.js';
 import { migrationsList } from './migrations/index.js';
+import type { MikroORM } from './orm-types.js';
 
 /** Where the database lives: a directory (file `stagent.sqlite` inside) or `:memory:`. */
 export interface DatabaseLocation {
@@ -78,7 +79,8 @@ export async function openDatabase(location: DatabaseLocation = {}): Promise<Mik
   const options = ormOptions(location);
   let orm: MikroORM | undefined;
   try {
-    orm = await MikroORM.init(options);
+    // The dialect's own ORM class, held as the engine's dialect-neutral type (see `orm-types.ts`).
+    orm = (await SqliteMikroORM.init(options)) as unknown as MikroORM;
     const connection = orm.em.getConnection();
     if (options.dbName !== ':memory:') {
       await connection.execute('PRAGMA journal_mode = WAL');

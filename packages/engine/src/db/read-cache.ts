@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/better-sqlite';
+import type { MikroORM } from './orm-types.js';
 import { sqlExecutorBetweenTransactions, withSqlExecutor, type SqlExecutor } from './sql-executor.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Knex, MikroORM } from '@mikro-orm/better-sqlite';
+import type { Knex, MikroORM } from './orm-types.js';
 import type { MetadataStorage } from '@mikro-orm/core';
 
 /**

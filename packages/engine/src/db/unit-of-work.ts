@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/better-sqlite';
+import type { EntityManager } from './orm-types.js';
 import type { EngineResources } from '../resources.js';
 import type { PendingEvent, WorkflowEvent } from '../events/workflow-event.js';
 import { storeEvents } from './event-store.js';

@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/better-sqlite';
+import type { MikroORM } from '../db/orm-types.js';
 import { SystemClock, type Clock } from '../clock.js';
 import { openDatabase } from '../db/orm.js';
 import { resolveDataDir } from '../db/data-dir.js';

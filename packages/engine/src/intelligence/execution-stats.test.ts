@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/better-sqlite';
+import type { MikroORM } from '../db/orm-types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/orm.js';
 import { WorkflowExecutionStatsSchema } from '../db/entities/workflow-execution-stats.entity.js';

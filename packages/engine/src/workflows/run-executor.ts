@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/better-sqlite';
+import type { EntityManager } from '../db/orm-types.js';
 import type { StepRun } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/better-sqlite';
+import type { EntityManager } from '../db/orm-types.js';
 import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
 import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js';

@@ -10,7 +10,7 @@ import { parameterList } from '../db/direct-sql.js';
 import { selectRows } from '../db/select-projection.js';
 import { withSqlExecutor } from '../db/sql-executor.js';
 import type { EngineResources } from '../resources.js';
-import type { EntityManager } from '@mikro-orm/better-sqlite';
+import type { EntityManager } from '../db/orm-types.js';
 import type { WorkflowDefinitionInput } from './definition.js';
 import type { WorkflowView } from './read-models.js';
 import { validateDefinition, type ValidatedWorkflow } from './validation.js';
