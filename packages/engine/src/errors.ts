@@ -130,6 +130,29 @@ export class DatabaseUnreadableError extends StagentError {
   }
 }
 
+/** `STAGENT_DATABASE_URL` is not a PostgreSQL URL Stagent can use. The URL in the message has its password masked. */
+export class InvalidDatabaseUrlError extends StagentError {
+  constructor(maskedUrl: string, reason: string) {
+    super(
+      ErrorCode.INVALID_VALUE,
+      `STAGENT_DATABASE_URL ${maskedUrl} is not usable: ${reason}. Write it as postgres://user:password@host:5432/database, or unset it to use the SQLite file in STAGENT_DATA_DIR.`,
+    );
+    this.name = 'InvalidDatabaseUrlError';
+  }
+}
+
+/** The PostgreSQL server of `STAGENT_DATABASE_URL` did not answer or refused the connection. */
+export class DatabaseUnreachableError extends StagentError {
+  constructor(maskedUrl: string, reason: string, cause: unknown) {
+    super(
+      ErrorCode.UNAVAILABLE,
+      `Cannot connect to PostgreSQL at ${maskedUrl} (${reason}). Start the server or correct STAGENT_DATABASE_URL; Stagent does not fall back to SQLite.`,
+      { cause },
+    );
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
 /** For exhaustive switches: `tsc` fails when a new member of a closed set is not handled. */
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${String(value)}`);

@@ -6,8 +6,9 @@ import { WorkflowRunSchema } from './entities/workflow-run.entity.js';
 import { WorkflowEventSchema } from './entities/workflow-event.entity.js';
 import { bumpCounter, incrementRow, insertRows, updateRows } from './direct-sql.js';
 import { selectRows } from './select-projection.js';
-import { ormExecutor, sqlTransaction, withSqlExecutor, type SqlExecutor } from './sql-executor.js';
+import { sqlTransaction, withSqlExecutor, type SqlExecutor } from './sql-executor.js';
 import type { WorkflowEvent } from '../events/workflow-event.js';
+import { testDialect } from './test-databases.js';
 
 describe('plain-SQL transactions (sql-executor)', () => {
   let t: TestEngine;
@@ -102,15 +103,15 @@ describe('plain-SQL transactions (sql-executor)', () => {
     expect(events.at(-1)?.outputDelta).toBe('249');
   });
 
-  // The ORM executor is what any driver other than better-sqlite3 uses: same helpers, same results.
-  for (const kind of ['better-sqlite3', 'orm'] as const) {
+  // The suite runs on each dialect (STAGENT_TEST_DATABASE): same helpers, same results.
+  for (const kind of [testDialect()]) {
     it(`runs the statement helpers with the same results on the ${kind} executor`, async () => {
       const wf = await workflow();
       const { run } = await t.engine.executeWorkflow(wf.id);
       await t.engine.waitForRun(run.id);
       const orm = t.engine.resources.orm;
       const within = <T>(work: (sql: SqlExecutor) => Promise<T>) =>
-        kind === 'orm' ? orm.em.getKnex().transaction((trx) => work(ormExecutor(orm, trx))) : sqlTransaction(orm, work);
+        sqlTransaction(orm, work);
       const read = <T>(schema: Parameters<typeof selectRows<T>>[1], tail: string, params: unknown[]) =>
         withSqlExecutor(orm, (sql) => selectRows<T>(sql, schema, tail, params));
       const before = (await read(WorkflowRunSchema, 'where id = ?', [run.id]))[0]!;

@@ -5,7 +5,7 @@ import { DirectStatusWriteError, IllegalTransitionError } from '../errors.js';
 import { transitionWorkflowRow } from '../workflows/run-store.js';
 import { WorkflowSchema } from './entities/workflow.entity.js';
 import { incrementRow, transitionStatus, updateRows } from './direct-sql.js';
-import { ormExecutor } from './sql-executor.js';
+import { sqlTransaction } from './sql-executor.js';
 import { transitionWorkflow } from '../workflows/workflow-state.js';
 
 /**
@@ -59,12 +59,14 @@ describe('status writes outside the transition functions', () => {
     expect((await stored(wf.id)).status).toBe('ACTIVE');
   });
 
-  it("over MikroORM's connection (the executor of drivers other than better-sqlite3), only the transition function may set status", async () => {
+  it("on the dialect's raw executor (the hot path), only the transition function may set status", async () => {
     const wf = await draft();
-    const sql = ormExecutor(t.engine.resources.orm);
-    await expect(sql.run('update workflows set status = ? where id = ?', ['COMPLETED', wf.id])).rejects.toThrow(DirectStatusWriteError);
+    const orm = t.engine.resources.orm;
+    const direct = sqlTransaction(orm, (sql) => sql.run('update workflows set status = ? where id = ?', ['COMPLETED', wf.id]));
+    await expect(direct).rejects.toThrow(DirectStatusWriteError);
     expect((await stored(wf.id)).status).toBe('DRAFT');
-    expect(await transitionStatus(sql, WorkflowSchema, transitionWorkflow, { id: wf.id }, 'DRAFT', 'ACTIVE')).toBe(1);
+    const moved = await sqlTransaction(orm, (sql) => transitionStatus(sql, WorkflowSchema, transitionWorkflow, { id: wf.id }, 'DRAFT', 'ACTIVE'));
+    expect(moved).toBe(1);
     expect((await stored(wf.id)).status).toBe('ACTIVE');
   });
 });

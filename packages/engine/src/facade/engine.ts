@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { MikroORM } from '../db/orm-types.js';
 import { SystemClock, type Clock } from '../clock.js';
 import { openDatabase } from '../db/orm.js';
@@ -35,8 +36,10 @@ import type { WorkflowStatus } from '../workflows/workflow-state.js';
 
 /** Options for {@link Engine.open}. */
 export interface EngineOptions {
-  /** Data directory (default {@link resolveDataDir}: `STAGENT_DATA_DIR`, else `~/.stagent`), or `:memory:`. */
+  /** Data directory (default {@link resolveDataDir}: `STAGENT_DATA_DIR`, else `~/.stagent`), or `:memory:`: the SQLite file and the secret key file. */
   dataDir?: string;
+  /** `postgres://…`: the rows live in PostgreSQL instead of the SQLite file (`STAGENT_DATABASE_URL`). */
+  databaseUrl?: string;
   clock?: Clock;
   logger?: Logger;
   bus?: EventBus;
@@ -114,12 +117,12 @@ export class Engine implements EngineApi {
   /** Opens (and migrates) the database and builds the engine. Call {@link Engine.start} to recover and run timers. */
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const dataDir = options.dataDir ?? resolveDataDir();
-    const orm: MikroORM = await openDatabase({ dataDir, onQuery: options.onQuery });
+    const orm: MikroORM = await openDatabase({ dataDir, databaseUrl: options.databaseUrl, onQuery: options.onQuery });
     const resources: EngineResources = {
       orm,
       clock: options.clock ?? new SystemClock(),
       bus: options.bus ?? new InMemoryEventBus(),
-      secrets: SecretBox.forDataDir(dataDir === ':memory:' ? ':memory:' : (orm.config.get('dbName') ?? '').replace(/[/\\][^/\\]+$/, '')),
+      secrets: SecretBox.forDataDir(dataDir === ':memory:' ? ':memory:' : resolve(dataDir)),
       logger: options.logger ?? consoleLogger,
       catalog: new RuntimeCatalog(),
       ownerId: newOwnerId(),

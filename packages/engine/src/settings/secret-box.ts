@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, StagentError } from '../errors.js';
 
@@ -15,6 +15,7 @@ export class SecretBox {
     const fromEnv = process.env.STAGENT_SECRET_KEY;
     if (fromEnv && /^[0-9a-f]{64}$/i.test(fromEnv)) return new SecretBox(Buffer.from(fromEnv, 'hex'));
     if (dataDir === ':memory:') return new SecretBox(randomBytes(32));
+    mkdirSync(dataDir, { recursive: true });
     const file = join(dataDir, 'secret.key');
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
     return new SecretBox(Buffer.from(readFileSync(file, 'utf8').trim(), 'hex'));

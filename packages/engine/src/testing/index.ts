@@ -1,6 +1,9 @@
 import { ManualClock } from '../clock.js';
 import { Engine, type EngineOptions } from '../facade/engine.js';
 import { silentLogger } from '../resources.js';
+import { testDatabase } from '../db/test-databases.js';
+
+export { testDatabase, testDialect, type TestDatabase } from '../db/test-databases.js';
 
 export { ManualClock } from '../clock.js';
 export { SimulatedRuntime, type SimulatedScript, type SimulatedTurn } from '../runtimes/simulated.js';
@@ -14,15 +17,26 @@ export interface TestEngine {
 }
 
 /**
- * A real engine on a migrated database (`:memory:` unless `dataDir` is given), a
+ * A real engine on a migrated database (`:memory:` unless `dataDir` is given; on PostgreSQL
+ * under `STAGENT_TEST_DATABASE=postgres`, a database of its own or the one of `dataDir`, see `db/test-databases.ts`), a
  * {@link ManualClock}, the scriptable simulated runtime with zero latency (`engine.simulated`),
  * a silent logger and no background timers (tests call `resumeDueDelays()` / `control.heartbeat()`).
  */
 export async function createTestEngine(options: EngineOptions = {}): Promise<TestEngine> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
-  const engine = await Engine.open({ dataDir: ':memory:', logger: silentLogger, timers: false, simulatedLatencyMs: 0, ...options, clock });
-  await engine.start();
-  return { engine, clock, close: () => engine.close() };
+  const database = options.databaseUrl ? null : await testDatabase(options.dataDir ?? ':memory:');
+  const engine = await Engine.open({ logger: silentLogger, timers: false, simulatedLatencyMs: 0, ...options, ...database?.location, onQuery: options.onQuery, clock });
+  const close = async () => {
+    await engine.close();
+    await database?.release();
+  };
+  try {
+    await engine.start();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { engine, clock, close };
 }
 
 /** A three-step sequence definition on the simulator, for scenarios. */

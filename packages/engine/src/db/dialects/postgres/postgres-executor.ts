@@ -1,0 +1,103 @@
+import pg from 'pg';
+import type { MikroORM } from '../../orm-types.js';
+import { refuseDirectStatusWrite, statusTableOf } from '../../status-guard.js';
+import { queryLogger, type RawConnection, type SqlExecutor, type SqlRow } from '../../sql-executor.js';
+
+/** The node-postgres client API used here (a `pg.Client` from knex's pool, structurally). */
+export interface PgClient {
+  query(config: pg.QueryConfig): Promise<pg.QueryResult>;
+  /** node-postgres: the server process of this connection; identifies a client from the pool. */
+  readonly processID?: number | null;
+}
+
+/** Whether a connection from knex's pool is a node-postgres client. */
+export function isPgClient(connection: unknown): connection is PgClient {
+  return connection instanceof pg.Client || (typeof (connection as PgClient | null)?.query === 'function' && 'processID' in (connection as object));
+}
+
+/**
+ * Type parsers for the engine's statements: `bigint` columns (epoch ms, cost in micro-USD,
+ * counts) as numbers, as SQLite hands them back; every value the engine keeps is far below 2^53.
+ * `numeric` too (aggregates such as `sum(bigint)` return it). The rest as node-postgres parses them.
+ */
+const INT8 = 20;
+const NUMERIC = 1700;
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 || oid === NUMERIC ? (value: string) => (value === null ? null : Number(value)) : pg.types.getTypeParser(oid, format)) as never,
+};
+
+/**
+ * Statement names for server-side prepared statements. The same text always gets the same name,
+ * and node-postgres prepares a name once per connection (it remembers which it has parsed), so
+ * the hot path's statements are parsed and planned once per connection, then only bound and run.
+ * Texts come from a small set of shapes; past the bound, new texts run unnamed.
+ */
+const MAX_NAMED_STATEMENTS = 1000;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) statementNames.set(text, (name = `stagent_${statementNames.size + 1}`));
+  return name;
+}
+
+/** A statement text as PostgreSQL takes it, and the table whose status column it sets (see `status-guard.ts`). */
+interface StatementText {
+  text: string;
+  statusTable: string | null;
+}
+
+const statementTexts = new Map<string, StatementText>();
+
+/** `?` placeholders (the engine's portable form) as PostgreSQL's `$1, $2, …`, outside quoted text. */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (token) => (token === '?' ? `$${++n}` : token));
+}
+
+function statementText(sql: string): StatementText {
+  let known = statementTexts.get(sql);
+  if (known === undefined) {
+    known = { text: numberPlaceholders(sql), statusTable: statusTableOf(sql) };
+    if (statementTexts.size < MAX_NAMED_STATEMENTS) statementTexts.set(sql, known);
+  }
+  return known;
+}
+
+/** node-postgres binds strings, numbers, booleans, buffers and null; `undefined` is null, bigints are sent as text. */
+function pgParams(params: readonly unknown[]): unknown[] {
+  return params.map((p) => (p === undefined ? null : typeof p === 'bigint' ? p.toString() : p));
+}
+
+/** An executor on a raw node-postgres client (the caller holds it: a transaction or a pool lease). */
+export function pgExecutor(orm: MikroORM, client: PgClient): SqlExecutor {
+  const log = queryLogger(orm);
+  const query = async (sql: string, params: readonly unknown[]): Promise<pg.QueryResult> => {
+    const startedAt = log ? Date.now() : 0;
+    const { text, statusTable } = statementText(sql);
+    refuseDirectStatusWrite(statusTable);
+    const result = await client.query({ name: params.length ? statementName(text) : undefined, text, values: pgParams(params), types });
+    log?.(sql, startedAt, result.command === 'SELECT' ? { results: result.rowCount ?? 0 } : { affected: result.rowCount ?? 0 });
+    return result;
+  };
+  return {
+    metadata: orm.getMetadata(),
+    run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
+    get: async (sql, params) => (await query(sql, params)).rows[0] as SqlRow | undefined,
+    all: async (sql, params) => (await query(sql, params)).rows as SqlRow[],
+    // No change counter: PostgreSQL list reads are not cached (see read-cache.ts).
+    dataVersion: () => null,
+  };
+}
+
+/** A leased node-postgres client: its executor and `BEGIN` / `COMMIT` on it. */
+export function pgConnection(orm: MikroORM, client: PgClient): RawConnection {
+  const sql = pgExecutor(orm, client);
+  return {
+    sql,
+    begin: () => sql.run('begin', []).then(() => undefined),
+    commit: () => sql.run('commit', []).then(() => undefined),
+    rollback: () => sql.run('rollback', []).then(() => undefined),
+  };
+}
