@@ -110,8 +110,7 @@ describe('plain-SQL transactions (sql-executor)', () => {
       const { run } = await t.engine.executeWorkflow(wf.id);
       await t.engine.waitForRun(run.id);
       const orm = t.engine.resources.orm;
-      const within = <T>(work: (sql: SqlExecutor) => Promise<T>) =>
-        sqlTransaction(orm, work);
+      const within = <T>(work: (sql: SqlExecutor) => Promise<T>) => sqlTransaction(orm, work);
       const read = <T>(schema: Parameters<typeof selectRows<T>>[1], tail: string, params: unknown[]) =>
         withSqlExecutor(orm, (sql) => selectRows<T>(sql, schema, tail, params));
       const before = (await read(WorkflowRunSchema, 'where id = ?', [run.id]))[0]!;

@@ -25,7 +25,15 @@ export interface TestEngine {
 export async function createTestEngine(options: EngineOptions = {}): Promise<TestEngine> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
   const database = options.databaseUrl ? null : await testDatabase(options.dataDir ?? ':memory:');
-  const engine = await Engine.open({ logger: silentLogger, timers: false, simulatedLatencyMs: 0, ...options, ...database?.location, onQuery: options.onQuery, clock });
+  const engine = await Engine.open({
+    logger: silentLogger,
+    timers: false,
+    simulatedLatencyMs: 0,
+    ...options,
+    ...database?.location,
+    onQuery: options.onQuery,
+    clock,
+  });
   const close = async () => {
     await engine.close();
     await database?.release();
