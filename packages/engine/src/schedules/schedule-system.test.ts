@@ -3,6 +3,7 @@ import { ManualClock } from '../clock.js';
 import { ScheduleSchema } from '../db/entities/schedule.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';
 import { ErrorCode, NotFoundError, ValidationError } from '../errors.js';
+import { MAX_SCHEDULE_EXPRESSION_LENGTH } from './expression-parser.js';
 import { ScheduleSystem } from './schedule-system.js';
 import { ScriptedExecutor } from './testing/scripted-executor.js';
 import { openScheduleTestResources } from './testing/schedule-test-kit.js';
@@ -51,6 +52,14 @@ describe('ScheduleSystem', () => {
       createdAt: START,
     });
     expect(await system.list()).toEqual([view]);
+  });
+
+  it('stores an expression up to its 500-character limit as written, on either database', async () => {
+    // Spacing the parser ignores: a long expression is valid, so its column must hold 500 characters (text, not varchar(255)).
+    const expression = `every${' '.repeat(MAX_SCHEDULE_EXPRESSION_LENGTH - 'every weekday at 9am'.length)} weekday at 9am`;
+    const view = await system.create({ name: 'Long', prompt: 'p', expression, timezone: 'UTC' });
+    expect(view.cron).toBe('0 9 * * 1-5');
+    expect((await system.list())[0]!.expression).toBe(expression);
   });
 
   it('defaults the timezone to the server zone', async () => {

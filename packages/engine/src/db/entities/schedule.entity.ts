@@ -10,7 +10,7 @@ export const ScheduleSchema = defineEntity({
     name: p.string(),
     prompt: p.text(),
     workflowId: p.string().nullable().index(),
-    expression: p.string(),
+    expression: p.text(),
     cron: p.string(),
     timezone: p.string(),
     active: p.boolean().default(true),

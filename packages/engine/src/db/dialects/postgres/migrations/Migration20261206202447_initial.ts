@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261206201918_initial extends Migration {
+export class Migration20261206202447_initial extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table "documents" ("id" varchar(255) not null, "created_at" bigint not null, "project_id" varchar(255) null, "name" varchar(255) not null, "mime_type" varchar(255) not null, "content" text not null, "size_bytes" int not null, constraint "documents_pkey" primary key ("id"));`,
@@ -18,7 +18,7 @@ export class Migration20261206201918_initial extends Migration {
     this.addSql(`alter table "schedule_firings" add constraint "schedule_firings_schedule_id_due_at_unique" unique ("schedule_id", "due_at");`);
 
     this.addSql(
-      `create table "schedules" ("id" varchar(255) not null, "created_at" bigint not null, "name" varchar(255) not null, "prompt" text not null, "workflow_id" varchar(255) null, "expression" varchar(255) not null, "cron" varchar(255) not null, "timezone" varchar(255) not null, "active" boolean not null default true, "runtime_id" varchar(255) null, "budget_usd" double precision null, "next_fire_at" bigint null, "last_fired_at" bigint null, "failure_streak" int not null default 0, "failure_streak_category" varchar(255) null, "last_failure_reason" text null, "paused_reason" text null, "avg_turns_per_firing" double precision null, "last_turn_count" int null, "firing_count" int not null default 0, "missed_firings" int not null default 0, "warnings" jsonb not null, "claimed_by" varchar(255) null, "claimed_until" bigint null, "version" int not null default 0, "updated_at" bigint not null, constraint "schedules_pkey" primary key ("id"));`,
+      `create table "schedules" ("id" varchar(255) not null, "created_at" bigint not null, "name" varchar(255) not null, "prompt" text not null, "workflow_id" varchar(255) null, "expression" text not null, "cron" varchar(255) not null, "timezone" varchar(255) not null, "active" boolean not null default true, "runtime_id" varchar(255) null, "budget_usd" double precision null, "next_fire_at" bigint null, "last_fired_at" bigint null, "failure_streak" int not null default 0, "failure_streak_category" varchar(255) null, "last_failure_reason" text null, "paused_reason" text null, "avg_turns_per_firing" double precision null, "last_turn_count" int null, "firing_count" int not null default 0, "missed_firings" int not null default 0, "warnings" jsonb not null, "claimed_by" varchar(255) null, "claimed_until" bigint null, "version" int not null default 0, "updated_at" bigint not null, constraint "schedules_pkey" primary key ("id"));`,
     );
     this.addSql(`create index "schedules_workflow_id_index" on "schedules" ("workflow_id");`);
     this.addSql(`create index "schedules_next_fire_at_index" on "schedules" ("next_fire_at");`);
