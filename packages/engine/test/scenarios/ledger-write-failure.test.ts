@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEngine, type TestEngine } from '@stagent/engine/testing';
 import { TaskSchema } from '../../src/db/entities/task.entity.js';
 import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js';
+import { refuseWrites } from '../failing-write.js';
 
 let t: TestEngine;
 beforeEach(async () => {
@@ -9,11 +10,9 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-/** A real failing write: SQLite refuses every insert into the ledger table from now on. */
+/** A real failing write: the database refuses every insert into the ledger table from now on. */
 async function breakLedgerInserts(): Promise<void> {
-  await t.engine.resources.orm.em
-    .getConnection()
-    .execute("create trigger ledger_refuses before insert on usage_ledger begin select raise(abort, 'usage_ledger is refusing inserts'); end");
+  await refuseWrites(t, { name: 'ledger_refuses', table: 'usage_ledger', on: 'insert', message: 'usage_ledger is refusing inserts' });
 }
 
 describe('a live write that fails ends the step; its spend is not dropped', () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEngine, ManualClock, type TestEngine } from '@stagent/engine/testing';
 import { TaskSchema } from '../../src/db/entities/task.entity.js';
 import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js';
+import { refuseWrites } from '../failing-write.js';
 
 const START = Date.UTC(2026, 0, 5, 8, 0);
 let t: TestEngine;
@@ -75,12 +76,14 @@ describe('schedule firings and workflow steps run through the one task runner', 
   it('a firing whose task-row write fails leaves no ledger row without its task totals: both commit or neither', async () => {
     t.engine.simulated.script({ match: 'Count things.', script: { turns: [{ text: 'Counted.', inputTokens: 1000, outputTokens: 100 }] } });
     const schedule = await t.engine.schedules.create({ name: 'Count', prompt: 'Count things.', expression: 'hourly', timezone: 'UTC', runtimeId: 'simulated' });
-    // A real failing write: SQLite refuses the running task's totals (the final update, status FAILED, passes).
-    await t.engine.resources.orm.em
-      .getConnection()
-      .execute(
-        "create trigger task_totals_refused before update on tasks when new.status = 'RUNNING' and new.cost_micros > 0 begin select raise(abort, 'tasks refuses running totals'); end",
-      );
+    // A real failing write: the database refuses the running task's totals (the final update, status FAILED, passes).
+    await refuseWrites(t, {
+      name: 'task_totals_refused',
+      table: 'tasks',
+      on: 'update',
+      when: "new.status = 'RUNNING' and new.cost_micros > 0",
+      message: 'tasks refuses running totals',
+    });
 
     await fireHourly();
 
