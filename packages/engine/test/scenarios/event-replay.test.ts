@@ -65,9 +65,16 @@ describe('event replay', () => {
     const seen: WorkflowEvent[] = [];
     t.engine.resources.bus.subscribeAll((e) => seen.push(e));
     const wf = await t.engine.createWorkflow(threeStepSequence());
-    const first = t.engine.executeWorkflow(wf.id);
-    await expect(t.engine.executeWorkflow(wf.id)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await first;
-    expect(seen.filter((e) => e.kind === 'RUN_STARTED')).toHaveLength(1);
+    // Two starts race; which one claims first is up to the database (on PostgreSQL each runs on
+    // its own connection, so the second call may win). Exactly one claims, the other rolls back.
+    const [a, b] = await Promise.allSettled([t.engine.executeWorkflow(wf.id), t.engine.executeWorkflow(wf.id)]);
+    const won = [a, b].filter((r) => r.status === 'fulfilled');
+    const lost = [a, b].filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toMatchObject({ code: 'CONFLICT' });
+    const started = seen.filter((e) => e.kind === 'RUN_STARTED');
+    expect(started).toHaveLength(1);
+    expect(started[0]!.runId).toBe(won[0]!.value.run.id);
   });
 });
