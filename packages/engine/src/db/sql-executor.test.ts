@@ -62,7 +62,7 @@ describe('plain-SQL transactions (sql-executor)', () => {
         const row = { id: 'e1', workflowId: wf.id, seq: 7, runId: 'r', stepId: null, taskId: null, kind: 'USAGE', at: 1, payload: {} };
         await insertRows(sql, WorkflowEventSchema, [row, { ...row, id: 'e2' }]);
       }),
-    ).rejects.toThrow(/UNIQUE/);
+    ).rejects.toThrow(testDialect() === 'postgres' ? /duplicate key value violates unique constraint "workflow_events_workflow_id_seq_unique"/ : /UNIQUE/);
     expect(await storedName(wf.id)).toBe(wf.name);
     await inSqlTransaction(t.engine.resources, (uow) => updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'Kept' }).then(() => undefined));
     expect(await storedName(wf.id)).toBe('Kept');
