@@ -43,7 +43,6 @@ function callArguments(text, open) {
 // `transitionStatus` in db/direct-sql.ts). At run time updateRows, incrementRow and every
 // MikroORM UPDATE refuse a status column; this finds such a write before it runs.
 const PERSISTENCE_BASELINE = [
-  'packages/engine/src/budget/spend-guard.ts',
   'packages/engine/src/demo/demo-data.ts',
   'packages/engine/src/documents/document-system.ts',
   'packages/engine/src/facade/engine-intelligence.ts',
@@ -60,7 +59,6 @@ const PERSISTENCE_BASELINE = [
   'packages/engine/src/settings/settings-system.ts',
   'packages/engine/src/workflows/leases.ts',
   'packages/engine/src/workflows/run-claims.ts',
-  'packages/engine/src/workflows/run-context.ts',
   'packages/engine/src/workflows/run-executor.ts',
   'packages/engine/src/workflows/run-store.ts',
   'packages/engine/src/workflows/workflow-system.ts',

@@ -1,5 +1,6 @@
 import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
-import { inTransaction } from '../db/unit-of-work.js';
+import { insertRows } from '../db/direct-sql.js';
+import { inSqlTransaction, inTransaction } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import type { DocumentContent } from '../documents/document-system.js';
@@ -55,7 +56,7 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
       ...pendingStepFields(await runner.resolveCap(step, definition)),
       updatedAt: now,
     } as StepRun;
-    await resources.orm.em.fork().insert(StepRunSchema, row);
+    await inSqlTransaction(resources, (uow) => insertRows(uow.sql, StepRunSchema, [row]));
     data.rows.set(key(step.id, iteration), row);
     return row;
   }
