@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEngine, scripted, startProviderEmulator, type ProviderEmulator, type TestEngine } from '@stagent/engine/testing';
+import { createTestEngine, scripted, startProviderEmulator, testDialect, type ProviderEmulator, type TestEngine } from '@stagent/engine/testing';
+import { withSqlExecutor } from '../../src/db/sql-executor.js';
 import type { Logger } from '../../src/resources.js';
 
 let emu: ProviderEmulator;
@@ -33,6 +34,30 @@ async function runToEnd(engine: TestEngine, workflowId: string, retries: number)
   return engine.engine.waitForRun(runId);
 }
 
+const postgres = testDialect() === 'postgres';
+
+/**
+ * What the database holds, as text. SQLite: the bytes of the database file and its WAL (pages
+ * not yet checkpointed, freed ones too). PostgreSQL: every row of every table of the engine's
+ * database, each row as its text form (all columns, JSON included), read through the engine.
+ */
+async function storedText(engine: TestEngine): Promise<string> {
+  if (!postgres) {
+    const files = ['stagent.sqlite', 'stagent.sqlite-wal'].map((name) => join(dataDir, name));
+    expect(files.every((f) => existsSync(f))).toBe(true);
+    return files.map((f) => readFileSync(f).toString('latin1')).join('\n');
+  }
+  return withSqlExecutor(engine.engine.resources.orm, async (sql) => {
+    const tables = await sql.all("select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'", []);
+    expect(tables.length).toBeGreaterThan(10);
+    const rows: string[] = [];
+    for (const { table_name } of tables) {
+      for (const row of await sql.all(`select t::text as row from "${String(table_name)}" t`, [])) rows.push(String(row.row));
+    }
+    return rows.join('\n');
+  });
+}
+
 /** Every line the engine logs, as text. */
 function capturingLogger(lines: string[]): Logger {
   const keep = (level: string) => (message: string, data?: Record<string, unknown>) => lines.push(`${level} ${message} ${JSON.stringify(data ?? {})}`);
@@ -40,7 +65,7 @@ function capturingLogger(lines: string[]): Logger {
 }
 
 describe('a provider error that echoes the API key leaves no copy of it anywhere', () => {
-  it('redacts the key from step errors, evidence, events, the debug analysis, the log and the SQLite files (database and WAL)', async () => {
+  it(`redacts the key from step errors, evidence, events, the debug analysis, the log and ${postgres ? 'every row of every table' : 'the SQLite files (database and WAL)'}`, async () => {
     // One key-shaped key in a secret setting, one proxy key of no known shape in the environment.
     const anthropicKey = `sk-ant-api03-${randomBytes(24).toString('hex')}`;
     const openaiKey = `proxy-${randomBytes(24).toString('hex')}`;
@@ -92,10 +117,8 @@ describe('a provider error that echoes the API key leaves no copy of it anywhere
     expect(served).toContain('STEP_FAILED');
     expect(served).toContain('RUN_FAILED');
 
-    const files = ['stagent.sqlite', 'stagent.sqlite-wal'].map((name) => join(dataDir, name));
-    expect(files.every((f) => existsSync(f))).toBe(true);
-    const stored = files.map((f) => readFileSync(f).toString('latin1')).join('\n');
-    // The redacted messages did reach the files: the grep looks where the key would have been.
+    const stored = await storedText(t);
+    // The redacted messages did reach the database: the grep looks where the key would have been.
     expect(stored).toContain('API key provided: [redacted]');
     for (const key of [anthropicKey, openaiKey]) {
       expect(served).not.toContain(key);
