@@ -54,7 +54,6 @@ const PERSISTENCE_BASELINE = [
   'packages/engine/src/intelligence/learned-estimates.ts',
   'packages/engine/src/intelligence/optimizer-history.ts',
   'packages/engine/src/intelligence/test-factories.ts',
-  'packages/engine/src/schedules/schedule-system.ts',
   'packages/engine/src/schedules/scheduler.ts',
   'packages/engine/src/settings/settings-system.ts',
   'packages/engine/src/workflows/leases.ts',

@@ -1,6 +1,12 @@
-import { ScheduleFiringSchema } from '../db/entities/schedule-firing.entity.js';
-import { ScheduleSchema } from '../db/entities/schedule.entity.js';
-import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import {
+  activeSchedules,
+  deleteScheduleWithFirings,
+  findSchedule,
+  insertSchedule,
+  listSchedules,
+  updateScheduleAtVersion,
+  workflowExists,
+} from '../db/schedule-store.js';
 import type { CreateScheduleInput, ScheduleParseResult, ScheduleView } from './schedule-types.js';
 import { ConflictError, ErrorCode, NotFoundError, StagentError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -58,13 +64,12 @@ export class ScheduleSystem {
 
   /** Every schedule, oldest first. */
   async list(): Promise<ScheduleView[]> {
-    const rows = await this.resources.orm.em.fork().find(ScheduleSchema, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    return rows.map(toScheduleView);
+    return (await listSchedules(this.resources)).map(toScheduleView);
   }
 
   /** One schedule, or null. */
   async get(id: string): Promise<ScheduleView | null> {
-    const row = await this.resources.orm.em.fork().findOne(ScheduleSchema, { id });
+    const row = await findSchedule(this.resources, id);
     return row ? toScheduleView(row) : null;
   }
 
@@ -80,9 +85,8 @@ export class ScheduleSystem {
    */
   async create(input: CreateScheduleInput): Promise<ScheduleView> {
     const valid = await this.validate(input);
-    const em = this.resources.orm.em.fork();
     const now = this.resources.clock.now();
-    const others = await em.find(ScheduleSchema, { active: true });
+    const others = await activeSchedules(this.resources);
     const collision = findCollision(
       { cron: valid.compiled.cron, timezone: valid.timezone },
       others.map((o) => ({ id: o.id, name: o.name, cron: o.cron, timezone: o.timezone })),
@@ -90,7 +94,7 @@ export class ScheduleSystem {
     );
     const warnings = [...(valid.prompt ? analyzePrompt(valid.prompt).warnings.map((w) => w.message) : []), ...(collision ? [collision.message] : [])];
     const id = newId();
-    await em.insert(ScheduleSchema, {
+    await insertSchedule(this.resources, {
       id,
       createdAt: now,
       updatedAt: now,
@@ -120,25 +124,20 @@ export class ScheduleSystem {
    */
   async setActive(id: string, active: boolean): Promise<ScheduleView> {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const em = this.resources.orm.em.fork();
-      const row = await em.findOne(ScheduleSchema, { id });
+      const row = await findSchedule(this.resources, id);
       if (!row) throw new NotFoundError('Schedule', id, ['id']);
       const now = this.resources.clock.now();
       const change = active
         ? { active: true, failureStreak: 0, failureStreakCategory: null, pausedReason: null, nextFireAt: nextFireTime(row.cron, row.timezone, now) }
         : { active: false, nextFireAt: null, pausedReason: 'Paused by a user.' };
-      const changed = await em.nativeUpdate(ScheduleSchema, { id, version: row.version }, { ...change, version: row.version + 1, updatedAt: now });
-      if (changed === 1) return (await this.get(id))!;
+      if (await updateScheduleAtVersion(this.resources, id, row.version, { ...change, updatedAt: now })) return (await this.get(id))!;
     }
     throw new ConflictError(`Schedule "${id}" kept changing while being updated; reload and try again.`, ['id']);
   }
 
   /** Deletes a schedule and its firing history; returns its id. A firing in progress finishes but records nothing on the schedule. */
   async delete(id: string): Promise<string> {
-    const em = this.resources.orm.em.fork();
-    const deleted = await em.nativeDelete(ScheduleSchema, { id });
-    if (deleted !== 1) throw new NotFoundError('Schedule', id, ['id']);
-    await em.nativeDelete(ScheduleFiringSchema, { scheduleId: id });
+    if (!(await deleteScheduleWithFirings(this.resources, id))) throw new NotFoundError('Schedule', id, ['id']);
     return id;
   }
 
@@ -202,8 +201,7 @@ export class ScheduleSystem {
       if (!(error instanceof InvalidTimezoneError)) throw error;
       issues.push(error);
     }
-    if (workflowId && !(await this.resources.orm.em.fork().findOne(WorkflowSchema, { id: workflowId }, { fields: ['id'] })))
-      issues.push(new NotFoundError('Workflow', workflowId, ['workflowId']));
+    if (workflowId && !(await workflowExists(this.resources, workflowId))) issues.push(new NotFoundError('Workflow', workflowId, ['workflowId']));
     const runtimeId = input.runtimeId?.trim() || null;
     if (runtimeId && !this.resources.catalog.has(runtimeId))
       issue(ErrorCode.NOT_FOUND, `Unknown runtime ${quote(runtimeId)}. Known runtimes: ${this.resources.catalog.ids().join(', ')}.`, 'runtimeId');
