@@ -162,8 +162,13 @@ describe('a replay to a consumer that is not ready', () => {
         return new Promise<void>((resolve) => (room = () => ((hasRoom = true), resolve())));
       },
     );
+    // A page is a store read: a few event-loop turns on SQLite, a round trip to the server on
+    // PostgreSQL. Wait for the condition with a time bound rather than a count of turns.
+    const until = async (done: () => boolean) => {
+      for (const deadline = Date.now() + 5_000; !done() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 1));
+    };
     const askedFor = async (n: number) => {
-      for (let i = 0; i < 100 && asked.length < n; i++) await new Promise((resolve) => setImmediate(resolve));
+      await until(() => asked.length >= n);
       expect(asked.length).toBe(n);
     };
     // One page, then the stream asks and waits: nothing more is read while the consumer has no room.
@@ -177,7 +182,7 @@ describe('a replay to a consumer that is not ready', () => {
     expect(asked).toEqual([REPLAY_PAGE_EVENTS, 2 * REPLAY_PAGE_EVENTS]);
     room!();
     const stored = await t.engine.listEvents(wf.id);
-    for (let i = 0; i < 100 && seen.length < stored.length; i++) await new Promise((resolve) => setImmediate(resolve));
+    await until(() => seen.length >= stored.length);
     expect(seen).toEqual(stored.map((e) => e.seq));
     // Caught up: live events flow again without asking.
     await storeDeltas(wf.id, run.id, 2);
