@@ -9,7 +9,7 @@ import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { workflowsCommand } from './commands/workflows.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openEngine } from './engine-factory.js';
+import { databaseLabel, openEngine } from './engine-factory.js';
 
 const USAGE = `Usage: stagent <command>
 
@@ -24,7 +24,9 @@ Commands:
 Environment: HOST (127.0.0.1), PORT (4000), STAGENT_API_TOKEN, STAGENT_DEMO (0 = no demo data),
 NODE_ENV (production = no GraphiQL), STAGENT_INTROSPECTION (0 = refuse __schema and __type),
 STAGENT_DATA_DIR (${DEFAULT_DATA_DIR_LABEL}): where the database and the secret key live; every
-command and \`pnpm start\` use the same one.
+command and \`pnpm start\` use the same one. STAGENT_DATABASE_URL (postgres://user:password@host:5432/db):
+keep the rows in that PostgreSQL database instead (the secret key stays in STAGENT_DATA_DIR); a bad
+URL or a server that does not answer is an error, never a fallback to SQLite.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -57,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onInt);
   try {
     if (command === 'migrate') {
-      process.stdout.write(`Database in ${config.dataDir} is migrated.\n`);
+      process.stdout.write(`Database ${databaseLabel(config)} is migrated.\n`);
       return 0;
     }
     if (command === 'workflows') return await workflowsCommand(engine);

@@ -12,6 +12,13 @@ export interface ApiConfig {
   port: number;
   /** Where the SQLite database and secrets key live (STAGENT_DATA_DIR, default ~/.stagent: the engine's {@link resolveDataDir}, the same for every command). */
   dataDir: string;
+  /**
+   * `postgres://user:password@host:port/database` (STAGENT_DATABASE_URL): the rows live in that
+   * PostgreSQL database instead of the SQLite file in {@link dataDir}, which still holds the secret
+   * key. Null (unset or empty) = SQLite. A URL that does not parse or a server that does not answer
+   * ends start-up with an error; there is never a fallback to SQLite.
+   */
+  databaseUrl: string | null;
   /** Bearer token required on HTTP and in WebSocket connectionParams (STAGENT_API_TOKEN); null = none. */
   apiToken: string | null;
   /** NODE_ENV === 'production': no GraphiQL. */
@@ -94,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST?.trim() || '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0, 65_535),
     dataDir: resolveDataDir(env),
+    databaseUrl: env.STAGENT_DATABASE_URL?.trim() || null,
     apiToken: token ? token : null,
     production: env.NODE_ENV === 'production',
     introspection: onOff(env, 'STAGENT_INTROSPECTION', true),

@@ -1,73 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_DATA_DIR_LABEL, Engine, resolveDataDir, silentLogger } from '@stagent/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { queryServed as query, ROOT, SPAWN_TIMEOUT_MS, stagent, stopStartedClis } from './cli-process.js';
 
-// These tests start the real `stagent` entry point: the data directory it picks, the line it
-// prints and its exit code are the behaviour under test, and no in-process call shows them.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const STAGENT = join(ROOT, 'apps/api/bin/stagent.mjs');
-/** tsx compiles the CLI on each start: seconds on a busy machine. */
-const SPAWN_TIMEOUT_MS = 60_000;
-
-interface Cli {
-  child: ChildProcess;
-  /** stdout and stderr so far. */
-  output(): string;
-  /** Resolves when `pattern` appears in the output (rejects when the process ends first). */
-  waitFor(pattern: RegExp): Promise<void>;
-  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-const started: Cli[] = [];
-afterEach(async () => {
-  for (const cli of started.splice(0)) {
-    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGTERM');
-    await cli.exited;
-  }
-});
-
-/** Runs `stagent …args` with only PATH from this process's environment, plus `env`. */
-function stagent(args: string[], env: Record<string, string>): Cli {
-  const child = spawn(process.execPath, [STAGENT, ...args], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', STAGENT_DEMO: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const waiters: { pattern: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
-  const check = () => {
-    for (const w of [...waiters]) {
-      if (!w.pattern.test(stdout + stderr)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
-  };
-  child.stdout!.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), check()));
-  child.stderr!.on('data', (chunk: Buffer) => ((stderr += chunk.toString()), check()));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => {
-      for (const w of waiters.splice(0)) w.reject(new Error(`stagent ended (${code}) before printing ${w.pattern}:\n${stdout}${stderr}`));
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  const cli: Cli = {
-    child,
-    output: () => stdout + stderr,
-    waitFor: (pattern) =>
-      new Promise<void>((resolve, reject) => {
-        waiters.push({ pattern, resolve, reject });
-        check();
-      }),
-    exited,
-  };
-  started.push(cli);
-  return cli;
-}
+afterEach(stopStartedClis);
 
 /** The default column of a README table row for `STAGENT_DATA_DIR`. */
 function documentedDefault(readme: string): string | undefined {
@@ -101,11 +40,76 @@ describe('data directory', () => {
     const home = mkdtempSync(join(tmpdir(), 'stagent-home-'));
     const serve = stagent(['serve'], { HOME: home });
     await serve.waitFor(/Data directory: .*\n/);
+    expect(serve.output()).toContain(`Database: SQLite ${join(home, '.stagent', 'stagent.sqlite')}\n`);
     expect(serve.output()).toContain(`Data directory: ${join(home, '.stagent')}`);
     expect(existsSync(join(home, '.stagent', 'stagent.sqlite'))).toBe(true);
     serve.child.kill('SIGTERM');
     expect((await serve.exited).code).toBe(0);
   });
+});
+
+describe('the database', () => {
+  it('is the SQLite file in the data directory unless STAGENT_DATABASE_URL names PostgreSQL', () => {
+    expect(loadConfig({}).databaseUrl).toBeNull();
+    expect(loadConfig({ STAGENT_DATABASE_URL: '  ' }).databaseUrl).toBeNull();
+    expect(loadConfig({ STAGENT_DATABASE_URL: ' postgres://u:p@db:5432/stagent ' }).databaseUrl).toBe('postgres://u:p@db:5432/stagent');
+  });
+
+  it('`stagent migrate` without STAGENT_DATABASE_URL creates and migrates the SQLite file, and says which', { timeout: SPAWN_TIMEOUT_MS }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagent-migrate-'));
+    const migrate = await stagent(['migrate'], { STAGENT_DATA_DIR: dir }).exited;
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(migrate.stdout).toBe(`Database SQLite ${join(dir, 'stagent.sqlite')} is migrated.\n`);
+    const engine = await Engine.open({ dataDir: dir, logger: silentLogger, timers: false });
+    expect((await engine.listWorkflows()).totalCount).toBe(0);
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a STAGENT_DATABASE_URL that cannot be used', () => {
+  // None of these needs a PostgreSQL server; the ones that do (a refused login, a missing
+  // database, migrate and serve on PostgreSQL) are in postgres-startup.test.ts.
+  const PASSWORD = 's3cret-Pa55';
+  const cases = [
+    {
+      what: 'a scheme other than postgres',
+      url: `mysql://stagent:${PASSWORD}@localhost:3306/stagent`,
+      line: `STAGENT_DATABASE_URL mysql://stagent:***@localhost:3306/stagent is not usable: the scheme is "mysql", not postgres. Write it as postgres://user:password@host:5432/database, or unset it to use the SQLite file in STAGENT_DATA_DIR.`,
+    },
+    {
+      what: 'no database name',
+      url: `postgres://stagent:${PASSWORD}@127.0.0.1:5432`,
+      line: `STAGENT_DATABASE_URL postgres://stagent:***@127.0.0.1:5432 is not usable: it names no database (the path after the host). Write it as postgres://user:password@host:5432/database, or unset it to use the SQLite file in STAGENT_DATA_DIR.`,
+    },
+    {
+      what: 'a port where no server listens',
+      url: `postgres://stagent:${PASSWORD}@127.0.0.1:1/stagent`,
+      line: `Cannot connect to PostgreSQL at postgres://stagent:***@127.0.0.1:1/stagent (connection refused: is the server running?). Start the server or correct STAGENT_DATABASE_URL; Stagent does not fall back to SQLite.`,
+    },
+  ];
+
+  for (const { what, url, line } of cases) {
+    it(
+      `${what}: \`stagent serve\` and \`stagent workflows\` end with one line, the password masked, exit 1, no SQLite file`,
+      { timeout: SPAWN_TIMEOUT_MS },
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'stagent-bad-url-'));
+        const [serve, workflows] = await Promise.all(
+          ['serve', 'workflows'].map((command) => stagent([command], { STAGENT_DATA_DIR: dir, STAGENT_DATABASE_URL: url }).exited),
+        );
+        for (const result of [serve!, workflows!]) {
+          expect(result.code).toBe(1);
+          expect(result.stdout).toBe('');
+          expect(result.stderr).toBe(`stagent: ${line}\n`);
+          expect(result.stderr).not.toContain(PASSWORD);
+        }
+        // Never a silent fallback: nothing was written to the data directory.
+        expect(readdirSync(dir)).toEqual([]);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    );
+  }
 });
 
 describe('a data file that is not a database', () => {
@@ -143,14 +147,6 @@ describe('a data file that is not a database', () => {
 });
 
 describe('demo data on first start', () => {
-  /** POSTs a query to the API `serve` announced. */
-  async function query<T>(cli: Cli, text: string): Promise<T> {
-    const url = /Stagent API on (http:\S+\/graphql)/.exec(cli.output())![1]!;
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
-    const body = (await response.json()) as { data: T; errors?: unknown };
-    expect(body.errors).toBeUndefined();
-    return body.data;
-  }
   const HISTORY = /* GraphQL */ `
     {
       workflows(first: 10) {

@@ -7,6 +7,7 @@ export * from './errors.js';
 export { SystemClock, ManualClock, type Clock } from './clock.js';
 export { consoleLogger, silentLogger, type Logger } from './resources.js';
 export { DEFAULT_DATA_DIR_LABEL, resolveDataDir } from './db/data-dir.js';
+export { describeDatabase } from './db/orm.js';
 export { WorkflowPattern, type WorkflowDefinition, type WorkflowDefinitionInput, type StepDefinition, type PatternConfig } from './workflows/definition.js';
 export type { WorkflowView, WorkflowRunView, StepRunView, WorkflowStepView, DocumentView } from './workflows/read-models.js';
 export { WorkflowStatus } from './workflows/workflow-state.js';

@@ -2,10 +2,11 @@ import { seedDemoData } from '@stagent/engine';
 import { formatDuration } from '@stagent/engine/format';
 import { createApp } from '../app.js';
 import { assertSafeBinding, type ApiConfig } from '../config.js';
-import { openEngine } from '../engine-factory.js';
+import { databaseLabel, openEngine } from '../engine-factory.js';
 
 /**
- * `stagent serve`: opens and migrates the database, runs the recovery sweep, seeds demo data
+ * `stagent serve`: opens and migrates the database (PostgreSQL of STAGENT_DATABASE_URL, else the
+ * SQLite file in the data directory), runs the recovery sweep, seeds demo data
  * and its first runs into an empty database (unless STAGENT_DEMO=0), then serves HTTP and
  * WebSocket on one port until SIGTERM or SIGINT, when it closes connections and the engine
  * before exiting.
@@ -25,6 +26,7 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
     const runtimes = await engine.listRuntimes();
     const real = runtimes.filter((r) => r.available && r.id !== 'simulated');
     out.write(`Stagent API on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql (WebSocket on the same URL)\n`);
+    out.write(`Database: ${databaseLabel(config)}\n`);
     out.write(
       `Data directory: ${config.dataDir}${config.apiToken ? '; bearer token required' : ''}${config.introspection ? (config.production ? '' : '; GraphiQL enabled') : '; introspection off'}\n`,
     );
