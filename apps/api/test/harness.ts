@@ -1,5 +1,5 @@
 import type { EngineApi } from '@stagent/engine';
-import { createTestEngine, type TestEngine } from '@stagent/engine/testing';
+import { createTestEngine, testDialect, type TestEngine } from '@stagent/engine/testing';
 import { createApp, type App, type AppLogger } from '../src/app.js';
 import { loadConfig, type ApiConfig } from '../src/config.js';
 
@@ -68,12 +68,20 @@ export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * On PostgreSQL each statement is a round trip to the server, which a few event-loop turns do not
+ * wait for (SQLite answers synchronously): there every clock step also waits a millisecond of
+ * real time, so the clock does not run through its steps before the engine's writes land.
+ */
+const STEP_IO_WAIT_MS = testDialect() === 'postgres' ? 1 : 0;
+
 /** Advances the manual clock in steps until `done()` holds (bounded: throws after `maxSteps`). */
 export async function advanceUntil(test: TestEngine, done: () => boolean | Promise<boolean>, stepMs = 100, maxSteps = 5_000): Promise<void> {
   for (let i = 0; i < maxSteps; i++) {
     if (await done()) return;
     await test.clock.advance(stepMs);
     for (let j = 0; j < 5; j++) await flush();
+    if (STEP_IO_WAIT_MS) await new Promise((resolve) => setTimeout(resolve, STEP_IO_WAIT_MS));
   }
   throw new Error(`condition not reached after ${maxSteps} clock steps`);
 }
