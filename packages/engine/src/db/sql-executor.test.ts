@@ -68,7 +68,8 @@ describe('plain-SQL transactions (sql-executor)', () => {
     expect(await storedName(wf.id)).toBe('Kept');
   });
 
-  it('holds the connection: an ORM read issued meanwhile waits and then sees the committed state', async () => {
+  // SQLite: one connection, which the transaction holds. PostgreSQL has a pool of them; see the next test.
+  it.runIf(testDialect() === 'sqlite')('holds the connection: an ORM read issued meanwhile waits and then sees the committed state', async () => {
     const wf = await workflow();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -92,6 +93,29 @@ describe('plain-SQL transactions (sql-executor)', () => {
     await transaction;
     expect(await read).toBe('After commit');
   });
+
+  it.runIf(testDialect() === 'postgres')(
+    'on PostgreSQL an ORM read issued meanwhile runs on another connection: it sees the state before the commit, and after it the committed one',
+    async () => {
+      const wf = await workflow();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const transaction = inSqlTransaction(t.engine.resources, async (uow) => {
+        await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'After commit' });
+        entered();
+        await gate;
+      });
+      await inside;
+      // The read does not wait for the transaction (no pending acquire once it has its own connection) and never sees its write.
+      expect(await storedName(wf.id)).toBe(wf.name);
+      expect(connectionPool().numPendingAcquires()).toBe(0);
+      release();
+      await transaction;
+      expect(await storedName(wf.id)).toBe('After commit');
+    },
+  );
 
   it('stores more events than one insert statement takes, with contiguous seq', async () => {
     const wf = await workflow();
