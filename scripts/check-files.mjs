@@ -44,7 +44,6 @@ function callArguments(text, open) {
 // MikroORM UPDATE refuse a status column; this finds such a write before it runs.
 const PERSISTENCE_BASELINE = [
   'packages/engine/src/demo/demo-data.ts',
-  'packages/engine/src/documents/document-system.ts',
   'packages/engine/src/facade/engine-intelligence.ts',
   'packages/engine/src/facade/engine-runs.ts',
   'packages/engine/src/facade/engine-workflows.ts',

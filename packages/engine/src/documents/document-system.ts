@@ -1,5 +1,13 @@
-import { DocumentSchema, type DocumentRow } from '../db/entities/document.entity.js';
-import { WorkflowDocumentInputSchema } from '../db/entities/workflow-document-input.entity.js';
+import {
+  deleteDocumentWithBindings,
+  findDocument,
+  findDocuments,
+  findDocumentSummaries,
+  insertDocument,
+  listDocumentSummaries,
+  type DocumentSummary,
+} from '../db/document-store.js';
+import { inTransaction } from '../db/unit-of-work.js';
 import { ErrorCode, NotFoundError, StagentError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { blankNameMessage, isBlankName } from '../names.js';
@@ -24,18 +32,13 @@ export class DocumentSystem {
   constructor(private readonly resources: EngineResources) {}
 
   async list(): Promise<DocumentView[]> {
-    const rows = await this.resources.orm.em
-      .fork()
-      .find(DocumentSchema, {}, { orderBy: { createdAt: 'desc', name: 'asc' }, fields: ['id', 'projectId', 'name', 'mimeType', 'sizeBytes', 'createdAt'] });
-    return rows.map(toView);
+    return (await listDocumentSummaries(this.resources)).map(toView);
   }
 
   /** Views for ids in order (null where missing); one query. */
   async getMany(ids: readonly string[]): Promise<(DocumentView | null)[]> {
     if (ids.length === 0) return [];
-    const rows = await this.resources.orm.em
-      .fork()
-      .find(DocumentSchema, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'projectId', 'name', 'mimeType', 'sizeBytes', 'createdAt'] });
+    const rows = await findDocumentSummaries(this.resources, ids);
     const byId = new Map(rows.map((r) => [r.id, toView(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -43,7 +46,7 @@ export class DocumentSystem {
   /** Documents with content for ids (missing ids are skipped), in the order given. */
   async contents(ids: readonly string[]): Promise<DocumentContent[]> {
     if (ids.length === 0) return [];
-    const rows = await this.resources.orm.em.fork().find(DocumentSchema, { id: { $in: [...new Set(ids)] } });
+    const rows = await findDocuments(this.resources, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const r = byId.get(id);
@@ -52,7 +55,7 @@ export class DocumentSystem {
   }
 
   async content(id: string): Promise<string> {
-    const row = await this.resources.orm.em.fork().findOne(DocumentSchema, { id });
+    const row = await findDocument(this.resources, id);
     if (!row) throw new NotFoundError('Document', id, ['id']);
     return row.content;
   }
@@ -85,8 +88,7 @@ export class DocumentSystem {
       }
     }
     if (issues.length) throw new ValidationError(issues);
-    const em = this.resources.orm.em.fork();
-    const row = em.create(DocumentSchema, {
+    const row = {
       id: newId(),
       createdAt: this.resources.clock.now(),
       projectId: input.projectId ?? null,
@@ -94,22 +96,20 @@ export class DocumentSystem {
       mimeType: input.mimeType,
       content: input.content,
       sizeBytes,
-    });
-    await em.flush();
+    };
+    await insertDocument(this.resources, row);
     return toView(row);
   }
 
   /** Deletes a document and every binding of it, in one transaction. */
   async delete(id: string): Promise<string> {
-    await this.resources.orm.em.fork().transactional(async (em) => {
-      const deleted = await em.nativeDelete(DocumentSchema, { id });
-      if (deleted === 0) throw new NotFoundError('Document', id, ['id']);
-      await em.nativeDelete(WorkflowDocumentInputSchema, { documentId: id });
+    await inTransaction(this.resources, async (uow) => {
+      if (!(await deleteDocumentWithBindings(uow, id))) throw new NotFoundError('Document', id, ['id']);
     });
     return id;
   }
 }
 
-function toView(r: Pick<DocumentRow, 'id' | 'projectId' | 'name' | 'mimeType' | 'sizeBytes' | 'createdAt'>): DocumentView {
+function toView(r: DocumentSummary): DocumentView {
   return { id: r.id, projectId: r.projectId ?? null, name: r.name, mimeType: r.mimeType, sizeBytes: r.sizeBytes, createdAt: r.createdAt };
 }
