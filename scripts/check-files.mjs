@@ -46,7 +46,6 @@ const PERSISTENCE_BASELINE = [
   'packages/engine/src/demo/demo-data.ts',
   'packages/engine/src/facade/engine-intelligence.ts',
   'packages/engine/src/facade/engine-runs.ts',
-  'packages/engine/src/facade/engine-workflows.ts',
   'packages/engine/src/facade/run-control.ts',
   'packages/engine/src/intelligence/comparable-steps.ts',
   'packages/engine/src/intelligence/execution-stats.ts',
@@ -59,7 +58,6 @@ const PERSISTENCE_BASELINE = [
   'packages/engine/src/workflows/run-claims.ts',
   'packages/engine/src/workflows/run-executor.ts',
   'packages/engine/src/workflows/run-store.ts',
-  'packages/engine/src/workflows/workflow-system.ts',
 ];
 
 const STATUS_WRITERS = new Set([

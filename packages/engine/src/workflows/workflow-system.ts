@@ -1,16 +1,21 @@
-import { WorkflowDocumentInputSchema } from '../db/entities/workflow-document-input.entity.js';
-import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js';
-import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
-import { StepRunSchema } from '../db/entities/step-run.entity.js';
-import { WorkflowEventSchema } from '../db/entities/workflow-event.entity.js';
-import { DocumentSchema } from '../db/entities/document.entity.js';
+import type { Workflow } from '../db/entities/workflow.entity.js';
+import { existingDocumentIds } from '../db/document-store.js';
+import { inTransaction } from '../db/unit-of-work.js';
+import {
+  bindingsOf,
+  bindingsOfWorkflows,
+  deleteWorkflowWithHistory,
+  findWorkflowForWrite,
+  findWorkflows,
+  insertBindings,
+  insertWorkflow,
+  replaceBindings,
+  updateWorkflowDefinition,
+  workflowExists,
+} from '../db/workflow-store.js';
 import { ConflictError, WorkflowNotFoundError, type StagentError } from '../errors.js';
 import { newId } from '../ids.js';
-import { parameterList } from '../db/direct-sql.js';
-import { selectRows } from '../db/select-projection.js';
-import { withSqlExecutor } from '../db/sql-executor.js';
 import type { EngineResources } from '../resources.js';
-import type { EntityManager } from '../db/orm-types.js';
 import type { WorkflowDefinitionInput } from './definition.js';
 import type { WorkflowView } from './read-models.js';
 import { validateDefinition, type ValidatedWorkflow } from './validation.js';
@@ -35,8 +40,7 @@ export class WorkflowSystem implements WorkflowBindings {
       {
         catalog: this.resources.catalog,
         defaultRuntimeId: this.defaultRuntimeId,
-        existingDocumentIds: async (ids) =>
-          new Set((await this.resources.orm.em.fork().find(DocumentSchema, { id: { $in: ids } }, { fields: ['id'] })).map((d) => d.id)),
+        existingDocumentIds: (ids) => existingDocumentIds(this.resources, ids),
       },
       known,
     );
@@ -46,8 +50,8 @@ export class WorkflowSystem implements WorkflowBindings {
     const valid = await this.validate(input);
     const now = this.resources.clock.now();
     const id = newId();
-    await this.resources.orm.em.fork().transactional(async (em) => {
-      await em.insert(WorkflowSchema, {
+    await inTransaction(this.resources, async (uow) => {
+      await insertWorkflow(uow, {
         id,
         createdAt: now,
         updatedAt: now,
@@ -64,7 +68,7 @@ export class WorkflowSystem implements WorkflowBindings {
         eventSeq: 0,
         latestRunId: null,
       });
-      await this.writeBindings(em, id, valid.bindings, now);
+      await insertBindings(uow, id, valid.bindings, now);
     });
     return (await this.get(id))!;
   }
@@ -74,19 +78,20 @@ export class WorkflowSystem implements WorkflowBindings {
    * An unknown id is reported together with the definition's problems.
    */
   async update(id: string, input: WorkflowDefinitionInput): Promise<WorkflowView> {
-    const exists = (await this.resources.orm.em.fork().count(WorkflowSchema, { id })) > 0;
+    const exists = await workflowExists(this.resources, id);
     const valid = await this.validate(input, exists ? [] : [new WorkflowNotFoundError(id)]);
     const now = this.resources.clock.now();
-    await this.resources.orm.em.fork().transactional(async (em) => {
-      const wf = await em.findOne(WorkflowSchema, { id }, { disableIdentityMap: true });
+    await inTransaction(this.resources, async (uow) => {
+      const wf = await findWorkflowForWrite(uow, id);
       if (!wf) throw new WorkflowNotFoundError(id);
       if (wf.status === 'ACTIVE' || wf.status === 'PAUSED')
         throw new ConflictError(`Workflow "${wf.name}" is ${wf.status === 'ACTIVE' ? 'running' : 'paused in a run'}; cancel the run before editing it.`, [
           'id',
         ]);
-      const affected = await em.nativeUpdate(
-        WorkflowSchema,
-        { id, version: wf.version },
+      const saved = await updateWorkflowDefinition(
+        uow,
+        id,
+        wf.version,
         {
           name: valid.definition.name,
           description: valid.definition.description ?? null,
@@ -94,26 +99,22 @@ export class WorkflowSystem implements WorkflowBindings {
           definition: valid.definition,
           runtimeId: valid.definition.runtimeId ?? null,
           budgetUsd: valid.definition.budgetUsd ?? null,
-          version: wf.version + 1,
-          updatedAt: now,
         },
+        now,
       );
-      if (affected === 0) throw new ConflictError('The workflow changed while it was being saved; reload and try again.', ['id']);
-      await em.nativeDelete(WorkflowDocumentInputSchema, { workflowId: id });
-      await this.writeBindings(em, id, valid.bindings, now);
+      if (!saved) throw new ConflictError('The workflow changed while it was being saved; reload and try again.', ['id']);
+      await replaceBindings(uow, id, valid.bindings, now);
     });
     return (await this.get(id))!;
   }
 
   /** Deletes a workflow with its runs, steps, events and bindings (ledger rows stay for spend history). */
   async delete(id: string): Promise<string> {
-    await this.resources.orm.em.fork().transactional(async (em) => {
-      const wf = await em.findOne(WorkflowSchema, { id }, { disableIdentityMap: true });
+    await inTransaction(this.resources, async (uow) => {
+      const wf = await findWorkflowForWrite(uow, id);
       if (!wf) throw new WorkflowNotFoundError(id);
       if (wf.status === 'ACTIVE') throw new ConflictError(`Workflow "${wf.name}" is running; cancel it before deleting it.`, ['id']);
-      for (const schema of [WorkflowDocumentInputSchema, StepRunSchema, WorkflowRunSchema, WorkflowEventSchema] as const)
-        await em.nativeDelete(schema as typeof StepRunSchema, { workflowId: id });
-      await em.nativeDelete(WorkflowSchema, { id });
+      await deleteWorkflowWithHistory(uow, id);
     });
     return id;
   }
@@ -125,37 +126,24 @@ export class WorkflowSystem implements WorkflowBindings {
   /** Views for ids in order (null where missing): two queries whatever the count. */
   async getMany(ids: readonly string[]): Promise<(WorkflowView | null)[]> {
     if (ids.length === 0) return [];
-    const em = this.resources.orm.em.fork();
-    const rows = await em.find(WorkflowSchema, { id: { $in: [...new Set(ids)] } });
+    const rows = await findWorkflows(this.resources, ids);
     const views = await this.toViews(rows);
     const byId = new Map(views.map((v) => [v.id, v]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
   async bindingsOf(workflowId: string): Promise<{ documentId: string; stepId: string | null }[]> {
-    const rows = await this.resources.orm.em.fork().find(WorkflowDocumentInputSchema, { workflowId }, { orderBy: { position: 'asc' } });
-    return rows.map((r) => ({ documentId: r.documentId, stepId: r.stepId ?? null }));
-  }
-
-  private async writeBindings(em: EntityManager, workflowId: string, bindings: ValidatedWorkflow['bindings'], now: number) {
-    if (bindings.length === 0) return;
-    await em.insertMany(
-      WorkflowDocumentInputSchema,
-      bindings.map((b, position) => ({ id: newId(), createdAt: now, workflowId, documentId: b.documentId, stepId: b.stepId, position })),
-    );
+    return bindingsOf(this.resources, workflowId);
   }
 
   private async toViews(rows: Workflow[]): Promise<WorkflowView[]> {
     if (rows.length === 0) return [];
-    const bindings = await withSqlExecutor(this.resources.orm, (sql) =>
-      selectRows(
-        sql,
-        WorkflowDocumentInputSchema,
-        `where workflow_id in (${parameterList(rows.length)}) order by position`,
+    const byWorkflow = bindingsByWorkflow(
+      await bindingsOfWorkflows(
+        this.resources,
         rows.map((r) => r.id),
       ),
     );
-    const byWorkflow = bindingsByWorkflow(bindings);
     return rows.map((r) => toWorkflowView(r, byWorkflow.get(r.id) ?? []));
   }
 }
