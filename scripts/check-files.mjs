@@ -45,7 +45,6 @@ function callArguments(text, open) {
 const PERSISTENCE_BASELINE = [
   'packages/engine/src/demo/demo-data.ts',
   'packages/engine/src/facade/engine-intelligence.ts',
-  'packages/engine/src/facade/engine-runs.ts',
   'packages/engine/src/facade/run-control.ts',
   'packages/engine/src/intelligence/comparable-steps.ts',
   'packages/engine/src/intelligence/execution-stats.ts',

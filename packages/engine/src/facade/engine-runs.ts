@@ -1,76 +1,16 @@
 import type { EngineResources } from '../resources.js';
-import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
-import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
+import type { StepRun } from '../db/entities/step-run.entity.js';
 import { toRunView } from '../workflows/run-store.js';
-import { columnsOf, parameterList } from '../db/direct-sql.js';
+import { findRunForView, latestRunsOf, stepsOfRuns } from '../db/run-views.js';
 import { withSqlExecutor, type SqlExecutor } from '../db/sql-executor.js';
-import { projection } from '../db/select-projection.js';
 import { ReadCache } from '../db/read-cache.js';
 import type { WorkflowRunView } from '../workflows/read-models.js';
 import type { RunListOptions } from './engine-api.js';
 
-/** Run columns a {@link WorkflowRunView} is made of (not the stored definition, lease or audit columns). */
-const RUN_PROPERTIES = [
-  'id',
-  'workflowId',
-  'runNumber',
-  'status',
-  'startedAt',
-  'finishedAt',
-  'costEstimate',
-  'inputTokens',
-  'outputTokens',
-  'costMicros',
-  'failureCategory',
-  'error',
-  'resumeAt',
-  'pricingKnown',
-] as const satisfies readonly (keyof WorkflowRun)[];
-
-/** The large run and step columns, left out of summaries (see `RunListOptions.summaries`). */
-const LARGE_RUN_PROPERTIES = new Set<string>(['costEstimate']);
-const LARGE_STEP_PROPERTIES = new Set<string>(['output', 'evidence']);
-const SUMMARY_RUN_PROPERTIES = RUN_PROPERTIES.filter((p) => !LARGE_RUN_PROPERTIES.has(p));
-
-/** Step columns a step view is made of (not cache token counts, approvals or audit columns). */
-const STEP_PROPERTIES = [
-  'id',
-  'runId',
-  'stepId',
-  'stepIndex',
-  'iteration',
-  'attempt',
-  'name',
-  'status',
-  'taskId',
-  'output',
-  'error',
-  'failureCategory',
-  'evidence',
-  'runtimeId',
-  'modelId',
-  'startedAt',
-  'finishedAt',
-  'durationMs',
-  'estimatedDurationMs',
-  'inputTokens',
-  'outputTokens',
-  'costMicros',
-  'budgetUsd',
-  'turns',
-  'currentTool',
-  'tokensPerSecond',
-  'resumeAt',
-  'documentCount',
-  'pricingKnown',
-] as const satisfies readonly (keyof StepRun)[];
-const SUMMARY_STEP_PROPERTIES = STEP_PROPERTIES.filter((p) => !LARGE_STEP_PROPERTIES.has(p));
-
 /**
  * Read side of runs: views of runs with their steps, batched so that lists of workflows cost a
- * fixed number of statements (two) whatever their length. Lists are read as plain statements
- * (cached prepared statements on SQLite, see `db/sql-executor.ts`) of the columns the views
- * need: through MikroORM the same reads cost two to three times as much.
+ * fixed number of statements (two) whatever their length. The rows come from `db/run-views.ts`;
+ * this module builds the views and keeps lists in the read cache.
  */
 export class RunReader {
   /** Lists of runs for the same workflows, kept while the database is unchanged (see `db/read-cache.ts`). */
@@ -85,10 +25,9 @@ export class RunReader {
 
   async get(runId: string): Promise<WorkflowRunView | null> {
     return withSqlExecutor(this.resources.orm, async (sql) => {
-      const runs = projection(sql, WorkflowRunSchema, RUN_PROPERTIES);
-      const row = await sql.get(`select ${runs.list} from ${columnsOf(sql.metadata, WorkflowRunSchema).table} where id = ?`, [runId]);
-      if (!row) return null;
-      return toRunView(runs.map(row) as WorkflowRun, await this.stepsOf(sql, [runId]), this.resources.clock.now());
+      const run = await findRunForView(sql, runId);
+      if (!run) return null;
+      return toRunView(run, await stepsOfRuns(sql, [runId]), this.resources.clock.now());
     });
   }
 
@@ -125,14 +64,7 @@ export class RunReader {
     stepsOfLatest: number,
     summaries: boolean,
   ): Promise<[string, WorkflowRunView[]][]> {
-    const runs = projection(sql, WorkflowRunSchema, summaries ? SUMMARY_RUN_PROPERTIES : RUN_PROPERTIES);
-    const table = columnsOf(sql.metadata, WorkflowRunSchema).table;
-    const rows = (
-      await sql.all(
-        `select ${runs.list} from ${table} where id in (select id from (select id, row_number() over (partition by workflow_id order by run_number desc) as n from ${table} where workflow_id in (${parameterList(ids.length)})) ranked where n <= ?) order by run_number desc`,
-        [...ids, limit],
-      )
-    ).map((r) => (summaries ? Object.assign(runs.map(r), { costEstimate: null }) : runs.map(r)) as WorkflowRun);
+    const rows = await latestRunsOf(sql, ids, limit, summaries);
     const withSteps = new Set<string>();
     const seen = new Map<string, number>();
     for (const run of rows) {
@@ -140,7 +72,7 @@ export class RunReader {
       seen.set(run.workflowId, n);
       if (n <= stepsOfLatest) withSteps.add(run.id);
     }
-    const steps = await this.stepsOf(sql, [...withSteps], summaries);
+    const steps = await stepsOfRuns(sql, [...withSteps], summaries);
     const byRun = new Map<string, StepRun[]>();
     for (const s of steps) {
       const list = byRun.get(s.runId);
@@ -156,17 +88,6 @@ export class RunReader {
       else byWorkflow.set(run.workflowId, [view]);
     }
     return [...byWorkflow];
-  }
-
-  /** Every attempt of the steps of `runIds`, ordered as {@link toRunView} expects. */
-  private async stepsOf(sql: SqlExecutor, runIds: readonly string[], summaries = false): Promise<StepRun[]> {
-    if (runIds.length === 0) return [];
-    const steps = projection(sql, StepRunSchema, summaries ? SUMMARY_STEP_PROPERTIES : STEP_PROPERTIES);
-    const rows = await sql.all(
-      `select ${steps.list} from ${columnsOf(sql.metadata, StepRunSchema).table} where run_id in (${parameterList(runIds.length)}) order by step_index, iteration, attempt`,
-      runIds,
-    );
-    return rows.map((r) => (summaries ? Object.assign(steps.map(r), { output: null, evidence: null }) : steps.map(r)) as StepRun);
   }
 }
 
