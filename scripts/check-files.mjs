@@ -43,7 +43,6 @@ function callArguments(text, open) {
 // `transitionStatus` in db/direct-sql.ts). At run time updateRows, incrementRow and every
 // MikroORM UPDATE refuse a status column; this finds such a write before it runs.
 const PERSISTENCE_BASELINE = [
-  'packages/engine/src/demo/demo-data.ts',
   'packages/engine/src/facade/engine-intelligence.ts',
   'packages/engine/src/facade/run-control.ts',
   'packages/engine/src/intelligence/comparable-steps.ts',

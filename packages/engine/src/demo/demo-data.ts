@@ -1,8 +1,7 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Engine } from '../facade/engine.js';
-import { DocumentSchema } from '../db/entities/document.entity.js';
-import { ProjectSchema } from '../db/entities/project.entity.js';
-import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import { hasDocuments } from '../db/document-store.js';
+import { insertProjectOnce } from '../db/project-store.js';
+import { hasWorkflows } from '../db/workflow-store.js';
 import { DEMO_DOCUMENTS } from './demo-documents.js';
 import { playDemoHistory, type DemoWorkflows } from './demo-history.js';
 import { demoWorkflows, type DemoDocumentKey, type DemoWorkflowKey } from './demo-workflows.js';
@@ -35,19 +34,12 @@ export async function seedDemoData(engine: Engine): Promise<boolean> {
 
 /** Inserts the demo project row when the database is empty; false when it is not or the row exists. */
 async function claimDemoProject(engine: Engine): Promise<boolean> {
-  const em = engine.resources.orm.em.fork();
-  if ((await em.count(WorkflowSchema, {})) > 0 || (await em.count(DocumentSchema, {})) > 0) return false;
-  em.create(ProjectSchema, {
+  const { resources } = engine;
+  if ((await hasWorkflows(resources)) || (await hasDocuments(resources))) return false;
+  return insertProjectOnce(resources, {
     id: DEMO_PROJECT_ID,
-    createdAt: engine.resources.clock.now(),
+    createdAt: resources.clock.now(),
     name: 'Demo project',
     description: 'Sample documents and workflows, run on the simulator (no model is called).',
   });
-  try {
-    await em.flush();
-    return true;
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) return false;
-    throw error;
-  }
 }
