@@ -31,12 +31,12 @@ export class EngineIntelligence {
 
   /** Folds a finished run into the execution stats, inside the run's final transaction. */
   async recordRun(info: RunFinished): Promise<void> {
-    await recordRunOutcome(info.em, outcomeOf(info));
+    await recordRunOutcome(info.sql, outcomeOf(info));
   }
 
   /** Takes a failed run's outcome back out of the stats when a retry re-opens it (a run counts once). */
   async retractRun(info: RunFinished): Promise<void> {
-    await retractRunOutcome(info.em, outcomeOf(info));
+    await retractRunOutcome(info.sql, outcomeOf(info));
   }
 
   /** Learned expectations per `${stepName}\0${modelId}` for the steps of one or more definitions (two queries). */

@@ -1,6 +1,7 @@
 import type { MikroORM } from '../db/orm-types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/orm.js';
+import { sqlTransaction } from '../db/sql-executor.js';
 import { WorkflowExecutionStatsSchema } from '../db/entities/workflow-execution-stats.entity.js';
 import { listExecutionStats, nextMean, recordRunOutcome, retractRunOutcome, type RunOutcome } from './execution-stats.js';
 
@@ -27,7 +28,7 @@ const outcome = (o: Partial<RunOutcome>): RunOutcome => ({
 
 /** Records each outcome in its own transaction, as the engine does when a run finishes. */
 async function record(...outcomes: RunOutcome[]): Promise<void> {
-  for (const o of outcomes) await orm.em.fork().transactional((em) => recordRunOutcome(em, o));
+  for (const o of outcomes) await sqlTransaction(orm, (sql) => recordRunOutcome(sql, o));
 }
 
 describe('execution stats', () => {
@@ -81,8 +82,8 @@ describe('execution stats', () => {
 
   it('writes nothing when the finishing transaction rolls back', async () => {
     await expect(
-      orm.em.fork().transactional(async (em) => {
-        await recordRunOutcome(em, outcome({}));
+      sqlTransaction(orm, async (sql) => {
+        await recordRunOutcome(sql, outcome({}));
         throw new Error('run transition lost its compare-and-set');
       }),
     ).rejects.toThrow('compare-and-set');
@@ -101,7 +102,7 @@ describe('execution stats', () => {
     });
     const completedOnRetry = outcome({ costUsd: 0.09, durationMs: 9_000, runtimeIds: ['simulated'] });
     await record(kept, failedFirst);
-    await orm.em.fork().transactional((em) => retractRunOutcome(em, failedFirst));
+    await sqlTransaction(orm, (sql) => retractRunOutcome(sql, failedFirst));
     await record(completedOnRetry);
     const [view] = await listExecutionStats(orm.em.fork());
     // Same as if only `kept` and `completedOnRetry` had ever been recorded: per-step cost (0.01 + 0.03) / 2.
@@ -111,10 +112,10 @@ describe('execution stats', () => {
   });
 
   it('retracting the only sample empties the bucket; retracting from nothing is a no-op', async () => {
-    await orm.em.fork().transactional((em) => retractRunOutcome(em, outcome({})));
+    await sqlTransaction(orm, (sql) => retractRunOutcome(sql, outcome({})));
     expect(await listExecutionStats(orm.em.fork())).toEqual([]);
     await record(outcome({}));
-    await orm.em.fork().transactional((em) => retractRunOutcome(em, outcome({})));
+    await sqlTransaction(orm, (sql) => retractRunOutcome(sql, outcome({})));
     const [view] = await listExecutionStats(orm.em.fork());
     expect(view).toMatchObject({ sampleCount: 0, successRate: 0, avgCostPerStepUsd: null, runtimeSuccessRates: {} });
   });

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ExecutionStatsView } from './intelligence-types.js';
 import { WorkflowExecutionStatsSchema, type WorkflowExecutionStats } from '../db/entities/workflow-execution-stats.entity.js';
+import { columnsOf, insertRows, updateRows } from '../db/direct-sql.js';
+import { selectRowsForUpdate } from '../db/row-locks.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
 
 /** One finished run, as folded into the stats of its (pattern, step count) bucket. */
 export interface RunOutcome {
@@ -41,31 +44,38 @@ export function previousMean(mean: number | null, x: number, n: number): number 
 /**
  * Folds one finished run into its bucket's running means, counts and per-runtime tallies,
  * without rereading history. Call it once per run, at its terminal transition, with the
- * EntityManager of the transaction that finishes the run: the bucket row is read and written
- * inside that transaction (SQLite runs one writer at a time, so concurrent finishes serialise
- * rather than lose updates). Flushes the bucket row.
+ * executor of the transaction that finishes the run. The bucket row is created if missing
+ * (`on conflict do nothing`, so two first runs of a bucket do not collide), then read with a row
+ * lock and written back: concurrent finishes on PostgreSQL wait for each other instead of
+ * folding into the same old means and losing samples.
  */
-export async function recordRunOutcome(em: EntityManager, outcome: RunOutcome): Promise<void> {
+export async function recordRunOutcome(sql: SqlExecutor, outcome: RunOutcome): Promise<void> {
   const id = statsBucketId(outcome.pattern, outcome.stepCount);
-  let row = await em.findOne(WorkflowExecutionStatsSchema, { id });
-  if (!row) {
-    row = em.create(WorkflowExecutionStatsSchema, {
-      id,
-      pattern: outcome.pattern,
-      stepCount: outcome.stepCount,
-      sampleCount: 0,
-      successCount: 0,
-      meanCostPerStepUsd: null,
-      meanDurationPerStepMs: null,
-      meanDocsPerStep: null,
-      failureCounts: {},
-      runtimeRuns: {},
-      createdAt: outcome.now,
-      updatedAt: outcome.now,
-    });
-  }
+  await insertRows(
+    sql,
+    WorkflowExecutionStatsSchema,
+    [
+      {
+        id,
+        pattern: outcome.pattern,
+        stepCount: outcome.stepCount,
+        sampleCount: 0,
+        successCount: 0,
+        meanCostPerStepUsd: null,
+        meanDurationPerStepMs: null,
+        meanDocsPerStep: null,
+        failureCounts: {},
+        runtimeRuns: {},
+        createdAt: outcome.now,
+        updatedAt: outcome.now,
+      },
+    ],
+    { ignoreDuplicates: true },
+  );
+  const row = await lockedBucket(sql, id);
+  if (!row) return;
   fold(row, outcome);
-  await em.flush();
+  await writeBucket(sql, row);
 }
 
 /**
@@ -73,12 +83,38 @@ export async function recordRunOutcome(em: EntityManager, outcome: RunOutcome): 
  * re-opens a finished run (retrying a step of a FAILED run), with the outcome recorded when it
  * finished (built the same way, from the run as it is before the retry). When the run finishes
  * again, {@link recordRunOutcome} records its new outcome. No-op when the bucket has no samples.
+ * Locks the bucket row as {@link recordRunOutcome} does.
  */
-export async function retractRunOutcome(em: EntityManager, outcome: RunOutcome): Promise<void> {
-  const row = await em.findOne(WorkflowExecutionStatsSchema, { id: statsBucketId(outcome.pattern, outcome.stepCount) });
+export async function retractRunOutcome(sql: SqlExecutor, outcome: RunOutcome): Promise<void> {
+  const row = await lockedBucket(sql, statsBucketId(outcome.pattern, outcome.stepCount));
   if (!row || row.sampleCount === 0) return;
   unfold(row, outcome);
-  await em.flush();
+  await writeBucket(sql, row);
+}
+
+/** The bucket row, locked until the transaction ends (see `db/row-locks.ts`). */
+async function lockedBucket(sql: SqlExecutor, id: string): Promise<WorkflowExecutionStats | undefined> {
+  const c = columnsOf(sql.metadata, WorkflowExecutionStatsSchema);
+  const [row] = await selectRowsForUpdate(sql, WorkflowExecutionStatsSchema, `where ${c.column('id').name} = ?`, [id]);
+  return row;
+}
+
+async function writeBucket(sql: SqlExecutor, row: WorkflowExecutionStats): Promise<void> {
+  await updateRows(
+    sql,
+    WorkflowExecutionStatsSchema,
+    { id: row.id },
+    {
+      sampleCount: row.sampleCount,
+      successCount: row.successCount,
+      meanCostPerStepUsd: row.meanCostPerStepUsd ?? null,
+      meanDurationPerStepMs: row.meanDurationPerStepMs ?? null,
+      meanDocsPerStep: row.meanDocsPerStep ?? null,
+      failureCounts: row.failureCounts,
+      runtimeRuns: row.runtimeRuns,
+      updatedAt: row.updatedAt,
+    },
+  );
 }
 
 function unfold(row: WorkflowExecutionStats, outcome: RunOutcome): void {

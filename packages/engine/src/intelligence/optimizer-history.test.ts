@@ -1,6 +1,7 @@
 import type { MikroORM } from '../db/orm-types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/orm.js';
+import { sqlTransaction } from '../db/sql-executor.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import { recordRunOutcome } from './execution-stats.js';
 import { optimize } from './optimizer.js';
@@ -36,11 +37,11 @@ describe('loadOptimizerHistory', () => {
       { runId: 'r6', pattern: 'SEQUENCE', name: 'Digest', costUsd: 0.5 }, // other model than the step names
       { runId: 'r7', pattern: 'SEQUENCE', name: 'Digest', costUsd: 0.05, modelId: 'simulated-fast' },
     ]);
-    await orm.em.fork().transactional(async (em) => {
+    await sqlTransaction(orm, async (sql) => {
       const base = { succeeded: true, failureCategory: null, costUsd: 0.1, durationMs: 10, docsPerStep: 0, runtimeIds: ['simulated'], now: 1 };
-      await recordRunOutcome(em, { ...base, pattern: 'SEQUENCE', stepCount: 2 });
-      await recordRunOutcome(em, { ...base, pattern: 'CHECKPOINT', stepCount: 2 });
-      await recordRunOutcome(em, { ...base, pattern: 'SEQUENCE', stepCount: 3 });
+      await recordRunOutcome(sql, { ...base, pattern: 'SEQUENCE', stepCount: 2 });
+      await recordRunOutcome(sql, { ...base, pattern: 'CHECKPOINT', stepCount: 2 });
+      await recordRunOutcome(sql, { ...base, pattern: 'SEQUENCE', stepCount: 3 });
     });
     const history = await loadOptimizerHistory(orm.em.fork(), definition, { defaultRuntimeId: 'simulated' });
     expect(history.stepCostsUsd).toEqual([[0.14, 0.12, 0.1], [0.05]]);

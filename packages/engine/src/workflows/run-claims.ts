@@ -126,6 +126,7 @@ export async function claimRetry(
       ]);
     await onReopen({
       em: uow.em,
+      sql: uow.sql,
       workflowId,
       runId: run.id,
       definition: run.definition,

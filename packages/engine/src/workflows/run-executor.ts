@@ -3,6 +3,7 @@ import type { StepRun } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
 import { WorkflowSchema } from '../db/entities/workflow.entity.js';
 import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
 import type { EngineResources } from '../resources.js';
 import { transitionTaskRow } from '../tasks/task-store.js';
 import type { DocumentContent, DocumentSystem } from '../documents/document-system.js';
@@ -18,6 +19,8 @@ import type { WorkflowBindings } from './workflow-system.js';
 /** Facts about a finished run, handed to listeners (execution stats) inside its final transaction. */
 export interface RunFinished {
   em: EntityManager;
+  /** Plain statements in the same transaction as `em`. */
+  sql: SqlExecutor;
   workflowId: string;
   runId: string;
   definition: WorkflowDefinition;
@@ -173,6 +176,7 @@ export class RunExecutor {
         const workflow = await uow.em.findOneOrFail(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
         await this.onFinished({
           em: uow.em,
+          sql: uow.sql,
           workflowId,
           runId,
           definition: workflow.definition,
