@@ -8,27 +8,33 @@ import type { EngineResources } from '../resources.js';
 import type { WorkflowEventKind } from '../events/event-kind.js';
 import type { PendingEvent, WorkflowEvent } from '../events/workflow-event.js';
 
-/** Allocates sequence numbers (one counter update per workflow) and inserts the event rows. */
+/**
+ * Allocates sequence numbers and inserts the event rows. Each workflow's numbers come from one
+ * `update … set event_seq = event_seq + n … returning` ({@link bumpCounter}): the row stays locked
+ * until the transaction ends, so concurrent transactions get consecutive, disjoint ranges (on
+ * PostgreSQL the second waits for the first to commit or roll back). Counters are bumped in
+ * workflow id order, so two transactions emitting for the same workflows lock them in one order
+ * and never deadlock. Events keep the order they were emitted in.
+ */
 export async function storeEvents(sql: SqlExecutor, events: PendingEvent[], at: number): Promise<WorkflowEvent[]> {
   if (events.length === 0) return [];
-  const byWorkflow = new Map<string, PendingEvent[]>();
-  for (const e of events) {
-    const list = byWorkflow.get(e.workflowId) ?? [];
-    list.push(e);
-    byWorkflow.set(e.workflowId, list);
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e.workflowId, (counts.get(e.workflowId) ?? 0) + 1);
+  const nextSeq = new Map<string, number>();
+  for (const workflowId of [...counts.keys()].sort()) {
+    const n = counts.get(workflowId)!;
+    const last = await bumpCounter(sql, WorkflowSchema, workflowId, 'eventSeq', n);
+    if (last !== undefined) nextSeq.set(workflowId, last - n + 1); // else deleted: nothing to attach its events to
   }
   const out: WorkflowEvent[] = [];
   const rows: Record<string, unknown>[] = [];
-  for (const [workflowId, list] of byWorkflow) {
-    const last = await bumpCounter(sql, WorkflowSchema, workflowId, 'eventSeq', list.length);
-    if (last === undefined) continue; // workflow deleted: nothing to attach the events to
-    let seq = last - list.length;
-    for (const e of list) {
-      seq += 1;
-      const { kind, runId, stepId, taskId, ...payload } = e;
-      out.push({ ...e, seq, at });
-      rows.push({ id: newId(), workflowId, seq, runId, stepId: stepId ?? null, taskId: taskId ?? null, kind, at, payload });
-    }
+  for (const e of events) {
+    const seq = nextSeq.get(e.workflowId);
+    if (seq === undefined) continue;
+    nextSeq.set(e.workflowId, seq + 1);
+    const { kind, runId, stepId, taskId, ...payload } = e;
+    out.push({ ...e, seq, at });
+    rows.push({ id: newId(), workflowId: e.workflowId, seq, runId, stepId: stepId ?? null, taskId: taskId ?? null, kind, at, payload });
   }
   await insertRows(sql, WorkflowEventSchema, rows);
   return out;
