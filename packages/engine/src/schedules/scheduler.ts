@@ -1,7 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ScheduleFiringSchema } from '../db/entities/schedule-firing.entity.js';
 import { ScheduleSchema, type ScheduleRow } from '../db/entities/schedule.entity.js';
-import { sqlTransaction } from '../db/sql-executor.js';
+import { columnsOf } from '../db/direct-sql.js';
+import { serialized } from '../db/row-locks.js';
+import { sqlTransaction, type SqlExecutor } from '../db/sql-executor.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import { nextFireTime, occurrencesBetween } from './fire-times.js';
@@ -155,23 +157,8 @@ export class Scheduler {
     const missedFirings = later.count;
     const catchUp = missedFirings > 0 || now - dueAt >= this.options.catchUpAfterMs;
     const em = this.resources.orm.em.fork();
-    const claim = await em
-      .createQueryBuilder(ScheduleSchema)
-      .update({
-        claimedBy: this.instanceId,
-        claimedUntil: now + this.options.claimLeaseMs,
-        nextFireAt: nextFireTime(row.cron, row.timezone, now),
-        lastFiredAt: now,
-        firingCount: row.firingCount + 1,
-        missedFirings: row.missedFirings + missedFirings,
-        version: row.version + 1,
-        updatedAt: now,
-      })
-      .where({ id: row.id, version: row.version, active: true, $or: [{ claimedUntil: null }, { claimedUntil: { $lte: now } }] })
-      // The slot check sits in the same statement as the claim, so two processes cannot both take the last slot.
-      .andWhere('(select count(*) from schedules busy where busy.claimed_until > ?) < ?', [now, this.options.maxConcurrentFirings])
-      .execute('run');
-    if (claim.affectedRows !== 1) {
+    const claimed = await serialized(this.resources.orm, 'schedule-claims', (sql) => this.claim(sql, row, now, missedFirings));
+    if (!claimed) {
       const busy = await em.count(ScheduleSchema, { claimedUntil: { $gt: now } });
       return busy >= this.options.maxConcurrentFirings ? { waiting: true } : { lost: true };
     }
@@ -202,6 +189,42 @@ export class Scheduler {
     this.inFlight.set(firingId, { scheduleId: row.id, done });
     this.emit({ kind: ScheduleEventKind.SCHEDULE_FIRED, scheduleId: row.id, firingId, dueAt: firedDueAt, catchUp, missedFirings, at: now });
     return { started: { scheduleId: row.id, firingId, catchUp, missedFirings } };
+  }
+
+  /**
+   * The claim: one conditional UPDATE (version, expired claim and free slot checked in the same
+   * statement). The slot check counts other schedules' claims, which no row lock covers: on
+   * PostgreSQL two processes claiming two different schedules would each count the claims
+   * committed before either, and both take the last slot. So claims run one at a time across
+   * processes ({@link serialized}), and each counts every claim committed before it.
+   */
+  private async claim(sql: SqlExecutor, row: ScheduleRow, now: number, missedFirings: number): Promise<boolean> {
+    const c = columnsOf(sql.metadata, ScheduleSchema);
+    const col = (property: string) => c.column(property).name;
+    const claimedUntil = col('claimedUntil');
+    const affected = await sql.run(
+      `update ${c.table} set ${col('claimedBy')} = ?, ${claimedUntil} = ?, ${col('nextFireAt')} = ?, ${col('lastFiredAt')} = ?, ` +
+        `${col('firingCount')} = ${col('firingCount')} + 1, ${col('missedFirings')} = ${col('missedFirings')} + ?, ` +
+        `${col('version')} = ${col('version')} + 1, ${col('updatedAt')} = ? ` +
+        `where ${col('id')} = ? and ${col('version')} = ? and ${col('active')} = ? and (${claimedUntil} is null or ${claimedUntil} <= ?) ` +
+        // The slot check sits in the same statement as the claim, after the lock: no two claims take the last slot.
+        `and (select count(*) from ${c.table} busy where busy.${claimedUntil} > ?) < ?`,
+      [
+        this.instanceId,
+        now + this.options.claimLeaseMs,
+        nextFireTime(row.cron, row.timezone, now),
+        now,
+        missedFirings,
+        now,
+        row.id,
+        row.version,
+        true,
+        now,
+        now,
+        this.options.maxConcurrentFirings,
+      ],
+    );
+    return affected === 1;
   }
 
   private async run(row: ScheduleRow, firingId: string): Promise<void> {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManualClock } from '../../clock.js';
 import { openDatabase } from '../../db/orm.js';
+import { testDatabase } from '../../db/test-databases.js';
 import { InMemoryEventBus } from '../../events/event-bus.js';
 import { newId } from '../../ids.js';
 import type { EngineResources, Logger } from '../../resources.js';
@@ -38,16 +39,25 @@ export function temporaryDataDir(): { dir: string; remove(): void } {
 }
 
 /**
- * Engine resources for scheduler tests: a migrated database (`:memory:` or a file in `dataDir`),
- * the given {@link ManualClock}, a catalog holding the simulated runtime, an in-memory bus and a {@link RecordingLogger}. Two calls with
- * the same `dataDir` give two "processes" sharing one database file.
+ * Engine resources for scheduler tests: a migrated database (`:memory:` or a file in `dataDir`;
+ * on PostgreSQL under `STAGENT_TEST_DATABASE=postgres`, see `db/test-databases.ts`), the given
+ * {@link ManualClock}, a catalog holding the simulated runtime, an in-memory bus and a
+ * {@link RecordingLogger}. Two calls with the same `dataDir` give two "processes" sharing one
+ * database (one SQLite file, or one PostgreSQL database). Closing the ORM also drops a private
+ * PostgreSQL database.
  */
 export async function openScheduleTestResources(options: {
   dataDir?: string;
   clock: ManualClock;
 }): Promise<EngineResources & { logger: RecordingLogger; clock: ManualClock }> {
   const dataDir = options.dataDir ?? ':memory:';
-  const orm = await openDatabase({ dataDir });
+  const database = await testDatabase(dataDir);
+  const orm = await openDatabase(database.location);
+  const close = orm.close.bind(orm);
+  orm.close = async (force?: boolean) => {
+    await close(force);
+    await database.release();
+  };
   return {
     orm,
     clock: options.clock,
