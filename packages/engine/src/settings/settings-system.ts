@@ -1,5 +1,7 @@
 import type { EngineResources } from '../resources.js';
 import { SettingSchema } from '../db/entities/setting.entity.js';
+import { serializeTransactions } from '../db/row-locks.js';
+import { inTransaction } from '../db/unit-of-work.js';
 import { ErrorCode, StagentError, ValidationError } from '../errors.js';
 import { SETTINGS, settingDefinition, validateSettingValue, type SettingDefinition, type SettingType } from './registry.js';
 
@@ -84,7 +86,12 @@ export class SettingsSystem {
 
     const now = this.resources.clock.now();
     this.cache.clear();
-    await this.resources.orm.em.fork().transactional(async (em) => {
+    // Updates run one at a time across processes: on PostgreSQL two updates of overlapping keys
+    // would otherwise interleave (opposite key orders deadlock; an unset racing a write can leave
+    // one key from each). Serialised, the later update sees the earlier one committed and every
+    // key ends with the values of one update, the last.
+    await inTransaction(this.resources, async ({ em, sql }) => {
+      await serializeTransactions(sql, 'settings');
       for (const { key, value } of changes) {
         const def = settingDefinition(key)!;
         if (value === null || value === undefined) {
