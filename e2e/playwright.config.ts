@@ -11,6 +11,10 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+// The PostgreSQL pass (`STAGENT_E2E_DATABASE=postgres`, scripts/postgres-pass.mjs) runs after the
+// SQLite one and keeps its results in a folder of its own inside the SQLite pass's.
+const pass = process.env.STAGENT_E2E_DATABASE === 'postgres' ? '/postgres' : '';
+
 export default defineConfig({
   testDir: './specs',
   testMatch: '**/*.e2e.ts',
@@ -21,8 +25,8 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['html', { outputFolder: 'playwright-report', open: 'never' }]],
-  outputDir: 'test-results',
+  reporter: [['list'], ['html', { outputFolder: `playwright-report${pass}`, open: 'never' }]],
+  outputDir: `test-results${pass}`,
   globalSetup: './src/global-setup.ts',
   use: {
     baseURL: process.env.E2E_WEB_URL,

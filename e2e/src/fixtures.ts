@@ -1,10 +1,10 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { REPO } from './servers';
+import { artifactsDir } from './database';
 
-/** Saves a full-page screenshot as a test artifact (e2e/artifacts/<name>.png). */
+/** Saves a full-page screenshot as a test artifact (e2e/artifacts/<name>.png; e2e/artifacts/postgres/ in the PostgreSQL pass). */
 export async function snapshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(REPO, 'e2e/artifacts', `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(artifactsDir(), `${name}.png`), fullPage: true });
 }
 
 /** Presses Tab until `target` has focus (at most `max` presses): proves it is reachable by keyboard. */
