@@ -132,11 +132,15 @@ export async function bumpCounter(sql: SqlExecutor, schema: EntitySchema<any, an
 /** Rows per `INSERT` statement: keeps the parameter count far below every driver's limit. */
 const INSERT_CHUNK_ROWS = 100;
 
-/** Multi-row `INSERT` of full rows (every row has the same keys), {@link INSERT_CHUNK_ROWS} per statement. */
-export async function insertRows(sql: SqlExecutor, schema: EntitySchema<any, any>, rows: Row[]): Promise<void> {
+/**
+ * Multi-row `INSERT` of full rows (every row has the same keys), {@link INSERT_CHUNK_ROWS} per statement.
+ * With `ignoreDuplicates`, a row that would break a unique key is skipped (`on conflict do nothing`,
+ * both dialects): the way to create a row that concurrent transactions may create too.
+ */
+export async function insertRows(sql: SqlExecutor, schema: EntitySchema<any, any>, rows: Row[], options: { ignoreDuplicates?: boolean } = {}): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length > INSERT_CHUNK_ROWS) {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) await insertRows(sql, schema, rows.slice(i, i + INSERT_CHUNK_ROWS));
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) await insertRows(sql, schema, rows.slice(i, i + INSERT_CHUNK_ROWS), options);
     return;
   }
   const c = columnsOf(sql.metadata, schema);
@@ -147,7 +151,8 @@ export async function insertRows(sql: SqlExecutor, schema: EntitySchema<any, any
     keys.forEach((k, i) => params.push(value(r[k], cols[i]!.json)));
     return `(${keys.map(() => '?').join(', ')})`;
   });
-  await sql.run(`insert into ${c.table} (${cols.map((col) => col.name).join(', ')}) values ${tuples.join(', ')}`, params);
+  const onConflict = options.ignoreDuplicates ? ' on conflict do nothing' : '';
+  await sql.run(`insert into ${c.table} (${cols.map((col) => col.name).join(', ')}) values ${tuples.join(', ')}${onConflict}`, params);
 }
 
 /** `?, ?, ?` for an IN list of `n` values. */

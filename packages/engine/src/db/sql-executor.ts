@@ -15,6 +15,8 @@ import { isPgClient, pgConnection } from './dialects/postgres/postgres-executor.
 export interface SqlExecutor {
   /** Entity metadata: table and column names for statements built from entity schemas. */
   readonly metadata: MetadataStorage;
+  /** The database behind it, for the few statements that differ (row locks: see `row-locks.ts`). */
+  readonly dialect: SqlDialect;
   /** Runs a statement; returns the number of rows it changed. */
   run(sql: string, params: readonly unknown[]): Promise<number>;
   /** The first row a statement returns (`select`, `… returning`), if any. */
@@ -30,6 +32,8 @@ export interface SqlExecutor {
 }
 
 export type SqlRow = Record<string, unknown>;
+
+export type SqlDialect = 'sqlite' | 'postgres';
 
 /** A raw driver connection leased from the pool: its executor and transaction control. */
 export interface RawConnection {

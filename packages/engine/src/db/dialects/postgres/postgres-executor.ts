@@ -83,6 +83,7 @@ export function pgExecutor(orm: MikroORM, client: PgClient): SqlExecutor {
   };
   return {
     metadata: orm.getMetadata(),
+    dialect: 'postgres',
     run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
     get: async (sql, params) => (await query(sql, params)).rows[0] as SqlRow | undefined,
     all: async (sql, params) => (await query(sql, params)).rows as SqlRow[],

@@ -107,6 +107,7 @@ export function sqliteExecutor(orm: MikroORM, db: SqliteDatabase): SqlExecutor {
   };
   return {
     metadata: orm.getMetadata(),
+    dialect: 'sqlite',
     run: async (sql, params) =>
       exec(
         sql,
