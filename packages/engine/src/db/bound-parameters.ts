@@ -11,7 +11,17 @@ type ConnectionClass<C extends AbstractSqlConnection> = abstract new (...args: a
  * `?` placeholders and the values as bindings, which the driver binds with their length: a
  * value never becomes SQL, and what is logged is the statement text only. Both dialects use it.
  */
-export function withBoundParameters<C extends AbstractSqlConnection>(Base: ConnectionClass<C>) {
+/** How a dialect binds text: PostgreSQL replaces what it cannot store (see `dialects/postgres/postgres-text.ts`). */
+export interface TextBinding {
+  /** A string parameter as bound. */
+  text(value: string): string;
+  /** A JSON value serialised here (`JSON.stringify`) as bound. */
+  json(serialised: string): string;
+}
+
+const AS_IS: TextBinding = { text: (value) => value, json: (serialised) => serialised };
+
+export function withBoundParameters<C extends AbstractSqlConnection>(Base: ConnectionClass<C>, textBinding: TextBinding = AS_IS) {
   abstract class BoundParametersConnection extends (Base as ConnectionClass<AbstractSqlConnection>) {
     override async execute<T>(
       queryOrKnex: string | Knex.QueryBuilder | Knex.Raw,
@@ -31,7 +41,7 @@ export function withBoundParameters<C extends AbstractSqlConnection>(Base: Conne
       }
       sql = this.config.get('onQuery')(sql, params);
       const knex = this.getKnex();
-      const bindings = params.map((p) => binding(knex, p));
+      const bindings = params.map((p) => binding(knex, p, textBinding));
       return this.executeQuery(
         sql,
         async () => {
@@ -47,10 +57,11 @@ export function withBoundParameters<C extends AbstractSqlConnection>(Base: Conne
 }
 
 /** One parameter as a knex binding, converted as `formatQuery` would have written it. */
-function binding(knex: Knex, value: unknown): unknown {
+function binding(knex: Knex, value: unknown, textBinding: TextBinding): unknown {
   if (value === undefined) return null;
-  if (Utils.isRawSql(value)) return knex.raw(value.sql, (value.params ?? []).map((p) => binding(knex, p)) as Knex.RawBinding[]);
-  if (Array.isArray(value)) return knex.raw(value.map(() => '?').join(', '), value.map((p) => binding(knex, p)) as Knex.RawBinding[]);
-  if (Utils.isPlainObject(value) || (value as Record<symbol, unknown> | null)?.[JsonProperty]) return JSON.stringify(value);
-  return value; // strings, numbers, bigints, buffers, booleans, null: each driver binds them natively
+  if (typeof value === 'string') return textBinding.text(value);
+  if (Utils.isRawSql(value)) return knex.raw(value.sql, (value.params ?? []).map((p) => binding(knex, p, textBinding)) as Knex.RawBinding[]);
+  if (Array.isArray(value)) return knex.raw(value.map(() => '?').join(', '), value.map((p) => binding(knex, p, textBinding)) as Knex.RawBinding[]);
+  if (Utils.isPlainObject(value) || (value as Record<symbol, unknown> | null)?.[JsonProperty]) return textBinding.json(JSON.stringify(value));
+  return value; // numbers, bigints, buffers, booleans, null: each driver binds them natively
 }

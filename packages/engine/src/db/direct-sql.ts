@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntitySchema, MetadataStorage } from '@mikro-orm/core';
 import { DirectStatusWriteError } from '../errors.js';
 import type { SqlExecutor } from './sql-executor.js';
+import { jsonWithoutNul } from './dialects/postgres/postgres-text.js';
 
 /**
  * Statements built from entity metadata for the hot path, run through a {@link SqlExecutor}
@@ -30,11 +31,17 @@ export function columnsOf(metadata: MetadataStorage, schema: EntitySchema<any, a
   };
 }
 
-/** A property value as a statement parameter: JSON columns serialised, `undefined` as null. */
-function value(v: unknown, json: boolean): unknown {
+/**
+ * A property value as a statement parameter: JSON columns serialised, `undefined` as null. On
+ * PostgreSQL the serialised JSON loses its NUL escapes, which `jsonb` refuses (the executor
+ * replaces NUL in text parameters itself; only here is it known which parameters are JSON; see
+ * `dialects/postgres/postgres-text.ts`).
+ */
+function value(sql: SqlExecutor, v: unknown, json: boolean): unknown {
   if (v === undefined) return null;
-  if (json) return v === null ? null : JSON.stringify(v);
-  return v;
+  if (!json || v === null) return v;
+  const serialised = JSON.stringify(v);
+  return sql.dialect === 'postgres' ? jsonWithoutNul(serialised) : serialised;
 }
 
 /**
@@ -85,11 +92,11 @@ async function update(sql: SqlExecutor, schema: EntitySchema<any, any>, where: R
     if (v === undefined) continue;
     const col = c.column(key);
     sets.push(`${col.name} = ?`);
-    params.push(value(v, col.json));
+    params.push(value(sql, v, col.json));
   }
   if (sets.length === 0) return 0;
   const conditions = Object.entries(where).map(([key, v]) => {
-    params.push(value(v, false));
+    params.push(value(sql, v, false));
     return `${c.column(key).name} = ?`;
   });
   return sql.run(`update ${c.table} set ${sets.join(', ')} where ${conditions.join(' and ')}`, params);
@@ -115,7 +122,7 @@ export async function incrementRow(
   for (const [key, v] of Object.entries(changes)) {
     const col = c.column(key);
     sets.push(`${col.name} = ?`);
-    params.push(value(v, col.json));
+    params.push(value(sql, v, col.json));
   }
   params.push(id);
   await sql.run(`update ${c.table} set ${sets.join(', ')} where ${c.column('id').name} = ?`, params);
@@ -148,7 +155,7 @@ export async function insertRows(sql: SqlExecutor, schema: EntitySchema<any, any
   const cols = keys.map((k) => c.column(k));
   const params: unknown[] = [];
   const tuples = rows.map((r) => {
-    keys.forEach((k, i) => params.push(value(r[k], cols[i]!.json)));
+    keys.forEach((k, i) => params.push(value(sql, r[k], cols[i]!.json)));
     return `(${keys.map(() => '?').join(', ')})`;
   });
   const onConflict = options.ignoreDuplicates ? ' on conflict do nothing' : '';

@@ -1,18 +1,28 @@
 import { MikroORM as PostgresMikroORM, PostgreSqlConnection, PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { AbstractSqlDriver } from '@mikro-orm/knex';
-import type { Configuration, Options } from '@mikro-orm/core';
+import type { Configuration, Options, TransformContext } from '@mikro-orm/core';
 import { DatabaseUnreachableError } from '../../../errors.js';
 import { withBoundParameters } from '../../bound-parameters.js';
 import type { PostgresTarget } from '../../database-url.js';
 import type { MikroORM } from '../../orm-types.js';
 import { migrationsList } from './migrations/index.js';
+import { jsonWithoutNul, withoutNul } from './postgres-text.js';
 
-const BoundPostgresConnection = withBoundParameters(PostgreSqlConnection);
+/** Text bound without U+0000, which PostgreSQL cannot store (see `postgres-text.ts`). */
+const BoundPostgresConnection = withBoundParameters(PostgreSqlConnection, { text: withoutNul, json: jsonWithoutNul });
+
+/** MikroORM's PostgreSQL platform; JSON properties it serialises lose their NUL escapes as well (see `postgres-text.ts`). */
+class PostgresPlatform extends PostgreSqlPlatform {
+  override convertJsonToDatabaseValue(value: unknown, context?: TransformContext): unknown {
+    const serialised = super.convertJsonToDatabaseValue(value, context);
+    return typeof serialised === 'string' ? jsonWithoutNul(serialised) : serialised;
+  }
+}
 
 /** MikroORM's PostgreSQL driver with values bound as parameters (see `bound-parameters.ts`). */
 export class PostgresDriver extends AbstractSqlDriver<PostgreSqlConnection> {
   constructor(config: Configuration) {
-    super(config, new PostgreSqlPlatform(), BoundPostgresConnection as never, ['knex', 'pg']);
+    super(config, new PostgresPlatform(), BoundPostgresConnection as never, ['knex', 'pg']);
   }
 }
 

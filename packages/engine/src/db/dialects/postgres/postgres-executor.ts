@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { MikroORM } from '../../orm-types.js';
 import { refuseDirectStatusWrite, statusTableOf } from '../../status-guard.js';
 import { queryLogger, type RawConnection, type SqlExecutor, type SqlRow } from '../../sql-executor.js';
+import { withoutNul } from './postgres-text.js';
 
 /** The node-postgres client API used here (a `pg.Client` from knex's pool, structurally). */
 export interface PgClient {
@@ -65,9 +66,12 @@ function statementText(sql: string): StatementText {
   return known;
 }
 
-/** node-postgres binds strings, numbers, booleans, buffers and null; `undefined` is null, bigints are sent as text. */
+/**
+ * node-postgres binds strings, numbers, booleans, buffers and null; `undefined` is null, bigints
+ * are sent as text, and strings lose U+0000, which PostgreSQL cannot store (see `postgres-text.ts`).
+ */
 function pgParams(params: readonly unknown[]): unknown[] {
-  return params.map((p) => (p === undefined ? null : typeof p === 'bigint' ? p.toString() : p));
+  return params.map((p) => (p === undefined ? null : typeof p === 'string' ? withoutNul(p) : typeof p === 'bigint' ? p.toString() : p));
 }
 
 /** An executor on a raw node-postgres client (the caller holds it: a transaction or a pool lease). */
