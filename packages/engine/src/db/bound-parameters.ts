@@ -3,14 +3,6 @@ import { JsonProperty, Utils, type LoggingOptions, type Transaction } from '@mik
 
 type ConnectionClass<C extends AbstractSqlConnection> = abstract new (...args: any[]) => C;
 
-/**
- * MikroORM 6 writes every parameter into the SQL text (`platform.formatQuery`) before handing
- * the statement to knex. Text holding a NUL then ends the statement early in SQLite's parser
- * ("unrecognized token"), and the error message and any statement log carry the values
- * (prompts, document content). The connection this returns hands knex the statement with its
- * `?` placeholders and the values as bindings, which the driver binds with their length: a
- * value never becomes SQL, and what is logged is the statement text only. Both dialects use it.
- */
 /** How a dialect binds text: PostgreSQL replaces what it cannot store (see `dialects/postgres/postgres-text.ts`). */
 export interface TextBinding {
   /** A string parameter as bound. */
@@ -21,6 +13,15 @@ export interface TextBinding {
 
 const AS_IS: TextBinding = { text: (value) => value, json: (serialised) => serialised };
 
+/**
+ * MikroORM 6 writes every parameter into the SQL text (`platform.formatQuery`) before handing
+ * the statement to knex. Text holding a NUL then ends the statement early in SQLite's parser
+ * ("unrecognized token"), and the error message and any statement log carry the values
+ * (prompts, document content). The connection this returns hands knex the statement with its
+ * `?` placeholders and the values as bindings, which the driver binds with their length: a
+ * value never becomes SQL, and what is logged is the statement text only. Both dialects use it;
+ * `textBinding` is how the dialect binds text (as is, unless it cannot store some of it).
+ */
 export function withBoundParameters<C extends AbstractSqlConnection>(Base: ConnectionClass<C>, textBinding: TextBinding = AS_IS) {
   abstract class BoundParametersConnection extends (Base as ConnectionClass<AbstractSqlConnection>) {
     override async execute<T>(
