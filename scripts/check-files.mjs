@@ -46,7 +46,6 @@ const PERSISTENCE_BASELINE = [
   'packages/engine/src/facade/engine-intelligence.ts',
   'packages/engine/src/facade/run-control.ts',
   'packages/engine/src/intelligence/comparable-steps.ts',
-  'packages/engine/src/intelligence/execution-stats.ts',
   'packages/engine/src/intelligence/learned-estimates.ts',
   'packages/engine/src/intelligence/optimizer-history.ts',
   'packages/engine/src/intelligence/test-factories.ts',

@@ -103,7 +103,7 @@ export class EngineIntelligence {
   }
 
   executionStats(): Promise<ExecutionStatsView[]> {
-    return listExecutionStats(this.resources.orm.em.fork());
+    return listExecutionStats(this.resources);
   }
 
   /** The run action an action stands for, or null when it changes the definition. */

@@ -39,7 +39,7 @@ describe('execution stats', () => {
       outcome({ costUsd: 0.06, durationMs: 6_000, docsPerStep: 2 }),
       outcome({ costUsd: 0.18, durationMs: 18_000, docsPerStep: 0, succeeded: false, failureCategory: 'BUDGET_EXCEEDED', now: 5_000 }),
     );
-    const [view] = await listExecutionStats(orm.em.fork());
+    const [view] = await listExecutionStats({ orm });
     expect(view).toMatchObject({ pattern: 'SEQUENCE', stepCount: 3, sampleCount: 3, avgDurationPerStepMs: 3_000, commonFailures: { BUDGET_EXCEEDED: 1 } });
     expect(view!.avgCostPerStepUsd).toBeCloseTo(0.03, 12);
     expect(view!.avgDocsPerStep).toBeCloseTo(1, 12);
@@ -62,7 +62,7 @@ describe('execution stats', () => {
       outcome({ runtimeIds: ['anthropic-direct'] }),
       outcome({ runtimeIds: ['ollama'], succeeded: false, failureCategory: 'CONNECTION' }),
     );
-    const [view] = await listExecutionStats(orm.em.fork());
+    const [view] = await listExecutionStats({ orm });
     // anthropic-direct: runs 1,2,4 → 2 of 3; ollama: runs 1,3,5 → 2 of 3 (the duplicate in run 1 counts once).
     expect(view!.runtimeSuccessRates).toEqual({ 'anthropic-direct': 2 / 3, ollama: 2 / 3 });
     expect(view!.commonFailures).toEqual({ RATE_LIMITED: 1, CONNECTION: 1 });
@@ -76,7 +76,7 @@ describe('execution stats', () => {
       outcome({ pattern: 'PARALLEL', stepCount: 4 }),
       outcome({ pattern: 'SEQUENCE', stepCount: 3 }),
     );
-    const views = await listExecutionStats(orm.em.fork());
+    const views = await listExecutionStats({ orm });
     expect(views.map((v) => `${v.pattern}:${v.stepCount}:${v.sampleCount}`)).toEqual(['PARALLEL:4:1', 'SEQUENCE:2:1', 'SEQUENCE:3:1']);
   });
 
@@ -87,7 +87,7 @@ describe('execution stats', () => {
         throw new Error('run transition lost its compare-and-set');
       }),
     ).rejects.toThrow('compare-and-set');
-    expect(await listExecutionStats(orm.em.fork())).toEqual([]);
+    expect(await listExecutionStats({ orm })).toEqual([]);
   });
 
   it('a retried run counts once: its failed outcome is retracted before the completed one is recorded', async () => {
@@ -104,7 +104,7 @@ describe('execution stats', () => {
     await record(kept, failedFirst);
     await sqlTransaction(orm, (sql) => retractRunOutcome(sql, failedFirst));
     await record(completedOnRetry);
-    const [view] = await listExecutionStats(orm.em.fork());
+    const [view] = await listExecutionStats({ orm });
     // Same as if only `kept` and `completedOnRetry` had ever been recorded: per-step cost (0.01 + 0.03) / 2.
     expect(view).toMatchObject({ sampleCount: 2, successRate: 1, commonFailures: {}, runtimeSuccessRates: { simulated: 1 }, avgDurationPerStepMs: 2_000 });
     expect(view!.avgCostPerStepUsd).toBeCloseTo(0.02, 12);
@@ -113,10 +113,10 @@ describe('execution stats', () => {
 
   it('retracting the only sample empties the bucket; retracting from nothing is a no-op', async () => {
     await sqlTransaction(orm, (sql) => retractRunOutcome(sql, outcome({})));
-    expect(await listExecutionStats(orm.em.fork())).toEqual([]);
+    expect(await listExecutionStats({ orm })).toEqual([]);
     await record(outcome({}));
     await sqlTransaction(orm, (sql) => retractRunOutcome(sql, outcome({})));
-    const [view] = await listExecutionStats(orm.em.fork());
+    const [view] = await listExecutionStats({ orm });
     expect(view).toMatchObject({ sampleCount: 0, successRate: 0, avgCostPerStepUsd: null, runtimeSuccessRates: {} });
   });
 });

@@ -1,8 +1,6 @@
-import type { EntityManager } from '@mikro-orm/core';
 import type { ExecutionStatsView } from './intelligence-types.js';
-import { WorkflowExecutionStatsSchema, type WorkflowExecutionStats } from '../db/entities/workflow-execution-stats.entity.js';
-import { columnsOf, insertRows, updateRows } from '../db/direct-sql.js';
-import { selectRowsForUpdate } from '../db/row-locks.js';
+import type { EngineResources } from '../resources.js';
+import { createStatsBucketIfMissing, listStatsBuckets, lockStatsBucket, writeStatsBucket, type StatsBucket } from '../db/stats-store.js';
 import type { SqlExecutor } from '../db/sql-executor.js';
 
 /** One finished run, as folded into the stats of its (pattern, step count) bucket. */
@@ -51,31 +49,11 @@ export function previousMean(mean: number | null, x: number, n: number): number 
  */
 export async function recordRunOutcome(sql: SqlExecutor, outcome: RunOutcome): Promise<void> {
   const id = statsBucketId(outcome.pattern, outcome.stepCount);
-  await insertRows(
-    sql,
-    WorkflowExecutionStatsSchema,
-    [
-      {
-        id,
-        pattern: outcome.pattern,
-        stepCount: outcome.stepCount,
-        sampleCount: 0,
-        successCount: 0,
-        meanCostPerStepUsd: null,
-        meanDurationPerStepMs: null,
-        meanDocsPerStep: null,
-        failureCounts: {},
-        runtimeRuns: {},
-        createdAt: outcome.now,
-        updatedAt: outcome.now,
-      },
-    ],
-    { ignoreDuplicates: true },
-  );
-  const row = await lockedBucket(sql, id);
+  await createStatsBucketIfMissing(sql, { id, pattern: outcome.pattern, stepCount: outcome.stepCount, now: outcome.now });
+  const row = await lockStatsBucket(sql, id);
   if (!row) return;
   fold(row, outcome);
-  await writeBucket(sql, row);
+  await writeStatsBucket(sql, row);
 }
 
 /**
@@ -86,38 +64,13 @@ export async function recordRunOutcome(sql: SqlExecutor, outcome: RunOutcome): P
  * Locks the bucket row as {@link recordRunOutcome} does.
  */
 export async function retractRunOutcome(sql: SqlExecutor, outcome: RunOutcome): Promise<void> {
-  const row = await lockedBucket(sql, statsBucketId(outcome.pattern, outcome.stepCount));
+  const row = await lockStatsBucket(sql, statsBucketId(outcome.pattern, outcome.stepCount));
   if (!row || row.sampleCount === 0) return;
   unfold(row, outcome);
-  await writeBucket(sql, row);
+  await writeStatsBucket(sql, row);
 }
 
-/** The bucket row, locked until the transaction ends (see `db/row-locks.ts`). */
-async function lockedBucket(sql: SqlExecutor, id: string): Promise<WorkflowExecutionStats | undefined> {
-  const c = columnsOf(sql.metadata, WorkflowExecutionStatsSchema);
-  const [row] = await selectRowsForUpdate(sql, WorkflowExecutionStatsSchema, `where ${c.column('id').name} = ?`, [id]);
-  return row;
-}
-
-async function writeBucket(sql: SqlExecutor, row: WorkflowExecutionStats): Promise<void> {
-  await updateRows(
-    sql,
-    WorkflowExecutionStatsSchema,
-    { id: row.id },
-    {
-      sampleCount: row.sampleCount,
-      successCount: row.successCount,
-      meanCostPerStepUsd: row.meanCostPerStepUsd ?? null,
-      meanDurationPerStepMs: row.meanDurationPerStepMs ?? null,
-      meanDocsPerStep: row.meanDocsPerStep ?? null,
-      failureCounts: row.failureCounts,
-      runtimeRuns: row.runtimeRuns,
-      updatedAt: row.updatedAt,
-    },
-  );
-}
-
-function unfold(row: WorkflowExecutionStats, outcome: RunOutcome): void {
+function unfold(row: StatsBucket, outcome: RunOutcome): void {
   const n = row.sampleCount;
   const perStep = (v: number) => (outcome.stepCount > 0 ? v / outcome.stepCount : 0);
   row.meanCostPerStepUsd = previousMean(row.meanCostPerStepUsd ?? null, perStep(outcome.costUsd), n);
@@ -143,7 +96,7 @@ function unfold(row: WorkflowExecutionStats, outcome: RunOutcome): void {
   row.updatedAt = outcome.now;
 }
 
-function fold(row: WorkflowExecutionStats, outcome: RunOutcome): void {
+function fold(row: StatsBucket, outcome: RunOutcome): void {
   const n = row.sampleCount + 1;
   const perStep = (v: number) => (outcome.stepCount > 0 ? v / outcome.stepCount : 0);
   row.meanCostPerStepUsd = nextMean(row.meanCostPerStepUsd ?? null, perStep(outcome.costUsd), n);
@@ -165,7 +118,7 @@ function fold(row: WorkflowExecutionStats, outcome: RunOutcome): void {
 }
 
 /** A stats row as the facade returns it: success rates are successes / runs (0..1). */
-export function toStatsView(row: WorkflowExecutionStats): ExecutionStatsView {
+export function toStatsView(row: StatsBucket): ExecutionStatsView {
   const runtimeSuccessRates: Record<string, number> = {};
   for (const [runtimeId, tally] of Object.entries(row.runtimeRuns ?? {})) {
     if (tally.runs > 0) runtimeSuccessRates[runtimeId] = tally.successes / tally.runs;
@@ -184,7 +137,7 @@ export function toStatsView(row: WorkflowExecutionStats): ExecutionStatsView {
 }
 
 /** Every bucket, ordered by pattern then step count. */
-export async function listExecutionStats(em: EntityManager): Promise<ExecutionStatsView[]> {
-  const rows = await em.find(WorkflowExecutionStatsSchema, {}, { orderBy: { pattern: 'asc', stepCount: 'asc' } });
+export async function listExecutionStats(resources: Pick<EngineResources, 'orm'>): Promise<ExecutionStatsView[]> {
+  const rows = await listStatsBuckets(resources);
   return rows.map(toStatsView);
 }
