@@ -43,12 +43,7 @@ function callArguments(text, open) {
 // `transitionStatus` in db/direct-sql.ts). At run time updateRows, incrementRow and every
 // MikroORM UPDATE refuse a status column; this finds such a write before it runs.
 const PERSISTENCE_BASELINE = [
-  'packages/engine/src/facade/engine-intelligence.ts',
   'packages/engine/src/facade/run-control.ts',
-  'packages/engine/src/intelligence/comparable-steps.ts',
-  'packages/engine/src/intelligence/learned-estimates.ts',
-  'packages/engine/src/intelligence/optimizer-history.ts',
-  'packages/engine/src/intelligence/test-factories.ts',
   'packages/engine/src/schedules/scheduler.ts',
   'packages/engine/src/settings/settings-system.ts',
   'packages/engine/src/workflows/leases.ts',

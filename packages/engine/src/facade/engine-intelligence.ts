@@ -53,7 +53,7 @@ export class EngineIntelligence {
       }
     const out = new Map<string, StepExpectation>();
     if (keys.length === 0) return out;
-    const learned = await learnedStepExpectations(this.resources.orm.em.fork(), keys);
+    const learned = await learnedStepExpectations(this.resources, keys);
     for (const k of keys) {
       const e = learned.get(expectationKey(k));
       if (e && e.samples > 0) out.set(`${k.pattern}\u0000${k.stepName}\u0000${k.modelId}`, e);
@@ -66,7 +66,7 @@ export class EngineIntelligence {
     const keys = definition.steps.map((s) => ({ stepName: s.name, modelId: s.modelId ?? '', pattern: definition.pattern }));
     const learned = keys.some((k) => k.modelId)
       ? await learnedStepExpectations(
-          this.resources.orm.em.fork(),
+          this.resources,
           keys.filter((k) => k.modelId),
         )
       : new Map();
@@ -98,7 +98,7 @@ export class EngineIntelligence {
     const costEstimate = await estimate(input); // validates the input (field errors) first
     const ids = [...new Set([...(input.documentIds ?? []), ...input.steps.flatMap((s) => s.documentIds ?? [])])];
     const documents = await this.documents.contents(ids);
-    const history = await loadOptimizerHistory(this.resources.orm.em.fork(), input, { defaultRuntimeId: input.runtimeId ?? null });
+    const history = await loadOptimizerHistory(this.resources, input, { defaultRuntimeId: input.runtimeId ?? null });
     return optimize({ definition: input, documents, history, estimate: costEstimate });
   }
 

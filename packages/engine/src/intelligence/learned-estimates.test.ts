@@ -2,7 +2,7 @@ import type { MikroORM } from '../db/orm-types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/orm.js';
 import { expectationKey, LEARN_WINDOW, learnedStepExpectations } from './learned-estimates.js';
-import { seedSteps } from './test-factories.js';
+import { seedSteps } from '../testing/step-history-seed.js';
 
 let orm: MikroORM;
 beforeEach(async () => {
@@ -26,7 +26,7 @@ describe('learnedStepExpectations', () => {
       { stepName: 'Summarise', modelId: 'simulated-smart' },
       { modelId: 'simulated-smart', pattern: 'LOOP' },
     ];
-    const learned = await learnedStepExpectations(orm.em.fork(), keys);
+    const learned = await learnedStepExpectations({ orm }, keys);
     expect(learned.get(expectationKey(keys[0]!))).toEqual({ outputTokens: 500, turns: 3, durationMs: 6_000, samples: 2 });
     expect(learned.get(expectationKey(keys[1]!))).toEqual({ outputTokens: 700, turns: 3, durationMs: 5_000, samples: 3 });
     // No LOOP history: the key is absent and the caller keeps its default.
@@ -44,11 +44,11 @@ describe('learnedStepExpectations', () => {
     }));
     await seedSteps(orm.em.fork(), [...old, ...recent]);
     const key = { stepName: 'Draft', modelId: 'simulated-smart' };
-    expect((await learnedStepExpectations(orm.em.fork(), [key])).get(expectationKey(key))).toMatchObject({ outputTokens: 300, samples: LEARN_WINDOW });
+    expect((await learnedStepExpectations({ orm }, [key])).get(expectationKey(key))).toMatchObject({ outputTokens: 300, samples: LEARN_WINDOW });
   });
 
   it('returns an empty map for no keys or no history', async () => {
-    expect((await learnedStepExpectations(orm.em.fork(), [])).size).toBe(0);
-    expect((await learnedStepExpectations(orm.em.fork(), [{ modelId: 'simulated-smart' }])).size).toBe(0);
+    expect((await learnedStepExpectations({ orm }, [])).size).toBe(0);
+    expect((await learnedStepExpectations({ orm }, [{ modelId: 'simulated-smart' }])).size).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { loadCompletedSteps, type CompletedStep } from './comparable-steps.js';
+import type { EngineResources } from '../resources.js';
+import { loadCompletedSteps, type CompletedStep } from '../db/history-store.js';
 
 /** What to learn for: a model, optionally narrowed to a step name and a pattern. */
 export interface ExpectationKey {
@@ -37,12 +37,12 @@ export function expectationKey(key: ExpectationKey): string {
  * pattern when the key gives them. Keys without a comparable attempt are absent from the map
  * (the caller then keeps its default). Read-only; two queries whatever the number of keys.
  */
-export async function learnedStepExpectations(em: EntityManager, keys: ExpectationKey[]): Promise<Map<string, StepExpectation>> {
+export async function learnedStepExpectations(resources: Pick<EngineResources, 'orm'>, keys: ExpectationKey[]): Promise<Map<string, StepExpectation>> {
   const result = new Map<string, StepExpectation>();
   if (keys.length === 0) return result;
   // Narrow by name too when every key names its step, so a busy model's other steps do not crowd the row limit.
   const names = keys.every((k) => k.stepName !== undefined) ? keys.map((k) => k.stepName!) : undefined;
-  const history = await loadCompletedSteps(em, { modelIds: keys.map((k) => k.modelId), names });
+  const history = await loadCompletedSteps(resources, { modelIds: keys.map((k) => k.modelId), names });
   for (const key of keys) {
     const matches = history.filter((h) => matchesKey(h, key)).slice(0, LEARN_WINDOW);
     if (matches.length === 0) continue;

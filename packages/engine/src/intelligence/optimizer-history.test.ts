@@ -6,7 +6,7 @@ import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import { recordRunOutcome } from './execution-stats.js';
 import { optimize } from './optimizer.js';
 import { loadOptimizerHistory } from './optimizer-history.js';
-import { seedSteps } from './test-factories.js';
+import { seedSteps } from '../testing/step-history-seed.js';
 
 let orm: MikroORM;
 beforeEach(async () => {
@@ -43,7 +43,7 @@ describe('loadOptimizerHistory', () => {
       await recordRunOutcome(sql, { ...base, pattern: 'CHECKPOINT', stepCount: 2 });
       await recordRunOutcome(sql, { ...base, pattern: 'SEQUENCE', stepCount: 3 });
     });
-    const history = await loadOptimizerHistory(orm.em.fork(), definition, { defaultRuntimeId: 'simulated' });
+    const history = await loadOptimizerHistory({ orm }, definition, { defaultRuntimeId: 'simulated' });
     expect(history.stepCostsUsd).toEqual([[0.14, 0.12, 0.1], [0.05]]);
     expect(history.buckets.map((b) => `${b.pattern}:${b.stepCount}`)).toEqual(['CHECKPOINT:2', 'SEQUENCE:2']);
     expect(history.buckets[1]!.runtimeRuns).toEqual({ simulated: { runs: 1, successes: 1 } });
@@ -55,7 +55,7 @@ describe('loadOptimizerHistory', () => {
   });
 
   it('is empty on a fresh database', async () => {
-    const history = await loadOptimizerHistory(orm.em.fork(), definition);
+    const history = await loadOptimizerHistory({ orm }, definition);
     expect(history).toEqual({ stepCostsUsd: [[], []], buckets: [], defaultRuntimeId: null });
   });
 });

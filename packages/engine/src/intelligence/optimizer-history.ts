@@ -1,7 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { WorkflowExecutionStatsSchema } from '../db/entities/workflow-execution-stats.entity.js';
+import type { EngineResources } from '../resources.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
-import { loadCompletedSteps } from './comparable-steps.js';
+import { loadCompletedSteps } from '../db/history-store.js';
+import { statsBucketsOfStepCount } from '../db/stats-store.js';
 
 /** Newest comparable attempts used per step for the budget statistics. */
 export const BUDGET_WINDOW = 50;
@@ -40,19 +40,19 @@ export function emptyHistory(stepCount: number): OptimizerHistory {
  * `workflow_execution_stats`. Three queries, whatever the number of steps.
  */
 export async function loadOptimizerHistory(
-  em: EntityManager,
+  resources: Pick<EngineResources, 'orm'>,
   definition: WorkflowDefinitionInput,
   options: { defaultRuntimeId?: string | null } = {},
 ): Promise<OptimizerHistory> {
   const pattern = String(definition.pattern);
-  const completed = await loadCompletedSteps(em, { names: definition.steps.map((s) => s.name) });
+  const completed = await loadCompletedSteps(resources, { names: definition.steps.map((s) => s.name) });
   const stepCostsUsd = definition.steps.map((step) =>
     completed
       .filter((h) => h.name === step.name && h.pattern === pattern && (!step.modelId || h.modelId === step.modelId))
       .slice(0, BUDGET_WINDOW)
       .map((h) => h.costUsd),
   );
-  const rows = await em.find(WorkflowExecutionStatsSchema, { stepCount: definition.steps.length }, { orderBy: { pattern: 'asc' } });
+  const rows = await statsBucketsOfStepCount(resources, definition.steps.length);
   const buckets = rows.map((r) => ({
     pattern: r.pattern,
     stepCount: r.stepCount,

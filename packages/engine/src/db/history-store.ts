@@ -1,6 +1,9 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { StepRunSchema } from '../db/entities/step-run.entity.js';
-import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
+import { StepRunSchema } from './entities/step-run.entity.js';
+import { WorkflowRunSchema } from './entities/workflow-run.entity.js';
+import type { EngineResources } from '../resources.js';
+
+// Step history for the intelligence modules (learned estimates, the optimizer): what completed
+// step attempts took, with the pattern of their run. The averaging stays in intelligence/.
 
 /**
  * A completed step attempt from history, with the pattern of the run it belonged to. Only
@@ -31,11 +34,12 @@ export const HISTORY_ROW_LIMIT = 5000;
  * be omitted), newest first, at most {@link HISTORY_ROW_LIMIT}. Two queries: the step rows, then
  * their runs' definition snapshots for the pattern.
  */
-export async function loadCompletedSteps(em: EntityManager, filter: { names?: string[]; modelIds?: string[] }): Promise<CompletedStep[]> {
+export async function loadCompletedSteps(resources: Pick<EngineResources, 'orm'>, filter: { names?: string[]; modelIds?: string[] }): Promise<CompletedStep[]> {
   const where: Record<string, unknown> = { status: 'COMPLETED' };
   if (filter.names) where.name = { $in: [...new Set(filter.names)] };
   if (filter.modelIds) where.modelId = { $in: [...new Set(filter.modelIds)] };
   if ((filter.names && filter.names.length === 0) || (filter.modelIds && filter.modelIds.length === 0)) return [];
+  const em = resources.orm.em.fork();
   const rows = await em.find(StepRunSchema, where, { orderBy: { finishedAt: 'desc', id: 'asc' }, limit: HISTORY_ROW_LIMIT });
   if (rows.length === 0) return [];
   const runIds = [...new Set(rows.map((r) => r.runId))];
