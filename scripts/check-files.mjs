@@ -45,7 +45,6 @@ function callArguments(text, open) {
 const PERSISTENCE_BASELINE = [
   'packages/engine/src/facade/run-control.ts',
   'packages/engine/src/schedules/scheduler.ts',
-  'packages/engine/src/settings/settings-system.ts',
   'packages/engine/src/workflows/leases.ts',
   'packages/engine/src/workflows/run-claims.ts',
   'packages/engine/src/workflows/run-executor.ts',

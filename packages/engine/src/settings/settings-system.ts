@@ -1,7 +1,5 @@
 import type { EngineResources } from '../resources.js';
-import { SettingSchema } from '../db/entities/setting.entity.js';
-import { serializeTransactions } from '../db/row-locks.js';
-import { inTransaction } from '../db/unit-of-work.js';
+import { allSettingRows, findSettingRow, writeSettings } from '../db/settings-store.js';
 import { ErrorCode, StagentError, ValidationError } from '../errors.js';
 import { SETTINGS, settingDefinition, validateSettingValue, type SettingDefinition, type SettingType } from './registry.js';
 
@@ -35,8 +33,7 @@ export class SettingsSystem {
 
   /** Every registered setting with its effective value (secrets: `value` null, `isSet` only). */
   async list(): Promise<SettingView[]> {
-    const em = this.resources.orm.em.fork();
-    const rows = new Map((await em.find(SettingSchema, {})).map((r) => [r.key, r]));
+    const rows = new Map((await allSettingRows(this.resources)).map((r) => [r.key, r]));
     return SETTINGS.map((def) => this.view(def, rows.get(def.key)));
   }
 
@@ -48,7 +45,7 @@ export class SettingsSystem {
     const now = Date.now();
     const cached = this.cache.get(key);
     if (cached && now - cached.at < SETTINGS_CACHE_MS) return cached.value as T | null;
-    const row = await this.resources.orm.em.fork().findOne(SettingSchema, { key });
+    const row = await findSettingRow(this.resources, key);
     const value = row ? JSON.parse(row.encrypted ? this.resources.secrets.open(row.value) : row.value) : (def.default ?? null);
     this.cache.set(key, { value, at: now });
     return value as T | null;
@@ -86,23 +83,14 @@ export class SettingsSystem {
 
     const now = this.resources.clock.now();
     this.cache.clear();
-    // Updates run one at a time across processes: on PostgreSQL two updates of overlapping keys
-    // would otherwise interleave (opposite key orders deadlock; an unset racing a write can leave
-    // one key from each). Serialised, the later update sees the earlier one committed and every
-    // key ends with the values of one update, the last.
-    await inTransaction(this.resources, async ({ em, sql }) => {
-      await serializeTransactions(sql, 'settings');
-      for (const { key, value } of changes) {
-        const def = settingDefinition(key)!;
-        if (value === null || value === undefined) {
-          await em.nativeDelete(SettingSchema, { key });
-          continue;
-        }
-        const json = JSON.stringify(value);
-        const stored = def.secret ? this.resources.secrets.seal(json) : json;
-        await em.upsert(SettingSchema, { key, value: stored, encrypted: def.secret, updatedAt: now });
-      }
+    // Written in one transaction, serialised with every other update (see db/settings-store.ts).
+    const writes = changes.map(({ key, value }) => {
+      const def = settingDefinition(key)!;
+      if (value === null || value === undefined) return { key, stored: null, encrypted: def.secret };
+      const json = JSON.stringify(value);
+      return { key, stored: def.secret ? this.resources.secrets.seal(json) : json, encrypted: def.secret };
     });
+    await writeSettings(this.resources, writes, now);
     this.cache.clear();
     this.resources.catalog.invalidate();
     return this.list();
