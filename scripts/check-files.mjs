@@ -43,12 +43,6 @@ function callArguments(text, open) {
 // `transitionStatus` in db/direct-sql.ts). At run time updateRows, incrementRow and every
 // MikroORM UPDATE refuse a status column; this finds such a write before it runs.
 const PERSISTENCE_BASELINE = [
-  'packages/engine/src/facade/run-control.ts',
-  'packages/engine/src/schedules/scheduler.ts',
-  'packages/engine/src/workflows/leases.ts',
-  'packages/engine/src/workflows/run-claims.ts',
-  'packages/engine/src/workflows/run-executor.ts',
-  'packages/engine/src/workflows/run-store.ts',
 ];
 
 const STATUS_WRITERS = new Set([

@@ -1,5 +1,4 @@
-import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
-import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import { dueDelayedRuns, findRun, findWorkflow } from '../db/run-rows.js';
 import { inTransaction } from '../db/unit-of-work.js';
 import { WorkflowNotFoundError, ConflictError } from '../errors.js';
 import type { EngineResources } from '../resources.js';
@@ -68,9 +67,9 @@ export class RunControl {
    * notices at its next heartbeat), is marked CANCELLED directly.
    */
   async cancel(workflowId: string): Promise<WorkflowView> {
-    const wf = await this.resources.orm.em.fork().findOne(WorkflowSchema, { id: workflowId });
+    const wf = await findWorkflow(this.resources, workflowId);
     if (!wf) throw new WorkflowNotFoundError(workflowId);
-    const run = wf.latestRunId ? await this.resources.orm.em.fork().findOne(WorkflowRunSchema, { id: wf.latestRunId }) : null;
+    const run = wf.latestRunId ? await findRun(this.resources, wf.latestRunId) : null;
     if (!run || !['RUNNING', 'PAUSED', 'WAITING_APPROVAL'].includes(run.status))
       throw new ConflictError(`Workflow "${wf.name}" has no run in progress to cancel.`, ['id']);
     if (this.executor.abort(run.id, AbortReason.CANCELLED)) {
@@ -78,7 +77,7 @@ export class RunControl {
     } else {
       const now = this.resources.clock.now();
       await inTransaction(this.resources, async (uow) => {
-        await closeOpenSteps(uow, await latestStepRows(uow.em, run.id), 'CANCELLED', now, workflowId);
+        await closeOpenSteps(uow, await latestStepRows(uow, run.id), 'CANCELLED', now, workflowId);
         await transitionRunRow(uow, run.id, ['RUNNING', 'PAUSED', 'WAITING_APPROVAL'], 'CANCELLED', {
           finishedAt: now,
           failureCategory: 'CANCELLED',
@@ -104,7 +103,7 @@ export class RunControl {
   /** Resumes delay-parked runs whose resume time has passed. Returns their ids. */
   async resumeDueDelays(): Promise<string[]> {
     const now = this.resources.clock.now();
-    const due = await this.resources.orm.em.fork().find(WorkflowRunSchema, { status: 'PAUSED', resumeAt: { $lte: now } }, { disableIdentityMap: true });
+    const due = await dueDelayedRuns(this.resources, now);
     const resumed: string[] = [];
     for (const run of due) {
       try {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
+import type { WorkflowRun } from '../db/entities/workflow-run.entity.js';
+import { renewRunLease, runningRuns } from '../db/run-rows.js';
 import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
 import type { EngineResources } from '../resources.js';
 import { closeOpenSteps } from './run-executor.js';
@@ -63,9 +64,9 @@ export function crashExplanation(run: Pick<WorkflowRun, 'ownerId' | 'leaseExpire
  * CRASHED (their tasks too), pending ones are skipped, completed outputs stay for a retry.
  */
 export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number): Promise<void> {
-  const steps = await latestStepRows(uow.em, run.id);
+  const steps = await latestStepRows(uow, run.id);
   const explanation = crashExplanation(run, now);
-  await closeOpenSteps(uow, steps, 'SKIPPED', now, run.workflowId, explanation.step);
+  await closeOpenSteps(uow, steps, 'SKIPPED', now, run.workflowId, { error: explanation.step, category: 'CRASHED' });
   const error = explanation.run;
   await transitionRunRow(uow, run.id, ['RUNNING'], 'FAILED', {
     finishedAt: now,
@@ -83,22 +84,14 @@ export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number): 
 export async function heartbeat(resources: EngineResources, runIds: string[]): Promise<string[]> {
   const now = resources.clock.now();
   const lost: string[] = [];
-  const em = resources.orm.em.fork();
-  for (const id of runIds) {
-    const renewed = await em.nativeUpdate(
-      WorkflowRunSchema,
-      { id, ownerId: resources.ownerId, status: 'RUNNING' },
-      { heartbeatAt: now, leaseExpiresAt: now + LEASE_DURATION_MS },
-    );
-    if (renewed === 0) lost.push(id);
-  }
+  for (const id of runIds) if (!(await renewRunLease(resources, id, resources.ownerId, now, now + LEASE_DURATION_MS))) lost.push(id);
   return lost;
 }
 
 /** Start-up (and periodic) recovery: every RUNNING run whose lease is dead becomes FAILED / CRASHED. */
 export async function recoverCrashedRuns(resources: EngineResources): Promise<string[]> {
   const now = resources.clock.now();
-  const running = await resources.orm.em.fork().find(WorkflowRunSchema, { status: 'RUNNING' }, { disableIdentityMap: true });
+  const running = await runningRuns(resources);
   const crashed: string[] = [];
   for (const run of running) {
     if (run.ownerId === resources.ownerId || leaseIsLive(run, now)) continue;

@@ -1,6 +1,5 @@
-import { StepRunSchema } from '../db/entities/step-run.entity.js';
-import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
-import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js';
+import type { Workflow } from '../db/entities/workflow.entity.js';
+import { findRun, findWorkflow, getRun, getWorkflow, insertRun, insertStepAttempts } from '../db/run-rows.js';
 import { ConflictError, NotApplicableError, WorkflowNotFoundError } from '../errors.js';
 import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
@@ -23,7 +22,7 @@ import { formatUsd } from '../format/index.js';
 
 /**
  * Every way a run starts goes through {@link claimWorkflow}: one compare-and-set on the
- * workflow's `version` (read, decide, `UPDATE … WHERE version = ?`) in the transaction that
+ * workflow's `version` (read it, decide, write only if it is still the version read) in the transaction that
  * writes the run, moving the workflow to ACTIVE through its transition table. A concurrent
  * second claim affects zero rows and gets CONFLICT.
  */
@@ -38,12 +37,12 @@ const lease = (resources: EngineResources, now: number) => ({ ownerId: resources
 export async function claimNewRun(resources: EngineResources, workflowId: string, estimate: CostEstimate, perStepBudget: Map<string, number>): Promise<string> {
   const now = resources.clock.now();
   return inTransaction(resources, async (uow) => {
-    const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
+    const wf = await findWorkflow(uow, workflowId);
     if (!wf) throw new WorkflowNotFoundError(workflowId);
     const status = wf.status as WorkflowStatus;
     if (status === 'PAUSED') throw new ConflictError(`Workflow "${wf.name}" has a run waiting for approval or a delay; resolve or cancel it first.`, ['id']);
     if (status === 'ACTIVE') {
-      const latest = wf.latestRunId ? await uow.em.findOne(WorkflowRunSchema, { id: wf.latestRunId }, { disableIdentityMap: true }) : null;
+      const latest = wf.latestRunId ? await findRun(uow, wf.latestRunId) : null;
       if (latest && leaseIsLive(latest, now))
         throw new ConflictError(`Workflow "${wf.name}" is already running (run ${latest.runNumber}); cancel it or wait for it to finish.`, ['id']);
       if (latest?.status === 'RUNNING') await crashRun(uow, latest, now);
@@ -53,7 +52,7 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
     const runId = newId();
     const runNumber = wf.runNumber + 1;
     await claimWorkflow(uow, wf, { runNumber, latestRunId: runId }, now);
-    await uow.em.insert(WorkflowRunSchema, {
+    await insertRun(uow, {
       id: runId,
       createdAt: now,
       updatedAt: now,
@@ -70,8 +69,8 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
       ...lease(resources, now),
     });
     if (wf.definition.pattern !== 'LOOP') {
-      await uow.em.insertMany(
-        StepRunSchema,
+      await insertStepAttempts(
+        uow,
         wf.definition.steps.map((s, stepIndex) => ({
           id: newId(),
           createdAt: now,
@@ -112,20 +111,19 @@ export async function claimRetry(
 ): Promise<string> {
   const now = resources.clock.now();
   return inTransaction(resources, async (uow) => {
-    const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
+    const wf = await findWorkflow(uow, workflowId);
     if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
     if (!wf.latestRunId) throw new NotApplicableError(`Workflow "${wf.name}" has not run yet; execute it instead.`, ['workflowId']);
     if (!wf.definition.steps.some((s) => s.id === stepId)) throw new NotApplicableError(`Workflow "${wf.name}" has no step "${stepId}".`, ['stepId']);
-    const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: wf.latestRunId }, { disableIdentityMap: true });
+    const run = await getRun(uow, wf.latestRunId);
     if (run.status !== 'FAILED') throw new ConflictError(`Run ${run.runNumber} is ${run.status}; only a failed run can retry a step.`, ['workflowId']);
-    const rows = await latestStepRows(uow.em, run.id);
+    const rows = await latestStepRows(uow, run.id);
     const target = rows.filter((r) => r.stepId === stepId).at(-1);
     if (!target || target.status !== 'FAILED')
       throw new NotApplicableError(`Step "${stepId}" did not fail in run ${run.runNumber} (it is ${target?.status ?? 'not started'}); retry a failed step.`, [
         'stepId',
       ]);
     await onReopen({
-      em: uow.em,
       sql: uow.sql,
       workflowId,
       runId: run.id,
@@ -146,8 +144,8 @@ export async function claimRetry(
     });
     const reopen = rows.filter((r) => r.status !== 'COMPLETED');
     if (reopen.length) {
-      await uow.em.insertMany(
-        StepRunSchema,
+      await insertStepAttempts(
+        uow,
         reopen.map((r) => ({
           id: newId(),
           createdAt: now,
@@ -179,8 +177,8 @@ export async function claimRetry(
 /** Resumes a parked run (delay over, or checkpoint approved) in this process. */
 export async function claimResume(uow: UnitOfWork, resources: EngineResources, runId: string, from: RunStatus, message: string): Promise<void> {
   const now = resources.clock.now();
-  const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: runId }, { disableIdentityMap: true });
-  const wf = await uow.em.findOneOrFail(WorkflowSchema, { id: run.workflowId }, { disableIdentityMap: true });
+  const run = await getRun(uow, runId);
+  const wf = await getWorkflow(uow, run.workflowId);
   await transitionRunRow(uow, runId, [from], 'RUNNING', { resumeAt: null, updatedAt: now, ...lease(resources, now) });
   await claimWorkflow(uow, wf, {}, now);
   uow.emit({ kind: 'RUN_STARTED', workflowId: run.workflowId, runId, message });
@@ -196,11 +194,11 @@ export async function decideCheckpoint(
 ): Promise<{ runId: string; resumed: boolean }> {
   const now = resources.clock.now();
   return inTransaction(resources, async (uow) => {
-    const wf = await uow.em.findOne(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
+    const wf = await findWorkflow(uow, workflowId);
     if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
-    const run = wf.latestRunId ? await uow.em.findOne(WorkflowRunSchema, { id: wf.latestRunId }, { disableIdentityMap: true }) : null;
+    const run = wf.latestRunId ? await findRun(uow, wf.latestRunId) : null;
     if (!run || run.status !== 'WAITING_APPROVAL') throw new NotApplicableError(`Workflow "${wf.name}" has no run waiting for approval.`, ['workflowId']);
-    const row = (await latestStepRows(uow.em, run.id)).find((r) => r.stepId === stepId);
+    const row = (await latestStepRows(uow, run.id)).find((r) => r.stepId === stepId);
     if (!row || row.status !== 'WAITING_APPROVAL') throw new NotApplicableError(`Step "${stepId}" is not waiting for approval.`, ['stepId']);
     if (approved) {
       await transitionStepRow(uow.sql, row, 'PENDING', { approvedAt: now, approvalComment: comment }, now);
@@ -210,7 +208,7 @@ export async function decideCheckpoint(
     const error = `Rejected at the checkpoint before "${row.name}"${comment ? `: ${comment}` : '.'}`;
     await transitionStepRow(uow.sql, row, 'CANCELLED', { error, approvalComment: comment, finishedAt: now }, now);
     uow.emit({ kind: 'STEP_CANCELLED', workflowId, runId: run.id, stepId, message: error, step: toStepRunView({ ...row, error }) });
-    for (const r of await latestStepRows(uow.em, run.id)) if (r.status === 'PENDING') await transitionStepRow(uow.sql, r, 'CANCELLED', {}, now);
+    for (const r of await latestStepRows(uow, run.id)) if (r.status === 'PENDING') await transitionStepRow(uow.sql, r, 'CANCELLED', {}, now);
     await transitionRunRow(uow, run.id, ['WAITING_APPROVAL'], 'CANCELLED', { finishedAt: now, failureCategory: 'CANCELLED', error, updatedAt: now });
     await mirrorRunOnWorkflow(uow, workflowId, run.id, 'CANCELLED', now);
     uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId: run.id, message: error });

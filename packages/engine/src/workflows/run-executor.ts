@@ -1,7 +1,5 @@
-import type { EntityManager } from '../db/orm-types.js';
 import type { StepRun } from '../db/entities/step-run.entity.js';
-import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
-import { WorkflowSchema } from '../db/entities/workflow.entity.js';
+import { getRun, getWorkflow } from '../db/run-rows.js';
 import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
 import type { SqlExecutor } from '../db/sql-executor.js';
 import type { EngineResources } from '../resources.js';
@@ -18,8 +16,7 @@ import type { WorkflowBindings } from './workflow-system.js';
 
 /** Facts about a finished run, handed to listeners (execution stats) inside its final transaction. */
 export interface RunFinished {
-  em: EntityManager;
-  /** Plain statements in the same transaction as `em`. */
+  /** Plain statements in the run's final transaction. */
   sql: SqlExecutor;
   workflowId: string;
   runId: string;
@@ -74,10 +71,8 @@ export class RunExecutor {
   private async drive(runId: string, workflowId: string, signal: AbortSignal): Promise<void> {
     let outcome: PatternOutcome;
     try {
-      const em = this.resources.orm.em.fork();
-      const workflow = await em.findOneOrFail(WorkflowSchema, { id: workflowId });
-      const definition = workflow.definition;
-      const rows = await latestStepRows(em, runId);
+      const definition = (await getWorkflow(this.resources, workflowId)).definition;
+      const rows = await latestStepRows(this.resources, runId);
       const bound = await this.bindings.bindingsOf(workflowId);
       const docs = new Map((await this.documents.contents([...new Set(bound.map((b) => b.documentId))])).map((d) => [d.id, d]));
       const documentsFor = (stepId: string): DocumentContent[] => {
@@ -114,9 +109,9 @@ export class RunExecutor {
   async finalize(runId: string, workflowId: string, outcome: PatternOutcome): Promise<void> {
     const now = this.resources.clock.now();
     await inTransaction(this.resources, async (uow) => {
-      const run = await uow.em.findOneOrFail(WorkflowRunSchema, { id: runId }, { disableIdentityMap: true });
+      const run = await getRun(uow, runId);
       if (run.status !== 'RUNNING') return; // cancelled or crashed elsewhere meanwhile
-      const steps = await latestStepRows(uow.em, runId);
+      const steps = await latestStepRows(uow, runId);
       const base = { ownerId: null, leaseExpiresAt: null, heartbeatAt: null, updatedAt: now };
       switch (outcome.kind) {
         case 'COMPLETED':
@@ -132,7 +127,9 @@ export class RunExecutor {
           });
           break;
         case 'FAILED': {
-          await closeOpenSteps(uow, steps, 'SKIPPED', now, workflowId);
+          // A step still RUNNING here failed without its end being written (its task runner's own
+          // FAILED write failed too, and the pattern executor threw): it fails with the run's error.
+          await closeOpenSteps(uow, steps, 'SKIPPED', now, workflowId, { error: outcome.error, category: outcome.category });
           const stepName = steps.find((s) => s.stepId === outcome.stepId)?.name;
           const error = stepName ? `Step "${stepName}" failed (${outcome.category}): ${outcome.error}` : outcome.error;
           await transitionRunRow(uow, runId, ['RUNNING'], 'FAILED', { ...base, finishedAt: now, failureCategory: outcome.category, error });
@@ -173,16 +170,15 @@ export class RunExecutor {
       ];
       await mirrorRunOnWorkflow(uow, workflowId, runId, status, now);
       if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
-        const workflow = await uow.em.findOneOrFail(WorkflowSchema, { id: workflowId }, { disableIdentityMap: true });
+        const workflow = await getWorkflow(uow, workflowId);
         await this.onFinished({
-          em: uow.em,
           sql: uow.sql,
           workflowId,
           runId,
           definition: workflow.definition,
           status,
           failureCategory: outcome.kind === 'FAILED' ? outcome.category : outcome.kind === 'CANCELLED' ? 'CANCELLED' : null,
-          steps: await latestStepRows(uow.em, runId),
+          steps: await latestStepRows(uow, runId),
           durationMs: now - run.startedAt,
           now,
         });
@@ -194,7 +190,8 @@ export class RunExecutor {
 /**
  * Ends every step attempt that is still open when a run ends: PENDING / WAITING_APPROVAL /
  * DELAYED become `pendingTo`; RUNNING ones (and their tasks) become CANCELLED, or, given a
- * `crashError` (the run's process died), FAILED / CRASHED with it, so nothing stays RUNNING.
+ * `failure` (the run failed, or its process died: CRASHED), FAILED with its error and category,
+ * so nothing stays RUNNING and no failed step reads as cancelled.
  */
 export async function closeOpenSteps(
   uow: UnitOfWork,
@@ -202,13 +199,13 @@ export async function closeOpenSteps(
   pendingTo: 'SKIPPED' | 'CANCELLED',
   now: number,
   workflowId: string,
-  crashError?: string,
+  failure?: { error: string; category: string },
 ): Promise<void> {
-  const runningCategory = crashError === undefined ? undefined : 'CRASHED';
+  const runningCategory = failure?.category;
   for (const step of steps) {
     if (step.status === 'RUNNING') {
       const to = runningCategory ? 'FAILED' : 'CANCELLED';
-      const error = crashError ?? 'Cancelled by user.';
+      const error = failure?.error ?? 'Cancelled by user.';
       await transitionStepRow(uow.sql, step, to, { finishedAt: now, error, failureCategory: runningCategory ?? 'CANCELLED', currentTool: null }, now);
       if (step.taskId)
         await transitionTaskRow(uow.sql, step.taskId, 'RUNNING', to, { error, failureCategory: runningCategory ?? 'CANCELLED', finishedAt: now });

@@ -1,9 +1,9 @@
-import type { EntityManager } from '../db/orm-types.js';
 import { StepRunSchema, type StepRun } from '../db/entities/step-run.entity.js';
 import { WorkflowRunSchema, type WorkflowRun } from '../db/entities/workflow-run.entity.js';
 import { WorkflowSchema, type Workflow } from '../db/entities/workflow.entity.js';
 import { ConflictError } from '../errors.js';
 import { transitionStatus } from '../db/direct-sql.js';
+import { findRunStatus, findWorkflowStatus, stepAttemptsOf } from '../db/run-rows.js';
 import type { SqlExecutor } from '../db/sql-executor.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
@@ -62,7 +62,7 @@ export async function transitionRunRow(
   to: RunStatus,
   changes: Partial<WorkflowRun> = {},
 ): Promise<RunStatus> {
-  const current = await uow.em.findOne(WorkflowRunSchema, { id: runId }, { fields: ['id', 'status'], disableIdentityMap: true });
+  const current = await findRunStatus(uow, runId);
   if (!current || !from.includes(current.status as RunStatus))
     throw new ConflictError(`Run ${runId} is ${current?.status ?? 'missing'}, not ${from.join(' or ')}.`);
   const affected = await transitionStatus(uow.sql, WorkflowRunSchema, transitionRun, { id: runId }, current.status as RunStatus, to, changes);
@@ -83,10 +83,11 @@ export async function transitionWorkflowRow(
   expect: { version: number } | { latestRunId: string },
   changes: Partial<Workflow> = {},
 ): Promise<boolean> {
-  const where = { id: workflowId, ...expect };
-  const current = await uow.em.findOne(WorkflowSchema, where, { fields: ['id', 'status'], disableIdentityMap: true });
+  const current = await findWorkflowStatus(uow, workflowId, expect);
   if (!current) return false;
-  return (await transitionStatus(uow.sql, WorkflowSchema, transitionWorkflow, where, current.status as WorkflowStatus, to, changes)) > 0;
+  return (
+    (await transitionStatus(uow.sql, WorkflowSchema, transitionWorkflow, { id: workflowId, ...expect }, current.status as WorkflowStatus, to, changes)) > 0
+  );
 }
 
 /** The workflow's status follows its latest run (a workflow re-run meanwhile keeps the newer run's). */
@@ -95,9 +96,8 @@ export async function mirrorRunOnWorkflow(uow: UnitOfWork, workflowId: string, r
 }
 
 /** The latest attempt of every (step, iteration) of a run, in step order then iteration. */
-export async function latestStepRows(em: EntityManager, runId: string): Promise<StepRun[]> {
-  const rows = await em.find(StepRunSchema, { runId }, { orderBy: { stepIndex: 'asc', iteration: 'asc', attempt: 'asc' }, disableIdentityMap: true });
-  return latestOnly(rows);
+export async function latestStepRows(reader: Parameters<typeof stepAttemptsOf>[0], runId: string): Promise<StepRun[]> {
+  return latestOnly(await stepAttemptsOf(reader, runId));
 }
 
 /** Keeps the highest attempt per (step, iteration); input sorted by attempt ascending. */
