@@ -55,6 +55,7 @@ export class SimulatedRuntime implements RuntimeAdapter {
   reset(): void {
     this.rules = [];
     this.calls.length = 0;
+    this.maxInFlight = this.inFlight;
   }
 
   /**
@@ -89,8 +90,21 @@ export class SimulatedRuntime implements RuntimeAdapter {
     };
   }
 
+  /** Calls running now, and the most that ever ran at once (tests of bounded concurrency read it). */
+  inFlight = 0;
+  maxInFlight = 0;
+
   async run(request: RuntimeRequest, hooks: RuntimeHooks): Promise<RuntimeResult> {
     this.calls.push(request);
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    try {
+      return await this.play(request, hooks);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async play(request: RuntimeRequest, hooks: RuntimeHooks): Promise<RuntimeResult> {
     const script = this.pickScript(request);
     const turns = script.turns?.length ? script.turns : defaultTurns(request);
     const latency = script.latencyMs ?? (this.instant > 0 ? 0 : this.defaults.latencyMs) ?? 0;

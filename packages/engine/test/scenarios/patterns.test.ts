@@ -22,16 +22,14 @@ describe('PARALLEL', () => {
         steps: [step('a'), step('b'), step('c'), step('merge', 'Merge them.')],
       });
       const { run } = await slow.engine.executeWorkflow(wf.id);
-      let maxRunning = 0;
       for (let i = 0; i < 60; i++) {
         await slow.clock.advance(100);
-        const current = (await slow.engine.getRun(run.id))!;
-        maxRunning = Math.max(maxRunning, current.steps.filter((s) => s.status === 'RUNNING').length);
-        if (current.status !== 'RUNNING') break;
+        if ((await slow.engine.getRun(run.id))!.status !== 'RUNNING') break;
       }
       const done = await slow.engine.waitForRun(run.id);
       expect(done.status).toBe('COMPLETED');
-      expect(maxRunning).toBe(2);
+      // Counted by the runtime itself: sampling step statuses between clock ticks can miss the overlap on a loaded machine.
+      expect(slow.engine.simulated.maxInFlight).toBe(2);
       const synthesis = slow.engine.simulated.calls.at(-1)!.prompt;
       expect(synthesis.indexOf('Branch 1 - a')).toBeLessThan(synthesis.indexOf('Branch 2 - b'));
       expect(synthesis).toContain('Branch 3 - c');
