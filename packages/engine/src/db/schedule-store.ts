@@ -4,7 +4,7 @@ import { WorkflowSchema } from './entities/workflow.entity.js';
 import type { EngineResources } from '../resources.js';
 
 // Reads and writes of the schedules table for the schedules system (create, list, pause,
-// delete). Firing claims and firing rows belong to the scheduler's own modules.
+// delete). Firing claims and firing rows are in firing-claims.ts (the scheduler's statements).
 
 type Resources = Pick<EngineResources, 'orm'>;
 

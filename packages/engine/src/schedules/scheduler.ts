@@ -1,9 +1,15 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ScheduleFiringSchema } from '../db/entities/schedule-firing.entity.js';
-import { ScheduleSchema, type ScheduleRow } from '../db/entities/schedule.entity.js';
-import { columnsOf } from '../db/direct-sql.js';
-import { serialized } from '../db/row-locks.js';
-import { sqlTransaction, type SqlExecutor } from '../db/sql-executor.js';
+import type { ScheduleRow } from '../db/entities/schedule.entity.js';
+import {
+  claimFiring,
+  countClaimedSchedules,
+  dueSchedules,
+  insertFiring,
+  releaseFiringClaim,
+  renewFiringClaims,
+  writeFiringHealth,
+} from '../db/firing-claims.js';
+import { findSchedule } from '../db/schedule-store.js';
+import { sqlTransaction } from '../db/sql-executor.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import { nextFireTime, occurrencesBetween } from './fire-times.js';
@@ -119,12 +125,7 @@ export class Scheduler {
     const now = this.resources.clock.now();
     await this.renewClaims(now);
     await this.executor.resumeDueDelays?.(now);
-    const em = this.resources.orm.em.fork();
-    const due = await em.find(
-      ScheduleSchema,
-      { active: true, nextFireAt: { $ne: null, $lte: now }, $or: [{ claimedUntil: null }, { claimedUntil: { $lte: now } }] },
-      { orderBy: { nextFireAt: 'asc', createdAt: 'asc' } },
-    );
+    const due = await dueSchedules(this.resources, now);
     const result: TickResult = { fired: [], waitingForSlot: [] };
     for (const row of due) {
       try {
@@ -141,9 +142,7 @@ export class Scheduler {
   private async renewClaims(now: number): Promise<void> {
     const ids = [...new Set([...this.inFlight.values()].map((f) => f.scheduleId))];
     if (!ids.length) return;
-    await this.resources.orm.em
-      .fork()
-      .nativeUpdate(ScheduleSchema, { id: { $in: ids }, claimedBy: this.instanceId }, { claimedUntil: now + this.options.claimLeaseMs });
+    await renewFiringClaims(this.resources, ids, this.instanceId, now + this.options.claimLeaseMs);
   }
 
   /**
@@ -156,26 +155,32 @@ export class Scheduler {
     const firedDueAt = later.latest ?? dueAt;
     const missedFirings = later.count;
     const catchUp = missedFirings > 0 || now - dueAt >= this.options.catchUpAfterMs;
-    const em = this.resources.orm.em.fork();
-    const claimed = await serialized(this.resources.orm, 'schedule-claims', (sql) => this.claim(sql, row, now, missedFirings));
+    const claimed = await claimFiring(this.resources, {
+      scheduleId: row.id,
+      version: row.version,
+      instanceId: this.instanceId,
+      claimedUntil: now + this.options.claimLeaseMs,
+      nextFireAt: nextFireTime(row.cron, row.timezone, now),
+      missedFirings,
+      maxConcurrentFirings: this.options.maxConcurrentFirings,
+      now,
+    });
     if (!claimed) {
-      const busy = await em.count(ScheduleSchema, { claimedUntil: { $gt: now } });
+      const busy = await countClaimedSchedules(this.resources, now);
       return busy >= this.options.maxConcurrentFirings ? { waiting: true } : { lost: true };
     }
     const firingId = newId();
-    try {
-      await em.insert(ScheduleFiringSchema, {
-        id: firingId,
-        createdAt: now,
-        scheduleId: row.id,
-        dueAt: firedDueAt,
-        firedAt: now,
-        status: FiringStatus.RUNNING,
-        catchUp,
-      });
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      await em.nativeUpdate(ScheduleSchema, { id: row.id, claimedBy: this.instanceId }, { claimedBy: null, claimedUntil: null });
+    const inserted = await insertFiring(this.resources, {
+      id: firingId,
+      createdAt: now,
+      scheduleId: row.id,
+      dueAt: firedDueAt,
+      firedAt: now,
+      status: FiringStatus.RUNNING,
+      catchUp,
+    });
+    if (!inserted) {
+      await releaseFiringClaim(this.resources, row.id, this.instanceId);
       this.resources.logger.warn('Schedule due time already fired; skipped', { scheduleId: row.id, dueAt: firedDueAt });
       return { lost: true };
     }
@@ -189,42 +194,6 @@ export class Scheduler {
     this.inFlight.set(firingId, { scheduleId: row.id, done });
     this.emit({ kind: ScheduleEventKind.SCHEDULE_FIRED, scheduleId: row.id, firingId, dueAt: firedDueAt, catchUp, missedFirings, at: now });
     return { started: { scheduleId: row.id, firingId, catchUp, missedFirings } };
-  }
-
-  /**
-   * The claim: one conditional UPDATE (version, expired claim and free slot checked in the same
-   * statement). The slot check counts other schedules' claims, which no row lock covers: on
-   * PostgreSQL two processes claiming two different schedules would each count the claims
-   * committed before either, and both take the last slot. So claims run one at a time across
-   * processes ({@link serialized}), and each counts every claim committed before it.
-   */
-  private async claim(sql: SqlExecutor, row: ScheduleRow, now: number, missedFirings: number): Promise<boolean> {
-    const c = columnsOf(sql.metadata, ScheduleSchema);
-    const col = (property: string) => c.column(property).name;
-    const claimedUntil = col('claimedUntil');
-    const affected = await sql.run(
-      `update ${c.table} set ${col('claimedBy')} = ?, ${claimedUntil} = ?, ${col('nextFireAt')} = ?, ${col('lastFiredAt')} = ?, ` +
-        `${col('firingCount')} = ${col('firingCount')} + 1, ${col('missedFirings')} = ${col('missedFirings')} + ?, ` +
-        `${col('version')} = ${col('version')} + 1, ${col('updatedAt')} = ? ` +
-        `where ${col('id')} = ? and ${col('version')} = ? and ${col('active')} = ? and (${claimedUntil} is null or ${claimedUntil} <= ?) ` +
-        // The slot check sits in the same statement as the claim, after the lock: no two claims take the last slot.
-        `and (select count(*) from ${c.table} busy where busy.${claimedUntil} > ?) < ?`,
-      [
-        this.instanceId,
-        now + this.options.claimLeaseMs,
-        nextFireTime(row.cron, row.timezone, now),
-        now,
-        missedFirings,
-        now,
-        row.id,
-        row.version,
-        true,
-        now,
-        now,
-        this.options.maxConcurrentFirings,
-      ],
-    );
-    return affected === 1;
   }
 
   private async run(row: ScheduleRow, firingId: string): Promise<void> {
@@ -265,8 +234,7 @@ export class Scheduler {
       }),
     );
     for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt++) {
-      const em = this.resources.orm.em.fork();
-      const row = await em.findOne(ScheduleSchema, { id: scheduleId });
+      const row = await findSchedule(this.resources, scheduleId);
       if (!row) return; // deleted while firing: the firing row keeps the result
       const { health, autoPaused } = applyOutcome(
         {
@@ -281,19 +249,14 @@ export class Scheduler {
         outcome,
       );
       const ownClaim = row.claimedBy === this.instanceId;
-      const changed = await em.nativeUpdate(
-        ScheduleSchema,
-        { id: scheduleId, version: row.version },
-        {
-          ...health,
-          nextFireAt: autoPaused ? null : row.nextFireAt,
-          claimedBy: ownClaim ? null : row.claimedBy,
-          claimedUntil: ownClaim ? null : row.claimedUntil,
-          version: row.version + 1,
-          updatedAt: now,
-        },
-      );
-      if (changed !== 1) continue;
+      const changed = await writeFiringHealth(this.resources, scheduleId, row.version, {
+        ...health,
+        nextFireAt: autoPaused ? null : row.nextFireAt,
+        claimedBy: ownClaim ? null : row.claimedBy,
+        claimedUntil: ownClaim ? null : row.claimedUntil,
+        updatedAt: now,
+      });
+      if (!changed) continue;
       this.emit({ kind: ScheduleEventKind.SCHEDULE_FIRING_FINISHED, scheduleId, firingId, outcome, at: now });
       if (autoPaused) {
         this.resources.logger.warn('Schedule paused automatically', {
