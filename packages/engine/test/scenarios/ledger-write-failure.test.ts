@@ -57,4 +57,42 @@ describe('a live write that fails ends the step; its spend is not dropped', () =
     const failed = (await t.engine.listEvents(wf.id)).find((e) => e.kind === 'STEP_FAILED')!;
     expect(failed.message).toContain('usage_ledger is refusing inserts');
   });
+
+  it('a step whose end cannot be written at all ends FAILED (UNKNOWN) with the error when the run ends, its task too: never CANCELLED as if a user had cancelled it', async () => {
+    t.engine.simulated.script({ match: 'Answer.', script: { turns: [{ text: 'The answer.', inputTokens: 1000, outputTokens: 100 }] } });
+    const wf = await t.engine.createWorkflow({
+      name: 'completion',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      steps: [
+        { id: 'a', name: 'Answer', prompt: 'Answer.' },
+        { id: 'b', name: 'Then', prompt: 'Then.' },
+      ],
+    });
+    // The database refuses every task row carrying the answer: the step's COMPLETED write fails, and
+    // so does the FAILED one its task runner writes next (what a NUL in the answer did on PostgreSQL
+    // before it was bound as U+FFFD). The run's end is left to close the step.
+    await refuseWrites(t, {
+      name: 'task_answer_refused',
+      table: 'tasks',
+      on: 'update',
+      when: "new.output like '%The answer%'",
+      message: 'tasks refuse the answer',
+    });
+
+    const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
+
+    expect(run).toMatchObject({ status: 'FAILED', failureCategory: 'UNKNOWN' });
+    expect(run.error).toContain('tasks refuse the answer');
+    expect(run.steps.map((s) => [s.stepId, s.status, s.failureCategory])).toEqual([
+      ['a', 'FAILED', 'UNKNOWN'],
+      ['b', 'SKIPPED', null],
+    ]);
+    expect(run.steps[0]!.error).toContain('tasks refuse the answer');
+    const [task] = await t.engine.resources.orm.em.fork().find(TaskSchema, { runId: run.id });
+    expect(task).toMatchObject({ status: 'FAILED', failureCategory: 'UNKNOWN', error: expect.stringContaining('tasks refuse the answer') });
+    const events = await t.engine.listEvents(wf.id);
+    expect(events.map((e) => e.kind)).not.toContain('STEP_CANCELLED');
+    expect(events.find((e) => e.kind === 'STEP_FAILED')).toMatchObject({ stepId: 'a', message: expect.stringContaining('tasks refuse the answer') });
+  });
 });
