@@ -4,9 +4,8 @@
  * that check is skipped with one line outside CI and fails under CI.
  */
 import { MikroORM } from '@mikro-orm/core';
-import pg from 'pg';
 import { ormOptions, type DatabaseLocation } from '../src/db/orm.js';
-import { dropDatabases, probeTestPostgres, testPostgresUrl } from '../src/db/test-databases.js';
+import { probeTestPostgres, scratchPostgresDatabase, testPostgresUrl } from '../src/db/test-databases.js';
 
 async function diff(location: DatabaseLocation): Promise<string> {
   const orm = await MikroORM.init(ormOptions(location) as never);
@@ -30,18 +29,12 @@ if (unavailable) {
   }
   console.log(`migration check: PostgreSQL skipped, ${testPostgresUrl()} does not answer (${unavailable})`);
 } else {
-  const scratch = `stagent_migcheck_${process.pid}`;
-  const admin = new pg.Client({ connectionString: testPostgresUrl() });
-  await admin.connect();
-  await admin.query(`create database ${scratch}`);
-  await admin.end();
-  const url = new URL(testPostgresUrl());
-  url.pathname = `/${scratch}`;
+  const scratch = await scratchPostgresDatabase('migcheck');
   try {
-    const postgres = await diff({ databaseUrl: url.toString() });
+    const postgres = await diff({ databaseUrl: scratch.url });
     if (postgres) differences.push(`postgres:\n${postgres}`);
   } finally {
-    await dropDatabases([scratch]);
+    await scratch.drop();
   }
 }
 

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { ormOptions, type DatabaseLocation } from '../src/db/orm.js';
-import { dropDatabases, testPostgresUrl } from '../src/db/test-databases.js';
-import pg from 'pg';
+import { scratchPostgresDatabase } from '../src/db/test-databases.js';
 
 const name = process.argv[2];
 
@@ -31,15 +30,9 @@ async function create(dialect: string, location: DatabaseLocation): Promise<void
 
 await create('sqlite', { dataDir: mkdtempSync(join(tmpdir(), 'stagent-migrate-')) });
 
-const scratch = `stagent_migrate_${process.pid}`;
-const admin = new pg.Client({ connectionString: testPostgresUrl() });
-await admin.connect();
-await admin.query(`create database ${scratch}`);
-await admin.end();
-const url = new URL(testPostgresUrl());
-url.pathname = `/${scratch}`;
+const scratch = await scratchPostgresDatabase('migrate');
 try {
-  await create('postgres', { databaseUrl: url.toString() });
+  await create('postgres', { databaseUrl: scratch.url });
 } finally {
-  await dropDatabases([scratch]);
+  await scratch.drop();
 }

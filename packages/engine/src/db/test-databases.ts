@@ -104,6 +104,18 @@ async function buildTemplate(admin: pg.Client, template: string): Promise<void> 
   await admin.query(`alter database ${quote(building)} rename to ${quote(template)}`);
 }
 
+/**
+ * An empty database of its own on the test server (migration checks, benchmarks), whatever
+ * `STAGENT_TEST_DATABASE` says: its URL, and `drop()` to remove it.
+ */
+export async function scratchPostgresDatabase(purpose: string, env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `stagent_${purpose.replace(/\W/g, '_').toLowerCase()}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`create database ${quote(name)}`));
+  const url = new URL(testPostgresUrl(env));
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => dropDatabases([name]) };
+}
+
 /** Drops databases, ending any connection a test left open (a killed child's, say). */
 export async function dropDatabases(names: readonly string[]): Promise<void> {
   if (names.length === 0) return;

@@ -3,7 +3,16 @@ import { Engine, type EngineOptions } from '../facade/engine.js';
 import { silentLogger } from '../resources.js';
 import { testDatabase } from '../db/test-databases.js';
 
-export { dropTestRunDatabases, testDatabase, testDialect, testPostgresUrl, testRunPrefix, type TestDatabase } from '../db/test-databases.js';
+export {
+  dropTestRunDatabases,
+  probeTestPostgres,
+  scratchPostgresDatabase,
+  testDatabase,
+  testDialect,
+  testPostgresUrl,
+  testRunPrefix,
+  type TestDatabase,
+} from '../db/test-databases.js';
 
 export { ManualClock } from '../clock.js';
 export { SimulatedRuntime, type SimulatedScript, type SimulatedTurn } from '../runtimes/simulated.js';
