@@ -6,12 +6,13 @@ import { sqlExecutorBetweenTransactions, withSqlExecutor, type SqlExecutor } fro
  *
  * A dashboard asks for the same workflow list over and over (every open tab, every refetch),
  * and building it is mostly the driver turning a few thousand SQLite values into JavaScript
- * ones. Whether anything changed is cheap to ask instead: {@link SqlExecutor.dataVersion} is
- * SQLite's count of rows this connection changed plus its `data_version` (bumped by commits of
- * other connections and processes), one statement of a few µs. Any write moves it, so an entry
- * can never outlive the data it was read from; a rolled-back write moves it too, which only
- * costs a miss. Drivers without such a counter, and reads inside a transaction (whose writes
- * may still roll back), get no version and always read through.
+ * ones. Whether anything changed is cheap to ask instead: {@link SqlExecutor.dataVersion} is,
+ * on SQLite, the count of rows this connection changed plus its `data_version` (bumped by commits
+ * of other connections and processes), one statement of a few µs; on PostgreSQL, the server's WAL
+ * insert position, which every commit of every session moves (one round trip). Any write moves
+ * it, so an entry can never outlive the data it was read from; a rolled-back write or unrelated
+ * WAL traffic moves it too, which only costs a miss. Reads inside a transaction (whose writes
+ * may still roll back) get no version and always read through.
  *
  * Stored values are deep-frozen, because every later reader shares them: a caller that tried to
  * modify one would throw instead of corrupting the next reader's answer.
@@ -33,15 +34,15 @@ export class ReadCache {
    * pool (see `sqlExecutorBetweenTransactions`); a miss leases the connection and reads.
    */
   async get<T>(orm: MikroORM, key: string, load: (sql: SqlExecutor) => Promise<T>, cacheable: (value: T) => boolean = () => true): Promise<T> {
-    const kept = this.kept<T>(sqlExecutorBetweenTransactions(orm), key);
+    const kept = await this.kept<T>(sqlExecutorBetweenTransactions(orm), key);
     if (kept !== undefined) return kept;
     return withSqlExecutor(orm, (sql) => this.readThrough(sql, key, () => load(sql), cacheable));
   }
 
   /** The stored value of `key` if the database is unchanged since it was read; undefined otherwise and when `sql` is null. */
-  private kept<T>(sql: SqlExecutor | null, key: string): T | undefined {
+  private async kept<T>(sql: SqlExecutor | null, key: string): Promise<T | undefined> {
     if (!this.enabled || sql === null || this.version === null || !this.entries.has(key)) return undefined;
-    return sql.dataVersion() === this.version ? (this.entries.get(key) as T) : undefined;
+    return (await sql.dataVersion()) === this.version ? (this.entries.get(key) as T) : undefined;
   }
 
   /**
@@ -49,7 +50,7 @@ export class ReadCache {
    * `sql`, so a write that lands between the two can only make the entry look older than it is.
    */
   private async readThrough<T>(sql: SqlExecutor, key: string, load: () => Promise<T>, cacheable: (value: T) => boolean): Promise<T> {
-    const version = this.enabled ? sql.dataVersion() : null;
+    const version = this.enabled ? await sql.dataVersion() : null;
     if (version === null) return load();
     if (version !== this.version) {
       this.entries.clear();
@@ -58,7 +59,9 @@ export class ReadCache {
       return this.entries.get(key) as T;
     }
     const value = await load();
-    if (cacheable(value)) {
+    // Reads run concurrently on a pool (PostgreSQL): one that saw an older version must not store
+    // its value after a newer read moved the cache on.
+    if (this.version === version && cacheable(value)) {
       if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, deepFreeze(value));
     }

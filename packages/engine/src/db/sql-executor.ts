@@ -25,10 +25,10 @@ export interface SqlExecutor {
   all(sql: string, params: readonly unknown[]): Promise<SqlRow[]>;
   /**
    * A value that changes whenever the database's data may have changed: any write on this
-   * connection or a commit of any other (see `read-cache.ts`). Null when the driver has no such
-   * counter or a transaction is open (its writes may still roll back).
+   * connection or a commit of any other (see `read-cache.ts`). Null inside a transaction (its
+   * writes may still roll back). SQLite computes it before the call returns (no await).
    */
-  dataVersion(): string | null;
+  dataVersion(): Promise<string | null>;
 }
 
 export type SqlRow = Record<string, unknown>;
@@ -51,9 +51,9 @@ export function queryLogger(orm: MikroORM): ((sql: string, startedAt: number, co
 }
 
 /** The dialect's raw connection over a connection from knex's pool. */
-function rawConnection(orm: MikroORM, connection: unknown): RawConnection {
+function rawConnection(orm: MikroORM, connection: unknown, outsideTransaction = false): RawConnection {
   if (isSqliteDatabase(connection)) return sqliteConnection(orm, connection);
-  if (isPgClient(connection)) return pgConnection(orm, connection);
+  if (isPgClient(connection)) return pgConnection(orm, connection, outsideTransaction);
   throw new TypeError('Stagent runs on better-sqlite3 or node-postgres connections only.');
 }
 
@@ -106,7 +106,7 @@ export async function withSqlExecutor<T>(orm: MikroORM, read: (sql: SqlExecutor)
   const connection = await client.acquireConnection();
   if (isSqliteDatabase(connection)) rememberSqliteConnection(orm, connection);
   try {
-    return await read(rawConnection(orm, connection).sql);
+    return await read(rawConnection(orm, connection, true).sql);
   } finally {
     await client.releaseConnection(connection);
   }

@@ -74,8 +74,11 @@ function pgParams(params: readonly unknown[]): unknown[] {
   return params.map((p) => (p === undefined ? null : typeof p === 'string' ? withoutNul(p) : typeof p === 'bigint' ? p.toString() : p));
 }
 
+/** See {@link SqlExecutor.dataVersion}. */
+const WAL_POSITION_SQL = 'select pg_current_wal_insert_lsn()::text as position';
+
 /** An executor on a raw node-postgres client (the caller holds it: a transaction or a pool lease). */
-export function pgExecutor(orm: MikroORM, client: PgClient): SqlExecutor {
+export function pgExecutor(orm: MikroORM, client: PgClient, outsideTransaction = false): SqlExecutor {
   const log = queryLogger(orm);
   const query = async (sql: string, params: readonly unknown[]): Promise<pg.QueryResult> => {
     const startedAt = log ? Date.now() : 0;
@@ -91,8 +94,10 @@ export function pgExecutor(orm: MikroORM, client: PgClient): SqlExecutor {
     run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
     get: async (sql, params) => (await query(sql, params)).rows[0] as SqlRow | undefined,
     all: async (sql, params) => (await query(sql, params)).rows as SqlRow[],
-    // No change counter: PostgreSQL list reads are not cached (see read-cache.ts).
-    dataVersion: () => null,
+    // The server's WAL insert position: every commit (of any session, process or instance)
+    // writes a WAL record and moves it, so an unchanged position means unchanged data. Other WAL
+    // traffic (other databases, checkpoints) only costs a cache miss. Inside a transaction, none.
+    dataVersion: async () => (outsideTransaction ? String((await query(WAL_POSITION_SQL, [])).rows[0]?.position) : null),
   };
 }
 
@@ -109,8 +114,8 @@ export function pgExecutor(orm: MikroORM, client: PgClient): SqlExecutor {
 export const PG_HOT_PATH_BEGIN = 'begin; set local synchronous_commit = off';
 
 /** A leased node-postgres client: its executor and `BEGIN` / `COMMIT` on it. */
-export function pgConnection(orm: MikroORM, client: PgClient): RawConnection {
-  const sql = pgExecutor(orm, client);
+export function pgConnection(orm: MikroORM, client: PgClient, outsideTransaction = false): RawConnection {
+  const sql = pgExecutor(orm, client, outsideTransaction);
   return {
     sql,
     begin: () => sql.run(PG_HOT_PATH_BEGIN, []).then(() => undefined),

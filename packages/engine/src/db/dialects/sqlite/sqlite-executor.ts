@@ -136,7 +136,7 @@ export function sqliteExecutor(orm: MikroORM, db: SqliteDatabase): SqlExecutor {
         },
         (r) => ({ results: r.length }),
       ),
-    dataVersion: () => {
+    dataVersion: async () => {
       if (db.inTransaction) return null;
       const [changes, dataVersion] = exec(
         DATA_VERSION_SQL,
