@@ -8,7 +8,9 @@
  * The list is measured twice: on the server as it ships (`api.listQueryRatio`: the data does not
  * change between requests, so the engine answers lists from its read cache, see
  * packages/engine/src/db/read-cache.ts) and on a second server whose engine reads SQLite for
- * every request (`api.listQueryRatioUncached`: what a list costs right after a write).
+ * every request (`api.listQueryRatioUncached`: what a list costs right after a write). A third
+ * server keeps its rows in PostgreSQL (`api.pg.listQueryRatio`; a database the bench creates and
+ * drops), where the engine keeps no read cache: every list reads the database.
  *
  * Latency: the subscribers stay connected while a two-step workflow that streams output runs
  * three times (about 28 events a run). p50/p99 are over every delivery of the three runs;
@@ -22,6 +24,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Engine, silentLogger } from '@stagent/engine';
+import { probeTestPostgres, scratchPostgresDatabase } from '@stagent/engine/testing';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -173,6 +176,15 @@ async function main(): Promise<void> {
   const uncachedEngine = await Engine.open({ dataDir: ':memory:', logger: silentLogger, timers: false, simulatedLatencyMs: 0, readCache: false });
   await uncachedEngine.start();
   await seedWorkflows(uncachedEngine);
+  const postgresMissing = await probeTestPostgres();
+  const postgres = postgresMissing ? null : await scratchPostgresDatabase('apibench');
+  const pgEngine = postgres
+    ? await Engine.open({ dataDir: ':memory:', databaseUrl: postgres.url, logger: silentLogger, timers: false, simulatedLatencyMs: 0 })
+    : null;
+  if (pgEngine) {
+    await pgEngine.start();
+    await seedWorkflows(pgEngine);
+  } else console.log(`PostgreSQL list figures skipped: ${postgresMissing}`);
   // The latency probes stream a chunk every 100 ms of wall time: about the ten events a second per
   // step that the engine coalesces output deltas to, i.e. a live run's real event rate.
   engine.simulated.script({ match: 'Latency probe', script: { latencyMs: 100, chunks: 10 } });
@@ -198,18 +210,25 @@ async function main(): Promise<void> {
   const port = await app.start(0, '127.0.0.1');
   const uncachedApp = createApp({ engine: uncachedEngine, config, logger });
   const uncachedPort = await uncachedApp.start(0, '127.0.0.1');
+  const pgApp = pgEngine ? createApp({ engine: pgEngine, config, logger }) : null;
+  const pgPort = pgApp ? await pgApp.start(0, '127.0.0.1') : 0;
 
   // Alternate the measurements (3 rounds each) so that load changes on the machine hit all alike.
   let listRps = 0;
   let uncachedListRps = 0;
   let helloRps = 0;
+  let pgListRps = 0;
   for (let round = 0; round < ROUNDS; round++) {
     listRps += (await requestsPerSecond(`http://127.0.0.1:${port}/graphql`, LIST_QUERY)) / ROUNDS;
     helloRps += (await requestsPerSecond(`http://127.0.0.1:${helloPort}/graphql`, '{ hello }')) / ROUNDS;
     uncachedListRps += (await requestsPerSecond(`http://127.0.0.1:${uncachedPort}/graphql`, LIST_QUERY)) / ROUNDS;
+    if (pgApp) pgListRps += (await requestsPerSecond(`http://127.0.0.1:${pgPort}/graphql`, LIST_QUERY)) / ROUNDS;
   }
   await uncachedApp.stop();
   await uncachedEngine.close();
+  await pgApp?.stop();
+  await pgEngine?.close();
+  await postgres?.drop();
   const one = await eventLatencies(engine, `ws://127.0.0.1:${port}/graphql`, probes[0], 1);
   const many = await eventLatencies(engine, `ws://127.0.0.1:${port}/graphql`, probes[1], 500);
   const allOne = sorted(one.flat());
@@ -221,6 +240,7 @@ async function main(): Promise<void> {
     'api.listQueryRatio': Number((listRps / helloRps).toFixed(3)),
     'api.listQueryRpsUncached': Math.round(uncachedListRps),
     'api.listQueryRatioUncached': Number((uncachedListRps / helloRps).toFixed(3)),
+    ...(pgApp ? { 'api.pg.listQueryRps': Math.round(pgListRps), 'api.pg.listQueryRatio': Number((pgListRps / helloRps).toFixed(3)) } : {}),
     'api.eventLatencyP50Ms.1': percentile(allOne, 50),
     'api.eventLatencyP99Ms.1': percentile(allOne, 99),
     'api.eventLatencyP50Ms.500': percentile(allMany, 50),
