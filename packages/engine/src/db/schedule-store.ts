@@ -2,6 +2,7 @@ import { ScheduleFiringSchema } from './entities/schedule-firing.entity.js';
 import { ScheduleSchema, type ScheduleRow } from './entities/schedule.entity.js';
 import { WorkflowSchema } from './entities/workflow.entity.js';
 import type { EngineResources } from '../resources.js';
+import { inTransaction } from './unit-of-work.js';
 
 // Reads and writes of the schedules table for the schedules system (create, list, pause,
 // delete). Firing claims and firing rows are in firing-claims.ts (the scheduler's statements).
@@ -42,11 +43,11 @@ export async function updateScheduleAtVersion(
   return changed === 1;
 }
 
-/** Deletes a schedule and its firing history in one transaction; false when there was no such schedule. */
-export function deleteScheduleWithFirings(resources: Resources, id: string): Promise<boolean> {
-  return resources.orm.em.fork().transactional(async (em) => {
-    if ((await em.nativeDelete(ScheduleSchema, { id })) !== 1) return false;
-    await em.nativeDelete(ScheduleFiringSchema, { scheduleId: id });
+/** Deletes a schedule and its firing history in one unit of work; false when there was no such schedule. */
+export function deleteScheduleWithFirings(resources: EngineResources, id: string): Promise<boolean> {
+  return inTransaction(resources, async (uow) => {
+    if ((await uow.em.nativeDelete(ScheduleSchema, { id })) !== 1) return false;
+    await uow.em.nativeDelete(ScheduleFiringSchema, { scheduleId: id });
     return true;
   });
 }
