@@ -1,4 +1,4 @@
-import { AbstractSqlConnection, type Knex } from '@mikro-orm/knex';
+import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import { JsonProperty, Utils, type LoggingOptions, type Transaction } from '@mikro-orm/core';
 
 type ConnectionClass<C extends AbstractSqlConnection> = abstract new (...args: any[]) => C;

@@ -43,13 +43,6 @@ export interface RawConnection {
   rollback(): Promise<void>;
 }
 
-/** Statement logging for `Engine.open({ onQuery })` (tests count statements): MikroORM's logger, only when enabled. */
-export function queryLogger(orm: MikroORM): ((sql: string, startedAt: number, count: { results?: number; affected?: number }) => void) | null {
-  if (!orm.config.get('debug')) return null;
-  const logger = orm.config.getLogger();
-  return (sql, startedAt, count) => logger.logQuery({ query: sql, took: Date.now() - startedAt, ...count, level: 'info' });
-}
-
 /** The dialect's raw connection over a connection from knex's pool. */
 function rawConnection(orm: MikroORM, connection: unknown, outsideTransaction = false): RawConnection {
   if (isSqliteDatabase(connection)) return sqliteConnection(orm, connection);

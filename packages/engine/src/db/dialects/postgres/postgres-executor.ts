@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { MikroORM } from '../../orm-types.js';
 import { refuseDirectStatusWrite, statusTableOf } from '../../status-guard.js';
-import { queryLogger, type RawConnection, type SqlExecutor, type SqlRow } from '../../sql-executor.js';
+import { queryLogger } from '../../query-log.js';
+import type { RawConnection, SqlExecutor, SqlRow } from '../../sql-executor.js';
 import { withoutNul } from './postgres-text.js';
 
 /** The node-postgres client API used here (a `pg.Client` from knex's pool, structurally). */

@@ -1,6 +1,7 @@
 import type { MikroORM } from '../../orm-types.js';
 import { refuseDirectStatusWrite, statusTableOf } from '../../status-guard.js';
-import { queryLogger, type RawConnection, type SqlExecutor, type SqlRow } from '../../sql-executor.js';
+import { queryLogger } from '../../query-log.js';
+import type { RawConnection, SqlExecutor, SqlRow } from '../../sql-executor.js';
 
 /** The better-sqlite3 API used here (its `Database` and `Statement`, structurally). */
 interface SqliteStatement {
