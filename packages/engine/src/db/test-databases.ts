@@ -4,6 +4,9 @@ import pg from 'pg';
 import { migrationsList } from './dialects/postgres/migrations/index.js';
 import type { DatabaseLocation } from './orm.js';
 import { openDatabase } from './orm.js';
+import { testPostgresUrl } from './postgres-probe.js';
+
+export { probeTestPostgres, testPostgresUrl } from './postgres-probe.js';
 
 /**
  * Databases for tests. `STAGENT_TEST_DATABASE=postgres` runs every test that opens a database on
@@ -13,15 +16,8 @@ import { openDatabase } from './orm.js';
  */
 export type TestDialect = 'sqlite' | 'postgres';
 
-export const DEFAULT_TEST_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
 export function testDialect(env: NodeJS.ProcessEnv = process.env): TestDialect {
   return env.STAGENT_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
-}
-
-/** The maintenance database URL tests create and drop their databases through. */
-export function testPostgresUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.STAGENT_TEST_POSTGRES_URL || DEFAULT_TEST_POSTGRES_URL;
 }
 
 /** Names of this test run's databases start with this, so the run's teardown drops exactly its own. */
@@ -131,21 +127,4 @@ export async function dropTestRunDatabases(env: NodeJS.ProcessEnv = process.env)
   );
   await dropDatabases(names.map((r) => r.datname));
   return names.length;
-}
-
-/**
- * Whether the test PostgreSQL answers, and if not why (the suite skips its PostgreSQL pass with
- * that reason outside CI, and fails under CI).
- */
-export async function probeTestPostgres(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  const client = new pg.Client({ connectionString: testPostgresUrl(env), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return null;
-  } catch (error) {
-    return `${(error as Error).message || (error as { code?: string }).code}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
