@@ -16,7 +16,7 @@ async function create(dialect: string, location: DatabaseLocation): Promise<void
   const options = ormOptions(location);
   const orm = await MikroORM.init({
     ...options,
-    migrations: { ...options.migrations, emit: 'ts', fileName: (ts: string, n?: string) => `Migration${ts}${n ? '_' + n : ''}` },
+    migrations: { ...options.migrations, snapshot: true, emit: 'ts', fileName: (ts: string, n?: string) => `Migration${ts}${n ? '_' + n : ''}` },
   } as never);
   try {
     const initial = (options.migrations?.migrationsList ?? []).length === 0;

@@ -47,7 +47,10 @@ export function ormOptions(location: DatabaseLocation = {}): Options {
       tableName: 'mikro_orm_migrations',
       transactional: true,
       allOrNothing: true,
-      snapshot: true,
+      // MikroORM writes the migrated database's schema into the snapshot file after every `up()`:
+      // at run time that rewrote the committed file inside the package with whatever else the
+      // database held. Only `migration:create` keeps snapshots.
+      snapshot: false,
       ...dialect.migrations,
       pathTs: dialect.migrations?.path,
     },
