@@ -26,6 +26,7 @@ import { createDefaultCatalog } from '../runtimes/default-catalog.js';
 import { ScheduleSystem } from '../schedules/schedule-system.js';
 import { EngineScheduleExecutor } from '../schedules/engine-schedule-executor.js';
 import { ScheduledTaskRunner } from '../schedules/scheduled-task-runner.js';
+import { McpServerRegistry } from '../tools/mcp-server-registry.js';
 import type { CreateScheduleInput } from '../schedules/schedule-types.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import type { EngineApi, RunListOptions } from './engine-api.js';
@@ -78,6 +79,8 @@ export class Engine implements EngineApi {
   readonly intelligence: EngineIntelligence;
   readonly executor: RunExecutor;
   readonly schedules: ScheduleSystem;
+  /** Registered MCP servers (agent tools): configuration with sealed env / headers. */
+  readonly mcpServers: McpServerRegistry;
 
   private constructor(
     readonly resources: EngineResources,
@@ -97,6 +100,7 @@ export class Engine implements EngineApi {
     const tasks = new TaskRunner(resources, this.settings, new SecretValues(this.settings, options.env));
     const runner = new StepRunner(resources, tasks);
     this.documents = new DocumentSystem(resources);
+    this.mcpServers = new McpServerRegistry(resources, { env: options.env });
     this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));
     this.runs = new RunReader(resources, { readCache: options.readCache });
     this.workflowLists = new WorkflowReader(resources, { readCache: options.readCache });

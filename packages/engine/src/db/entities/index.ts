@@ -11,6 +11,7 @@ import { SettingSchema } from './setting.entity.js';
 import { ScheduleSchema } from './schedule.entity.js';
 import { ScheduleFiringSchema } from './schedule-firing.entity.js';
 import { WorkflowExecutionStatsSchema } from './workflow-execution-stats.entity.js';
+import { McpServerSchema } from './mcp-server.entity.js';
 
 /** Every entity, listed explicitly (a test compares this list with the files in this folder). */
 export const entities = [
@@ -27,6 +28,7 @@ export const entities = [
   ScheduleSchema,
   ScheduleFiringSchema,
   WorkflowExecutionStatsSchema,
+  McpServerSchema,
 ];
 
 export * from './project.entity.js';
@@ -42,3 +44,4 @@ export * from './setting.entity.js';
 export * from './schedule.entity.js';
 export * from './schedule-firing.entity.js';
 export * from './workflow-execution-stats.entity.js';
+export * from './mcp-server.entity.js';
