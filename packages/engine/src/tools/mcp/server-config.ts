@@ -12,17 +12,17 @@ export interface McpServerConfig {
   name: string;
   transport: McpTransportKind;
   /** STDIO: the executable to start. */
-  command?: string;
+  command?: string | null;
   /** STDIO: its arguments. */
   args: string[];
   /** STREAMABLE_HTTP: the endpoint, e.g. `https://example.com/mcp`. */
-  url?: string;
+  url?: string | null;
   /** STDIO: the child's own environment, added to PATH and HOME. */
   env: Record<string, string>;
   /** STREAMABLE_HTTP: headers sent with every request (an Authorization header, typically). */
   headers: Record<string, string>;
   /** STDIO: the child's working directory; default os.tmpdir(), never the API's own. */
-  cwd?: string;
+  cwd?: string | null;
   enabled: boolean;
 }
 
