@@ -7,3 +7,4 @@ export { cutStatement, textForModel, type McpToolCallResult, type McpToolCallSta
 export { MCP_SERVER_NAME_PATTERN, isMcpServerName, parseQualifiedToolName, qualifiedToolName } from './tool-names.js';
 export { McpConfigError, McpServerUnavailableError } from './mcp-errors.js';
 export { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+export { toolFingerprint } from './tool-fingerprint.js';
