@@ -5,7 +5,7 @@
  * state as it is: connected only while the handshake is done and the transport is alive.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { McpError, ToolListChangedNotificationSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { backoffDelay, cancellableDelay, type BackoffPolicy } from './backoff.js';
@@ -103,7 +103,14 @@ export class McpConnection {
 
   /** One connection attempt: spawn or reach the server, the handshake, the first tools/list. */
   private async open(): Promise<Client> {
-    const transport = this.createTransport();
+    let transport: Transport;
+    try {
+      transport = this.createTransport();
+    } catch (error) {
+      this.lastError = describeError(error);
+      this.changed();
+      throw error;
+    }
     const client = new Client(CLIENT_INFO, { capabilities: {} });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       // Detached on purpose: refreshTools records its own failure in lastError.
@@ -174,8 +181,9 @@ export class McpConnection {
     try {
       return (await client.callTool({ name, arguments: args }, undefined, { signal: options.signal, timeout: options.timeout })) as CallToolResult;
     } catch (error) {
-      // An McpError is the protocol speaking (timeout, cancel, a JSON-RPC error); anything else is the HTTP transport failing.
-      if (!(error instanceof McpError) && !options.signal.aborted && !(this.transport instanceof StdioProcessTransport)) {
+      // fetch failing (TypeError) or an HTTP error status (a session the server forgot): the HTTP connection is gone.
+      // STDIO needs no such guess: its child's end closes the transport.
+      if ((error instanceof TypeError || error instanceof StreamableHTTPError) && !options.signal.aborted) {
         this.lastTransportError = describeError(error);
         void client.close().catch(() => {});
         this.lost(client, this.transport);

@@ -59,6 +59,16 @@ describe('McpConnections over STDIO', () => {
     expect(status.lastError).toMatch(/could not start "\/nonexistent\/mcp-server".*ENOENT/);
   });
 
+  it('reports a configuration it cannot start in lastError and as a FAILED call', async () => {
+    connections = new McpConnections([
+      { ...faultServer(), command: null },
+      { id: 'srv_http', name: 'remote', transport: 'STREAMABLE_HTTP', url: 'not a url', args: [], env: {}, headers: {}, enabled: true },
+    ]);
+    expect((await connections.connect('srv_normal')).lastError).toContain('needs a command');
+    expect((await connections.connect('srv_http')).lastError).toMatch(/Invalid URL/);
+    expect(await connections.callTool('srv_normal', 'echo', { text: 'x' })).toMatchObject({ status: 'FAILED' });
+  });
+
   it('times out a hanging call within its timeout', async () => {
     const mcp = open();
     await mcp.connect('srv_normal');
