@@ -26,7 +26,7 @@ import { createDefaultCatalog } from '../runtimes/default-catalog.js';
 import { ScheduleSystem } from '../schedules/schedule-system.js';
 import { EngineScheduleExecutor } from '../schedules/engine-schedule-executor.js';
 import { ScheduledTaskRunner } from '../schedules/scheduled-task-runner.js';
-import { McpServerRegistry } from '../tools/mcp-server-registry.js';
+import { McpServers } from '../tools/mcp-servers.js';
 import type { CreateScheduleInput } from '../schedules/schedule-types.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import type { EngineApi, RunListOptions } from './engine-api.js';
@@ -79,8 +79,8 @@ export class Engine implements EngineApi {
   readonly intelligence: EngineIntelligence;
   readonly executor: RunExecutor;
   readonly schedules: ScheduleSystem;
-  /** Registered MCP servers (agent tools): configuration with sealed env / headers. */
-  readonly mcpServers: McpServerRegistry;
+  /** MCP servers (agent tools): their stored configuration (env / headers sealed) and live connections. */
+  readonly mcpServers: McpServers;
 
   private constructor(
     readonly resources: EngineResources,
@@ -100,7 +100,7 @@ export class Engine implements EngineApi {
     const tasks = new TaskRunner(resources, this.settings, new SecretValues(this.settings, options.env));
     const runner = new StepRunner(resources, tasks);
     this.documents = new DocumentSystem(resources);
-    this.mcpServers = new McpServerRegistry(resources, { env: options.env });
+    this.mcpServers = new McpServers(resources, { env: options.env });
     this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));
     this.runs = new RunReader(resources, { readCache: options.readCache });
     this.workflowLists = new WorkflowReader(resources, { readCache: options.readCache });
@@ -142,6 +142,7 @@ export class Engine implements EngineApi {
   /** Recovery sweep for runs whose process died, then heartbeats and delay timers. */
   async start(): Promise<void> {
     await this.control.recover();
+    await this.mcpServers.sync();
     if (this.timersEnabled) {
       this.control.startTimers();
       this.schedules.start();
@@ -152,6 +153,7 @@ export class Engine implements EngineApi {
   async close(): Promise<void> {
     await this.schedules.stop({ abortRunning: true });
     await this.control.shutdown();
+    await this.mcpServers.close();
     await this.resources.orm.close(true);
   }
 

@@ -50,7 +50,7 @@ describe('MCP server registry', () => {
     });
     expect(JSON.stringify(view)).not.toContain('secret-token-value-1234');
     expect(await storedText()).not.toContain('secret-token-value-1234');
-    const [config] = await t.engine.mcpServers.configs();
+    const [config] = await t.engine.mcpServers.registry.configs();
     expect(config).toMatchObject({ name: 'files', env: { FILES_TOKEN: 'secret-token-value-1234' }, headers: {} });
   });
 
@@ -63,16 +63,16 @@ describe('MCP server registry', () => {
     });
     expect(view).toMatchObject({ transport: 'STREAMABLE_HTTP', command: null, args: [], url: 'http://127.0.0.1:8123/mcp', secretKeys: ['Authorization'] });
     expect(await storedText()).not.toContain('xyz-9876');
-    expect((await t.engine.mcpServers.configs())[0]!.headers).toEqual({ Authorization: 'Bearer xyz-9876' });
+    expect((await t.engine.mcpServers.registry.configs())[0]!.headers).toEqual({ Authorization: 'Bearer xyz-9876' });
   });
 
   it('keeps stored env values when an update leaves env out, and clears them with {}', async () => {
     const { id } = await t.engine.mcpServers.create(stdio());
     const renamed = await t.engine.mcpServers.update(id, { ...stdio({ name: 'docs', env: undefined }) });
     expect(renamed).toMatchObject({ name: 'docs', secretKeys: ['FILES_TOKEN'] });
-    expect((await t.engine.mcpServers.configs())[0]!.env).toEqual({ FILES_TOKEN: 'secret-token-value-1234' });
+    expect((await t.engine.mcpServers.registry.configs())[0]!.env).toEqual({ FILES_TOKEN: 'secret-token-value-1234' });
     expect((await t.engine.mcpServers.update(id, stdio({ name: 'docs', env: {} }))).secretKeys).toEqual([]);
-    expect((await t.engine.mcpServers.configs())[0]!.env).toEqual({});
+    expect((await t.engine.mcpServers.registry.configs())[0]!.env).toEqual({});
   });
 
   it('finds a command on PATH and an absolute executable; refuses one that does not exist', async () => {

@@ -6,13 +6,13 @@ import { ConflictError, ErrorCode, NotFoundError, StagentError, ValidationError 
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import { findOnPath } from '../runtimes/agent-cli-probe.js';
+import { MCP_SERVER_NAME_PATTERN } from './mcp/tool-names.js';
+import type { McpServerConfig } from './mcp/server-config.js';
 
 /** How Stagent reaches an MCP server. */
 export const McpTransport = { STDIO: 'STDIO', STREAMABLE_HTTP: 'STREAMABLE_HTTP' } as const;
 export type McpTransport = (typeof McpTransport)[keyof typeof McpTransport];
 
-/** A server name: it becomes part of every tool name models see (`mcp__<name>__<tool>`). */
-export const MCP_SERVER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 /** An environment variable name (STDIO `env`). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** An HTTP header name (RFC 9110 token). */
@@ -48,12 +48,6 @@ export interface McpServerView {
   /** Epoch ms. */
   createdAt: number;
   updatedAt: number;
-}
-
-/** A server with its secrets opened: what the connection layer needs, never what the API returns. */
-export interface McpServerConfig extends McpServerView {
-  env: Record<string, string>;
-  headers: Record<string, string>;
 }
 
 /**
@@ -129,17 +123,19 @@ export class McpServerRegistry {
   private toConfig(row: McpServerRow): McpServerConfig {
     const secrets = this.opened(row);
     const stdio = row.transport === McpTransport.STDIO;
-    return { ...toView(row), env: stdio ? secrets : {}, headers: stdio ? {} : secrets };
+    const view = toView(row);
+    return { ...view, env: stdio ? secrets : {}, headers: stdio ? {} : secrets };
   }
 
   private async validate(input: McpServerInput, id: string | null): Promise<ValidInput> {
     const issues: StagentError[] = [];
     const issue = (code: ErrorCode, message: string, ...field: (string | number)[]) => issues.push(new StagentError(code, message, { field }));
     const name = input.name.trim();
-    if (!MCP_SERVER_NAME.test(name))
+    // "__" separates the parts of a tool name (mcp__<server>__<tool>): inside a server name it would make them ambiguous.
+    if (!MCP_SERVER_NAME_PATTERN.test(name) || name.includes('__'))
       issue(
         ErrorCode.INVALID_VALUE,
-        'A server name is 1 to 32 characters: a lowercase letter, then lowercase letters, digits, "_" or "-" (its tools reach models as mcp__<name>__<tool>).',
+        'A server name is 1 to 32 characters: a lowercase letter, then lowercase letters, digits, "_" or "-", without "__" (its tools reach models as mcp__<name>__<tool>).',
         'name',
       );
     else {

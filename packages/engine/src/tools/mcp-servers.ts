@@ -1,0 +1,80 @@
+import type { EngineResources } from '../resources.js';
+import { McpConnections, type McpConnectionsOptions } from './mcp/mcp-connections.js';
+import type { McpServerStatus } from './mcp/connection.js';
+import { McpServerRegistry, type McpServerInput, type McpServerView } from './mcp-server-registry.js';
+
+/** A registered server and how it is doing right now. */
+export interface McpServerState extends McpServerView {
+  /** Connected now (after connecting on this first use, for an enabled server). */
+  connected: boolean;
+  /** Why it is not connected, or its last failure; null when all went well. */
+  lastError: string | null;
+  /** Its tools from `tools/list` (the last list while disconnected). */
+  tools: McpServerStatus['tools'];
+}
+
+/**
+ * MCP servers of this process: the registry (what is configured, stored) and the live
+ * connections (what runs), kept in step: every change to the registry reconfigures the
+ * connections, which start a server on first use and stop every child on close.
+ */
+export class McpServers {
+  readonly registry: McpServerRegistry;
+  readonly connections: McpConnections;
+
+  constructor(resources: EngineResources, options: { env?: NodeJS.ProcessEnv; connections?: McpConnectionsOptions } = {}) {
+    this.registry = new McpServerRegistry(resources, { env: options.env });
+    this.connections = new McpConnections([], options.connections);
+  }
+
+  /** Loads the stored servers into the connection layer (at start-up; nothing is started yet). */
+  async sync(): Promise<void> {
+    await this.connections.configure(await this.registry.configs());
+  }
+
+  list(): Promise<McpServerView[]> {
+    return this.registry.list();
+  }
+
+  get(id: string): Promise<McpServerView | null> {
+    return this.registry.get(id);
+  }
+
+  async create(input: McpServerInput): Promise<McpServerView> {
+    const view = await this.registry.create(input);
+    await this.sync();
+    return view;
+  }
+
+  async update(id: string, input: McpServerInput): Promise<McpServerView> {
+    const view = await this.registry.update(id, input);
+    await this.sync();
+    return view;
+  }
+
+  async delete(id: string): Promise<string> {
+    const deleted = await this.registry.delete(id);
+    await this.sync();
+    return deleted;
+  }
+
+  /**
+   * A server's live state. Asking is a use: an enabled server that is not connected yet is
+   * connected first (its failure shows in `lastError`); a disabled one says so.
+   */
+  async state(view: McpServerView): Promise<McpServerState> {
+    if (!this.connections.serverIds().includes(view.id)) await this.sync(); // registered by another process since
+    const status = view.enabled ? await this.connections.connect(view.id) : this.connections.status(view.id);
+    return {
+      ...view,
+      connected: status.connected,
+      lastError: view.enabled ? status.lastError : 'Disabled: enable the server to connect to it.',
+      tools: status.tools,
+    };
+  }
+
+  /** Stops every server this process started. */
+  close(): Promise<void> {
+    return this.connections.close();
+  }
+}
