@@ -29,3 +29,5 @@ export { MAX_SCHEDULE_EXPRESSION_LENGTH } from './schedules/expression-parser.js
 export { EXCERPT_LENGTH, excerpt } from './input-excerpt.js';
 export { FiringStatus, type FiringOutcome, type ScheduleExecutor } from './schedules/schedule-executor.js';
 export { seedDemoData } from './demo/demo-data.js';
+export { McpTransport, type McpServerInput, type McpServerView } from './tools/mcp-server-registry.js';
+export type { McpServerState } from './tools/mcp-servers.js';

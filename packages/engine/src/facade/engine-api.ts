@@ -1,5 +1,7 @@
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
+import type { McpServerInput, McpServerView } from '../tools/mcp-server-registry.js';
+import type { McpServerState } from '../tools/mcp-servers.js';
 import type { DocumentView, WorkflowRunView, WorkflowView } from '../workflows/read-models.js';
 import type { WorkflowStatus } from '../workflows/workflow-state.js';
 import type { WorkflowEvent } from '../events/workflow-event.js';
@@ -83,6 +85,13 @@ export interface EngineApi {
   createDocument(input: { name: string; mimeType: string; content: string }): Promise<DocumentView>;
   getDocumentContent(id: string): Promise<string>;
   deleteDocument(id: string): Promise<string>;
+
+  listMcpServers(): Promise<McpServerView[]>;
+  /** A server's live state; connects an enabled server that is not connected yet (a first use). */
+  mcpServerState(server: McpServerView): Promise<McpServerState>;
+  createMcpServer(input: McpServerInput): Promise<McpServerView>;
+  updateMcpServer(id: string, input: McpServerInput): Promise<McpServerView>;
+  deleteMcpServer(id: string): Promise<string>;
 
   debugAnalysis(workflowId: string, runId?: string | null): Promise<DebugAnalysis | null>;
   optimizeWorkflow(input: WorkflowDefinitionInput, workflowId?: string | null): Promise<OptimizationSuggestion[]>;

@@ -27,6 +27,7 @@ import { ScheduleSystem } from '../schedules/schedule-system.js';
 import { EngineScheduleExecutor } from '../schedules/engine-schedule-executor.js';
 import { ScheduledTaskRunner } from '../schedules/scheduled-task-runner.js';
 import { McpServers } from '../tools/mcp-servers.js';
+import type { McpServerInput, McpServerView } from '../tools/mcp-server-registry.js';
 import type { CreateScheduleInput } from '../schedules/schedule-types.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import type { EngineApi, RunListOptions } from './engine-api.js';
@@ -250,6 +251,22 @@ export class Engine implements EngineApi {
   }
   deleteDocument(id: string) {
     return this.documents.delete(id);
+  }
+
+  listMcpServers() {
+    return this.mcpServers.list();
+  }
+  mcpServerState(server: McpServerView) {
+    return this.mcpServers.state(server);
+  }
+  createMcpServer(input: McpServerInput) {
+    return this.mcpServers.create(input);
+  }
+  updateMcpServer(id: string, input: McpServerInput) {
+    return this.mcpServers.update(id, input);
+  }
+  deleteMcpServer(id: string) {
+    return this.mcpServers.delete(id);
   }
 
   debugAnalysis(workflowId: string, runId?: string | null) {

@@ -9,6 +9,7 @@ import './intelligence.js';
 import './runtime.js';
 import './settings.js';
 import './schedule.js';
+import './mcp.js';
 
 /** The served schema, built once from every domain module. */
 export const schema = builder.toSchema({ sortSchema: true });
