@@ -98,6 +98,12 @@ async function buildTemplate(admin: pg.Client, template: string): Promise<void> 
   const orm = await openDatabase({ databaseUrl: url.toString() });
   await orm.close(true);
   await admin.query(`alter database ${quote(building)} rename to ${quote(template)}`);
+  // Templates of earlier migration states are no longer needed here; one in use by a run of
+  // another checkout refuses the drop (it has a connection), which is fine: it stays.
+  const stale = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'stagent\\_template\\_%' and datname <> $1`, [
+    template,
+  ]);
+  for (const { datname } of stale.rows) await admin.query(`drop database if exists ${quote(datname)}`).catch(() => undefined);
 }
 
 /**
