@@ -8,10 +8,10 @@ import { sqlExecutorBetweenTransactions, withSqlExecutor, type SqlExecutor } fro
  * and building it is mostly the driver turning a few thousand SQLite values into JavaScript
  * ones. Whether anything changed is cheap to ask instead: {@link SqlExecutor.dataVersion} is,
  * on SQLite, the count of rows this connection changed plus its `data_version` (bumped by commits
- * of other connections and processes), one statement of a few µs; on PostgreSQL, the server's WAL
- * insert position, which every commit of every session moves (one round trip). Any write moves
- * it, so an entry can never outlive the data it was read from; a rolled-back write or unrelated
- * WAL traffic moves it too, which only costs a miss. Reads inside a transaction (whose writes
+ * of other connections and processes), one statement of a few µs; on PostgreSQL, the server's
+ * snapshot, which changes when any session's transaction becomes visible (one round trip). Any
+ * write moves it, so an entry can never outlive the data it was read from; a rolled-back write
+ * or unrelated writes move it too, which only costs a miss. Reads inside a transaction (whose writes
  * may still roll back) get no version and always read through.
  *
  * Stored values are deep-frozen, because every later reader shares them: a caller that tried to

@@ -76,7 +76,7 @@ function pgParams(params: readonly unknown[]): unknown[] {
 }
 
 /** See {@link SqlExecutor.dataVersion}. */
-const WAL_POSITION_SQL = 'select pg_current_wal_insert_lsn()::text as position';
+const SNAPSHOT_SQL = 'select pg_current_snapshot()::text as snapshot';
 
 /** An executor on a raw node-postgres client (the caller holds it: a transaction or a pool lease). */
 export function pgExecutor(orm: MikroORM, client: PgClient, outsideTransaction = false): SqlExecutor {
@@ -95,10 +95,12 @@ export function pgExecutor(orm: MikroORM, client: PgClient, outsideTransaction =
     run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
     get: async (sql, params) => (await query(sql, params)).rows[0] as SqlRow | undefined,
     all: async (sql, params) => (await query(sql, params)).rows as SqlRow[],
-    // The server's WAL insert position: every commit (of any session, process or instance)
-    // writes a WAL record and moves it, so an unchanged position means unchanged data. Other WAL
-    // traffic (other databases, checkpoints) only costs a cache miss. Inside a transaction, none.
-    dataVersion: async () => (outsideTransaction ? String((await query(WAL_POSITION_SQL, [])).rows[0]?.position) : null),
+    // The server's current snapshot (xmin:xmax:running xids): it changes exactly when a
+    // transaction of any session, process or instance becomes visible or starts writing, and never
+    // returns to an earlier value. Not the WAL position: a commit's WAL record is written before
+    // the transaction becomes visible, so a read between the two cached old rows under the new
+    // position (seen once in the e2e PostgreSQL pass). Inside a transaction, none.
+    dataVersion: async () => (outsideTransaction ? String((await query(SNAPSHOT_SQL, [])).rows[0]?.snapshot) : null),
   };
 }
 
