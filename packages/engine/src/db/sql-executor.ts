@@ -8,8 +8,8 @@ import { isPgClient, pgConnection } from './dialects/postgres/postgres-executor.
  * its state, metrics and events several times per model call). Going through MikroORM and knex
  * costs about 100 µs per statement and 100 µs per transaction here, ten times what SQLite itself
  * needs (measured in `bench/`), so statements run on the raw driver connection as prepared
- * statements: better-sqlite3's cached statements (`dialects/sqlite-executor.ts`), or named
- * server-side statements on node-postgres (`dialects/postgres-executor.ts`). The SQL written
+ * statements: better-sqlite3's cached statements (`dialects/sqlite/sqlite-executor.ts`), or named
+ * server-side statements on node-postgres (`dialects/postgres/postgres-executor.ts`). The SQL written
  * against it is standard, with `?` placeholders (see `direct-sql.ts`).
  */
 export interface SqlExecutor {

@@ -30,24 +30,19 @@ const types: pg.CustomTypesConfig = {
 };
 
 /**
- * Statement names for server-side prepared statements. The same text always gets the same name,
- * and node-postgres prepares a name once per connection (it remembers which it has parsed), so
- * the hot path's statements are parsed and planned once per connection, then only bound and run.
- * Texts come from a small set of shapes; past the bound, new texts run unnamed.
+ * What each statement text becomes, worked out once per text: PostgreSQL's `$n` form, the table
+ * whose status column it sets (see `status-guard.ts`), and a name for a server-side prepared
+ * statement. node-postgres prepares a name once per connection (it remembers which it has parsed),
+ * so the hot path's statements are parsed and planned once per connection, then only bound and
+ * run. Texts come from a small set of shapes; past the bound, new texts are worked out each time
+ * and run unnamed.
  */
 const MAX_NAMED_STATEMENTS = 1000;
-const statementNames = new Map<string, string>();
 
-function statementName(text: string): string | undefined {
-  let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) statementNames.set(text, (name = `stagent_${statementNames.size + 1}`));
-  return name;
-}
-
-/** A statement text as PostgreSQL takes it, and the table whose status column it sets (see `status-guard.ts`). */
 interface StatementText {
   text: string;
   statusTable: string | null;
+  name: string | undefined;
 }
 
 const statementTexts = new Map<string, StatementText>();
@@ -61,8 +56,9 @@ export function numberPlaceholders(sql: string): string {
 function statementText(sql: string): StatementText {
   let known = statementTexts.get(sql);
   if (known === undefined) {
-    known = { text: numberPlaceholders(sql), statusTable: statusTableOf(sql) };
-    if (statementTexts.size < MAX_NAMED_STATEMENTS) statementTexts.set(sql, known);
+    const kept = statementTexts.size < MAX_NAMED_STATEMENTS;
+    known = { text: numberPlaceholders(sql), statusTable: statusTableOf(sql), name: kept ? `stagent_${statementTexts.size + 1}` : undefined };
+    if (kept) statementTexts.set(sql, known);
   }
   return known;
 }
@@ -83,9 +79,9 @@ export function pgExecutor(orm: MikroORM, client: PgClient, outsideTransaction =
   const log = queryLogger(orm);
   const query = async (sql: string, params: readonly unknown[]): Promise<pg.QueryResult> => {
     const startedAt = log ? Date.now() : 0;
-    const { text, statusTable } = statementText(sql);
+    const { text, statusTable, name } = statementText(sql);
     refuseDirectStatusWrite(statusTable);
-    const result = await client.query({ name: params.length ? statementName(text) : undefined, text, values: pgParams(params), types });
+    const result = await client.query({ name: params.length ? name : undefined, text, values: pgParams(params), types });
     log?.(sql, startedAt, result.command === 'SELECT' ? { results: result.rowCount ?? 0 } : { affected: result.rowCount ?? 0 });
     return result;
   };
