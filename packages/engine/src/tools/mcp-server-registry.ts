@@ -75,6 +75,17 @@ export class McpServerRegistry {
     return (await listMcpServerRows(this.resources)).map((row) => this.toConfig(row));
   }
 
+  /**
+   * Why a server's env or headers cannot be used (they were sealed with another key: a replaced
+   * `secret.key` or `STAGENT_SECRET_KEY`), or null. Such a server is handed over disabled rather
+   * than started without its credentials, and the rest of the engine starts as usual.
+   */
+  unreadableSecrets(id: string): string | null {
+    return this.unreadable.get(id) ?? null;
+  }
+
+  private readonly unreadable = new Map<string, string>();
+
   async create(input: McpServerInput): Promise<McpServerView> {
     const valid = await this.validate(input, null);
     const now = this.resources.clock.now();
@@ -89,8 +100,8 @@ export class McpServerRegistry {
     if (!current) throw new NotFoundError('MCP server', id, ['id']);
     const valid = await this.validate(input, id);
     // Secrets belong to a transport: switching it without new ones drops the old ones.
-    const kept = valid.transport === current.transport ? this.opened(current) : {};
-    const columns = this.columns(valid, valid.secrets ?? kept);
+    const secrets = valid.secrets ?? (valid.transport === current.transport ? this.opened(current) : {});
+    const columns = this.columns(valid, secrets);
     const outcome = await updateMcpServerRow(this.resources, id, { ...columns, updatedAt: this.resources.clock.now() });
     if (outcome === 'missing') throw new NotFoundError('MCP server', id, ['id']);
     if (outcome === 'name-taken') throw nameTaken(valid.name);
@@ -116,14 +127,32 @@ export class McpServerRegistry {
     };
   }
 
+  /** The stored env or headers, opened; a StagentError on the secrets' field when this key cannot open them. */
   private opened(row: McpServerRow): Record<string, string> {
-    return row.secrets ? (JSON.parse(this.resources.secrets.open(row.secrets)) as Record<string, string>) : {};
+    if (!row.secrets) return {};
+    try {
+      return JSON.parse(this.resources.secrets.open(row.secrets)) as Record<string, string>;
+    } catch {
+      const field = row.transport === McpTransport.STDIO ? 'env' : 'headers';
+      throw new StagentError(
+        ErrorCode.UNAVAILABLE,
+        `The stored ${field} of MCP server "${row.name}" cannot be decrypted with this data directory's key (secret.key or STAGENT_SECRET_KEY changed); set its ${field} again with updateMcpServer.`,
+        { field: [field] },
+      );
+    }
   }
 
   private toConfig(row: McpServerRow): McpServerConfig {
-    const secrets = this.opened(row);
-    const stdio = row.transport === McpTransport.STDIO;
     const view = toView(row);
+    let secrets: Record<string, string>;
+    try {
+      secrets = this.opened(row);
+      this.unreadable.delete(row.id);
+    } catch (error) {
+      this.unreadable.set(row.id, (error as Error).message);
+      return { ...view, enabled: false, env: {}, headers: {} };
+    }
+    const stdio = row.transport === McpTransport.STDIO;
     return { ...view, env: stdio ? secrets : {}, headers: stdio ? {} : secrets };
   }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { filesystemServer, processExists } from '../../test/fixtures/mcp/fixture-configs.js';
+import { SecretBox } from '../settings/secret-box.js';
 import { createTestEngine, type TestEngine } from '../testing/index.js';
 
 let t: TestEngine;
@@ -54,5 +55,22 @@ describe('MCP servers of an engine (registry and connections together)', () => {
     const state = await t.engine.mcpServers.state(view);
     expect(state).toMatchObject({ connected: false, lastError: 'Disabled: enable the server to connect to it.', tools: [] });
     expect(t.engine.mcpServers.connections.status(view.id).pid).toBeNull();
+  });
+
+  it('a server whose env can no longer be decrypted (the key changed) does not stop start-up: it shows why, starts nothing, and takes new env', async () => {
+    const registered = await registerFiles();
+    const { command, args, name, transport } = registered;
+    const view = await t.engine.mcpServers.update(registered.id, { name, transport, command, args, env: { TOKEN: 'sealed-with-the-old-key' } });
+    // As after a replaced secret.key or STAGENT_SECRET_KEY: the stored env was sealed with another key.
+    t.engine.resources.secrets = SecretBox.forDataDir(':memory:');
+    await t.engine.mcpServers.sync();
+    const state = await t.engine.mcpServers.state(view);
+    expect(state).toMatchObject({ connected: false, tools: [] });
+    expect(state.lastError).toContain('cannot be decrypted');
+    expect(t.engine.mcpServers.connections.status(view.id).pid).toBeNull();
+    // Without new env an update cannot keep the unreadable one: it says so on the field.
+    await expect(t.engine.mcpServers.update(view.id, { name, transport, command, args })).rejects.toMatchObject({ code: 'UNAVAILABLE', field: ['env'] });
+    const fixed = await t.engine.mcpServers.update(view.id, { name, transport, command, args, env: { TOKEN: 'sealed-with-the-new-key' } });
+    expect((await t.engine.mcpServers.state(fixed)).connected).toBe(true);
   });
 });

@@ -64,6 +64,8 @@ export class McpServers {
    */
   async state(view: McpServerView): Promise<McpServerState> {
     if (!this.connections.serverIds().includes(view.id)) await this.sync(); // registered by another process since
+    const unreadable = this.registry.unreadableSecrets(view.id);
+    if (unreadable) return { ...view, connected: false, lastError: unreadable, tools: [] };
     const status = view.enabled ? await this.connections.connect(view.id) : this.connections.status(view.id);
     return {
       ...view,
