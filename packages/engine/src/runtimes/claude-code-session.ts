@@ -3,23 +3,28 @@ import type { Clock } from '../clock.js';
 import { CallWatchdog, TaskWatchdog } from './call-watchdog.js';
 import { classifyClaudeCodeError, failure, failureFromAbortReason } from './error-classification.js';
 import { failureDisposition, type ClassifiedFailure } from './failure-category.js';
-import { jsonSchemaToZodShape } from './json-schema-shape.js';
-import type { AgentTool, RuntimeHooks, RuntimeRequest, RuntimeResult } from './runtime.js';
+import { claudeCodeToolOptions, type ToolControl } from './claude-code-tools.js';
+import type { RuntimeHooks, RuntimeRequest, RuntimeResult } from './runtime.js';
 
 /**
  * One `claude-code` task through the Claude Agent SDK's `query()`, which runs the Claude Code CLI
  * as a subprocess. The CLI owns the tool loop and its own retries (each reported to us as an
  * `api_retry` message, which becomes `hooks.onRetry`); with `includePartialMessages` we see the
  * raw stream events of every model call, so usage, caps and deltas work exactly as in the
- * direct runtimes. Built-in tools are off: the agent gets Stagent's tools through an in-process
- * MCP server named `stagent`.
+ * direct runtimes. Built-in tools are off: the agent gets its tools through in-process MCP
+ * servers (`claude-code-tools.ts`).
  */
 
 /** The part of `@anthropic-ai/claude-agent-sdk` used here; the package is optional, so it is typed locally. */
 export interface ClaudeAgentSdk {
   query(params: { prompt: string; options: Record<string, unknown> }): AsyncIterable<SdkMessage> & { close?(): void };
-  tool(name: string, description: string, shape: Record<string, unknown>, handler: (args: Record<string, unknown>) => Promise<unknown>): unknown;
-  createSdkMcpServer(options: { name: string; version?: string; tools: unknown[] }): unknown;
+  tool(
+    name: string,
+    description: string,
+    shape: Record<string, unknown>,
+    handler: (args: Record<string, unknown>, extra: unknown) => Promise<unknown>,
+  ): unknown;
+  createSdkMcpServer(options: { name: string; version?: string; alwaysLoad?: boolean; tools: unknown[] }): unknown;
 }
 
 /** A message of the SDK's stream, loosely typed: only the fields read here are relied upon. */
@@ -171,7 +176,7 @@ function resultOf(msg: SdkMessage, state: { output: string; turn: number }, end:
   return end(failure('UNKNOWN', errors || `Claude Code ended with ${String(msg.subtype)}.`));
 }
 
-/** The `query()` options: no built-in tools, Stagent's tools over MCP, no user settings, no saved sessions. */
+/** The `query()` options: no built-in tools, the task's tools over MCP, no user settings, no saved sessions. */
 function sessionOptions(
   sdk: ClaudeAgentSdk,
   request: RuntimeRequest,
@@ -184,6 +189,10 @@ function sessionOptions(
     // The CLI's own turn limit is a backstop; ours (counted per model call) decides first.
     maxTurns: request.maxTurns + 1,
     tools: [],
+    // Only our servers: none from the user's or a project's MCP configuration.
+    strictMcpConfig: true,
+    // Calls outside `allowedTools` go to our `canUseTool`, never to the CLI's auto-mode classifier.
+    permissionMode: 'default',
     settingSources: [],
     persistSession: false,
     includePartialMessages: true,
@@ -199,40 +208,7 @@ function sessionOptions(
     },
   };
   if (request.systemPrompt) options.systemPrompt = request.systemPrompt;
-  if (request.tools.length) {
-    options.mcpServers = {
-      stagent: sdk.createSdkMcpServer({ name: 'stagent', version: '1.0.0', tools: request.tools.map((t) => mcpTool(sdk, t, hooks, tools)) }),
-    };
-    options.allowedTools = request.tools.map((t) => `mcp__stagent__${t.name}`);
-  }
+  const toolOptions = claudeCodeToolOptions(sdk, request.tools, hooks, tools);
+  if (toolOptions) Object.assign(options, toolOptions);
   return options;
-}
-
-/** How tools coordinate with the session: wait for the call's verdict, report that the task is done. */
-interface ToolControl {
-  gate(): Promise<void>;
-  onEnd(): void;
-  /** Aborted when the session stops. */
-  signal: AbortSignal;
-}
-
-function mcpTool(sdk: ClaudeAgentSdk, tool: AgentTool, hooks: RuntimeHooks, control: ToolControl): unknown {
-  const signal = control.signal;
-  return sdk.tool(tool.name, tool.description, jsonSchemaToZodShape(tool.inputSchema), async (args) => {
-    await control.gate();
-    // A stopped task never answers: the CLI must not get a result to send on before it is closed.
-    if (signal.aborted) return new Promise<never>(() => {});
-    hooks.onToolStart(tool.name, args);
-    let text: string;
-    let isError = false;
-    try {
-      text = await tool.run(args, signal);
-      if (tool.endsTask) control.onEnd();
-    } catch (err) {
-      text = `Tool ${tool.name} failed: ${err instanceof Error ? err.message : String(err)}`;
-      isError = true;
-    }
-    hooks.onToolFinish(tool.name, text, isError);
-    return { content: [{ type: 'text', text }], isError };
-  });
 }

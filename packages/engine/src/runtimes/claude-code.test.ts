@@ -1,10 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { filesystemServer } from '../../test/fixtures/mcp/fixture-configs.js';
 import { SystemClock } from '../clock.js';
-import { ProviderEmulator, recordingHooks, scripted } from '../testing/provider-emulator/index.js';
+import { ProviderEmulator, recordingHooks, scripted, type RecordedRequest } from '../testing/provider-emulator/index.js';
+import { McpConnections, qualifiedToolName } from '../tools/mcp/index.js';
 import { createAgentTools } from './agent-tools.js';
 import { ClaudeCodeRuntime } from './claude-code.js';
 import { MODEL_CATALOG } from './model-catalog.js';
-import type { RuntimeRequest } from './runtime.js';
+import type { AgentTool, RuntimeHooks, RuntimeRequest } from './runtime.js';
+import { ToolRunFailure } from './tool-turn.js';
 
 /**
  * claude-code through the real Claude Agent SDK and its CLI against the provider emulator.
@@ -115,5 +121,118 @@ describe.skipIf(!SDK_ENTRY)('claude-code through the Claude Agent SDK and the pr
     emulator.script('anthropic', scripted.stall('Thinking'));
     const stalled = await runtime().run(request({ streamIdleTimeoutMs: 500 }), recordingHooks());
     expect(stalled).toMatchObject({ status: 'FAILED', failure: { category: 'TIMEOUT' } });
+  });
+
+  describe('granted MCP tools, served under their own server names', () => {
+    const NOTES = 'Quarterly numbers: 42 widgets, 7 gadgets.\n';
+    const READ = 'mcp__files__read_text_file';
+    let root: string;
+    let connections: McpConnections;
+    beforeAll(() => {
+      root = mkdtempSync(join(tmpdir(), 'stagent-cc-files-'));
+      writeFileSync(join(root, 'notes.txt'), NOTES);
+      connections = new McpConnections([filesystemServer(root)]);
+    });
+    afterAll(async () => {
+      await connections.close();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    /** A tool of the real filesystem server as an AgentTool, built as step-tools.ts builds granted tools; `runs` counts its calls. */
+    async function grantedTool(name: string, approval: 'AUTO' | 'ASK' | 'DENY'): Promise<AgentTool & { runs: number }> {
+      const server = await connections.connect('srv_files');
+      const tool = server.tools.find((t) => t.name === name)!;
+      const granted = {
+        name: qualifiedToolName('files', tool.name),
+        description: tool.description ?? tool.name,
+        inputSchema: tool.inputSchema as Record<string, unknown>,
+        approval,
+        runs: 0,
+        async run(input: Record<string, unknown>, signal: AbortSignal) {
+          granted.runs += 1;
+          const result = await connections.callTool('srv_files', tool.name, input, { signal, timeoutMs: 10_000, maxResultChars: 20_000 });
+          if (result.status === 'SUCCEEDED') return result.output;
+          throw new ToolRunFailure(result.status, result.error ?? 'the tool call failed.');
+        },
+      };
+      return granted;
+    }
+
+    /** Hooks that also keep each finished call's id, name and status. */
+    function statusHooks(): RuntimeHooks & { finished: [string, string, string][]; started: string[] } {
+      const base = recordingHooks();
+      const finished: [string, string, string][] = [];
+      const started: string[] = [];
+      return {
+        ...base,
+        finished,
+        started,
+        onToolStart: (call) => (started.push(call.id), base.onToolStart(call)),
+        onToolFinish: (call, result, status) => (finished.push([call.id, call.name, status]), base.onToolFinish(call, result, status)),
+      };
+    }
+
+    /** The tool_result blocks of a request, with their content as one string. */
+    function toolResults(req: RecordedRequest): { id: string; text: string; isError: boolean }[] {
+      const messages = req.body.messages as { role: string; content: unknown }[];
+      return messages.flatMap((m) =>
+        m.role === 'user' && Array.isArray(m.content)
+          ? (m.content as { type: string; tool_use_id: string; content: unknown; is_error?: boolean }[])
+              .filter((b) => b.type === 'tool_result')
+              .map((b) => ({
+                id: b.tool_use_id,
+                isError: b.is_error === true,
+                text: typeof b.content === 'string' ? b.content : (b.content as { text?: string }[]).map((c) => c.text ?? '').join(''),
+              }))
+          : [],
+      );
+    }
+
+    it('offers mcp__files__read_text_file by that name, runs it on the real server and sends the file back', async () => {
+      const read = await grantedTool('read_text_file', 'AUTO');
+      const edit = await grantedTool('edit_file', 'AUTO');
+      emulator.script(
+        'anthropic',
+        scripted.toolCalls([{ id: 'toolu_files', name: READ, input: { path: join(root, 'notes.txt') } }], { inputTokens: 300, outputTokens: 20 }),
+        scripted.text('42 widgets.', { inputTokens: 400, outputTokens: 5 }),
+      );
+      const hooks = statusHooks();
+      const result = await runtime().run(request({ tools: [...createAgentTools({ documents: DOCS, finish: true }), read, edit] }), hooks);
+      expect(result).toMatchObject({ status: 'COMPLETED', output: '42 widgets.', turns: 2 });
+      const [first, second] = emulator.requestsFor('anthropic');
+      const tools = first!.body.tools as { name: string; input_schema: { properties: unknown } }[];
+      const offered = tools.map((t) => t.name);
+      expect(offered).toContain(READ);
+      // The server's own schema reaches the model, nested array items included.
+      expect(tools.find((t) => t.name === 'mcp__files__edit_file')!.input_schema.properties).toEqual(edit.inputSchema.properties);
+      expect(offered).toContain('mcp__stagent__read_document');
+      expect(offered.filter((n) => n.includes('read_text_file'))).toEqual([READ]);
+      expect(toolResults(second!)).toEqual([{ id: 'toolu_files', text: NOTES, isError: false }]);
+      expect(hooks.started).toEqual(['toolu_files']);
+      expect(hooks.finished).toEqual([['toolu_files', READ, 'SUCCEEDED']]);
+    });
+
+    it.each([
+      ['DENY', /refused by this step's tool grants/],
+      ['ASK', /needs a person's approval.*cannot pause/],
+    ] as const)('refuses %s calls without running them and tells the model why', async (approval, refusal) => {
+      const read = await grantedTool('read_text_file', approval);
+      emulator.script(
+        'anthropic',
+        scripted.toolCalls([{ id: 'toolu_refused', name: READ, input: { path: join(root, 'notes.txt') } }], { inputTokens: 300, outputTokens: 20 }),
+        scripted.text('I could not read it.', { inputTokens: 400, outputTokens: 6 }),
+      );
+      const hooks = statusHooks();
+      const result = await runtime().run(request({ tools: [...createAgentTools({ documents: DOCS, finish: true }), read] }), hooks);
+      expect(result).toMatchObject({ status: 'COMPLETED', output: 'I could not read it.', turns: 2 });
+      expect((emulator.requestsFor('anthropic')[0]!.body.tools as { name: string }[]).map((t) => t.name)).toContain(READ);
+      const [refused] = toolResults(emulator.requestsFor('anthropic')[1]!);
+      expect(refused).toMatchObject({ id: 'toolu_refused', isError: true });
+      expect(refused!.text).toMatch(refusal);
+      expect(refused!.text).not.toContain('widgets');
+      expect(read.runs).toBe(0);
+      expect(hooks.started).toEqual([]);
+      expect(hooks.finished).toEqual([['toolu_refused', READ, 'DENIED']]);
+    });
   });
 });
