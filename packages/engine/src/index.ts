@@ -31,3 +31,7 @@ export { FiringStatus, type FiringOutcome, type ScheduleExecutor } from './sched
 export { seedDemoData } from './demo/demo-data.js';
 export { McpTransport, type McpServerInput, type McpServerView } from './tools/mcp-server-registry.js';
 export type { McpServerState } from './tools/mcp-servers.js';
+export { ToolApproval, type ToolGrant } from './tools/tool-grants.js';
+export { ToolCallStatus } from './tools/tool-call-state.js';
+export type { ToolCallView } from './tools/tool-call-view.js';
+export type { ToolCallFilter } from './db/tool-call-store.js';

@@ -4,6 +4,8 @@
  * - `STEP_STARTED`: a step's task exists and the step is RUNNING.
  * - `STEP_OUTPUT_DELTA`: streamed output text, coalesced to about ten events a second per step.
  * - `TOOL_STARTED` / `TOOL_FINISHED`: the agent called a tool / got its result.
+ * - `TOOL_APPROVAL_REQUESTED` / `TOOL_APPROVAL_RESOLVED`: a call waits for a person (its step and
+ *   run wait) / a person approved or denied it.
  * - `USAGE`: one model call finished; carries tokens and cost.
  * - `COST_WARNING`: spend crossed 80 % of a cap, or a cap could not be enforced (unknown price).
  * - `STEP_WAITING_APPROVAL`: a checkpoint gate waits for a decision.
@@ -20,6 +22,8 @@ export const WorkflowEventKind = {
   STEP_OUTPUT_DELTA: 'STEP_OUTPUT_DELTA',
   TOOL_STARTED: 'TOOL_STARTED',
   TOOL_FINISHED: 'TOOL_FINISHED',
+  TOOL_APPROVAL_REQUESTED: 'TOOL_APPROVAL_REQUESTED',
+  TOOL_APPROVAL_RESOLVED: 'TOOL_APPROVAL_RESOLVED',
   USAGE: 'USAGE',
   COST_WARNING: 'COST_WARNING',
   STEP_WAITING_APPROVAL: 'STEP_WAITING_APPROVAL',

@@ -1,5 +1,6 @@
 import type { WorkflowEventKind } from './event-kind.js';
 import type { StepRunView } from '../workflows/read-models.js';
+import type { ToolCallView } from '../tools/tool-call-view.js';
 
 /** Fields an event may carry besides its ids. Tokens are counts, cost is USD. */
 export interface EventPayload {
@@ -11,6 +12,8 @@ export interface EventPayload {
   costUsd?: number;
   /** The step's state after this event, when the event concerns a step. */
   step?: StepRunView;
+  /** The call, on every TOOL_* event (as it stands after the event). */
+  toolCall?: ToolCallView;
   /** Extra structured data (retry attempt, failure category, estimate...). */
   data?: Record<string, unknown>;
 }

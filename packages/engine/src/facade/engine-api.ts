@@ -1,3 +1,5 @@
+import type { ToolCallFilter } from '../db/tool-call-store.js';
+import type { ToolCallView } from '../tools/tool-call-view.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import type { McpServerInput, McpServerView } from '../tools/mcp-server-registry.js';
@@ -92,6 +94,10 @@ export interface EngineApi {
   createMcpServer(input: McpServerInput): Promise<McpServerView>;
   updateMcpServer(id: string, input: McpServerInput): Promise<McpServerView>;
   deleteMcpServer(id: string): Promise<string>;
+  /** Stored tool calls, newest first (at most 500), filtered by every filter given. */
+  listToolCalls(filter: ToolCallFilter): Promise<ToolCallView[]>;
+  /** Approves or denies a call that waits; its step goes on either way. */
+  resolveToolCall(id: string, approved: boolean, comment?: string | null): Promise<ToolCallView>;
 
   debugAnalysis(workflowId: string, runId?: string | null): Promise<DebugAnalysis | null>;
   optimizeWorkflow(input: WorkflowDefinitionInput, workflowId?: string | null): Promise<OptimizationSuggestion[]>;

@@ -1,3 +1,5 @@
+import { listToolCallRows, type ToolCallFilter } from '../db/tool-call-store.js';
+import { toToolCallView } from '../tools/tool-call-view.js';
 import { resolve } from 'node:path';
 import type { MikroORM } from '../db/orm-types.js';
 import { SystemClock, type Clock } from '../clock.js';
@@ -26,6 +28,8 @@ import { createDefaultCatalog } from '../runtimes/default-catalog.js';
 import { ScheduleSystem } from '../schedules/schedule-system.js';
 import { EngineScheduleExecutor } from '../schedules/engine-schedule-executor.js';
 import { ScheduledTaskRunner } from '../schedules/scheduled-task-runner.js';
+import { grantedMcpTools } from '../tools/step-tools.js';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_RESULT_CHARS } from '../tools/mcp/index.js';
 import { McpServers } from '../tools/mcp-servers.js';
 import type { McpServerInput, McpServerView } from '../tools/mcp-server-registry.js';
 import type { CreateScheduleInput } from '../schedules/schedule-types.js';
@@ -99,10 +103,21 @@ export class Engine implements EngineApi {
           retry: options.retry,
         });
     const tasks = new TaskRunner(resources, this.settings, new SecretValues(this.settings, options.env));
-    const runner = new StepRunner(resources, tasks);
-    this.documents = new DocumentSystem(resources);
     this.mcpServers = new McpServers(resources, { env: options.env });
-    this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}));
+    const runner = new StepRunner(resources, tasks, {
+      granted: async (definition, step) =>
+        grantedMcpTools(
+          resources,
+          this.mcpServers,
+          { step: step.tools, workflow: definition.tools },
+          {
+            timeoutMs: (await this.settings.get<number>('tools.callTimeoutMs')) ?? DEFAULT_CALL_TIMEOUT_MS,
+            maxResultChars: (await this.settings.get<number>('tools.maxResultChars')) ?? DEFAULT_MAX_RESULT_CHARS,
+          },
+        ),
+    });
+    this.documents = new DocumentSystem(resources);
+    this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}), this.mcpServers);
     this.runs = new RunReader(resources, { readCache: options.readCache });
     this.workflowLists = new WorkflowReader(resources, { readCache: options.readCache });
     this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
@@ -267,6 +282,12 @@ export class Engine implements EngineApi {
   }
   deleteMcpServer(id: string) {
     return this.mcpServers.delete(id);
+  }
+  async listToolCalls(filter: ToolCallFilter) {
+    return (await listToolCallRows(this.resources, filter)).map(toToolCallView);
+  }
+  resolveToolCall(id: string, approved: boolean, comment?: string | null) {
+    return this.control.resolveToolCall(id, approved, comment ?? null, (name) => this.mcpServers.fingerprintOf(name));
   }
 
   debugAnalysis(workflowId: string, runId?: string | null) {

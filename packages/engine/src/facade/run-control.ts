@@ -1,3 +1,5 @@
+import { decideToolCall } from '../workflows/tool-approvals.js';
+import type { ToolCallView } from '../tools/tool-call-view.js';
 import { dueDelayedRuns, findRun, findWorkflow } from '../db/run-rows.js';
 import { inTransaction } from '../db/unit-of-work.js';
 import { WorkflowNotFoundError, ConflictError } from '../errors.js';
@@ -98,6 +100,13 @@ export class RunControl {
     const { runId, resumed } = await decideCheckpoint(this.resources, workflowId, stepId, approved, comment);
     if (resumed) this.executor.launch(runId, workflowId);
     return (await this.workflows.get(workflowId))!;
+  }
+
+  /** Records a decision on a waiting tool call; the run goes on here when it was the step's last open call. */
+  async resolveToolCall(id: string, approved: boolean, comment: string | null, fingerprintOf: (toolName: string) => string | null): Promise<ToolCallView> {
+    const { toolCall, resume } = await decideToolCall(this.resources, id, approved, comment, fingerprintOf);
+    if (resume) this.executor.launch(resume.runId, resume.workflowId);
+    return toolCall;
   }
 
   /** Resumes delay-parked runs whose resume time has passed. Returns their ids. */

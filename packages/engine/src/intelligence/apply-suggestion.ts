@@ -50,11 +50,13 @@ export function toDefinitionInput(workflow: WorkflowView): WorkflowDefinitionInp
       modelId: s.modelId ?? null,
       budgetUsd: s.budgetUsd ?? null,
       maxTurns: s.maxTurns ?? null,
+      tools: s.tools?.length ? s.tools.map((g) => ({ ...g })) : null,
       // The view carries step bindings twice (on the step and in `documents`); take both.
       documentIds: [...new Set([...(s.documentIds ?? []), ...workflow.documents.filter((d) => d.stepId === s.id).map((d) => d.documentId)])],
     })),
     documentIds: workflow.documents.filter((d) => d.stepId === null).map((d) => d.documentId),
     config: structuredClone(workflow.config),
+    tools: workflow.tools?.length ? workflow.tools.map((g) => ({ ...g })) : null,
   };
 }
 

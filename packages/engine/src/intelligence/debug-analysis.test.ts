@@ -21,6 +21,7 @@ const EVIDENCE: Record<FailureCategory, FailureEvidence> = {
   INVALID_REQUEST: { httpStatus: 400, providerMessage: 'model: unknown model' },
   CANCELLED: { providerMessage: 'Cancelled by the user.' },
   CRASHED: { providerMessage: 'Lease expired: owner host:123 stopped heartbeating.' },
+  TOOL_ERROR: { toolName: 'mcp__files__read_text_file', toolError: 'ENOENT: no such file or directory' },
   UNKNOWN: { providerMessage: 'Something odd happened' },
 };
 
@@ -37,6 +38,7 @@ const QUOTED: Record<FailureCategory, string> = {
   INVALID_REQUEST: 'HTTP 400',
   CANCELLED: 'Cancelled by the user',
   CRASHED: 'Lease expired',
+  TOOL_ERROR: 'ENOENT: no such file or directory',
   UNKNOWN: 'Something odd happened',
 };
 

@@ -89,7 +89,7 @@ function rootCause(category: FailureCategory, ctx: FixContext): RootCause {
 
 /**
  * Evidence as sentences from the stored numbers: spent vs cap, tokens vs cap, turns vs limit,
- * prompt size vs context window, deadline, retries, HTTP status and the provider's message.
+ * prompt size vs context window, deadline, retries, HTTP status, the failing tool and the provider's message.
  * Null when nothing was recorded.
  */
 export function evidenceText(ev: FailureEvidence, step: StepRunView | null): string | null {
@@ -105,6 +105,7 @@ export function evidenceText(ev: FailureEvidence, step: StepRunView | null): str
     parts.push(`Deadline ${formatDuration(ev.deadlineMs)}${step?.durationMs != null ? `, ran ${formatDuration(step.durationMs)}` : ''}.`);
   if (ev.retries != null) parts.push(`${ev.retries} ${ev.retries === 1 ? 'retry' : 'retries'} spent.`);
   if (ev.httpStatus != null) parts.push(`HTTP ${ev.httpStatus}.`);
+  if (ev.toolName) parts.push(`Tool ${ev.toolName}${ev.toolError ? ` said: "${ev.toolError.slice(0, 500)}"` : ' failed.'}`);
   // The step's own error is in the summary; only the provider's words are added here.
   if (ev.providerMessage) parts.push(`Provider said: "${ev.providerMessage}"`);
   return parts.length ? parts.join(' ') : null;

@@ -6,7 +6,7 @@ import { actions, fix, stepLabel, type FixContext } from './fix-context.js';
 /** Categories whose cause lies with the provider, the network or the process, not the step's size. */
 export type ProviderCategory = Extract<
   FailureCategory,
-  'RATE_LIMITED' | 'PROVIDER_OVERLOADED' | 'CONNECTION' | 'AUTH' | 'INVALID_REQUEST' | 'CANCELLED' | 'CRASHED' | 'UNKNOWN'
+  'RATE_LIMITED' | 'PROVIDER_OVERLOADED' | 'CONNECTION' | 'AUTH' | 'INVALID_REQUEST' | 'CANCELLED' | 'CRASHED' | 'TOOL_ERROR' | 'UNKNOWN'
 >;
 
 /** What the provider said, with its HTTP status and the retries spent, as one clause. */
@@ -112,6 +112,26 @@ export function providerFixes(category: ProviderCategory, ctx: FixContext): FixS
           actions.split(ctx),
         ),
       ];
+    case 'TOOL_ERROR': {
+      const tool = ctx.evidence.toolName ?? 'a tool';
+      const server = /^mcp__([^_][^]*?)__/.exec(ctx.evidence.toolName ?? '')?.[1];
+      const said = ctx.evidence.toolError ? ` It said: "${truncate(ctx.evidence.toolError, 200)}".` : '';
+      return [
+        retry(`${tool} kept failing.${said} A server that was down or slow may answer now.`),
+        fix(
+          'BETTER',
+          server ? `Check the MCP server "${server}"` : 'Check the MCP servers',
+          `${what}${said} Open MCP servers to see whether ${server ? `"${server}"` : 'it'} is connected, its last error and its tools.`,
+          null,
+        ),
+        fix(
+          'BEST',
+          `Tell ${stepLabel(ctx)} how to use ${tool}`,
+          `${what} When the model keeps sending arguments the tool refuses, say in the prompt what the tool expects, or grant a tool that fits the task.`,
+          null,
+        ),
+      ];
+    }
     case 'UNKNOWN':
       return [
         retry('The failure was not classified; a retry shows whether it repeats.'),

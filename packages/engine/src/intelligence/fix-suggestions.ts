@@ -27,6 +27,7 @@ export function fixesFor(category: FailureCategory, ctx: FixContext): FixSuggest
     case 'INVALID_REQUEST':
     case 'CANCELLED':
     case 'CRASHED':
+    case 'TOOL_ERROR':
     case 'UNKNOWN':
       return providerFixes(category, ctx);
     default:

@@ -18,6 +18,7 @@ export function stepView(id: string, overrides: Partial<WorkflowStepView> = {}):
     budgetUsd: null,
     maxTurns: null,
     documentIds: [],
+    tools: [],
     ...overrides,
   };
 }
@@ -36,6 +37,7 @@ export function workflowView(overrides: Partial<WorkflowView> = {}): WorkflowVie
     steps: [stepView('gather'), stepView('write')],
     documents: [],
     config: {},
+    tools: [],
     runNumber: 1,
     latestRunId: 'run-1',
     createdAt: 1_000,

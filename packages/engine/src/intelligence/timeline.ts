@@ -22,6 +22,8 @@ export function severityOf(kind: WorkflowEventKind): Severity {
       return Severity.INFO;
     case 'COST_WARNING':
     case 'STEP_WAITING_APPROVAL':
+    case 'TOOL_APPROVAL_REQUESTED':
+    case 'TOOL_APPROVAL_RESOLVED':
     case 'STEP_CANCELLED':
     case 'CALL_RETRIED':
     case 'RUN_CANCELLED':
@@ -79,6 +81,10 @@ function describeEvent(e: WorkflowEvent, stepNames: ReadonlyMap<string, string>)
       return `${step} called tool ${e.toolName ?? 'unknown'}.`;
     case 'TOOL_FINISHED':
       return `${step}: tool ${e.toolName ?? 'unknown'} returned.`;
+    case 'TOOL_APPROVAL_REQUESTED':
+      return `${step} waits for approval of tool ${e.toolName ?? e.toolCall?.toolName ?? 'unknown'}.`;
+    case 'TOOL_APPROVAL_RESOLVED':
+      return `${step}: tool ${e.toolName ?? e.toolCall?.toolName ?? 'unknown'} ${e.toolCall?.status === 'DENIED' ? 'was denied' : 'was approved'}.`;
     case 'USAGE':
       return `${step}: model call used ${formatCount(e.inputTokens ?? 0)} input and ${formatCount(e.outputTokens ?? 0)} output tokens (${formatUsd(e.costUsd ?? 0)}).`;
     case 'COST_WARNING':

@@ -20,6 +20,8 @@ function fakeConversation(turns: ModelTurn[]): ProviderConversation & { log: str
     addAssistantTurn: (t) => log.push(`assistant:${t.toolCalls.map((c) => c.id).join(',')}`),
     addToolResults: (r) => log.push(`results:${r.map((x) => `${x.call.id}=${x.content}`).join(',')}`),
     addContinuation: () => log.push('continue'),
+    snapshot: () => [...log],
+    restore: (s) => log.splice(0, log.length, ...(s as string[])),
   };
 }
 

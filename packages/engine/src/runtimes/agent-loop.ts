@@ -3,7 +3,8 @@ import { CallWatchdog, TaskWatchdog } from './call-watchdog.js';
 import { ClassifiedProviderError, failure, failureFromAbortReason } from './error-classification.js';
 import { failureDisposition, type ClassifiedFailure } from './failure-category.js';
 import { callWithRetries, type RetryPolicy } from './retry-policy.js';
-import type { AgentTool, ModelCallUsage, RuntimeHooks, RuntimeRequest, RuntimeResult } from './runtime.js';
+import type { ModelCallUsage, RuntimeHooks, RuntimeRequest, RuntimeResult, ToolCallRequest } from './runtime.js';
+import { callsAwaitingApproval, runToolTurn, type ToolCallResult, type ToolFailureStreak } from './tool-turn.js';
 
 /**
  * The provider-neutral tool-use loop shared by anthropic-direct, openai-direct and ollama.
@@ -12,16 +13,13 @@ import type { AgentTool, ModelCallUsage, RuntimeHooks, RuntimeRequest, RuntimeRe
  *
  * Per turn: `onTurnStart` → one model call (retried per the policy, each retry reported) →
  * `onUsage` (stop at once if the verdict says so) → the model's own turn is appended to the
- * history verbatim → tools run and their results are appended → next turn.
+ * history verbatim → tools run and their results are appended → next turn. A turn whose calls
+ * need a person's approval ends the task WAITING_APPROVAL with a checkpoint of the conversation;
+ * `request.resume` goes on from such a checkpoint without calling the model for earlier turns.
  */
 
 /** A tool call the model asked for. */
-export interface ToolCall {
-  /** Provider's call id (Ollama has none: the adapter makes one up). */
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-}
+export type ToolCall = ToolCallRequest;
 
 /** Why a model call ended: done, wants tools, hit its output limit, or ran out of context. */
 export type TurnStop = 'end' | 'tool_use' | 'max_tokens' | 'context_window';
@@ -37,11 +35,7 @@ export interface ModelTurn {
 }
 
 /** A tool's result, sent back to the model. */
-export interface ToolResult {
-  call: ToolCall;
-  content: string;
-  isError: boolean;
-}
+export type ToolResult = ToolCallResult;
 
 /** The wire-format side of the loop; one instance per task. */
 export interface ProviderConversation {
@@ -53,6 +47,9 @@ export interface ProviderConversation {
   addToolResults(results: ToolResult[]): void;
   /** Asks the model to go on after it hit its output limit. */
   addContinuation(): void;
+  /** The whole history as JSON-safe data (a checkpoint), and putting it back. */
+  snapshot(): unknown;
+  restore(snapshot: unknown): void;
 }
 
 /** What the loop needs besides the request, the hooks and the conversation. */
@@ -72,6 +69,7 @@ export async function runAgentLoop(
   opts: AgentLoopOptions,
 ): Promise<RuntimeResult> {
   const task = new TaskWatchdog(opts.clock, request.signal, request.deadlineAt);
+  const streak: ToolFailureStreak = { count: 0 };
   let output = '';
   let turn = 0;
   // After a max_tokens stop the next turn continues the same text: no separator.
@@ -82,7 +80,29 @@ export async function runAgentLoop(
     turns: turn,
     failure: f,
   });
+  /** Runs a turn's calls and appends their results; a result when the task ends here. */
+  const runTools = async (calls: ToolCall[], decisions: NonNullable<RuntimeRequest['resume']>['decisions'] = {}): Promise<RuntimeResult | null> => {
+    const waitingFor = callsAwaitingApproval(request.tools, calls, decisions);
+    if (waitingFor.length)
+      return {
+        status: 'WAITING_APPROVAL',
+        output,
+        turns: turn,
+        parked: { turn, conversation: conversation.snapshot(), output, pendingCalls: calls, waitingFor },
+      };
+    const ran = await runToolTurn(request.tools, calls, hooks, task.signal, streak, decisions);
+    if (ran.kind === 'aborted') return end(failureFromAbortReason(task.signal.reason));
+    if (ran.kind === 'failed') return end(ran.failure);
+    conversation.addToolResults(ran.results);
+    return ran.endsTask ? { status: 'COMPLETED', output, turns: turn } : null;
+  };
   try {
+    if (request.resume) {
+      conversation.restore(request.resume.conversation);
+      ({ turn, output } = request.resume);
+      const ended = await runTools(request.resume.pendingCalls, request.resume.decisions);
+      if (ended) return ended;
+    }
     while (turn < request.maxTurns) {
       if (task.signal.aborted) return end(failureFromAbortReason(task.signal.reason));
       turn += 1;
@@ -140,48 +160,13 @@ export async function runAgentLoop(
         continue;
       }
       conversation.addAssistantTurn(modelTurn);
-      const ran = await runTools(request.tools, modelTurn.toolCalls, hooks, task.signal);
-      if (ran.aborted) return end(failureFromAbortReason(task.signal.reason));
-      conversation.addToolResults(ran.results);
-      if (ran.endsTask) return { status: 'COMPLETED', output, turns: turn };
+      const ended = await runTools(modelTurn.toolCalls);
+      if (ended) return ended;
     }
     return end(failure('TURN_LIMIT', `The agent used all ${request.maxTurns} turns without finishing.`));
   } finally {
     task.dispose();
   }
-}
-
-/** Runs the calls in order; stops early when the task is aborted. */
-async function runTools(
-  tools: AgentTool[],
-  calls: ToolCall[],
-  hooks: RuntimeHooks,
-  signal: AbortSignal,
-): Promise<{ results: ToolResult[]; endsTask: boolean; aborted: boolean }> {
-  const results: ToolResult[] = [];
-  let endsTask = false;
-  for (const call of calls) {
-    if (signal.aborted) return { results, endsTask, aborted: true };
-    const tool = tools.find((t) => t.name === call.name);
-    hooks.onToolStart(call.name, call.input);
-    let content: string;
-    let isError = false;
-    if (!tool) {
-      content = `Unknown tool "${call.name}". Available tools: ${tools.map((t) => t.name).join(', ') || 'none'}.`;
-      isError = true;
-    } else {
-      try {
-        content = await tool.run(call.input, signal);
-        if (tool.endsTask) endsTask = true;
-      } catch (err) {
-        content = `Tool ${call.name} failed: ${err instanceof Error ? err.message : String(err)}`;
-        isError = true;
-      }
-    }
-    hooks.onToolFinish(call.name, content, isError);
-    results.push({ call, content, isError });
-  }
-  return { results, endsTask, aborted: signal.aborted };
 }
 
 /** Joins the text of successive turns with a newline. */

@@ -160,6 +160,14 @@ class AnthropicConversation implements ProviderConversation {
   addContinuation(): void {
     this.messages.push({ role: 'user', content: 'Please continue from where you stopped.' });
   }
+
+  snapshot(): unknown {
+    return structuredClone(this.messages);
+  }
+
+  restore(snapshot: unknown): void {
+    this.messages.splice(0, this.messages.length, ...(snapshot as MessageParam[]));
+  }
 }
 
 /** A streamed block's starting state, in request-param shape so it can be sent back verbatim. */

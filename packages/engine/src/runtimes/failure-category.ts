@@ -13,6 +13,7 @@ import { assertNever } from '../errors.js';
  * - `CONTEXT_TOO_LARGE`: the prompt exceeds the model's context window.
  * - `INVALID_REQUEST`: the provider rejected the request (HTTP 400, unknown model...).
  * - `CANCELLED`: a user cancelled; not a failure of the work itself.
+ * - `TOOL_ERROR`: the step's tool calls kept failing (the tool's name and error are the evidence).
  * - `CRASHED`: the process running the task died (it exited, or its lease expired without a heartbeat).
  * - `UNKNOWN`: anything else; the message is kept as evidence.
  */
@@ -28,6 +29,7 @@ export const FailureCategory = {
   INVALID_REQUEST: 'INVALID_REQUEST',
   CANCELLED: 'CANCELLED',
   CRASHED: 'CRASHED',
+  TOOL_ERROR: 'TOOL_ERROR',
   UNKNOWN: 'UNKNOWN',
 } as const;
 export type FailureCategory = (typeof FailureCategory)[keyof typeof FailureCategory];
@@ -61,6 +63,7 @@ export function failureDisposition(category: FailureCategory): { retryCall: bool
     case 'CONTEXT_TOO_LARGE':
     case 'INVALID_REQUEST':
     case 'CRASHED':
+    case 'TOOL_ERROR':
     case 'UNKNOWN':
       return { retryCall: false, taskStatus: 'FAILED' };
     default:

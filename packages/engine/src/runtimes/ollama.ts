@@ -198,6 +198,14 @@ class OllamaConversation implements ProviderConversation {
   addContinuation(): void {
     this.messages.push({ role: 'user', content: 'Please continue from where you stopped.' });
   }
+
+  snapshot(): unknown {
+    return structuredClone(this.messages);
+  }
+
+  restore(snapshot: unknown): void {
+    this.messages.splice(0, this.messages.length, ...(snapshot as OllamaMessage[]));
+  }
 }
 
 /** Parses an NDJSON body line by line; a line that is not JSON throws `SyntaxError` (classified as a malformed event). */

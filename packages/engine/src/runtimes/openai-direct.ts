@@ -150,6 +150,14 @@ class OpenAIConversation implements ProviderConversation {
   addContinuation(): void {
     this.messages.push({ role: 'user', content: 'Please continue from where you stopped.' });
   }
+
+  snapshot(): unknown {
+    return structuredClone(this.messages);
+  }
+
+  restore(snapshot: unknown): void {
+    this.messages.splice(0, this.messages.length, ...(snapshot as ChatCompletionMessageParam[]));
+  }
 }
 
 /** Parses a function call's JSON arguments; broken JSON becomes an empty input the tool explains. */

@@ -41,6 +41,38 @@ export interface AgentTool {
   run(input: Record<string, unknown>, signal: AbortSignal): Promise<string>;
   /** Calling this tool ends the task successfully after this turn (a loop agent saying it is done). */
   endsTask?: boolean;
+  /** What a call needs (tools/tool-grants.ts): AUTO runs at once (the default), ASK waits for a person, DENY is refused. */
+  approval?: 'AUTO' | 'ASK' | 'DENY';
+}
+
+/** A tool call a model asked for. */
+export interface ToolCallRequest {
+  /** The provider's call id (Ollama has none: the adapter makes one up). */
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** How one tool call ended, as stored on its ToolCall. */
+export type ToolOutcomeStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'DENIED' | 'CANCELLED';
+
+/** A person's answer to a call that waited for approval. */
+export interface ToolDecision {
+  approved: boolean;
+  comment: string | null;
+}
+
+/**
+ * Where an agent loop stopped after a turn, enough to go on later without calling the model for
+ * that turn again: the adapter's conversation (its own wire format, JSON), the output so far, and
+ * that turn's tool calls, which have not run yet.
+ */
+export interface TurnCheckpoint {
+  /** The last completed model turn (1-based). */
+  turn: number;
+  conversation: unknown;
+  output: string;
+  pendingCalls: ToolCallRequest[];
 }
 
 /** Everything an adapter needs to run one task. */
@@ -61,6 +93,8 @@ export interface RuntimeRequest {
   deadlineAt?: number;
   /** Idle time after which a silent stream counts as stalled, ms. */
   streamIdleTimeoutMs?: number;
+  /** Go on from here instead of starting: run the pending calls (with these decisions, by call id), then the next turn. */
+  resume?: TurnCheckpoint & { decisions: Record<string, ToolDecision> };
 }
 
 /** Usage of one model call, as the provider reported it. */
@@ -81,8 +115,10 @@ export interface RuntimeHooks {
   onTurnStart(turn: number): void;
   /** Streamed text from the model. */
   onOutputDelta(text: string): void;
-  onToolStart(name: string, input: unknown): void;
-  onToolFinish(name: string, result: string, isError: boolean): void;
+  /** A tool call starts running (refused calls never start). */
+  onToolStart(call: ToolCallRequest): void;
+  /** A tool call ended; `result` is what the model is given back. */
+  onToolFinish(call: ToolCallRequest, result: string, status: ToolOutcomeStatus): void;
   /** After every model call. If the verdict says stop, return at once with its failure. */
   onUsage(usage: ModelCallUsage): Promise<UsageVerdict>;
   /** A failed call is about to be retried after `delayMs`. */
@@ -91,10 +127,13 @@ export interface RuntimeHooks {
 
 /** How a task ended. `output` is whatever text was produced, partial output included. */
 export interface RuntimeResult {
-  status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  /** WAITING_APPROVAL: the task stopped after a turn whose calls need a person (see `parked`). */
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'WAITING_APPROVAL';
   output: string;
   turns: number;
   failure?: ClassifiedFailure;
+  /** With WAITING_APPROVAL: where to go on from, and the ids of the calls waiting for a decision. */
+  parked?: TurnCheckpoint & { waitingFor: string[] };
 }
 
 /** A runtime adapter. */

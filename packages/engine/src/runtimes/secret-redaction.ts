@@ -49,8 +49,8 @@ export async function runRedacted(adapter: RuntimeAdapter, request: RuntimeReque
   const guarded: RuntimeHooks = {
     onTurnStart: (turn) => hooks.onTurnStart(turn),
     onOutputDelta: (text) => hooks.onOutputDelta(text),
-    onToolStart: (name, input) => hooks.onToolStart(name, input),
-    onToolFinish: (name, result, isError) => hooks.onToolFinish(name, result, isError),
+    onToolStart: (call) => hooks.onToolStart(call),
+    onToolFinish: (call, result, status) => hooks.onToolFinish(call, result, status),
     onUsage: (usage) => hooks.onUsage(usage),
     onRetry: (info) => hooks.onRetry({ ...info, failure: redactFailure(info.failure, secrets) }),
   };

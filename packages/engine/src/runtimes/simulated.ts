@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { ClassifiedFailure, FailureCategory } from './failure-category.js';
-import type { RuntimeAdapter, RuntimeDescriptor, RuntimeHooks, RuntimeRequest, RuntimeResult } from './runtime.js';
+import type { RuntimeAdapter, RuntimeDescriptor, RuntimeHooks, RuntimeRequest, RuntimeResult, ToolDecision } from './runtime.js';
+import { callsAwaitingApproval, runToolTurn, type ToolFailureStreak } from './tool-turn.js';
 
 /** One scripted model turn. Token counts default to what the prompt and text imply. */
 export interface SimulatedTurn {
@@ -82,7 +83,8 @@ export class SimulatedRuntime implements RuntimeAdapter {
       id: 'simulated',
       label: 'Simulator (no model)',
       provider: 'Stagent',
-      description: 'Deterministic offline simulator for demos and tests. It calls no model: outputs are generated sample text and costs use nominal prices.',
+      description:
+        'Deterministic offline simulator for demos and tests. It calls no model: outputs are generated sample text and costs use nominal prices. A prompt line "/tool <name> {json input}" makes it call that granted tool first.',
       available: true,
       unavailableReason: null,
       models: { default: 'simulated-smart', supported: ['simulated-smart', 'simulated-fast'] },
@@ -109,11 +111,35 @@ export class SimulatedRuntime implements RuntimeAdapter {
     const turns = script.turns?.length ? script.turns : defaultTurns(request);
     const latency = script.latencyMs ?? (this.instant > 0 ? 0 : this.defaults.latencyMs) ?? 0;
     const chunks = Math.max(1, script.chunks ?? this.defaults.chunks ?? 4);
-    let output = '';
-    let turn = 0;
-    let promptTokens = approxTokens(request.systemPrompt + request.prompt);
+    let output = request.resume?.output ?? '';
+    let turn = request.resume?.turn ?? 0;
+    // The simulator's "conversation" is what the next call's prompt weighs, in tokens.
+    let promptTokens =
+      (request.resume?.conversation as { promptTokens?: number } | undefined)?.promptTokens ?? approxTokens(request.systemPrompt + request.prompt);
+    const streak: ToolFailureStreak = { count: 0 };
+    /** Runs a turn's scripted calls; a result when the task stops here (approval, abort, tool failures, finish). */
+    const runTools = async (calls: { id: string; name: string; input: Record<string, unknown> }[], decisions: Record<string, ToolDecision> = {}) => {
+      const waitingFor = callsAwaitingApproval(request.tools, calls, decisions);
+      if (waitingFor.length)
+        return {
+          status: 'WAITING_APPROVAL',
+          output,
+          turns: turn,
+          parked: { turn, conversation: { promptTokens }, output, pendingCalls: calls, waitingFor },
+        } as RuntimeResult;
+      const ran = await runToolTurn(request.tools, calls, hooks, request.signal, streak, decisions);
+      if (ran.kind === 'aborted')
+        return abortResult(request, output, turn) ?? ({ status: 'CANCELLED', output, turns: turn, failure: fail('CANCELLED', 'Cancelled.') } as RuntimeResult);
+      if (ran.kind === 'failed') return { status: 'FAILED', output, turns: turn, failure: ran.failure } as RuntimeResult;
+      for (const r of ran.results) promptTokens += approxTokens(r.content);
+      return ran.endsTask ? ({ status: 'COMPLETED', output: output.trimEnd(), turns: turn } as RuntimeResult) : null;
+    };
+    if (request.resume) {
+      const ended = await runTools(request.resume.pendingCalls, request.resume.decisions);
+      if (ended) return ended;
+    }
 
-    for (const planned of turns) {
+    for (const planned of turns.slice(turn)) {
       turn += 1;
       if (turn > request.maxTurns)
         return { status: 'FAILED', output, turns: turn - 1, failure: fail('TURN_LIMIT', `Reached the limit of ${request.maxTurns} turns.`) };
@@ -154,16 +180,9 @@ export class SimulatedRuntime implements RuntimeAdapter {
         cacheReadTokens: planned.cacheReadTokens ?? 0,
       });
       if (verdict.stop) return { status: 'FAILED', output, turns: turn, failure: verdict.failure };
-      let ended = false;
-      for (const call of planned.toolCalls ?? []) {
-        const tool = request.tools.find((t) => t.name === call.name);
-        hooks.onToolStart(call.name, call.input);
-        const result = tool ? await tool.run(call.input, request.signal).catch((e: Error) => `Tool error: ${e.message}`) : `Unknown tool ${call.name}`;
-        hooks.onToolFinish(call.name, result, !tool);
-        promptTokens += approxTokens(result);
-        if (tool?.endsTask) ended = true;
-      }
-      if (ended) break;
+      const calls = (planned.toolCalls ?? []).map((c, i) => ({ id: `sim-${turn}-${i + 1}`, name: c.name, input: c.input }));
+      const ended = await runTools(calls);
+      if (ended) return ended;
     }
     return { status: 'COMPLETED', output: output.trimEnd(), turns: turn };
   }
@@ -219,6 +238,8 @@ function defaultTurns(request: RuntimeRequest): SimulatedTurn[] {
   const lines = [`### Simulated result: ${title}`, '', '_Generated by the Stagent simulator; no model was called._', ''];
   for (let i = 0; i < points; i++) lines.push(`- Finding ${i + 1}: sample insight #${digest[i + 1]!.toString(16)} about "${title}".`);
   const turns: SimulatedTurn[] = [];
+  const asked = toolDirectives(request);
+  if (asked.length) turns.push({ text: `Calling ${asked.map((c) => c.name).join(', ')} as the prompt asks.`, toolCalls: asked });
   const search = request.tools.find((t) => t.name === 'search_documents');
   if (search)
     turns.push({
@@ -227,6 +248,27 @@ function defaultTurns(request: RuntimeRequest): SimulatedTurn[] {
     });
   turns.push({ text: lines.join('\n') });
   return turns;
+}
+
+/**
+ * `/tool <name> <json input>` lines of a prompt: the simulator calls those tools in its first
+ * turn, so demos and tests can drive any granted tool (approvals included) without a model.
+ */
+const TOOL_DIRECTIVE = /^\/tool\s+(\S+)\s*(\{.*\})?\s*$/gm;
+
+function toolDirectives(request: RuntimeRequest): { name: string; input: Record<string, unknown> }[] {
+  const calls: { name: string; input: Record<string, unknown> }[] = [];
+  for (const match of request.prompt.matchAll(TOOL_DIRECTIVE)) {
+    let input: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = match[2] ? JSON.parse(match[2]) : {};
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) input = parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON: the call goes out without arguments, and the tool's own error tells the story.
+    }
+    calls.push({ name: match[1]!, input });
+  }
+  return calls;
 }
 
 /** The block of bound documents a workflow step's prompt starts with (workflows/document-context.ts); never the instruction. */
@@ -238,7 +280,7 @@ function lastInstruction(prompt: string): string {
     tail
       .trim()
       .split('\n')
-      .find((l) => l.trim()) ?? 'task';
+      .find((l) => l.trim() && !l.startsWith('/tool')) ?? 'task';
   return line
     .replace(/[#*_`]/g, '')
     .trim()

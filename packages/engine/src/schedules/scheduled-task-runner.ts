@@ -35,6 +35,13 @@ export class ScheduledTaskRunner {
       tools: [],
       signal: input.signal,
     });
-    return { status: end.status, turns: end.turns, failureCategory: end.failure?.category ?? null, error: end.failure?.message ?? null, taskId: end.taskId };
+    // A firing has no tools, so nothing of it can wait for an approval.
+    return {
+      status: end.status === 'WAITING_APPROVAL' ? 'FAILED' : end.status,
+      turns: end.turns,
+      failureCategory: end.failure?.category ?? null,
+      error: end.failure?.message ?? null,
+      taskId: end.taskId,
+    };
   }
 }

@@ -89,6 +89,27 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'Deadline for one task, in ms (1 s - 1 h). A task still running then fails with TIMEOUT.',
   },
   {
+    key: 'tools.callTimeoutMs',
+    type: 'integer',
+    default: 60000,
+    min: 1000,
+    max: 600000,
+    writable: true,
+    secret: false,
+    description:
+      'Deadline for one MCP tool call, connecting included, in ms (1 s - 10 min). A call still running then is cancelled and the model is told it timed out.',
+  },
+  {
+    key: 'tools.maxResultChars',
+    type: 'integer',
+    default: 20000,
+    min: 1000,
+    max: 200000,
+    writable: true,
+    secret: false,
+    description: 'Characters of a tool result a model receives (1,000 - 200,000). Longer results are cut, and the cut is said in the text.',
+  },
+  {
     key: 'routing.preference',
     type: 'enum',
     default: 'manual',

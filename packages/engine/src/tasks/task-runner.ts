@@ -9,7 +9,7 @@ import { resolveCostCap } from '../budget/cap-resolver.js';
 import { countTokens } from '../budget/tokenizer.js';
 import type { SecretValues } from '../settings/secret-values.js';
 import type { SettingsSystem } from '../settings/settings-system.js';
-import type { AgentTool, RuntimeResult } from '../runtimes/runtime.js';
+import type { AgentTool, RuntimeRequest, RuntimeResult } from '../runtimes/runtime.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import { priceFor } from '../runtimes/pricing.js';
 import { runRedacted } from '../runtimes/secret-redaction.js';
@@ -44,7 +44,9 @@ export interface StartedTask {
 /** How a task ended. `taskId` is null when it failed before its task row existed (unknown runtime or model). */
 export interface TaskEnd {
   taskId: string | null;
-  status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'WAITING_APPROVAL';
+  /** WAITING_APPROVAL: where the loop stopped and which calls wait (the owner stores it). */
+  parked?: RuntimeResult['parked'];
   output: string;
   turns: number;
   failure?: ClassifiedFailure;
@@ -71,6 +73,8 @@ export interface TaskSpec<T extends TaskTracker = TaskTracker> {
   systemPrompt(caps: TaskCaps): string;
   tools: AgentTool[];
   signal: AbortSignal;
+  /** Go on from a stored checkpoint instead of starting (a step whose tool calls were resolved). */
+  resume?: RuntimeRequest['resume'];
   /** The runtime hooks; default a plain {@link TaskTracker}. A step adds its live row and events. */
   tracker?(started: StartedTask): T;
   /** Writes committed with the task row (a step moves to RUNNING with its task id). */
@@ -180,21 +184,28 @@ export class TaskRunner {
           signal: spec.signal,
           deadlineAt: Date.now() + timeoutMs,
           streamIdleTimeoutMs: Math.min(STREAM_IDLE_MS, timeoutMs),
+          resume: spec.resume,
         },
         tracker,
         await this.secrets.list(),
       );
       await tracker.settle();
       // A write that did not commit ends the task, whatever the runtime reported: its spend is unaccounted.
+      if (result.status === 'WAITING_APPROVAL' && !tracker.writeFailure)
+        return await this.finish(
+          spec,
+          { taskId: task.taskId, status: 'WAITING_APPROVAL', output: result.output, turns: result.turns, parked: result.parked },
+          tracker,
+        );
       const failure =
         tracker.writeFailure ??
-        (result.status === 'COMPLETED'
+        (result.status === 'COMPLETED' || result.status === 'WAITING_APPROVAL'
           ? undefined
           : (result.failure ?? { category: 'UNKNOWN', message: 'The runtime ended without saying why.', retryable: false }));
       const end: TaskEnd = failure
         ? {
             taskId: task.taskId,
-            status: tracker.writeFailure ? 'FAILED' : result.status,
+            status: tracker.writeFailure || result.status === 'WAITING_APPROVAL' ? 'FAILED' : result.status,
             output: result.output,
             turns: result.turns,
             failure,
@@ -256,6 +267,7 @@ function evidenceFor(failure: ClassifiedFailure, tracker: TaskTracker, promptTex
     maxTurns,
   };
   if (failure.category === 'BUDGET_EXCEEDED') return { ...base, ...tracker.lastEvidence };
+  if (failure.category === 'TOOL_ERROR') return { ...base, ...tracker.lastToolFailure };
   if (failure.category === 'CONTEXT_TOO_LARGE')
     return { ...base, promptTokens: countTokens(promptText, model).tokens, contextWindow: priceFor(model)?.contextWindow };
   return base;

@@ -6,18 +6,22 @@ import { IllegalTransitionError } from '../errors.js';
  * - `COMPLETED`: the runtime finished with output.
  * - `FAILED`: it ended with a failure category (the runtime's, a cap's, or CRASHED with its process).
  * - `CANCELLED`: its run was cancelled; live provider calls were aborted.
+ * - `WAITING_APPROVAL`: it stopped after a turn whose tool calls wait for a person; its step
+ *   goes on from the stored checkpoint in a new task once they are resolved.
  */
 export const TaskStatus = {
   RUNNING: 'RUNNING',
   COMPLETED: 'COMPLETED',
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
+  WAITING_APPROVAL: 'WAITING_APPROVAL',
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
 const allowed: Record<TaskStatus, readonly TaskStatus[]> = {
-  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED'],
+  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED', 'WAITING_APPROVAL'],
   COMPLETED: [],
+  WAITING_APPROVAL: [],
   FAILED: [],
   CANCELLED: [],
 };

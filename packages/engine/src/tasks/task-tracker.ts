@@ -9,7 +9,7 @@ import { checkCaps, type TaskCaps } from '../budget/cap-check.js';
 import { failure } from '../runtimes/error-classification.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import { costMicros } from '../runtimes/pricing.js';
-import type { ModelCallUsage, RuntimeHooks, UsageVerdict } from '../runtimes/runtime.js';
+import type { ModelCallUsage, RuntimeHooks, ToolCallRequest, ToolOutcomeStatus, UsageVerdict } from '../runtimes/runtime.js';
 
 /** A task's running spend. A step passes its `step_runs` row object, so its live view carries the same figures. */
 export interface SpendTotals {
@@ -66,6 +66,8 @@ export class TaskTracker implements RuntimeHooks {
   turns = 0;
   output = '';
   retries = 0;
+  /** The last tool call that failed, for TOOL_ERROR evidence. */
+  lastToolFailure: { toolName: string; toolError: string } | null = null;
   /** Evidence of the cap that stopped the task, if one did. */
   lastEvidence: FailureEvidence = {};
   /** Set when a write transaction rolled back: the task must end FAILED with this failure. */
@@ -88,9 +90,12 @@ export class TaskTracker implements RuntimeHooks {
     this.output += text;
   }
 
-  onToolStart(_name: string, _input: unknown): void {}
+  onToolStart(_call: ToolCallRequest): void {}
 
-  onToolFinish(_name: string, _result: string, _isError: boolean): void {}
+  /** Keeps the last failed call: a task that ends TOOL_ERROR names it as evidence. */
+  onToolFinish(call: ToolCallRequest, result: string, status: ToolOutcomeStatus): void {
+    if (status === 'FAILED' || status === 'TIMED_OUT') this.lastToolFailure = { toolName: call.name, toolError: result.slice(0, 2000) };
+  }
 
   onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {
     this.retries = info.attempt;

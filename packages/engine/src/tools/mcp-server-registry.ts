@@ -10,6 +10,9 @@ import { MCP_SERVER_NAME_PATTERN } from './mcp/tool-names.js';
 import type { McpServerConfig } from './mcp/server-config.js';
 
 /** How Stagent reaches an MCP server. */
+
+/** Names no registered server may take: the claude-code runtime serves Stagent's built-in tools as the MCP server `stagent`. */
+export const RESERVED_SERVER_NAMES: readonly string[] = ['stagent'];
 export const McpTransport = { STDIO: 'STDIO', STREAMABLE_HTTP: 'STREAMABLE_HTTP' } as const;
 export type McpTransport = (typeof McpTransport)[keyof typeof McpTransport];
 
@@ -167,6 +170,8 @@ export class McpServerRegistry {
         'A server name is 1 to 32 characters: a lowercase letter, then lowercase letters, digits, "_" or "-", without "__" (its tools reach models as mcp__<name>__<tool>).',
         'name',
       );
+    else if (RESERVED_SERVER_NAMES.includes(name))
+      issue(ErrorCode.INVALID_VALUE, `"${name}" is reserved: Stagent's own tools use it (mcp__${name}__...). Choose another name.`, 'name');
     else {
       const holder = await mcpServerIdByName(this.resources, name);
       if (holder && holder !== id) issues.push(nameTaken(name));

@@ -1,7 +1,10 @@
+import { parseQualifiedToolName } from './mcp/tool-names.js';
+import { toolFingerprint } from './mcp/tool-fingerprint.js';
 import type { EngineResources } from '../resources.js';
 import { McpConnections, type McpConnectionsOptions } from './mcp/mcp-connections.js';
 import type { McpServerStatus } from './mcp/connection.js';
 import { McpServerRegistry, type McpServerInput, type McpServerView } from './mcp-server-registry.js';
+import type { McpToolLookup } from './grant-references.js';
 
 /** A registered server and how it is doing right now. */
 export interface McpServerState extends McpServerView {
@@ -18,7 +21,7 @@ export interface McpServerState extends McpServerView {
  * connections (what runs), kept in step: every change to the registry reconfigures the
  * connections, which start a server on first use and stop every child on close.
  */
-export class McpServers {
+export class McpServers implements McpToolLookup {
   readonly registry: McpServerRegistry;
   readonly connections: McpConnections;
 
@@ -73,6 +76,31 @@ export class McpServers {
       lastError: view.enabled ? status.lastError : 'Disabled: enable the server to connect to it.',
       tools: status.tools,
     };
+  }
+
+  async serverNames(): Promise<string[]> {
+    return (await this.list()).map((s) => s.name);
+  }
+
+  /** The tools a server lists now, connecting on first use; the reason when it cannot say. */
+  async toolNames(name: string): Promise<{ tools: string[] } | { error: string }> {
+    const view = (await this.list()).find((s) => s.name === name);
+    if (!view) return { error: `no server is named "${name}"` };
+    const state = await this.state(view);
+    if (!state.connected && state.tools.length === 0) return { error: state.lastError ?? 'not connected' };
+    return { tools: state.tools.map((t) => t.name) };
+  }
+
+  /** The fingerprint of a qualified tool as its server lists it now (last known list), or null. */
+  fingerprintOf(qualified: string): string | null {
+    const parsed = parseQualifiedToolName(qualified);
+    if (!parsed) return null;
+    for (const id of this.connections.serverIds()) {
+      if (this.connections.config(id)?.name !== parsed.server) continue;
+      const tool = this.connections.status(id).tools.find((t) => t.name === parsed.tool);
+      return tool ? toolFingerprint(tool) : null;
+    }
+    return null;
   }
 
   /** Stops every server this process started. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationMs, parseDurationShorthand } from '../duration-shorthand.js';
 import { blankNameMessage, isBlankName } from '../names.js';
+import { MAX_GRANTS, ToolApproval, parseGrantPattern } from '../tools/tool-grants.js';
 import { WorkflowPattern } from './definition.js';
 
 /** Delays are written in the duration shorthand (m, h, d, w), from 1 minute to 30 days. */
@@ -43,6 +44,16 @@ const stepId = z
     `Step ids use letters, digits, "-" and "_" (at most ${MAX_STEP_ID_LENGTH} characters).`,
   );
 
+/** One tool grant: a well-formed pattern (existence is checked against the servers in `validation.ts`). */
+const toolGrant = z.strictObject({
+  tool: z.string().superRefine((tool, ctx) => {
+    const parsed = parseGrantPattern(tool);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  }),
+  approval: z.enum(Object.values(ToolApproval) as [string, ...string[]], { error: `Approval must be one of ${Object.values(ToolApproval).join(', ')}.` }),
+});
+const toolGrants = z.array(toolGrant).max(MAX_GRANTS, `At most ${MAX_GRANTS} tool grants.`);
+
 /** Shape of one submitted step. */
 export const stepInputSchema = z.object({
   id: stepId.nullish(),
@@ -62,6 +73,7 @@ export const stepInputSchema = z.object({
     .max(MAX_STEP_TURNS, `Max turns must be at most ${MAX_STEP_TURNS}.`)
     .nullish(),
   documentIds: z.array(z.string().min(1)).max(50, 'At most 50 documents per step.').nullish(),
+  tools: toolGrants.nullish(),
 });
 
 const loopConfig = z.strictObject({
@@ -102,4 +114,5 @@ export const definitionInputSchema = z.object({
   steps: z.array(z.unknown()).min(1, 'A workflow needs at least one step.').max(MAX_STEPS, `A workflow has at most ${MAX_STEPS} steps.`),
   documentIds: z.array(z.string().min(1)).max(50, 'At most 50 global documents.').nullish(),
   config: z.unknown().optional(),
+  tools: toolGrants.nullish(),
 });

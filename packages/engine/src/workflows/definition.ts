@@ -1,3 +1,5 @@
+import type { ToolGrant } from '../tools/tool-grants.js';
+
 /**
  * The stored shape of a workflow definition. Validation (zod) lives in `validation.ts`; this
  * file only names the shapes so that entities and executors can share them.
@@ -31,6 +33,8 @@ export interface StepDefinition {
   budgetUsd?: number | null;
   /** Model turns allowed for this step (overrides setting `runtime.maxTurns`). */
   maxTurns?: number | null;
+  /** MCP tools this step may use, read before the workflow's grants (tools/tool-grants.ts). */
+  tools?: ToolGrant[];
 }
 
 /** Pattern options (contract `WorkflowDefinitionInput.config`). Each key applies to the patterns named. */
@@ -59,6 +63,8 @@ export interface WorkflowDefinition {
   budgetUsd?: number | null;
   steps: StepDefinition[];
   config: PatternConfig;
+  /** MCP tools every step may use, after the step's own grants. */
+  tools?: ToolGrant[];
 }
 
 /** What callers submit: a definition plus document bindings (global and per step). */
@@ -77,7 +83,9 @@ export interface WorkflowDefinitionInput {
     budgetUsd?: number | null;
     maxTurns?: number | null;
     documentIds?: string[] | null;
+    tools?: ToolGrant[] | null;
   }[];
+  tools?: ToolGrant[] | null;
   /** Global documents, given to every step. */
   documentIds?: string[] | null;
   config?: unknown;

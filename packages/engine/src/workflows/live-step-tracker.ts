@@ -6,7 +6,8 @@ import type { PendingEvent } from '../events/workflow-event.js';
 import type { EngineResources } from '../resources.js';
 import type { TaskCaps } from '../budget/cap-check.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
-import type { ModelCallUsage } from '../runtimes/runtime.js';
+import type { ModelCallUsage, ToolCallRequest, ToolOutcomeStatus } from '../runtimes/runtime.js';
+import type { StepToolCalls } from './step-tool-calls.js';
 import type { StepRun } from '../db/entities/step-run.entity.js';
 import { TaskTracker } from '../tasks/task-tracker.js';
 import { toStepRunView } from './run-store.js';
@@ -40,8 +41,13 @@ export class LiveStepTracker extends TaskTracker {
     readonly step: StepRun,
     private readonly stepIds: { workflowId: string; runId: string; taskId: string; runtimeId: string },
     caps: TaskCaps,
+    /** Stores each tool call as a ToolCall; none for trackers that keep no calls. */
+    private readonly toolCalls: StepToolCalls | null = null,
+    /** A resumed attempt goes on counting from its stored turn. */
+    startTurn = 0,
   ) {
     super(resources, { ...stepIds, stepId: step.stepId }, caps, step);
+    this.turns = startTurn;
   }
 
   override onTurnStart(turn: number): void {
@@ -61,21 +67,36 @@ export class LiveStepTracker extends TaskTracker {
     }
   }
 
-  override onToolStart(name: string, input: unknown): void {
+  override onToolStart(call: ToolCallRequest): void {
     this.flushDelta();
-    this.step.currentTool = name;
-    const event = this.event({ kind: 'TOOL_STARTED', toolName: name, data: { input: truncateJson(input) } });
-    void this.enqueue((uow) => this.writeStep(uow, { currentTool: name }, event));
+    this.step.currentTool = call.name;
+    const change = this.toolCalls?.started(call, this.turns, this.resources.clock.now());
+    const event = this.event({ kind: 'TOOL_STARTED', toolName: call.name, toolCall: change?.view, data: { input: truncateJson(call.input) } });
+    void this.enqueue(async (uow) => {
+      await change?.write(uow.sql);
+      await this.writeStep(uow, { currentTool: call.name }, event);
+    });
   }
 
-  override onToolFinish(name: string, result: string, isError: boolean): void {
+  override onToolFinish(call: ToolCallRequest, result: string, status: ToolOutcomeStatus): void {
+    super.onToolFinish(call, result, status);
     this.step.currentTool = null;
+    const change = this.toolCalls?.finished(call, this.turns, result, status, this.resources.clock.now());
     const event = this.event({
       kind: 'TOOL_FINISHED',
-      toolName: name,
-      message: isError ? `Tool ${name} failed: ${result.slice(0, 300)}` : `Tool ${name} returned ${result.length} characters.`,
+      toolName: call.name,
+      toolCall: change?.view,
+      message:
+        status === 'SUCCEEDED'
+          ? `Tool ${call.name} returned ${result.length} characters.`
+          : status === 'DENIED'
+            ? `Tool ${call.name} was refused; the model was told.`
+            : `Tool ${call.name} ${status === 'TIMED_OUT' ? 'timed out' : 'failed'}: ${result.slice(0, 300)}`,
     });
-    void this.enqueue((uow) => this.writeStep(uow, { currentTool: null }, event));
+    void this.enqueue(async (uow) => {
+      await change?.write(uow.sql);
+      await this.writeStep(uow, { currentTool: null }, event);
+    });
   }
 
   override onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {

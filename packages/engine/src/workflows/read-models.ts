@@ -1,3 +1,4 @@
+import type { ToolGrant } from '../tools/tool-grants.js';
 import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import type { FailureEvidence } from '../db/entities/step-run.entity.js';
 import type { PatternConfig, StepDefinition, WorkflowPattern } from './definition.js';
@@ -70,6 +71,7 @@ export interface WorkflowRunView {
 /** A step as defined, with its step-scoped document ids. */
 export interface WorkflowStepView extends StepDefinition {
   documentIds: string[];
+  tools: ToolGrant[];
 }
 
 /** A workflow as defined, with its bindings. */
@@ -86,6 +88,8 @@ export interface WorkflowView {
   /** Every binding: `stepId` null = global. */
   documents: { documentId: string; stepId: string | null }[];
   config: PatternConfig;
+  /** MCP tools every step may use, after each step's own grants. */
+  tools: ToolGrant[];
   runNumber: number;
   latestRunId: string | null;
   createdAt: number;

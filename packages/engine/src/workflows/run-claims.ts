@@ -200,6 +200,11 @@ export async function decideCheckpoint(
     if (!run || run.status !== 'WAITING_APPROVAL') throw new NotApplicableError(`Workflow "${wf.name}" has no run waiting for approval.`, ['workflowId']);
     const row = (await latestStepRows(uow, run.id)).find((r) => r.stepId === stepId);
     if (!row || row.status !== 'WAITING_APPROVAL') throw new NotApplicableError(`Step "${stepId}" is not waiting for approval.`, ['stepId']);
+    // A step that ran and stopped for its tool calls (it has a task) waits for those, not for a checkpoint.
+    if (row.taskId)
+      throw new NotApplicableError(`Step "${row.name}" waits for approval of tool calls, not at a checkpoint; approve or deny them with resolveToolCall.`, [
+        'stepId',
+      ]);
     if (approved) {
       await transitionStepRow(uow.sql, row, 'PENDING', { approvedAt: now, approvalComment: comment }, now);
       await claimResume(uow, resources, run.id, 'WAITING_APPROVAL', `Checkpoint before "${row.name}" approved${comment ? `: ${comment}` : '.'}`);

@@ -11,6 +11,7 @@ import type { PatternContext } from './patterns/pattern-context.js';
 import { stepSystemPrompt, withDocuments } from './prompt-composer.js';
 import { pendingStepFields, toStepRunView, transitionStepRow } from './run-store.js';
 import type { StepOutcome, StepRunner } from './step-runner.js';
+import { stepResume } from './step-resume.js';
 
 /** The data one drive of a run works on. */
 export interface RunData {
@@ -65,13 +66,19 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
     const row = await rowFor(step, options.iteration ?? 0);
     if (row.status === 'COMPLETED') return { status: 'COMPLETED', output: row.output ?? '', reused: true };
     if (signal.aborted) return { status: 'CANCELLED' };
+    // A step that stopped for tool approvals goes on from its journal once every call is resolved.
+    const resume = row.status === 'WAITING_APPROVAL' ? await stepResume(resources, row) : undefined;
+    if (resume === 'waiting') return { status: 'WAITING_APPROVAL' };
     const docs = data.documentsFor(step.id);
     const context = buildDocumentContext(docs);
     let signaledDone = false;
-    const tools = createAgentTools({ documents: docs, finish: options.canFinish }).map((tool) =>
+    const granted = await runner.grantedTools(definition, step);
+    const tools = [...createAgentTools({ documents: docs, finish: options.canFinish }), ...granted.tools].map((tool) =>
       tool.endsTask ? { ...tool, run: async (input: Record<string, unknown>, s: AbortSignal) => ((signaledDone = true), tool.run(input, s)) } : tool,
     );
     const outcome = await runner.run({
+      approvals: granted.approvals,
+      resume,
       workflowId,
       runId,
       definition,

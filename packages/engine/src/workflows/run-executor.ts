@@ -1,3 +1,5 @@
+import { transitionToolCallRow, waitingToolCallsOfStepRun } from '../db/tool-call-store.js';
+import { toToolCallView } from '../tools/tool-call-view.js';
 import type { StepRun } from '../db/entities/step-run.entity.js';
 import { getRun, getWorkflow } from '../db/run-rows.js';
 import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
@@ -220,8 +222,27 @@ export async function closeOpenSteps(
         data: { category: runningCategory ?? 'CANCELLED' },
       });
     } else if (step.status === 'PENDING' || step.status === 'WAITING_APPROVAL' || step.status === 'DELAYED') {
+      if (step.status === 'WAITING_APPROVAL') await cancelWaitingToolCalls(uow, step, now, workflowId);
       const to = step.status === 'PENDING' ? pendingTo : 'CANCELLED';
       await transitionStepRow(uow.sql, step, to === 'SKIPPED' && step.status !== 'PENDING' ? 'CANCELLED' : to, {}, now);
     }
+  }
+}
+
+/** Calls a step waited on end with its run: CANCELLED, announced so approval inboxes drop them at once. */
+async function cancelWaitingToolCalls(uow: UnitOfWork, step: StepRun, now: number, workflowId: string): Promise<void> {
+  for (const call of await waitingToolCallsOfStepRun(uow.sql, step.id)) {
+    const changes = { finishedAt: now, error: 'Its run ended before anyone decided.' };
+    await transitionToolCallRow(uow.sql, call.id, 'WAITING_APPROVAL', 'CANCELLED', changes);
+    uow.emit({
+      kind: 'TOOL_APPROVAL_RESOLVED',
+      workflowId,
+      runId: step.runId,
+      stepId: step.stepId,
+      taskId: call.taskId,
+      toolName: call.toolName,
+      toolCall: toToolCallView({ ...call, ...changes, status: 'CANCELLED' }),
+      message: `The call to ${call.toolName} was cancelled with its run.`,
+    });
   }
 }

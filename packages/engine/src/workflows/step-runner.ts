@@ -10,12 +10,20 @@ import { LiveStepTracker } from './live-step-tracker.js';
 import { toStepRunView, transitionStepRow } from './run-store.js';
 import type { StepDefinition, WorkflowDefinition } from './definition.js';
 import { formatDuration, formatUsd } from '../format/index.js';
+import type { ToolCallRow } from '../db/entities/tool-call.entity.js';
+import type { ToolDecision, TurnCheckpoint } from '../runtimes/runtime.js';
+import type { ToolApproval } from '../tools/tool-grants.js';
+import type { GrantedTools } from '../tools/step-tools.js';
+import { StepToolCalls } from './step-tool-calls.js';
+import { parkForApproval } from './step-parking.js';
 
 /** How one step attempt ended. */
 export type StepOutcome =
   | { status: 'COMPLETED'; output: string; reused: boolean; /** The agent called the finish tool (loops stop). */ signaledDone?: boolean }
   | { status: 'FAILED'; category: FailureCategory; error: string }
-  | { status: 'CANCELLED' };
+  | { status: 'CANCELLED' }
+  /** A tool call of its last turn waits for a person; the run waits with it. */
+  | { status: 'WAITING_APPROVAL' };
 
 /** Everything needed to run one step attempt. */
 export interface StepAttempt {
@@ -30,6 +38,23 @@ export interface StepAttempt {
   documentCount: number;
   estimatedDurationMs: number | null;
   signal: AbortSignal;
+  /** What the grants say for each granted tool, by name (tools/tool-grants.ts). */
+  approvals: ReadonlyMap<string, ToolApproval>;
+  /** Go on from where the attempt stopped to wait for tool approvals (all resolved now). */
+  resume?: StepResume;
+}
+
+/** Where a step's MCP tools come from. */
+export interface StepToolSource {
+  granted(definition: WorkflowDefinition, step: StepDefinition): Promise<GrantedTools>;
+}
+
+/** Where a waiting step attempt stopped, and what people decided about its calls. */
+export interface StepResume {
+  checkpoint: TurnCheckpoint;
+  decisions: Record<string, ToolDecision>;
+  /** The stored calls of that turn, by the model's call id. */
+  calls: ReadonlyMap<string, ToolCallRow>;
 }
 
 /**
@@ -42,7 +67,14 @@ export class StepRunner {
   constructor(
     private readonly resources: EngineResources,
     private readonly tasks: TaskRunner,
+    /** The MCP tools a step's grants give it; none when the engine has no MCP servers. */
+    private readonly mcpTools: StepToolSource = { granted: async () => ({ tools: [], approvals: new Map() }) },
   ) {}
+
+  /** The MCP tools the grants of `step` (then its workflow's) give it, with each one's approval. */
+  grantedTools(definition: WorkflowDefinition, step: StepDefinition): Promise<GrantedTools> {
+    return this.mcpTools.granted(definition, step);
+  }
 
   /** The runtime a step uses: step > workflow > setting `routing.defaultRuntime` > first available. */
   resolveRuntimeId(step: Pick<StepDefinition, 'runtimeId'>, definition: Pick<WorkflowDefinition, 'runtimeId'>): Promise<string> {
@@ -69,18 +101,30 @@ export class StepRunner {
       systemPrompt: () => a.systemPrompt,
       tools: a.tools,
       signal: a.signal,
-      tracker: (task) => new LiveStepTracker(this.resources, a.row, { ...ids, taskId: task.taskId, runtimeId: task.runtimeId }, task.caps),
+      resume: a.resume ? { ...a.resume.checkpoint, decisions: a.resume.decisions } : undefined,
+      tracker: (task) =>
+        new LiveStepTracker(
+          this.resources,
+          a.row,
+          { ...ids, taskId: task.taskId, runtimeId: task.runtimeId },
+          task.caps,
+          new StepToolCalls({ ...ids, stepId: a.step.id, stepRunId: a.row.id, taskId: task.taskId }, a.approvals, a.resume?.calls),
+          a.resume?.checkpoint.turn ?? 0,
+        ),
       onStart: (uow, task) => this.started(uow, a, task),
       onFinish: (uow, ended, tracker, now) => this.finished(uow, a, ended, tracker, now),
     });
     if (end.status === 'COMPLETED') return { status: 'COMPLETED', output: end.output, reused: false };
     if (end.status === 'CANCELLED') return { status: 'CANCELLED' };
+    if (end.status === 'WAITING_APPROVAL') return { status: 'WAITING_APPROVAL' };
     return { status: 'FAILED', category: end.failure!.category, error: end.failure!.message };
   }
 
   /** The step moves to RUNNING with its task, runtime, model and cap, announced at once. */
   private async started(uow: SqlUnitOfWork, a: StepAttempt, task: StartedTask): Promise<void> {
-    const { taskId, runtimeId, model, caps, startedAt } = task;
+    const { taskId, runtimeId, model, caps } = task;
+    // A resumed attempt keeps its first start: its duration covers every part of it.
+    const startedAt = a.resume ? (a.row.startedAt ?? task.startedAt) : task.startedAt;
     const changes = {
       taskId,
       runtimeId,
@@ -90,7 +134,7 @@ export class StepRunner {
       documentCount: a.documentCount,
       estimatedDurationMs: a.estimatedDurationMs,
     };
-    await transitionStepRow(uow.sql, a.row, 'RUNNING', changes, startedAt);
+    await transitionStepRow(uow.sql, a.row, 'RUNNING', changes, task.startedAt);
     Object.assign(a.row, changes);
     uow.emit({
       kind: 'STEP_STARTED',
@@ -98,7 +142,9 @@ export class StepRunner {
       runId: a.runId,
       stepId: a.step.id,
       taskId,
-      message: `Step "${a.step.name}" started on ${runtimeId} (${model}), cap ${formatUsd(caps.costUsd)}.`,
+      message: a.resume
+        ? `Step "${a.step.name}" goes on after turn ${a.resume.checkpoint.turn} on ${runtimeId} (${model}); its tool calls were resolved.`
+        : `Step "${a.step.name}" started on ${runtimeId} (${model}), cap ${formatUsd(caps.costUsd)}.`,
       step: toStepRunView(a.row),
     });
   }
@@ -115,6 +161,7 @@ export class StepRunner {
         { inputTokens: lost.inputTokens, outputTokens: lost.outputTokens, costMicros: lost.costMicros },
         { updatedAt: now },
       );
+    if (r.status === 'WAITING_APPROVAL') return parkForApproval(uow, a, r, now);
     const totals = {
       inputTokens: a.row.inputTokens,
       outputTokens: a.row.outputTokens,

@@ -4,7 +4,8 @@ import { IllegalTransitionError } from '../errors.js';
  * Status of one step attempt (a `step_runs` row).
  * - `PENDING`: not started in this run yet.
  * - `RUNNING`: its task row exists and the runtime is executing it.
- * - `WAITING_APPROVAL`: a checkpoint gate before this step waits for `resolveCheckpoint`.
+ * - `WAITING_APPROVAL`: a checkpoint gate before this step waits for `resolveCheckpoint`, or
+ *   (from RUNNING) a tool call of its last turn waits for `resolveToolCall`; its journal keeps the turn.
  * - `DELAYED`: a delay step waiting for its resume time.
  * - `COMPLETED`: finished with output (a delay step: its time has passed).
  * - `FAILED`: the attempt failed with a failure category; a retry adds a new attempt.
@@ -25,7 +26,7 @@ export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
 
 const allowed: Record<StepStatus, readonly StepStatus[]> = {
   PENDING: ['RUNNING', 'WAITING_APPROVAL', 'DELAYED', 'COMPLETED', 'FAILED', 'SKIPPED', 'CANCELLED'],
-  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED'],
+  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED', 'WAITING_APPROVAL'],
   WAITING_APPROVAL: ['PENDING', 'RUNNING', 'FAILED', 'CANCELLED'],
   DELAYED: ['COMPLETED', 'FAILED', 'CANCELLED'],
   COMPLETED: [],

@@ -5,6 +5,8 @@ import type { RuntimeCatalog } from '../runtimes/catalog.js';
 import type { PatternConfig, StepDefinition, WorkflowDefinition, WorkflowDefinitionInput, WorkflowPattern } from './definition.js';
 import { configSchemaByPattern, definitionInputSchema, stepInputSchema } from './definition-schema.js';
 import { issueToError, parseFields } from './field-parse.js';
+import { checkGrantReferences, type McpToolLookup } from '../tools/grant-references.js';
+import type { ToolGrant } from '../tools/tool-grants.js';
 
 /** A validated definition and the document bindings it declares. */
 export interface ValidatedWorkflow {
@@ -18,6 +20,8 @@ export interface ValidationLookups {
   existingDocumentIds(ids: string[]): Promise<Set<string>>;
   /** The runtime a step without runtime ids would use (for checking a model id). */
   defaultRuntimeId(): Promise<string | null>;
+  /** The registered MCP servers and their tools, for checking tool grants. */
+  mcpTools: McpToolLookup;
 }
 
 /**
@@ -55,6 +59,15 @@ export async function validateDefinition(
     if ('prompt' in stepInputs[i]! && !isDelay && !s.prompt.trim()) add('Write a prompt for this step.', ['steps', i, 'prompt']);
   });
   await checkReferences(data, stepInputs, lookups, add);
+  await checkApprovalsOnRuntimes(data, stepInputs, lookups, add);
+  await checkGrantReferences(
+    [
+      { grants: (data.tools ?? []) as ToolGrant[], field: ['tools'] },
+      ...stepInputs.map((s, i) => ({ grants: (s.tools ?? []) as ToolGrant[], field: ['steps', i, 'tools'] })),
+    ],
+    lookups.mcpTools,
+    add,
+  );
   if (issues.length) throw new ValidationError(issues);
 
   const bindings: ValidatedWorkflow['bindings'] = [];
@@ -71,6 +84,7 @@ export async function validateDefinition(
       budgetUsd: data.budgetUsd ?? null,
       steps,
       config,
+      ...(data.tools?.length ? { tools: data.tools as ToolGrant[] } : {}),
     },
     bindings,
   };
@@ -89,6 +103,8 @@ function toStepDefinition(s: StepInput): StepDefinition {
     modelId: s.modelId ?? null,
     budgetUsd: s.budgetUsd ?? null,
     maxTurns: s.maxTurns ?? null,
+    // Stored only when set, so definitions without tools keep their stored form (and hashes).
+    ...(s.tools?.length ? { tools: s.tools as ToolGrant[] } : {}),
   };
 }
 
@@ -179,6 +195,33 @@ async function checkReferences(data: DefinitionFields, stepInputs: StepInput[], 
       if (!existing.has(id)) add(`Document "${id}" does not exist.`, ['steps', i, 'documentIds', j], ErrorCode.NOT_FOUND);
     }),
   );
+}
+
+/** Runtimes that run their own tool loop and so cannot stop a step to wait for an ASK approval. */
+const RUNTIMES_WITHOUT_APPROVALS: readonly string[] = ['claude-code'];
+
+/**
+ * ASK grants on a step whose runtime cannot wait for a person (claude-code's CLI owns its loop:
+ * a step cannot stop mid-turn without holding the process) are refused where they are written,
+ * rather than turning into refusals at run time.
+ */
+async function checkApprovalsOnRuntimes(data: DefinitionFields, stepInputs: StepInput[], lookups: ValidationLookups, add: Add): Promise<void> {
+  const workflowRuntime = data.runtimeId ?? (await lookups.defaultRuntimeId());
+  const workflowAsks = (data.tools ?? []).flatMap((g, j) => (g.approval === 'ASK' ? [j] : []));
+  const reported = new Set<number>();
+  for (const [i, s] of stepInputs.entries()) {
+    const runtime = s.runtimeId ?? workflowRuntime;
+    if (!runtime || !RUNTIMES_WITHOUT_APPROVALS.includes(runtime)) continue;
+    const why = `runs on ${runtime}, which cannot pause a step to wait for an approval; use AUTO or DENY, or another runtime for this step.`;
+    (s.tools ?? []).forEach((g, j) => {
+      if (g.approval === 'ASK') add(`This grant asks for approval, but step "${s.name ?? s.id ?? i + 1}" ${why}`, ['steps', i, 'tools', j, 'approval']);
+    });
+    for (const j of workflowAsks) {
+      if (reported.has(j)) continue;
+      reported.add(j);
+      add(`This grant asks for approval, but step "${s.name ?? s.id ?? i + 1}" ${why}`, ['tools', j, 'approval']);
+    }
+  }
 }
 
 function dedupe(ids: string[]): string[] {

@@ -1,3 +1,4 @@
+import { NO_MCP_SERVERS, type McpToolLookup } from '../tools/grant-references.js';
 import type { Workflow } from '../db/entities/workflow.entity.js';
 import { existingDocumentIds } from '../db/document-store.js';
 import { inTransaction } from '../db/unit-of-work.js';
@@ -31,6 +32,7 @@ export class WorkflowSystem implements WorkflowBindings {
   constructor(
     private readonly resources: EngineResources,
     private readonly defaultRuntimeId: () => Promise<string | null>,
+    private readonly mcpTools: McpToolLookup = NO_MCP_SERVERS,
   ) {}
 
   /** Validates a submitted definition against the catalog and stored documents; `known` problems are reported first. */
@@ -41,6 +43,7 @@ export class WorkflowSystem implements WorkflowBindings {
         catalog: this.resources.catalog,
         defaultRuntimeId: this.defaultRuntimeId,
         existingDocumentIds: (ids) => existingDocumentIds(this.resources, ids),
+        mcpTools: this.mcpTools,
       },
       known,
     );
@@ -179,9 +182,10 @@ export function toWorkflowView(
     status: r.status as WorkflowStatus,
     runtimeId: r.runtimeId ?? null,
     budgetUsd: r.budgetUsd ?? null,
-    steps: r.definition.steps.map((s) => ({ ...s, documentIds: documents.filter((b) => b.stepId === s.id).map((b) => b.documentId) })),
+    steps: r.definition.steps.map((s) => ({ ...s, tools: s.tools ?? [], documentIds: documents.filter((b) => b.stepId === s.id).map((b) => b.documentId) })),
     documents,
     config: r.definition.config,
+    tools: r.definition.tools ?? [],
     runNumber: r.runNumber,
     latestRunId: r.latestRunId ?? null,
     createdAt: r.createdAt,

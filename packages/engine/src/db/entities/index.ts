@@ -12,6 +12,9 @@ import { ScheduleSchema } from './schedule.entity.js';
 import { ScheduleFiringSchema } from './schedule-firing.entity.js';
 import { WorkflowExecutionStatsSchema } from './workflow-execution-stats.entity.js';
 import { McpServerSchema } from './mcp-server.entity.js';
+import { ToolCallSchema } from './tool-call.entity.js';
+import { StepJournalSchema } from './step-journal.entity.js';
+import { McpToolPinSchema } from './mcp-tool-pin.entity.js';
 
 /** Every entity, listed explicitly (a test compares this list with the files in this folder). */
 export const entities = [
@@ -29,6 +32,9 @@ export const entities = [
   ScheduleFiringSchema,
   WorkflowExecutionStatsSchema,
   McpServerSchema,
+  ToolCallSchema,
+  StepJournalSchema,
+  McpToolPinSchema,
 ];
 
 export * from './project.entity.js';
@@ -45,3 +51,6 @@ export * from './schedule.entity.js';
 export * from './schedule-firing.entity.js';
 export * from './workflow-execution-stats.entity.js';
 export * from './mcp-server.entity.js';
+export * from './tool-call.entity.js';
+export * from './step-journal.entity.js';
+export * from './mcp-tool-pin.entity.js';

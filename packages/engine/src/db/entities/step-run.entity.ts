@@ -17,6 +17,9 @@ export interface FailureEvidence {
   contextWindow?: number;
   deadlineMs?: number;
   retries?: number;
+  /** TOOL_ERROR: the qualified name of the tool whose failure ended the step, and what it said. */
+  toolName?: string;
+  toolError?: string;
 }
 
 /**

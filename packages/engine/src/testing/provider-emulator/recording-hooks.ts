@@ -43,11 +43,12 @@ export function recordingHooks(
       calls.push({ kind: 'delta', value: delta });
       opts.onDelta?.(delta);
     },
-    onToolStart(name, input) {
+    onToolStart({ name, input }) {
       tools.push({ name, input });
       calls.push({ kind: 'toolStart', value: { name, input } });
     },
-    onToolFinish(name, result, isError) {
+    onToolFinish({ name }, result, status) {
+      const isError = status !== 'SUCCEEDED';
       const open = [...tools].reverse().find((t) => t.name === name && t.result === undefined);
       if (open) Object.assign(open, { result, isError });
       calls.push({ kind: 'toolFinish', value: { name, result, isError } });

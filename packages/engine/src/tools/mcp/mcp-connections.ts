@@ -73,6 +73,11 @@ export class McpConnections {
     return connection;
   }
 
+  /** The configuration of a server, if it is configured. */
+  config(serverId: string): McpServerConfig | undefined {
+    return this.connections.get(serverId)?.config;
+  }
+
   /** The server's state now. Does not connect. */
   status(serverId: string): McpServerStatus {
     return this.connection(serverId).status();

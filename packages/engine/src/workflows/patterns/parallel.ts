@@ -17,6 +17,9 @@ export async function executeParallel(ctx: PatternContext): Promise<PatternOutco
   if (ctx.signal.aborted || outcomes.some((o) => o.status === 'CANCELLED')) return { kind: 'CANCELLED' };
   const failedIndex = outcomes.findIndex((o) => o.status === 'FAILED');
   if (failedIndex >= 0) return endWith(branches[failedIndex]!.id, outcomes[failedIndex]!)!;
+  // Other branches went on meanwhile; the run waits for the tool approvals before it goes further.
+  const waitingIndex = outcomes.findIndex((o) => o.status === 'WAITING_APPROVAL');
+  if (waitingIndex >= 0) return endWith(branches[waitingIndex]!.id, outcomes[waitingIndex]!)!;
   const outputs = outcomes.map((o, i) => ({ name: branches[i]!.name, output: o.status === 'COMPLETED' ? o.output : '' }));
   const result = await ctx.runStep(synthesis, synthesisPrompt(outputs, synthesis.prompt));
   return endWith(synthesis.id, result) ?? { kind: 'COMPLETED' };

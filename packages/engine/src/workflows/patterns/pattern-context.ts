@@ -37,6 +37,7 @@ export interface PatternContext {
 export function endWith(stepId: string, outcome: StepOutcome): PatternOutcome | null {
   if (outcome.status === 'COMPLETED') return null;
   if (outcome.status === 'CANCELLED') return { kind: 'CANCELLED' };
+  if (outcome.status === 'WAITING_APPROVAL') return { kind: 'WAITING_APPROVAL', stepId };
   return { kind: 'FAILED', stepId, category: outcome.category, error: outcome.error };
 }
 

@@ -22,6 +22,9 @@ export async function executeSwarm(ctx: PatternContext): Promise<PatternOutcome>
   if (ctx.signal.aborted || outcomes.some((o) => o.status === 'CANCELLED')) return { kind: 'CANCELLED' };
   const failedIndex = outcomes.findIndex((o) => o.status === 'FAILED');
   if (failedIndex >= 0) return endWith(workers[failedIndex]!.id, outcomes[failedIndex]!)!;
+  // Other workers went on meanwhile; the run waits for the tool approvals before it goes further.
+  const waitingIndex = outcomes.findIndex((o) => o.status === 'WAITING_APPROVAL');
+  if (waitingIndex >= 0) return endWith(workers[waitingIndex]!.id, outcomes[waitingIndex]!)!;
   const outputs = outcomes.map((o, i) => ({ name: workers[i]!.name, output: o.status === 'COMPLETED' ? o.output : '' }));
   const merged = await ctx.runStep(refinery, refineryPrompt(planner.name, planned.output, outputs, refinery.prompt));
   return endWith(refinery.id, merged) ?? { kind: 'COMPLETED' };

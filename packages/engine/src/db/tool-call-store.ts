@@ -1,0 +1,109 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { columnsOf, insertRows, transitionStatus, updateRows } from './direct-sql.js';
+import { projection } from './select-projection.js';
+import { McpToolPinSchema } from './entities/mcp-tool-pin.entity.js';
+import { StepJournalSchema, type StepJournalRow } from './entities/step-journal.entity.js';
+import { ToolCallSchema, type ToolCallRow } from './entities/tool-call.entity.js';
+import type { SqlExecutor } from './sql-executor.js';
+import type { EngineResources } from '../resources.js';
+import { ConflictError } from '../errors.js';
+import { transitionToolCall, type ToolCallStatus } from '../tools/tool-call-state.js';
+
+// Rows of tool calls, step journals (where a step's agent loop stopped) and MCP tool pins.
+// The only writer of `tool_calls.status` is transitionToolCallRow below.
+
+type Resources = Pick<EngineResources, 'orm'>;
+
+/** Which calls to list; every filter given must match. */
+export interface ToolCallFilter {
+  workflowId?: string | null;
+  runId?: string | null;
+  stepRunId?: string | null;
+  conversationId?: string | null;
+  status?: ToolCallStatus | null;
+}
+
+/** Most calls one listing returns (newest first). */
+export const MAX_LISTED_TOOL_CALLS = 500;
+
+export function insertToolCallRows(sql: SqlExecutor, rows: ToolCallRow[]): Promise<void> {
+  return insertRows(sql, ToolCallSchema, rows);
+}
+
+/** Moves a call from `from` to `to` (checked against the call's transition table); a call that moved meanwhile is a ConflictError. */
+export async function transitionToolCallRow(
+  sql: SqlExecutor,
+  id: string,
+  from: ToolCallStatus,
+  to: ToolCallStatus,
+  changes: Partial<ToolCallRow> = {},
+): Promise<void> {
+  const affected = await transitionStatus(sql, ToolCallSchema, transitionToolCall, { id }, from, to, changes);
+  if (affected === 0) throw new ConflictError(`Tool call ${id} is no longer ${from}.`);
+}
+
+/** Output and error of a call as the model was given them (no status change). */
+export async function updateToolCallRow(sql: SqlExecutor, id: string, changes: Partial<Omit<ToolCallRow, 'status'>>): Promise<void> {
+  await updateRows(sql, ToolCallSchema, { id }, changes);
+}
+
+export function findToolCallRow(resources: Resources, id: string): Promise<ToolCallRow | null> {
+  return resources.orm.em.fork().findOne(ToolCallSchema, { id }, { disableIdentityMap: true });
+}
+
+export function listToolCallRows(resources: Resources, filter: ToolCallFilter): Promise<ToolCallRow[]> {
+  const where: Record<string, unknown> = {};
+  for (const key of ['workflowId', 'runId', 'stepRunId', 'conversationId', 'status'] as const) if (filter[key]) where[key] = filter[key];
+  return resources.orm.em
+    .fork()
+    .find(ToolCallSchema, where, { orderBy: { requestedAt: 'desc', id: 'desc' }, limit: MAX_LISTED_TOOL_CALLS, disableIdentityMap: true });
+}
+
+const TOOL_CALL_PROPERTIES = Object.keys(ToolCallSchema.meta.properties) as (keyof ToolCallRow & string)[];
+
+/** Calls of a step attempt still waiting for approval, read in the caller's transaction (a run that ends closes them). */
+export async function waitingToolCallsOfStepRun(sql: SqlExecutor, stepRunId: string): Promise<ToolCallRow[]> {
+  const calls = projection(sql, ToolCallSchema, TOOL_CALL_PROPERTIES);
+  const rows = await sql.all(`select ${calls.list} from ${columnsOf(sql.metadata, ToolCallSchema).table} where step_run_id = ? and status = ?`, [
+    stepRunId,
+    'WAITING_APPROVAL',
+  ]);
+  return rows.map((r) => calls.map(r) as ToolCallRow);
+}
+
+/** Stores where a step attempt's loop stopped; false when that turn was written already (a second executor). */
+export async function insertStepJournal(sql: SqlExecutor, row: StepJournalRow): Promise<boolean> {
+  try {
+    await insertRows(sql, StepJournalSchema, [row]);
+    return true;
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException || /unique|duplicate/i.test(String((error as Error).message))) return false;
+    throw error;
+  }
+}
+
+/** The latest journal entry of a step attempt, if it has one. */
+export function latestStepJournal(resources: Resources, stepRunId: string): Promise<StepJournalRow | null> {
+  return resources.orm.em.fork().findOne(StepJournalSchema, { stepRunId }, { orderBy: { turn: 'desc' }, disableIdentityMap: true });
+}
+
+/** Calls of one step attempt's turn, by the model's call id. */
+export async function toolCallsOfTurn(resources: Resources, stepRunId: string, turn: number): Promise<Map<string, ToolCallRow>> {
+  const rows = await resources.orm.em.fork().find(ToolCallSchema, { stepRunId, turn }, { disableIdentityMap: true });
+  return new Map(rows.map((r) => [r.providerCallId, r]));
+}
+
+/** Accepted fingerprints of MCP tools, by qualified name. */
+export async function toolPins(resources: Resources, names: readonly string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await resources.orm.em.fork().find(McpToolPinSchema, { id: { $in: [...names] } }, { disableIdentityMap: true });
+  return new Map(rows.map((r) => [r.id, r.fingerprint]));
+}
+
+/** Records `fingerprint` as the accepted form of each tool, replacing what was accepted before. */
+export async function pinTools(sql: SqlExecutor, pins: { name: string; fingerprint: string }[], now: number): Promise<void> {
+  for (const pin of pins) {
+    const changed = await updateRows(sql, McpToolPinSchema, { id: pin.name }, { fingerprint: pin.fingerprint, pinnedAt: now });
+    if (changed === 0) await insertRows(sql, McpToolPinSchema, [{ id: pin.name, fingerprint: pin.fingerprint, pinnedAt: now }], { ignoreDuplicates: true });
+  }
+}

@@ -1,0 +1,89 @@
+import type { ToolCallRow } from '../db/entities/tool-call.entity.js';
+import { insertStepJournal, insertToolCallRows } from '../db/tool-call-store.js';
+import type { SqlUnitOfWork } from '../db/unit-of-work.js';
+import { ConflictError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { TaskEnd } from '../tasks/task-runner.js';
+import { toToolCallView } from '../tools/tool-call-view.js';
+import { toStepRunView, transitionStepRow } from './run-store.js';
+import type { StepAttempt } from './step-runner.js';
+
+/**
+ * A step attempt whose last turn asked for tools that need a person: in one transaction, the turn
+ * is journaled (conversation, output, the calls still to run), each waiting call is stored in
+ * WAITING_APPROVAL with a TOOL_APPROVAL_REQUESTED event, and the step moves to WAITING_APPROVAL.
+ * Nothing of the step stays in memory: no provider connection, no MCP call, so it survives a
+ * restart, and `resolveToolCall` resumes it from this turn.
+ */
+export async function parkForApproval(uow: SqlUnitOfWork, a: StepAttempt, r: TaskEnd, now: number): Promise<void> {
+  const parked = r.parked!;
+  const journaled = await insertStepJournal(uow.sql, {
+    id: newId(),
+    createdAt: now,
+    stepRunId: a.row.id,
+    turn: parked.turn,
+    conversation: parked.conversation,
+    output: parked.output,
+    pendingCalls: parked.pendingCalls,
+  });
+  if (!journaled) throw new ConflictError(`Turn ${parked.turn} of step "${a.step.name}" was stored by another executor; this one stops.`);
+  const waiting: ToolCallRow[] = parked.pendingCalls
+    .filter((call) => parked.waitingFor.includes(call.id))
+    .map((call) => ({
+      id: newId(),
+      createdAt: now,
+      workflowId: a.workflowId,
+      runId: a.runId,
+      stepId: a.step.id,
+      stepRunId: a.row.id,
+      taskId: r.taskId,
+      conversationId: null,
+      providerCallId: call.id,
+      turn: parked.turn,
+      toolName: call.name,
+      input: call.input,
+      approval: 'ASK',
+      status: 'WAITING_APPROVAL',
+      output: null,
+      error: null,
+      comment: null,
+      requestedAt: now,
+      resolvedAt: null,
+      startedAt: null,
+      finishedAt: null,
+    }));
+  await insertToolCallRows(uow.sql, waiting);
+  const changes = {
+    inputTokens: a.row.inputTokens,
+    outputTokens: a.row.outputTokens,
+    cacheReadTokens: a.row.cacheReadTokens,
+    cacheWriteTokens: a.row.cacheWriteTokens,
+    costMicros: a.row.costMicros,
+    pricingKnown: a.row.pricingKnown,
+    output: r.output || null,
+    turns: r.turns,
+    currentTool: null,
+    updatedAt: now,
+  };
+  await transitionStepRow(uow.sql, a.row, 'WAITING_APPROVAL', changes);
+  Object.assign(a.row, changes);
+  const ids = { workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, taskId: r.taskId };
+  const step = toStepRunView(a.row, now);
+  for (const row of waiting)
+    uow.emit({
+      ...ids,
+      kind: 'TOOL_APPROVAL_REQUESTED',
+      toolName: row.toolName,
+      toolCall: toToolCallView(row),
+      message: `Step "${a.step.name}" asks to call ${row.toolName}; approve or deny it to go on.`,
+      step,
+    });
+  const names = [...new Set(waiting.map((w) => w.toolName))].join(', ');
+  uow.emit({
+    ...ids,
+    kind: 'STEP_WAITING_APPROVAL',
+    message: `Step "${a.step.name}" waits for approval of ${waiting.length === 1 ? 'a tool call' : `${waiting.length} tool calls`} (${names}).`,
+    step,
+    data: { toolCallIds: waiting.map((w) => w.id) },
+  });
+}
