@@ -2,6 +2,7 @@ import { WorkflowEventKind, WorkflowNotFoundError, type WorkflowEvent } from '@s
 import { builder } from '../builder.js';
 import { enumValues, expected } from './common.js';
 import { StepRunRef } from './run.js';
+import { ToolCallRef } from './tools.js';
 
 /** Contract `WorkflowEventKind`. */
 export const WorkflowEventKindEnum = builder.enumType('WorkflowEventKind', {
@@ -10,11 +11,13 @@ export const WorkflowEventKindEnum = builder.enumType('WorkflowEventKind', {
     RUN_STARTED: 'A run was claimed and began (or resumed after approval, delay or retry).',
     STEP_STARTED: "A step's task exists and the step is RUNNING.",
     STEP_OUTPUT_DELTA: 'Streamed output text, coalesced to about ten events a second per step.',
-    TOOL_STARTED: 'The agent called a tool (toolName).',
-    TOOL_FINISHED: 'The tool returned its result to the agent (toolName).',
+    TOOL_STARTED: 'The agent called a tool (toolName, toolCall).',
+    TOOL_FINISHED: 'The tool call ended: its result, error or refusal went to the agent (toolName, toolCall).',
+    TOOL_APPROVAL_REQUESTED: 'A tool call waits for a person (toolCall); its step and run wait in WAITING_APPROVAL until resolveToolCall.',
+    TOOL_APPROVAL_RESOLVED: 'A waiting tool call was approved, denied, or cancelled with its run (toolCall).',
     USAGE: 'One model call finished; carries its tokens and cost (USD).',
     COST_WARNING: 'Spend crossed 80 % of a cap, or a cap cannot be enforced (unknown price).',
-    STEP_WAITING_APPROVAL: 'A checkpoint gate waits for a decision.',
+    STEP_WAITING_APPROVAL: 'A checkpoint gate waits for a decision, or a step waits for the approval of its tool calls.',
     STEP_COMPLETED: 'A step attempt completed.',
     STEP_FAILED: 'A step attempt failed (see step.failureCategory).',
     STEP_CANCELLED: 'A step attempt was cancelled with its run (not a failure).',
@@ -40,7 +43,13 @@ export const WorkflowEventRef = builder.objectRef<WorkflowEvent>('WorkflowEvent'
     taskId: t.id({ nullable: true, description: 'Agent task the event concerns, if any.', resolve: (e) => e.taskId ?? null }),
     message: t.string({ nullable: true, description: 'A sentence describing the event.', resolve: (e) => e.message ?? null }),
     outputDelta: t.string({ nullable: true, description: 'New output text (STEP_OUTPUT_DELTA).', resolve: (e) => e.outputDelta ?? null }),
-    toolName: t.string({ nullable: true, description: 'Tool name (TOOL_STARTED, TOOL_FINISHED).', resolve: (e) => e.toolName ?? null }),
+    toolName: t.string({ nullable: true, description: 'Qualified tool name (TOOL_* events).', resolve: (e) => e.toolName ?? null }),
+    toolCall: t.field({
+      type: ToolCallRef,
+      nullable: true,
+      description: 'The tool call as it stood after this event (every TOOL_* event).',
+      resolve: (e) => e.toolCall ?? null,
+    }),
     inputTokens: t.int({ nullable: true, description: 'Input tokens of the model call (USAGE), tokens.', resolve: (e) => e.inputTokens ?? null }),
     outputTokens: t.int({ nullable: true, description: 'Output tokens of the model call (USAGE), tokens.', resolve: (e) => e.outputTokens ?? null }),
     costUsd: t.float({ nullable: true, description: 'Cost of the model call (USAGE), USD.', resolve: (e) => e.costUsd ?? null }),

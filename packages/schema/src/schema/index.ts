@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import './common.js';
 import './document.js';
+import './tools.js';
 import './workflow.js';
 import './cost.js';
 import './run.js';

@@ -87,7 +87,7 @@ const McpServerInputRef = builder.inputType('McpServerInput', {
     name: t.string(limited('key', { required: true, description: 'Unique name, [a-z][a-z0-9_-]{0,31} without "__".' })),
     transport: t.field({ type: McpTransportEnum, required: true, description: 'How Stagent reaches the server.' }),
     command: t.string(limited('description', { description: 'STDIO: an executable on PATH or an absolute path to one.' })),
-    args: t.stringList(limited('key', { description: 'STDIO: arguments, each at most 200 characters.' })),
+    args: t.stringList(limited('description', { description: 'STDIO: arguments, in order (absolute paths may be long).' })),
     env: t.field(
       limited('json', {
         type: 'JSON',

@@ -13,7 +13,7 @@ export const RunStatusEnum = builder.enumType('RunStatus', {
   values: enumValues(RunStatus, {
     RUNNING: "Executing in the process named by the run's lease; heartbeats keep it alive.",
     PAUSED: 'Parked on a delay step until its resume time.',
-    WAITING_APPROVAL: 'Parked before a checkpoint gate until resolveCheckpoint.',
+    WAITING_APPROVAL: 'Parked before a checkpoint gate until resolveCheckpoint, or until the waiting tool calls of a step are resolved (resolveToolCall).',
     COMPLETED: 'Every step completed.',
     FAILED: 'A step failed, the run crashed (its process exited or its lease expired) or a checkpoint was rejected; a step can be retried.',
     CANCELLED: 'Cancelled by a user; live provider calls were aborted.',
@@ -26,7 +26,7 @@ export const StepStatusEnum = builder.enumType('StepStatus', {
   values: enumValues(StepStatus, {
     PENDING: 'Not started in this run yet.',
     RUNNING: 'Its task exists and the runtime is executing it.',
-    WAITING_APPROVAL: 'A checkpoint gate before this step waits for a decision.',
+    WAITING_APPROVAL: 'A checkpoint gate before this step waits for a decision, or tool calls of its last turn wait for resolveToolCall (see toolCalls).',
     DELAYED: 'A delay step waiting for its resume time.',
     COMPLETED: 'Finished with output (a delay step: its time has passed).',
     FAILED: 'The attempt failed; see failureCategory. A retry adds a new attempt.',
@@ -50,6 +50,7 @@ export const FailureCategoryEnum = builder.enumType('FailureCategory', {
     INVALID_REQUEST: 'The provider rejected the request (HTTP 400, unknown model).',
     CANCELLED: 'A user cancelled; not a failure of the work itself.',
     CRASHED: 'The process running it died: it exited, or its lease expired without a heartbeat.',
+    TOOL_ERROR: "The step's tool calls kept failing (three in a row); the debug analysis names the tool and its error.",
     UNKNOWN: 'Anything else; the message is kept as evidence.',
   }),
 });

@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import { cursorOptions, limited, pageSizeOptions } from '../input-limits.js';
 import { DeletePayloadRef, enumValues, expected, PageInfoRef, payload, UserErrorRef, type Payload } from './common.js';
 import { DocumentRef } from './document.js';
+import { ToolGrantInputRef, ToolGrantRef } from './tools.js';
 
 /** Contract `WorkflowPattern`. */
 export const WorkflowPatternEnum = builder.enumType('WorkflowPattern', {
@@ -50,6 +51,11 @@ export const WorkflowStepRef = builder.objectRef<WorkflowStepView>('WorkflowStep
       resolve: (s) => s.maxTurns ?? null,
     }),
     documentIds: t.idList({ description: 'Ids of the documents bound to this step only (global documents are not listed).', resolve: (s) => s.documentIds }),
+    tools: t.field({
+      type: [ToolGrantRef],
+      description: "MCP tools this step may use, read before the workflow's grants; the first grant that matches a tool decides.",
+      resolve: (s) => s.tools,
+    }),
   }),
 });
 
@@ -99,6 +105,11 @@ export const WorkflowRef = builder.objectRef<WorkflowView>('Workflow').implement
       description: 'Pattern options: maxIterations, timeBudgetMs (ms), completionSignals, concurrency, checkpoints, delays (e.g. {"wait": "2h"}).',
       resolve: (w) => w.config,
     }),
+    tools: t.field({
+      type: [ToolGrantRef],
+      description: "MCP tools every step may use, after each step's own grants. No grant, no tool.",
+      resolve: (w) => w.tools,
+    }),
     runCount: t.int({ description: 'Number of runs started so far (the latest run number).', resolve: (w) => w.runNumber }),
     createdAt: t.field({ type: 'DateTime', description: 'When the workflow was created.', resolve: (w) => w.createdAt }),
     updatedAt: t.field({ type: 'DateTime', description: 'When the workflow (definition or status) last changed.', resolve: (w) => w.updatedAt }),
@@ -143,6 +154,7 @@ const WorkflowStepInputRef = builder.inputType('WorkflowStepInput', {
     budgetUsd: t.float({ description: 'Cost cap for one attempt of this step, USD.' }),
     maxTurns: t.int({ description: 'Model turns (calls) allowed for this step.' }),
     documentIds: t.idList({ description: 'Documents given to this step only.' }),
+    tools: t.field({ type: [ToolGrantInputRef], description: "MCP tools this step may use, read before the workflow's grants (at most 50)." }),
   }),
 });
 
@@ -157,6 +169,7 @@ export const WorkflowDefinitionInputRef = builder.inputType('WorkflowDefinitionI
     budgetUsd: t.float({ description: 'Default cost cap per step attempt, USD.' }),
     steps: t.field({ type: [WorkflowStepInputRef], required: true, description: 'The steps, in order.' }),
     documentIds: t.idList({ description: 'Global documents, given to every step.' }),
+    tools: t.field({ type: [ToolGrantInputRef], description: "MCP tools every step may use, after each step's own grants (at most 50)." }),
     config: t.field(
       limited('json', {
         type: 'JSON',
