@@ -1,4 +1,4 @@
-import type { EngineApi } from '@stagent/engine';
+import type { EngineApi, EngineOptions } from '@stagent/engine';
 import { createTestEngine, testDialect, type TestEngine } from '@stagent/engine/testing';
 import { createApp, type App, type AppLogger } from '../src/app.js';
 import { loadConfig, type ApiConfig } from '../src/config.js';
@@ -31,9 +31,16 @@ export function testConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
  * the engine (e.g. to make one method throw a plain Error).
  */
 export async function createTestApp(
-  options: { config?: Partial<ApiConfig>; wrapEngine?: (engine: EngineApi) => EngineApi; onQuery?: (sql: string) => void; readCache?: boolean } = {},
+  options: {
+    config?: Partial<ApiConfig>;
+    wrapEngine?: (engine: EngineApi) => EngineApi;
+    onQuery?: (sql: string) => void;
+    readCache?: boolean;
+    /** Engine options besides the database: provider env (base URLs, keys), retry policy, a data directory. */
+    engine?: Pick<EngineOptions, 'env' | 'retry' | 'dataDir' | 'simulatedLatencyMs'>;
+  } = {},
 ): Promise<TestApp> {
-  const test = await createTestEngine({ ...(options.onQuery ? { onQuery: options.onQuery } : {}), readCache: options.readCache });
+  const test = await createTestEngine({ ...options.engine, ...(options.onQuery ? { onQuery: options.onQuery } : {}), readCache: options.readCache });
   const config = testConfig(options.config);
   const logged: TestApp['logged'] = [];
   const logger: AppLogger = { info: () => {}, error: (message, data) => logged.push({ message, data }) };

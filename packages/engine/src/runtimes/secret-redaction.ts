@@ -50,12 +50,18 @@ export async function runRedacted(adapter: RuntimeAdapter, request: RuntimeReque
     onTurnStart: (turn) => hooks.onTurnStart(turn),
     onOutputDelta: (text) => hooks.onOutputDelta(text),
     onToolStart: (call) => hooks.onToolStart(call),
-    onToolFinish: (call, result, status) => hooks.onToolFinish(call, result, status),
+    onToolFinish: (call, result, status) => hooks.onToolFinish(call, redactSecrets(result, secrets), status),
     onUsage: (usage) => hooks.onUsage(usage),
     onRetry: (info) => hooks.onRetry({ ...info, failure: redactFailure(info.failure, secrets) }),
   };
+  // Tool results are untrusted text too: a server may echo its own credentials (its env, its
+  // headers). What the model reads, and so what is stored and published, loses them.
+  const tools = request.tools.map((tool) => ({
+    ...tool,
+    run: async (input: Record<string, unknown>, signal: AbortSignal) => redactSecrets(await tool.run(input, signal), secrets),
+  }));
   try {
-    const result = await adapter.run(request, guarded);
+    const result = await adapter.run({ ...request, tools }, guarded);
     return result.failure ? { ...result, failure: redactFailure(result.failure, secrets) } : result;
   } catch (error) {
     if (error instanceof Error) error.message = redactSecrets(error.message, secrets);

@@ -6,8 +6,9 @@ const CREDENTIAL_VARIABLE = /(API_?KEY|TOKEN|SECRET|PASSWORD)$/i;
 
 /**
  * Every secret value the engine is configured with: the secret settings (`anthropic.apiKey`,
- * `openai.apiKey`, decrypted) and the environment's credential variables. Provider messages
- * are redacted against this list (runtimes/secret-redaction.ts).
+ * `openai.apiKey`, decrypted), the environment's credential variables and the MCP servers'
+ * env and header values. Provider messages and tool results are redacted against this list
+ * (runtimes/secret-redaction.ts).
  */
 export class SecretValues {
   /**
@@ -20,6 +21,8 @@ export class SecretValues {
   constructor(
     private readonly settings: SettingsSystem,
     env: NodeJS.ProcessEnv = process.env,
+    /** Further configured secrets (the env and header values of registered MCP servers). */
+    private readonly more: () => Promise<readonly string[]> = async () => [],
   ) {
     this.fromEnvironment = Object.entries(env)
       .filter(([name, value]) => value && value.trim() && CREDENTIAL_VARIABLE.test(name))
@@ -33,6 +36,6 @@ export class SecretValues {
       const value = await this.settings.get(def.key);
       if (typeof value === 'string' && value.trim()) values.push(value.trim());
     }
-    return [...values, ...this.fromEnvironment];
+    return [...values, ...this.fromEnvironment, ...(await this.more())];
   }
 }

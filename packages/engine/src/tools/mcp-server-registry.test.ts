@@ -113,6 +113,13 @@ describe('MCP server registry', () => {
       'url: INVALID_VALUE',
     ]);
     expect(await issuesOf(t.engine.mcpServers.create({ name: 'x', transport: 'SSE' }))).toEqual(['transport: INVALID_VALUE']);
+    // env / headers must be objects (a string would be read as keys "0", "1", ...); an empty one of the other transport is harmless.
+    expect(await issuesOf(t.engine.mcpServers.create(stdio({ env: 'TOKEN=x' as never })))).toEqual(['env: WRONG_TYPE']);
+    expect(await issuesOf(t.engine.mcpServers.create(stdio({ env: ['x'] as never })))).toEqual(['env: WRONG_TYPE']);
+    expect(
+      await issuesOf(t.engine.mcpServers.create({ name: 'remote', transport: 'STREAMABLE_HTTP', url: 'http://127.0.0.1:1/mcp', headers: 'x' as never })),
+    ).toEqual(['headers: WRONG_TYPE']);
+    expect(await issuesOf(t.engine.mcpServers.create(stdio({ name: 'stagent' })))).toEqual(['name: INVALID_VALUE']);
     expect(await issuesOf(t.engine.mcpServers.create(stdio({ name: 'a'.repeat(33) })))).toEqual(['name: INVALID_VALUE']);
     expect(await t.engine.mcpServers.list()).toEqual([]);
   });

@@ -189,14 +189,14 @@ export class McpServerRegistry {
         issue(ErrorCode.NOT_FOUND, `The command "${command.slice(0, 200)}" is not an executable file nor found on PATH.`, 'command');
       if (args.length > MAX_ENTRIES) issue(ErrorCode.OUT_OF_RANGE, `At most ${MAX_ENTRIES} arguments.`, 'args');
       if (url) issue(ErrorCode.NOT_APPLICABLE, 'A STDIO server has no URL; use STREAMABLE_HTTP to reach a server by URL.', 'url');
-      if (input.headers) issue(ErrorCode.NOT_APPLICABLE, 'A STDIO server has no headers; put credentials in its env.', 'headers');
+      if (hasEntries(input.headers)) issue(ErrorCode.NOT_APPLICABLE, 'A STDIO server has no headers; put credentials in its env.', 'headers');
     }
     if (http) {
       if (!url) issue(ErrorCode.INVALID_VALUE, 'A Streamable HTTP server needs its URL.', 'url');
       else if (!isHttpUrl(url)) issue(ErrorCode.INVALID_VALUE, 'The URL must be an http:// or https:// address.', 'url');
       if (command) issue(ErrorCode.NOT_APPLICABLE, 'A Streamable HTTP server is reached by URL; it has no command.', 'command');
       if (args.length) issue(ErrorCode.NOT_APPLICABLE, 'A Streamable HTTP server has no arguments.', 'args');
-      if (input.env) issue(ErrorCode.NOT_APPLICABLE, 'A Streamable HTTP server has no environment; put credentials in its headers.', 'env');
+      if (hasEntries(input.env)) issue(ErrorCode.NOT_APPLICABLE, 'A Streamable HTTP server has no environment; put credentials in its headers.', 'env');
     }
     const secretsField = stdio ? 'env' : 'headers';
     const given = stdio ? input.env : input.headers;
@@ -257,6 +257,11 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+/** Whether an env or headers input holds anything (an empty object of the other transport is harmless). */
+function hasEntries(given: unknown): boolean {
+  return given != null && (typeof given !== 'object' || Object.keys(given).length > 0);
+}
+
 /** `{ NAME: "value" }` with names matching `pattern` and string values; each bad entry is an issue under `field`. */
 function stringMap(
   given: Record<string, unknown>,
@@ -265,6 +270,10 @@ function stringMap(
   issue: (code: ErrorCode, message: string, ...field: (string | number)[]) => void,
 ): Record<string, string> {
   const out: Record<string, string> = {};
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    issue(ErrorCode.WRONG_TYPE, `${field === 'env' ? 'env' : 'headers'} must be an object of names to string values, such as { "API_TOKEN": "…" }.`, field);
+    return out;
+  }
   const entries = Object.entries(given);
   if (entries.length > MAX_ENTRIES) issue(ErrorCode.OUT_OF_RANGE, `At most ${MAX_ENTRIES} entries.`, field);
   for (const [key, value] of entries) {

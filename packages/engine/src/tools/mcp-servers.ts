@@ -24,6 +24,7 @@ export interface McpServerState extends McpServerView {
 export class McpServers implements McpToolLookup {
   readonly registry: McpServerRegistry;
   readonly connections: McpConnections;
+  private secrets: readonly string[] = [];
 
   constructor(resources: EngineResources, options: { env?: NodeJS.ProcessEnv; connections?: McpConnectionsOptions } = {}) {
     this.registry = new McpServerRegistry(resources, { env: options.env });
@@ -32,7 +33,14 @@ export class McpServers implements McpToolLookup {
 
   /** Loads the stored servers into the connection layer (at start-up; nothing is started yet). */
   async sync(): Promise<void> {
-    await this.connections.configure(await this.registry.configs());
+    const configs = await this.registry.configs();
+    this.secrets = configs.flatMap((c) => [...Object.values(c.env ?? {}), ...Object.values(c.headers ?? {})]).filter((v) => v.trim());
+    await this.connections.configure(configs);
+  }
+
+  /** The env and header values of the registered servers, as of the last sync: no message or tool result may carry them. */
+  async secretValues(): Promise<readonly string[]> {
+    return this.secrets;
   }
 
   list(): Promise<McpServerView[]> {
