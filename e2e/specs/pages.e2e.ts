@@ -7,6 +7,7 @@ const PAGES = [
   { path: '/schedules', heading: 'Schedules', name: 'schedules-page' },
   { path: '/documents', heading: 'Documents', name: 'documents-page' },
   { path: '/workflows/new', heading: 'New workflow', name: 'workflow-new-page' },
+  { path: '/approvals', heading: 'Approvals', name: 'approvals-page' },
 ];
 
 for (const { path, heading, name } of PAGES) {

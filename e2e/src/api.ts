@@ -59,6 +59,7 @@ export interface SeedStep {
   prompt: string;
   budgetUsd?: number;
   documentIds?: string[];
+  tools?: { tool: string; approval: 'AUTO' | 'ASK' | 'DENY' }[];
 }
 
 export async function createWorkflow(input: {

@@ -9,4 +9,6 @@ export const Route = {
   settings: () => '/settings',
   schedules: () => '/schedules',
   documents: () => '/documents',
+  mcpServers: () => '/mcp-servers',
+  approvals: () => '/approvals',
 } as const;

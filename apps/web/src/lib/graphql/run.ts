@@ -1,4 +1,5 @@
 import { graphql, type ResultOf } from './tada';
+import { ToolCallFields } from './tools';
 import { CostEstimateFields, UserErrorFields } from './workflow';
 
 export const StepRunFields = graphql(/* GraphQL */ `
@@ -208,9 +209,12 @@ export const WorkflowEventsSubscription = graphql(
         step {
           ...StepRunFields
         }
+        toolCall {
+          ...ToolCallFields
+        }
       }
     }
   `,
-  [StepRunFields],
+  [StepRunFields, ToolCallFields],
 );
 export type WorkflowEvent = ResultOf<typeof WorkflowEventsSubscription>['workflowEvents'];

@@ -92,7 +92,16 @@ export const WorkflowQuery = graphql(
           runtimeId
           modelId
           budgetUsd
+          maxTurns
           documentIds
+          tools {
+            tool
+            approval
+          }
+        }
+        tools {
+          tool
+          approval
         }
         documents {
           stepId

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { StagentClient } from '$lib/graphql/client';
 import { runFactory, workflowEventFactory } from '$test/factories/workflow-event';
 import { stepRunFactory } from '$test/factories/step-run';
+import { toolCallFactory } from '$test/factories/tool-call';
 import RunLiveProbe from '$test/RunLiveProbe.svelte';
 import { RunLive } from './run-live.svelte';
 
@@ -107,6 +108,55 @@ describe('RunLive', () => {
     });
     expect(live.steps[0].status).toBe('PENDING');
     expect(live.lastSeq).toBe(5);
+    stop();
+  });
+});
+
+describe('RunLive tool calls', () => {
+  function liveRun(stored: unknown[] = []) {
+    const { client, subscriptions } = fakeClient();
+    (client.urql as unknown as { query: unknown }).query = () => ({ toPromise: async () => ({ data: { toolCalls: stored } }) });
+    const live = new RunLive(client, 'wf-1', 'run-1', runFactory());
+    const stop = $effect.root(() => {
+      $effect(() => {
+        void live.run;
+      });
+    });
+    flushSync();
+    return { live, push: (event: Parameters<typeof workflowEventFactory>[0]) => subscriptions[0].push({ workflowEvents: workflowEventFactory(event) }), stop };
+  }
+
+  it('follows a call through its TOOL_* events, per step and in the order asked', () => {
+    const { live, push, stop } = liveRun();
+    const waiting = toolCallFactory({ id: 'c1', stepId: 'a' });
+    push({ seq: 1, kind: 'TOOL_APPROVAL_REQUESTED', stepId: 'a', toolCall: waiting });
+    expect(live.waitingToolCalls.map((c) => c.id)).toEqual(['c1']);
+    // The step waits, then the run parks with an event that names the step but carries no state of it.
+    push({ seq: 100, kind: 'STEP_WAITING_APPROVAL', stepId: 'a', step: stepRunFactory({ stepId: 'a', status: 'WAITING_APPROVAL' }) });
+    push({ seq: 101, kind: 'RUN_PAUSED', stepId: 'a' });
+    expect(live.run?.status).toBe('WAITING_APPROVAL');
+    push({ seq: 102, kind: 'TOOL_APPROVAL_RESOLVED', stepId: 'a', toolCall: { ...waiting, status: 'RUNNING', resolvedAt: waiting.requestedAt } });
+    push({ seq: 103, kind: 'TOOL_STARTED', stepId: 'a', toolCall: { ...waiting, status: 'RUNNING', startedAt: waiting.requestedAt } });
+    push({ seq: 104, kind: 'TOOL_FINISHED', stepId: 'a', toolCall: { ...waiting, status: 'SUCCEEDED', output: 'hello' } });
+    push({ seq: 105, kind: 'TOOL_STARTED', stepId: 'b', toolCall: toolCallFactory({ id: 'c2', stepId: 'b', status: 'RUNNING', approval: 'AUTO' }) });
+    expect(live.waitingToolCalls).toEqual([]);
+    expect(live.toolCallsOf('a').map((c) => [c.id, c.status, c.output])).toEqual([['c1', 'SUCCEEDED', 'hello']]);
+    expect(live.toolCallsOf('b').map((c) => c.id)).toEqual(['c2']);
+    stop();
+  });
+
+  it('never lets an older view (a slow query, a late decision) replace a newer one', async () => {
+    const finished = toolCallFactory({ id: 'c1', status: 'SUCCEEDED', output: 'done' });
+    const { live, push, stop } = liveRun([{ ...finished, status: 'WAITING_APPROVAL', output: null }, toolCallFactory({ id: 'c9', runId: 'run-0' })]);
+    push({ seq: 1, kind: 'TOOL_FINISHED', stepId: 'a', toolCall: finished });
+    await live.loadToolCalls();
+    expect(live.toolCallsLoaded).toBe(true);
+    expect(live.toolCallsOf('a').map((c) => c.status)).toEqual(['SUCCEEDED']);
+
+    const started = toolCallFactory({ id: 'c3', status: 'RUNNING', startedAt: new Date(1_700_000_000_000).toISOString() });
+    live.upsertToolCall(started);
+    live.upsertToolCall({ ...started, startedAt: null });
+    expect(live.toolCallsOf('a').find((c) => c.id === 'c3')?.startedAt).toBe(started.startedAt);
     stop();
   });
 });

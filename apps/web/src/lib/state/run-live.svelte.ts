@@ -1,11 +1,23 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { StagentClient } from '$lib/graphql/client';
 import { RunQuery, WorkflowEventsSubscription, type Run, type StepRun, type WorkflowEvent } from '$lib/graphql/run';
+import { ToolCallsQuery, type ToolCall, type ToolCallStatus } from '$lib/graphql/tools';
 
 const RATE_WINDOW_MS = 10_000; // tokens/s is measured over the last 10 s of usage events
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+/** How far a tool call has come: a call never goes back, so a view never replaces a later one. */
+const TOOL_CALL_STAGE: Record<ToolCallStatus, number> = {
+  WAITING_APPROVAL: 0,
+  RUNNING: 1,
+  SUCCEEDED: 2,
+  FAILED: 2,
+  DENIED: 2,
+  TIMED_OUT: 2,
+  CANCELLED: 2,
+};
 
 /**
  * One run as it happens. The graphql-ws subscription opens when a component first reads live
@@ -25,6 +37,8 @@ export class RunLive {
   #samples: Record<string, { at: number; tokens: number }[]> = {};
   #rates = $state<Record<string, number>>({});
   #version = $state(0);
+  #toolCalls = $state<Record<string, ToolCall>>({});
+  #toolCallsLoaded = $state(false);
   #subscribe: () => void;
 
   constructor(client: StagentClient, workflowId: string, runId: string, initial: Run | null) {
@@ -133,6 +147,42 @@ export class RunLive {
     return streamed && streamed.length >= stored.length ? streamed : stored;
   }
 
+  /** The tool calls of a step in this run, in the order they were asked for. */
+  toolCallsOf(stepId: string): ToolCall[] {
+    this.#subscribe();
+    return Object.values(this.#toolCalls)
+      .filter((c) => c.stepId === stepId)
+      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.turn - b.turn);
+  }
+
+  /** Calls of this run that wait for a person. */
+  get waitingToolCalls(): ToolCall[] {
+    this.#subscribe();
+    return Object.values(this.#toolCalls).filter((c) => c.status === 'WAITING_APPROVAL');
+  }
+
+  /** Whether the stored calls have been asked for once (before that, a waiting step's reason is not known). */
+  get toolCallsLoaded(): boolean {
+    return this.#toolCallsLoaded;
+  }
+
+  /** Reads the run's stored tool calls; live events keep them current afterwards. */
+  async loadToolCalls(): Promise<void> {
+    const result = await this.#client.urql.query(ToolCallsQuery, { runId: this.runId }, { requestPolicy: 'network-only' }).toPromise();
+    for (const call of result.data?.toolCalls ?? []) this.upsertToolCall(call);
+    // Asked even when the answer failed: the view then falls back to what the step says.
+    this.#toolCallsLoaded = true;
+  }
+
+  /** Keeps a call's newest view: from an event, a query or a decision (an older view of it is ignored). */
+  upsertToolCall(call: ToolCall): void {
+    if (call.runId !== this.runId) return;
+    const known = this.#toolCalls[call.id];
+    if (known && TOOL_CALL_STAGE[known.status] > TOOL_CALL_STAGE[call.status]) return;
+    if (known && known.status === 'RUNNING' && call.status === 'RUNNING' && known.startedAt && !call.startedAt) return;
+    this.#toolCalls[call.id] = call;
+  }
+
   /** Tokens per second of a step over the last 10 s, or null before two samples. */
   rateOf(stepId: string): number | null {
     return this.#rates[stepId] ?? null;
@@ -145,6 +195,7 @@ export class RunLive {
     if (event.runId !== this.runId || !this.#run) return;
     const run = this.#run;
     if (event.step) this.#upsertStep(run, event.step);
+    if (event.toolCall) this.upsertToolCall(event.toolCall);
     const stepId = event.stepId ?? event.step?.stepId ?? null;
     switch (event.kind) {
       case 'STEP_STARTED':
@@ -160,10 +211,13 @@ export class RunLive {
         run.status = 'RUNNING';
         this.#version++;
         break;
-      case 'RUN_PAUSED':
-        run.status = event.step?.status === 'WAITING_APPROVAL' ? 'WAITING_APPROVAL' : 'PAUSED';
+      case 'RUN_PAUSED': {
+        // The event may carry no step: the step's own state (from its STEP_WAITING_APPROVAL) tells a wait for a person from a delay.
+        const paused = event.step ?? run.steps.find((s) => s.stepId === stepId);
+        run.status = paused?.status === 'WAITING_APPROVAL' ? 'WAITING_APPROVAL' : 'PAUSED';
         this.#version++;
         break;
+      }
       case 'STEP_WAITING_APPROVAL':
         run.status = 'WAITING_APPROVAL';
         this.#version++;
@@ -185,6 +239,7 @@ export class RunLive {
     const result = await this.#client.urql.query(RunQuery, { workflowId: this.workflowId }, { requestPolicy: 'network-only' }).toPromise();
     const fresh = result.data?.workflow?.runs.find((r) => r.id === this.runId);
     if (fresh) this.#run = fresh;
+    await this.loadToolCalls();
     this.#version++;
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { WorkflowDetail } from '$lib/graphql/workflow';
 import { WorkflowForm } from './workflow-form.svelte';
 
 describe('WorkflowForm', () => {
@@ -83,5 +84,74 @@ describe('WorkflowForm pattern options', () => {
     } as never);
     expect(form.maxIterations).toBe('7');
     expect(form.toInput().config).toEqual({ timeBudgetMs: 60000, maxIterations: 7 });
+  });
+});
+
+describe('WorkflowForm tool grants', () => {
+  const loaded = {
+    id: 'wf-1',
+    name: 'Tools',
+    description: null,
+    pattern: 'SEQUENCE',
+    status: 'ACTIVE',
+    runtimeId: 'simulated',
+    budgetUsd: null,
+    config: null,
+    tools: [{ tool: 'mcp__files__*', approval: 'AUTO' }],
+    steps: [
+      {
+        id: 'read',
+        name: 'Read',
+        prompt: 'Read it.',
+        runtimeId: null,
+        modelId: null,
+        budgetUsd: null,
+        maxTurns: 4,
+        documentIds: [],
+        tools: [{ tool: 'mcp__files__write_file', approval: 'DENY' }],
+      },
+    ],
+    documents: [],
+    latestRun: null,
+    runs: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  } as unknown as WorkflowDetail;
+
+  it('keeps the grants (and maxTurns) of a loaded workflow when another field changes', () => {
+    const form = new WorkflowForm(loaded);
+    form.name = 'Tools, renamed';
+    const input = form.toInput();
+    expect(input.tools).toEqual([{ tool: 'mcp__files__*', approval: 'AUTO' }]);
+    expect(input.steps[0].tools).toEqual([{ tool: 'mcp__files__write_file', approval: 'DENY' }]);
+    expect(input.steps[0].maxTurns).toBe(4);
+  });
+
+  it('adds, orders and removes grants; new ones ask; tools are trimmed', () => {
+    const form = new WorkflowForm();
+    form.addGrant(form.tools);
+    form.tools[0].tool = ' mcp__files__read_text_file ';
+    form.addGrant(form.tools);
+    form.tools[1].tool = 'mcp__*';
+    form.tools[1].approval = 'DENY';
+    form.moveGrant(form.tools, 1, -1);
+    expect(form.toInput().tools).toEqual([
+      { tool: 'mcp__*', approval: 'DENY' },
+      { tool: 'mcp__files__read_text_file', approval: 'ASK' },
+    ]);
+    form.removeGrant(form.tools, 0);
+    expect(form.toInput().tools).toEqual([{ tool: 'mcp__files__read_text_file', approval: 'ASK' }]);
+    expect(form.toInput().steps[0].tools).toEqual([]);
+    expect(form.toInput().steps[0]).not.toHaveProperty('maxTurns');
+  });
+
+  it('finds errors on grant fields, numeric path parts included', () => {
+    const form = new WorkflowForm();
+    form.errors = [
+      { field: ['steps', 0, 'tools', 1, 'tool'] as unknown as string[], message: 'No tool "nope".', code: 'NOT_FOUND' },
+      { field: ['input', 'tools', '0', 'tool'], message: 'No server.', code: 'NOT_FOUND' },
+    ];
+    expect(form.errorFor('steps.0.tools.1.tool')).toBe('No tool "nope".');
+    expect(form.errorFor('tools.0.tool')).toBe('No server.');
   });
 });

@@ -4,6 +4,15 @@ import type { WorkflowDefinitionInput, WorkflowDetail } from '$lib/graphql/workf
 export const PATTERNS = ['SEQUENCE', 'PARALLEL', 'CHECKPOINT', 'LOOP', 'SWARM', 'PLANNER_EXECUTOR'] as const;
 export type Pattern = (typeof PATTERNS)[number];
 
+export const TOOL_APPROVALS = ['AUTO', 'ASK', 'DENY'] as const;
+export type ToolApproval = (typeof TOOL_APPROVALS)[number];
+
+/** One tool grant as edited: a qualified tool name or a glob, and what its calls need. */
+export interface GrantDraft {
+  tool: string;
+  approval: ToolApproval;
+}
+
 /** One step as edited: budgets stay strings while typed, ids are stable across edits. */
 export interface StepDraft {
   id: string;
@@ -13,6 +22,10 @@ export interface StepDraft {
   modelId: string;
   budgetUsd: string;
   documentIds: string[];
+  /** Read before the workflow's grants; the first grant that matches a tool decides. */
+  tools: GrantDraft[];
+  /** Not edited here: kept as loaded so a save does not drop it. */
+  maxTurns: number | null;
 }
 
 export interface SuggestionActionLike {
@@ -21,7 +34,21 @@ export interface SuggestionActionLike {
 }
 
 function blankStep(id: string, index: number): StepDraft {
-  return { id, name: `Step ${index}`, prompt: '', runtimeId: '', modelId: '', budgetUsd: '', documentIds: [] };
+  return { id, name: `Step ${index}`, prompt: '', runtimeId: '', modelId: '', budgetUsd: '', documentIds: [], tools: [], maxTurns: null };
+}
+
+function grantDrafts(grants: readonly { tool: string; approval: ToolApproval }[] | null | undefined): GrantDraft[] {
+  return (grants ?? []).map((g) => ({ tool: g.tool, approval: g.approval }));
+}
+
+function grantInputs(grants: readonly GrantDraft[]): GrantDraft[] {
+  return grants.map((g) => ({ tool: g.tool.trim(), approval: g.approval }));
+}
+
+/** A UserError's field path as the form names it (`steps.0.tools.1.tool`), without the leading `input`. */
+function pathOf(error: UserError): string {
+  const field = (error.field ?? []).map(String);
+  return (field[0] === 'input' ? field.slice(1) : field).join('.');
 }
 
 function toNumber(text: string): number | null {
@@ -42,6 +69,8 @@ export class WorkflowForm {
   runtimeId = $state('');
   budgetUsd = $state('');
   documentIds = $state<string[]>([]);
+  /** MCP tools every step may use, after each step's own grants. */
+  tools = $state<GrantDraft[]>([]);
   steps = $state<StepDraft[]>([]);
   errors = $state<UserError[]>([]);
   /** CHECKPOINT: ids of the steps that wait for approval before they run. */
@@ -64,6 +93,7 @@ export class WorkflowForm {
       this.runtimeId = initial.runtimeId ?? '';
       this.budgetUsd = initial.budgetUsd?.toString() ?? '';
       this.documentIds = initial.documents.filter((b) => b.stepId === null).map((b) => b.document.id);
+      this.tools = grantDrafts(initial.tools);
       this.steps = initial.steps.map((s) => ({
         id: s.id,
         name: s.name,
@@ -72,6 +102,8 @@ export class WorkflowForm {
         modelId: s.modelId ?? '',
         budgetUsd: s.budgetUsd?.toString() ?? '',
         documentIds: [...s.documentIds],
+        tools: grantDrafts(s.tools),
+        maxTurns: s.maxTurns ?? null,
       }));
       this.#nextId = initial.steps.length + 1;
       const config = (initial.config ?? {}) as Record<string, unknown>;
@@ -155,6 +187,7 @@ export class WorkflowForm {
       budgetUsd: toNumber(this.budgetUsd),
       documentIds: [...this.documentIds],
       config: Object.keys(config).length ? config : null,
+      tools: grantInputs(this.tools),
       steps: this.steps.map((s) => ({
         id: s.id,
         name: s.name.trim(),
@@ -163,13 +196,32 @@ export class WorkflowForm {
         modelId: s.modelId || null,
         budgetUsd: toNumber(s.budgetUsd),
         documentIds: [...s.documentIds],
+        tools: grantInputs(s.tools),
+        ...(s.maxTurns !== null ? { maxTurns: s.maxTurns } : {}),
       })),
     };
   }
 
   /** The message for a field path such as `steps.1.budgetUsd`, if the server rejected it. */
   errorFor(path: string): string | undefined {
-    return this.errors.find((e) => (e.field ?? []).join('.') === path || (e.field ?? []).join('.') === `input.${path}`)?.message;
+    return this.errors.find((e) => pathOf(e) === path)?.message;
+  }
+
+  /** Adds an empty grant to a list (the workflow's `tools` or a step's); a new grant asks for approval unless changed. */
+  addGrant(list: GrantDraft[], approval: ToolApproval = 'ASK'): void {
+    list.push({ tool: '', approval });
+  }
+
+  removeGrant(list: GrantDraft[], index: number): void {
+    list.splice(index, 1);
+  }
+
+  /** Moves a grant up or down its list: order matters, as the first grant that matches a tool decides. */
+  moveGrant(list: GrantDraft[], index: number, delta: -1 | 1): void {
+    const to = index + delta;
+    if (to < 0 || to >= list.length) return;
+    const [grant] = list.splice(index, 1);
+    list.splice(to, 0, grant);
   }
 
   /**

@@ -15,6 +15,7 @@ export function workflowEventFactory(overrides: Partial<WorkflowEvent> & Pick<Wo
     outputTokens: null,
     costUsd: null,
     step: null,
+    toolCall: null,
     ...overrides,
   };
 }
