@@ -5,6 +5,7 @@ import { NotApplicableError, NotFoundError, StagentError, ErrorCode } from '../e
 import type { EngineResources } from '../resources.js';
 import { toToolCallView, type ToolCallView } from '../tools/tool-call-view.js';
 import { claimResume } from './run-claims.js';
+import { latestStepRows } from './run-store.js';
 
 /** Longest comment a person may give with a decision, characters. */
 export const MAX_DECISION_COMMENT = 2000;
@@ -65,7 +66,8 @@ export async function decideToolCall(
       const othersWaiting = call.stepRunId ? (await waitingToolCallsOfStepRun(uow.sql, call.stepRunId)).length > 0 : false;
       const run = await findRunStatus(uow, call.runId);
       if (!othersWaiting && run?.status === 'WAITING_APPROVAL') {
-        await claimResume(uow, resources, call.runId, 'WAITING_APPROVAL', `The tool calls of step "${call.stepId}" were resolved; the run goes on.`);
+        const step = (await latestStepRows(uow, call.runId)).find((r) => r.id === call.stepRunId);
+        await claimResume(uow, resources, call.runId, 'WAITING_APPROVAL', `The tool calls of step "${step?.name ?? call.stepId}" were resolved; the run goes on.`);
         resume = { runId: call.runId, workflowId: call.workflowId };
       }
     }
