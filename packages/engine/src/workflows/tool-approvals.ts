@@ -61,7 +61,7 @@ export async function decideToolCall(
         taskId: call.taskId,
         toolName: call.toolName,
         toolCall: view,
-        message: `${approved ? 'Approved' : 'Denied'}: the call to ${call.toolName}${trimmed ? ` (${trimmed})` : ''}.`,
+        message: `${approved ? 'Approved' : 'Denied'} the call to ${call.toolName}.${trimmed ? ` Comment: ${trimmed}` : ''}`,
       });
       const othersWaiting = call.stepRunId ? (await waitingToolCallsOfStepRun(uow.sql, call.stepRunId)).length > 0 : false;
       const run = await findRunStatus(uow, call.runId);
