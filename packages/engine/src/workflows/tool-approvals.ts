@@ -67,7 +67,13 @@ export async function decideToolCall(
       const run = await findRunStatus(uow, call.runId);
       if (!othersWaiting && run?.status === 'WAITING_APPROVAL') {
         const step = (await latestStepRows(uow, call.runId)).find((r) => r.id === call.stepRunId);
-        await claimResume(uow, resources, call.runId, 'WAITING_APPROVAL', `The tool calls of step "${step?.name ?? call.stepId}" were resolved; the run goes on.`);
+        await claimResume(
+          uow,
+          resources,
+          call.runId,
+          'WAITING_APPROVAL',
+          `The tool calls of step "${step?.name ?? call.stepId}" were resolved; the run goes on.`,
+        );
         resume = { runId: call.runId, workflowId: call.workflowId };
       }
     }
