@@ -121,8 +121,13 @@ export async function bindDocuments(engine: EngineApi, file: WorkflowFile, displ
   return definition;
 }
 
-/** Forces one runtime on the workflow and on every step (the CLI's `--runtime`). */
-export function withRuntime(definition: WorkflowDefinitionInput, runtimeId: string | undefined): WorkflowDefinitionInput {
+/**
+ * Forces one runtime on the workflow and on every step (the CLI's `--runtime`). A step with an
+ * agent profile names the runtime and its default model itself, since the profile's runtime and
+ * model would otherwise come before the workflow's.
+ */
+export function withRuntime(definition: WorkflowDefinitionInput, runtimeId: string | undefined, defaultModelId: string | null = null): WorkflowDefinitionInput {
   if (!runtimeId) return definition;
-  return { ...definition, runtimeId, steps: definition.steps.map((s) => ({ ...s, runtimeId: null, modelId: null })) };
+  const steps = definition.steps.map((s) => (s.profileId ? { ...s, runtimeId, modelId: defaultModelId } : { ...s, runtimeId: null, modelId: null }));
+  return { ...definition, runtimeId, steps };
 }

@@ -103,6 +103,17 @@ export class DirectStatusWriteError extends StagentError {
   }
 }
 
+/**
+ * Thrown when a caller tries to change or delete something that is built into Stagent (a built-in
+ * agent profile). Nothing was written; the caller should copy it into one of its own and change that.
+ */
+export class ReadOnlyError extends StagentError {
+  constructor(message: string, field?: (string | number)[]) {
+    super(ErrorCode.READ_ONLY, message, { field });
+    this.name = 'ReadOnlyError';
+  }
+}
+
 /** Thrown when an action (suggestion, retry, checkpoint decision) does not apply to the current state. */
 export class NotApplicableError extends StagentError {
   constructor(message: string, field?: (string | number)[]) {

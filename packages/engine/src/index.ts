@@ -35,3 +35,11 @@ export { ToolApproval, type ToolGrant } from './tools/tool-grants.js';
 export { ToolCallStatus } from './tools/tool-call-state.js';
 export type { ToolCallView } from './tools/tool-call-view.js';
 export type { ToolCallFilter } from './db/tool-call-store.js';
+export { BUILT_IN_PROFILES } from './profiles/built-in-profiles.js';
+export {
+  MAX_PROFILE_DESCRIPTION_LENGTH,
+  MAX_PROFILE_NAME_LENGTH,
+  MAX_PROFILE_SYSTEM_PROMPT_LENGTH,
+  type AgentProfileInput,
+  type AgentProfileView,
+} from './profiles/agent-profile.js';

@@ -16,7 +16,13 @@ export function describeDefinitionError(file: string, error: StagentError): stri
 /** Loads a workflow file, binds its documents and applies `--runtime`. */
 export async function loadDefinition(engine: EngineApi, file: string, runtimeId?: string): Promise<WorkflowDefinitionInput> {
   const parsed = await readWorkflowFile(file);
-  return withRuntime(await bindDocuments(engine, parsed, file), runtimeId);
+  const definition = await bindDocuments(engine, parsed, file);
+  // Steps with a profile name the runtime's default model themselves (see withRuntime); asking describes every runtime, so only then.
+  const defaultModel =
+    runtimeId && Array.isArray(definition.steps) && definition.steps.some((s) => s.profileId)
+      ? ((await engine.listRuntimes()).find((r) => r.id === runtimeId)?.models.default ?? null)
+      : null;
+  return withRuntime(definition, runtimeId, defaultModel);
 }
 
 /** Creates the workflow, or updates the stored one with the same name, and returns its id. */

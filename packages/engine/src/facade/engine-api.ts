@@ -4,6 +4,7 @@ import type { CostEstimate } from '../budget/cost-estimate-types.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import type { McpServerInput, McpServerView } from '../tools/mcp-server-registry.js';
 import type { McpServerState } from '../tools/mcp-servers.js';
+import type { AgentProfileInput, AgentProfileView } from '../profiles/agent-profile.js';
 import type { DocumentView, WorkflowRunView, WorkflowView } from '../workflows/read-models.js';
 import type { WorkflowStatus } from '../workflows/workflow-state.js';
 import type { WorkflowEvent } from '../events/workflow-event.js';
@@ -94,6 +95,15 @@ export interface EngineApi {
   createMcpServer(input: McpServerInput): Promise<McpServerView>;
   updateMcpServer(id: string, input: McpServerInput): Promise<McpServerView>;
   deleteMcpServer(id: string): Promise<string>;
+  /** The built-in agent profiles (general, researcher, analyst, writer), then the user's own by name. */
+  listAgentProfiles(): Promise<AgentProfileView[]>;
+  getAgentProfile(id: string): Promise<AgentProfileView | null>;
+  /** Every bad field is reported at once (ValidationError); nothing is stored then. */
+  createAgentProfile(input: AgentProfileInput): Promise<AgentProfileView>;
+  /** READ_ONLY for a built-in profile; CONFLICT when a step that names it could no longer run. */
+  updateAgentProfile(id: string, input: AgentProfileInput): Promise<AgentProfileView>;
+  /** READ_ONLY for a built-in profile; CONFLICT while a workflow step names it. */
+  deleteAgentProfile(id: string): Promise<string>;
   /** Stored tool calls, newest first (at most 500), filtered by every filter given. */
   listToolCalls(filter: ToolCallFilter): Promise<ToolCallView[]>;
   /** Approves or denies a call that waits; its step goes on either way. */

@@ -32,6 +32,8 @@ import { grantedMcpTools } from '../tools/step-tools.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_RESULT_CHARS } from '../tools/mcp/index.js';
 import { McpServers } from '../tools/mcp-servers.js';
 import type { McpServerInput, McpServerView } from '../tools/mcp-server-registry.js';
+import { AgentProfileSystem } from '../profiles/agent-profile-system.js';
+import type { AgentProfileInput } from '../profiles/agent-profile.js';
 import type { CreateScheduleInput } from '../schedules/schedule-types.js';
 import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import type { EngineApi, RunListOptions } from './engine-api.js';
@@ -86,6 +88,8 @@ export class Engine implements EngineApi {
   readonly schedules: ScheduleSystem;
   /** MCP servers (agent tools): their stored configuration (env / headers sealed) and live connections. */
   readonly mcpServers: McpServers;
+  /** Agent profiles: the built-in presets and the user's own, named by workflow steps. */
+  readonly profiles: AgentProfileSystem;
 
   private constructor(
     readonly resources: EngineResources,
@@ -102,22 +106,19 @@ export class Engine implements EngineApi {
           env: options.env,
           retry: options.retry,
         });
-    const tasks = new TaskRunner(resources, this.settings, new SecretValues(this.settings, options.env));
     this.mcpServers = new McpServers(resources, { env: options.env });
+    const tasks = new TaskRunner(resources, this.settings, new SecretValues(this.settings, options.env, () => this.mcpServers.secretValues()));
     const runner = new StepRunner(resources, tasks, {
-      granted: async (definition, step) =>
-        grantedMcpTools(
-          resources,
-          this.mcpServers,
-          { step: step.tools, workflow: definition.tools },
-          {
-            timeoutMs: (await this.settings.get<number>('tools.callTimeoutMs')) ?? DEFAULT_CALL_TIMEOUT_MS,
-            maxResultChars: (await this.settings.get<number>('tools.maxResultChars')) ?? DEFAULT_MAX_RESULT_CHARS,
-          },
-        ),
+      granted: async (layers) =>
+        grantedMcpTools(resources, this.mcpServers, layers, {
+          timeoutMs: (await this.settings.get<number>('tools.callTimeoutMs')) ?? DEFAULT_CALL_TIMEOUT_MS,
+          maxResultChars: (await this.settings.get<number>('tools.maxResultChars')) ?? DEFAULT_MAX_RESULT_CHARS,
+        }),
     });
     this.documents = new DocumentSystem(resources);
-    this.workflows = new WorkflowSystem(resources, async () => runner.resolveRuntimeId({}, {}), this.mcpServers);
+    const defaultRuntimeId = async () => runner.resolveRuntimeId({}, {});
+    this.profiles = new AgentProfileSystem(resources, { defaultRuntimeId, mcpTools: this.mcpServers });
+    this.workflows = new WorkflowSystem(resources, defaultRuntimeId, this.mcpServers, this.profiles);
     this.runs = new RunReader(resources, { readCache: options.readCache });
     this.workflowLists = new WorkflowReader(resources, { readCache: options.readCache });
     this.intelligence = new EngineIntelligence(resources, this.workflows, this.runs, this.documents);
@@ -282,6 +283,21 @@ export class Engine implements EngineApi {
   }
   deleteMcpServer(id: string) {
     return this.mcpServers.delete(id);
+  }
+  listAgentProfiles() {
+    return this.profiles.list();
+  }
+  getAgentProfile(id: string) {
+    return this.profiles.get(id);
+  }
+  createAgentProfile(input: AgentProfileInput) {
+    return this.profiles.create(input);
+  }
+  updateAgentProfile(id: string, input: AgentProfileInput) {
+    return this.profiles.update(id, input);
+  }
+  deleteAgentProfile(id: string) {
+    return this.profiles.delete(id);
   }
   async listToolCalls(filter: ToolCallFilter) {
     return (await listToolCallRows(this.resources, filter)).map(toToolCallView);

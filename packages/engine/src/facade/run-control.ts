@@ -12,6 +12,7 @@ import type { RunReader } from './engine-runs.js';
 import type { RunStart } from './engine-api.js';
 import type { SuggestionAction } from '../intelligence/intelligence-types.js';
 import type { WorkflowDefinition, WorkflowDefinitionInput } from '../workflows/definition.js';
+import type { EffectiveDefinition } from '../profiles/effective-step.js';
 import type { WorkflowView } from '../workflows/read-models.js';
 import { AbortReason, closeOpenSteps, type RunExecutor } from '../workflows/run-executor.js';
 import { claimNewRun, claimResume, claimRetry, decideCheckpoint } from '../workflows/run-claims.js';
@@ -170,7 +171,8 @@ export class RunControl {
   async estimateInput(input: WorkflowDefinitionInput): Promise<CostEstimate> {
     const valid = await this.workflows.validate(input);
     const docs = await this.documents.contents([...new Set(valid.bindings.map((b) => b.documentId))]);
-    return this.estimate(valid.definition, valid.bindings, docs);
+    const [definition] = await this.workflows.withProfiles([valid.definition]);
+    return this.estimate(definition!, valid.bindings, docs);
   }
 
   async estimateStored(workflowId: string): Promise<CostEstimate> {
@@ -183,7 +185,8 @@ export class RunControl {
   async estimateMany(workflowIds: readonly string[]): Promise<Map<string, CostEstimate>> {
     const views = (await this.workflows.getMany(workflowIds)).filter((w): w is WorkflowView => w !== null);
     const docs = await this.documents.contents([...new Set(views.flatMap((w) => w.documents.map((b) => b.documentId)))]);
-    const definitions = views.map(definitionOf);
+    // Each step as it would run: merged with its agent profile (runtime, model, system prompt).
+    const definitions = await this.workflows.withProfiles(views.map(definitionOf));
     const learned = await this.intelligence.expectations(definitions, (d, s) => this.runner.resolveRuntimeId(s, d));
     const out = new Map<string, CostEstimate>();
     for (const [i, wf] of views.entries()) out.set(wf.id, await this.estimate(definitions[i]!, wf.documents, docs, learned));
@@ -195,7 +198,7 @@ export class RunControl {
   }
 
   private async estimate(
-    definition: WorkflowDefinition,
+    definition: EffectiveDefinition,
     bindings: { documentId: string; stepId: string | null }[],
     docs: DocumentContent[],
     known?: Map<string, StepExpectation>,

@@ -51,6 +51,7 @@ export function toDefinitionInput(workflow: WorkflowView): WorkflowDefinitionInp
       budgetUsd: s.budgetUsd ?? null,
       maxTurns: s.maxTurns ?? null,
       tools: s.tools?.length ? s.tools.map((g) => ({ ...g })) : null,
+      profileId: s.profileId ?? null,
       // The view carries step bindings twice (on the step and in `documents`); take both.
       documentIds: [...new Set([...(s.documentIds ?? []), ...workflow.documents.filter((d) => d.stepId === s.id).map((d) => d.documentId)])],
     })),

@@ -23,7 +23,8 @@ export interface ToolCallLimits {
 }
 
 /**
- * Turns a step's grants (the step's first, then the workflow's) into agent tools over the
+ * Turns a step's grant lists (in the order they are read: the step's, its profile's, the
+ * workflow's; `profiles/effective-step.ts` `grantLayers`) into agent tools over the
  * registered MCP servers: every enabled server a grant reaches is connected, and each of its
  * tools that a grant matches becomes a tool named `mcp__<server>__<tool>` with its grant's
  * approval. A tool is accepted in the form it had when it was first granted (its fingerprint is
@@ -33,10 +34,10 @@ export interface ToolCallLimits {
 export async function grantedMcpTools(
   resources: EngineResources,
   mcp: McpServers,
-  grants: { step: readonly ToolGrant[] | undefined; workflow: readonly ToolGrant[] | undefined },
+  layers: readonly (readonly ToolGrant[] | null | undefined)[],
   limits: ToolCallLimits,
 ): Promise<GrantedTools> {
-  const all = [...(grants.step ?? []), ...(grants.workflow ?? [])];
+  const all = layers.flatMap((grants) => grants ?? []);
   const granted: GrantedTools = { tools: [], approvals: new Map() };
   if (all.length === 0) return granted;
   const servers = (await mcp.list()).filter((s) => s.enabled);
@@ -51,7 +52,7 @@ export async function grantedMcpTools(
     const state = await mcp.state(server);
     for (const tool of state.tools) {
       const name = qualifiedToolName(server.name, tool.name);
-      const approval = approvalFor(name, grants.step, grants.workflow);
+      const approval = approvalFor(name, layers);
       if (approval) found.push({ serverId: server.id, name, tool, approval });
     }
   }

@@ -1,8 +1,8 @@
 /**
  * Tool grants: which MCP tools a step may use and whether each call runs at once (AUTO), waits
  * for a person (ASK) or is refused (DENY). A grant names a qualified tool (`mcp__files__read_text_file`)
- * or a glob over them (`mcp__files__*`, `mcp__*`). The step's grants are read first, then the
- * workflow's; the first grant that matches decides. No grant, no tool.
+ * or a glob over them (`mcp__files__*`, `mcp__*`). The step's grants are read first, then its
+ * agent profile's, then the workflow's; the first grant that matches decides. No grant, no tool.
  */
 import { MCP_SERVER_NAME_PATTERN } from './mcp/tool-names.js';
 
@@ -72,15 +72,21 @@ export function grantMatches(grant: string, qualified: string): boolean {
   return re.test(qualified);
 }
 
-/** The approval for a tool: the step's grants first, then the workflow's; the first match decides. Null: not granted. */
-export function approvalFor(
-  qualified: string,
-  stepGrants: readonly ToolGrant[] | null | undefined,
-  workflowGrants: readonly ToolGrant[] | null | undefined,
-): ToolApproval | null {
-  for (const grant of [...(stepGrants ?? []), ...(workflowGrants ?? [])]) if (grantMatches(grant.tool, qualified)) return grant.approval;
+/**
+ * The approval for a tool from grant lists in the order they are read (a step's, its profile's,
+ * the workflow's); the first grant that matches decides. Null: not granted.
+ */
+export function approvalFor(qualified: string, layers: readonly (readonly ToolGrant[] | null | undefined)[]): ToolApproval | null {
+  for (const grants of layers) for (const grant of grants ?? []) if (grantMatches(grant.tool, qualified)) return grant.approval;
   return null;
 }
+
+/**
+ * Runtimes that run their own tool loop and so cannot stop a step to wait for an ASK approval
+ * (claude-code's CLI owns its loop: a step cannot stop mid-turn without holding the process).
+ * ASK grants that would reach a step on one of them are refused where they are written.
+ */
+export const RUNTIMES_WITHOUT_APPROVALS: readonly string[] = ['claude-code'];
 
 /** The server names a set of grants can reach, among `servers` (a glob reaches every server it matches). */
 export function serversReachedBy(grants: readonly ToolGrant[], servers: readonly string[]): string[] {

@@ -1,6 +1,6 @@
 import type { RuntimeCatalog } from '../runtimes/catalog.js';
 import { priceFor } from '../runtimes/pricing.js';
-import type { StepDefinition, WorkflowDefinition } from './definition.js';
+import type { EffectiveDefinition, EffectiveStep } from '../profiles/effective-step.js';
 import { buildDocumentContext } from './document-context.js';
 import { stepSystemPrompt, withDocuments } from './prompt-composer.js';
 import type { DocumentContent } from '../documents/document-system.js';
@@ -25,17 +25,18 @@ export interface StepExpectation {
 export interface EstimateInputs {
   catalog: RuntimeCatalog;
   documentsFor(stepId: string): DocumentContent[];
-  resolveRuntimeId(step: StepDefinition): Promise<string>;
-  resolveCap(step: StepDefinition): Promise<number>;
-  expectationFor(step: StepDefinition, modelId: string): StepExpectation | undefined;
+  resolveRuntimeId(step: EffectiveStep): Promise<string>;
+  resolveCap(step: EffectiveStep): Promise<number>;
+  expectationFor(step: EffectiveStep, modelId: string): StepExpectation | undefined;
 }
 
 /**
- * Pre-flight cost estimate of every step: input tokens of the composed prompt (exact for
+ * Pre-flight cost estimate of every step, each merged with its agent profile (its runtime, model
+ * and system prompt count): input tokens of the composed prompt (exact for
  * OpenAI models, a stated ratio otherwise), expected output tokens and turns (from history
  * when comparable runs exist), priced per model; each turn re-sends the prompt. Advisory only.
  */
-export async function estimateCost(definition: WorkflowDefinition, inputs: EstimateInputs): Promise<CostEstimate> {
+export async function estimateCost(definition: EffectiveDefinition, inputs: EstimateInputs): Promise<CostEstimate> {
   const steps: StepCostEstimate[] = [];
   const warnings: string[] = [];
   let previousOutputTokens = 0;
@@ -45,7 +46,8 @@ export async function estimateCost(definition: WorkflowDefinition, inputs: Estim
     const runtimeId = await inputs.resolveRuntimeId(step);
     const modelId = await inputs.catalog.resolveModel(runtimeId, step.modelId).catch(() => step.modelId ?? 'unknown');
     const docs = inputs.documentsFor(step.id);
-    const composed = stepSystemPrompt(definition.name, step.name, docs.length > 0) + withDocuments(buildDocumentContext(docs).text, step.prompt);
+    const composed =
+      stepSystemPrompt(definition.name, step.name, docs.length > 0, step.profile?.systemPrompt) + withDocuments(buildDocumentContext(docs).text, step.prompt);
     const counted = countTokens(composed, modelId);
     const learned = inputs.expectationFor(step, modelId);
     const outputTokens = learned?.outputTokens ?? DEFAULT_OUTPUT_TOKENS;

@@ -52,7 +52,15 @@ const toolGrant = z.strictObject({
   }),
   approval: z.enum(Object.values(ToolApproval) as [string, ...string[]], { error: `Approval must be one of ${Object.values(ToolApproval).join(', ')}.` }),
 });
-const toolGrants = z.array(toolGrant).max(MAX_GRANTS, `At most ${MAX_GRANTS} tool grants.`);
+/** A list of tool grants (a workflow's, a step's or an agent profile's). */
+export const toolGrants = z.array(toolGrant).max(MAX_GRANTS, `At most ${MAX_GRANTS} tool grants.`);
+
+/** A turn limit (a step's or an agent profile's): 1 to {@link MAX_STEP_TURNS}. */
+export const turnLimit = z
+  .number()
+  .int('Max turns must be a whole number.')
+  .min(1, 'Max turns must be at least 1.')
+  .max(MAX_STEP_TURNS, `Max turns must be at most ${MAX_STEP_TURNS}.`);
 
 /** Shape of one submitted step. */
 export const stepInputSchema = z.object({
@@ -66,14 +74,11 @@ export const stepInputSchema = z.object({
   runtimeId: z.string().min(1).nullish(),
   modelId: z.string().min(1).nullish(),
   budgetUsd: usd('The step budget').nullish(),
-  maxTurns: z
-    .number()
-    .int('Max turns must be a whole number.')
-    .min(1, 'Max turns must be at least 1.')
-    .max(MAX_STEP_TURNS, `Max turns must be at most ${MAX_STEP_TURNS}.`)
-    .nullish(),
+  maxTurns: turnLimit.nullish(),
   documentIds: z.array(z.string().min(1)).max(50, 'At most 50 documents per step.').nullish(),
   tools: toolGrants.nullish(),
+  /** An agent profile id (existence is checked in `validation.ts`). */
+  profileId: z.string().min(1).nullish(),
 });
 
 const loopConfig = z.strictObject({

@@ -33,8 +33,14 @@ export interface StepDefinition {
   budgetUsd?: number | null;
   /** Model turns allowed for this step (overrides setting `runtime.maxTurns`). */
   maxTurns?: number | null;
-  /** MCP tools this step may use, read before the workflow's grants (tools/tool-grants.ts). */
+  /** MCP tools this step may use, read before its profile's grants and the workflow's (tools/tool-grants.ts). */
   tools?: ToolGrant[];
+  /**
+   * The agent profile whose presets fill what this step leaves empty: system prompt (added),
+   * grants (after the step's), runtime, model and turn limit (`profiles/effective-step.ts`).
+   * Stored only when set.
+   */
+  profileId?: string;
 }
 
 /** Pattern options (contract `WorkflowDefinitionInput.config`). Each key applies to the patterns named. */
@@ -84,6 +90,7 @@ export interface WorkflowDefinitionInput {
     maxTurns?: number | null;
     documentIds?: string[] | null;
     tools?: ToolGrant[] | null;
+    profileId?: string | null;
   }[];
   tools?: ToolGrant[] | null;
   /** Global documents, given to every step. */

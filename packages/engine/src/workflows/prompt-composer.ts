@@ -49,13 +49,17 @@ export function withDocuments(documentBlock: string, prompt: string): string {
   return documentBlock ? `${documentBlock}\n\n${prompt}` : prompt;
 }
 
-/** The system prompt every workflow step receives. */
-export function stepSystemPrompt(workflowName: string, stepName: string, hasDocuments: boolean): string {
-  return [
+/**
+ * The system prompt every workflow step receives; the text of the step's agent profile, when it
+ * has one, follows it (`profiles/effective-step.ts`).
+ */
+export function stepSystemPrompt(workflowName: string, stepName: string, hasDocuments: boolean, profilePrompt?: string | null): string {
+  const frame = [
     `You are an agent executing the step "${stepName}" of the workflow "${workflowName}".`,
     'Answer in Markdown. Be specific and cite the documents you used by name.',
     hasDocuments ? 'Documents are included in the prompt; use read_document or search_documents for parts that were truncated.' : '',
   ]
     .filter(Boolean)
     .join(' ');
+  return profilePrompt?.trim() ? `${frame}\n\n${profilePrompt.trim()}` : frame;
 }

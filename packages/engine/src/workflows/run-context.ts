@@ -5,7 +5,8 @@ import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import type { DocumentContent } from '../documents/document-system.js';
 import { createAgentTools } from '../runtimes/agent-tools.js';
-import type { StepDefinition, WorkflowDefinition } from './definition.js';
+import type { StepDefinition } from './definition.js';
+import { effectiveStep, type EffectiveDefinition } from '../profiles/effective-step.js';
 import { buildDocumentContext } from './document-context.js';
 import type { PatternContext } from './patterns/pattern-context.js';
 import { stepSystemPrompt, withDocuments } from './prompt-composer.js';
@@ -17,7 +18,8 @@ import { stepResume } from './step-resume.js';
 export interface RunData {
   workflowId: string;
   runId: string;
-  definition: WorkflowDefinition;
+  /** The stored definition with each step merged with its agent profile (`profiles/effective-step.ts`). */
+  definition: EffectiveDefinition;
   /** Latest attempt per `${stepId}:${iteration}`. */
   rows: Map<string, StepRun>;
   /** Documents per step id (global ∪ step-scoped, binding order). */
@@ -31,6 +33,8 @@ const key = (stepId: string, iteration: number) => `${stepId}:${iteration}`;
 /** Builds the {@link PatternContext} a pattern executor drives a run with. */
 export function createPatternContext(resources: EngineResources, runner: StepRunner, data: RunData, signal: AbortSignal): PatternContext {
   const { workflowId, runId, definition } = data;
+  // Pattern executors hand back the steps of `definition`, typed as plain steps: the merged ones by id.
+  const merged = new Map(definition.steps.map((s) => [s.id, s]));
   const event = (row: StepRun, kind: 'STEP_WAITING_APPROVAL' | 'STEP_DELAYED' | 'STEP_COMPLETED', message: string) => ({
     kind,
     workflowId,
@@ -50,7 +54,7 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
       runId,
       workflowId,
       stepId: step.id,
-      stepIndex: definition.steps.indexOf(step),
+      stepIndex: definition.steps.findIndex((s) => s.id === step.id),
       iteration,
       attempt: 1,
       name: iteration ? `${step.name} #${iteration}` : step.name,
@@ -72,7 +76,8 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
     const docs = data.documentsFor(step.id);
     const context = buildDocumentContext(docs);
     let signaledDone = false;
-    const granted = await runner.grantedTools(definition, step);
+    const effective = merged.get(step.id) ?? effectiveStep(step, null);
+    const granted = await runner.grantedTools(definition, effective);
     const tools = [...createAgentTools({ documents: docs, finish: options.canFinish }), ...granted.tools].map((tool) =>
       tool.endsTask ? { ...tool, run: async (input: Record<string, unknown>, s: AbortSignal) => ((signaledDone = true), tool.run(input, s)) } : tool,
     );
@@ -82,11 +87,11 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
       workflowId,
       runId,
       definition,
-      step,
+      step: effective,
       row,
       signal,
       tools,
-      systemPrompt: stepSystemPrompt(definition.name, step.name, docs.length > 0),
+      systemPrompt: stepSystemPrompt(definition.name, step.name, docs.length > 0, effective.profile?.systemPrompt),
       prompt: withDocuments(context.text, prompt),
       documentCount: context.documentCount,
       estimatedDurationMs: data.expectedDurationMs(step.id),

@@ -73,7 +73,8 @@ export class RunExecutor {
   private async drive(runId: string, workflowId: string, signal: AbortSignal): Promise<void> {
     let outcome: PatternOutcome;
     try {
-      const definition = (await getWorkflow(this.resources, workflowId)).definition;
+      // Each step merged with its agent profile as the profile is now (a profile edited between runs applies to the next drive).
+      const definition = (await this.bindings.withProfiles([(await getWorkflow(this.resources, workflowId)).definition]))[0]!;
       const rows = await latestStepRows(this.resources, runId);
       const bound = await this.bindings.bindingsOf(workflowId);
       const docs = new Map((await this.documents.contents([...new Set(bound.map((b) => b.documentId))])).map((d) => [d.id, d]));
@@ -104,16 +105,20 @@ export class RunExecutor {
         : { kind: 'FAILED', stepId: '', category: 'UNKNOWN', error: error instanceof Error ? error.message : String(error) };
     }
     if (signal.reason === AbortReason.LEASE_LOST || signal.reason === AbortReason.SHUTDOWN) return; // another owner or the recovery sweep decides
-    await this.finalize(runId, workflowId, outcome);
+    // A parallel branch's calls may have been resolved while another branch still ran: then nothing
+    // waits any more and the run goes on now instead of parking with no one left to resume it.
+    if ((await this.finalize(runId, workflowId, outcome)) === 'nothing-waits') return this.drive(runId, workflowId, signal);
   }
 
   /** Applies an outcome to the run, its open steps and the workflow, with events, in one transaction. */
-  async finalize(runId: string, workflowId: string, outcome: PatternOutcome): Promise<void> {
+  async finalize(runId: string, workflowId: string, outcome: PatternOutcome): Promise<'done' | 'nothing-waits'> {
     const now = this.resources.clock.now();
-    await inTransaction(this.resources, async (uow) => {
+    return inTransaction(this.resources, async (uow) => {
       const run = await getRun(uow, runId);
-      if (run.status !== 'RUNNING') return; // cancelled or crashed elsewhere meanwhile
+      if (run.status !== 'RUNNING') return 'done'; // cancelled or crashed elsewhere meanwhile
       const steps = await latestStepRows(uow, runId);
+      const waiting = outcome.kind === 'WAITING_APPROVAL' ? await whatWaits(uow, steps) : null;
+      if (waiting === 'nothing') return 'nothing-waits';
       const base = { ownerId: null, leaseExpiresAt: null, heartbeatAt: null, updatedAt: now };
       switch (outcome.kind) {
         case 'COMPLETED':
@@ -164,7 +169,13 @@ export class RunExecutor {
           break;
         case 'WAITING_APPROVAL':
           await transitionRunRow(uow, runId, ['RUNNING'], 'WAITING_APPROVAL', base);
-          uow.emit({ kind: 'RUN_PAUSED', workflowId, runId, stepId: outcome.stepId, message: 'Waiting for a checkpoint decision.' });
+          uow.emit({
+            kind: 'RUN_PAUSED',
+            workflowId,
+            runId,
+            stepId: outcome.stepId,
+            message: waiting === 'tool-calls' ? 'Waiting for the approval of tool calls.' : 'Waiting for a checkpoint decision.',
+          });
           break;
       }
       const status = ({ COMPLETED: 'COMPLETED', FAILED: 'FAILED', CANCELLED: 'CANCELLED', PAUSED: 'PAUSED', WAITING_APPROVAL: 'WAITING_APPROVAL' } as const)[
@@ -185,6 +196,7 @@ export class RunExecutor {
           now,
         });
       }
+      return 'done';
     });
   }
 }
@@ -227,6 +239,17 @@ export async function closeOpenSteps(
       await transitionStepRow(uow.sql, step, to === 'SKIPPED' && step.status !== 'PENDING' ? 'CANCELLED' : to, {}, now);
     }
   }
+}
+
+/** What a run that parks for approval waits for: a checkpoint gate, a step's tool calls, or (all resolved meanwhile) nothing. */
+async function whatWaits(uow: UnitOfWork, steps: StepRun[]): Promise<'checkpoint' | 'tool-calls' | 'nothing'> {
+  let found: 'checkpoint' | 'tool-calls' | 'nothing' = 'nothing';
+  for (const step of steps) {
+    if (step.status !== 'WAITING_APPROVAL') continue;
+    if (!step.taskId) return 'checkpoint'; // a gate before the step: it has not run
+    if ((await waitingToolCallsOfStepRun(uow.sql, step.id)).length) found = 'tool-calls';
+  }
+  return found;
 }
 
 /** Calls a step waited on end with its run: CANCELLED, announced so approval inboxes drop them at once. */

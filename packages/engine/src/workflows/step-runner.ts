@@ -12,7 +12,8 @@ import type { StepDefinition, WorkflowDefinition } from './definition.js';
 import { formatDuration, formatUsd } from '../format/index.js';
 import type { ToolCallRow } from '../db/entities/tool-call.entity.js';
 import type { ToolDecision, TurnCheckpoint } from '../runtimes/runtime.js';
-import type { ToolApproval } from '../tools/tool-grants.js';
+import type { ToolApproval, ToolGrant } from '../tools/tool-grants.js';
+import { grantLayers, type EffectiveStep } from '../profiles/effective-step.js';
 import type { GrantedTools } from '../tools/step-tools.js';
 import { StepToolCalls } from './step-tool-calls.js';
 import { parkForApproval } from './step-parking.js';
@@ -30,7 +31,8 @@ export interface StepAttempt {
   workflowId: string;
   runId: string;
   definition: WorkflowDefinition;
-  step: StepDefinition;
+  /** The step merged with its profile: its runtime, model and turn limit are the ones to use. */
+  step: EffectiveStep;
   row: StepRun;
   systemPrompt: string;
   prompt: string;
@@ -46,7 +48,8 @@ export interface StepAttempt {
 
 /** Where a step's MCP tools come from. */
 export interface StepToolSource {
-  granted(definition: WorkflowDefinition, step: StepDefinition): Promise<GrantedTools>;
+  /** The tools that grant lists give, read in order (the step's, its profile's, the workflow's). */
+  granted(layers: readonly (readonly ToolGrant[] | undefined)[]): Promise<GrantedTools>;
 }
 
 /** Where a waiting step attempt stopped, and what people decided about its calls. */
@@ -59,9 +62,10 @@ export interface StepResume {
 
 /**
  * Runs one step attempt as a task of the one {@link TaskRunner}: the step's runtime, model,
- * budget and turn limit go into the task spec; the step moves to RUNNING (with its task id and
- * a STEP_STARTED event) in the transaction that creates the task row, a {@link LiveStepTracker}
- * keeps its live row and events, and its final state and event commit with the task's end.
+ * budget and turn limit (merged with its profile's by the caller) go into the task spec; the
+ * step moves to RUNNING (with its task id and a STEP_STARTED event) in the transaction that
+ * creates the task row, a {@link LiveStepTracker} keeps its live row and events, and its final
+ * state and event commit with the task's end.
  */
 export class StepRunner {
   constructor(
@@ -71,12 +75,15 @@ export class StepRunner {
     private readonly mcpTools: StepToolSource = { granted: async () => ({ tools: [], approvals: new Map() }) },
   ) {}
 
-  /** The MCP tools the grants of `step` (then its workflow's) give it, with each one's approval. */
-  grantedTools(definition: WorkflowDefinition, step: StepDefinition): Promise<GrantedTools> {
-    return this.mcpTools.granted(definition, step);
+  /** The MCP tools the grants of `step` (then its profile's, then its workflow's) give it, with each one's approval. */
+  grantedTools(definition: WorkflowDefinition, step: EffectiveStep): Promise<GrantedTools> {
+    return this.mcpTools.granted(grantLayers(step, definition));
   }
 
-  /** The runtime a step uses: step > workflow > setting `routing.defaultRuntime` > first available. */
+  /**
+   * The runtime a step uses: step (merged with its profile's, `profiles/effective-step.ts`) >
+   * workflow > setting `routing.defaultRuntime` > first available.
+   */
   resolveRuntimeId(step: Pick<StepDefinition, 'runtimeId'>, definition: Pick<WorkflowDefinition, 'runtimeId'>): Promise<string> {
     return this.tasks.resolveRuntimeId([step.runtimeId, definition.runtimeId]);
   }

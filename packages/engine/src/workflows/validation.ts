@@ -6,12 +6,17 @@ import type { PatternConfig, StepDefinition, WorkflowDefinition, WorkflowDefinit
 import { configSchemaByPattern, definitionInputSchema, stepInputSchema } from './definition-schema.js';
 import { issueToError, parseFields } from './field-parse.js';
 import { checkGrantReferences, type McpToolLookup } from '../tools/grant-references.js';
-import type { ToolGrant } from '../tools/tool-grants.js';
+import { RUNTIMES_WITHOUT_APPROVALS, type ToolGrant } from '../tools/tool-grants.js';
+import type { AgentProfileLookup, AgentProfileView } from '../profiles/agent-profile.js';
+import { BUILT_IN_PROFILES } from '../profiles/built-in-profiles.js';
+import { effectiveStep } from '../profiles/effective-step.js';
 
 /** A validated definition and the document bindings it declares. */
 export interface ValidatedWorkflow {
   definition: WorkflowDefinition;
   bindings: { documentId: string; stepId: string | null }[];
+  /** The agent profiles its steps name, as validation read them (a save confirms them in its transaction). */
+  profiles: ReadonlyMap<string, AgentProfileView>;
 }
 
 /** What validation needs to look up: the runtime catalog and which document ids exist. */
@@ -22,6 +27,8 @@ export interface ValidationLookups {
   defaultRuntimeId(): Promise<string | null>;
   /** The registered MCP servers and their tools, for checking tool grants. */
   mcpTools: McpToolLookup;
+  /** Agent profiles by id (built-in ones included), for steps' `profileId`. */
+  profiles: AgentProfileLookup;
 }
 
 /**
@@ -58,8 +65,9 @@ export async function validateDefinition(
     const isDelay = Boolean(config.delays?.[s.id]);
     if ('prompt' in stepInputs[i]! && !isDelay && !s.prompt.trim()) add('Write a prompt for this step.', ['steps', i, 'prompt']);
   });
-  await checkReferences(data, stepInputs, lookups, add);
-  await checkApprovalsOnRuntimes(data, stepInputs, lookups, add);
+  const profiles = await namedProfiles(stepInputs, lookups.profiles, add);
+  await checkReferences(data, stepInputs, profiles, lookups, add);
+  await checkApprovalsOnRuntimes(data, stepInputs, profiles, lookups, add);
   await checkGrantReferences(
     [
       { grants: (data.tools ?? []) as ToolGrant[], field: ['tools'] },
@@ -87,6 +95,7 @@ export async function validateDefinition(
       ...(data.tools?.length ? { tools: data.tools as ToolGrant[] } : {}),
     },
     bindings,
+    profiles,
   };
 }
 
@@ -103,8 +112,9 @@ function toStepDefinition(s: StepInput): StepDefinition {
     modelId: s.modelId ?? null,
     budgetUsd: s.budgetUsd ?? null,
     maxTurns: s.maxTurns ?? null,
-    // Stored only when set, so definitions without tools keep their stored form (and hashes).
+    // Stored only when set, so definitions without tools or a profile keep their stored form (and hashes).
     ...(s.tools?.length ? { tools: s.tools as ToolGrant[] } : {}),
+    ...(s.profileId ? { profileId: s.profileId } : {}),
   };
 }
 
@@ -164,12 +174,35 @@ function checkStructure(pattern: WorkflowPattern, steps: StepDefinition[], confi
   }
 }
 
-async function checkReferences(data: DefinitionFields, stepInputs: StepInput[], lookups: ValidationLookups, add: Add): Promise<void> {
+/** The agent profiles the steps name; each unknown id is NOT_FOUND on its step. */
+async function namedProfiles(stepInputs: StepInput[], lookup: AgentProfileLookup, add: Add): Promise<Map<string, AgentProfileView>> {
+  const ids = [...new Set(stepInputs.flatMap((s) => (s.profileId ? [s.profileId] : [])))];
+  if (ids.length === 0) return new Map();
+  const found = await lookup.profiles(ids);
+  const builtIn = BUILT_IN_PROFILES.map((p) => p.id).join(', ');
+  stepInputs.forEach((s, i) => {
+    if (s.profileId && !found.has(s.profileId))
+      add(
+        `No agent profile has the id "${s.profileId}". Choose one from agentProfiles (built in: ${builtIn}).`,
+        ['steps', i, 'profileId'],
+        ErrorCode.NOT_FOUND,
+      );
+  });
+  return found;
+}
+
+async function checkReferences(
+  data: DefinitionFields,
+  stepInputs: StepInput[],
+  profiles: ReadonlyMap<string, AgentProfileView>,
+  lookups: ValidationLookups,
+  add: Add,
+): Promise<void> {
   const known = new Set(lookups.catalog.ids());
   const unknownRuntime = (id: string) => `Unknown runtime "${id}". Known runtimes: ${[...known].join(', ')}.`;
   if (data.runtimeId && !known.has(data.runtimeId)) add(unknownRuntime(data.runtimeId), ['runtimeId'], ErrorCode.NOT_FOUND);
-  // Models of steps without their own runtime are checked against the workflow's runtime, else the
-  // default one; not at all when the runtime to check against is itself unknown or malformed.
+  // A step's model (else its profile's) is checked against its runtime (else its profile's, else the
+  // workflow's, else the default one); not at all when that runtime is itself unknown or malformed.
   const workflowRuntimeUsable = 'runtimeId' in data && (!data.runtimeId || known.has(data.runtimeId));
   const fallback = workflowRuntimeUsable ? (data.runtimeId ?? (await lookups.defaultRuntimeId())) : null;
   for (const [i, s] of stepInputs.entries()) {
@@ -177,12 +210,21 @@ async function checkReferences(data: DefinitionFields, stepInputs: StepInput[], 
       add(unknownRuntime(s.runtimeId), ['steps', i, 'runtimeId'], ErrorCode.NOT_FOUND);
       continue;
     }
-    const runtime = 'runtimeId' in s ? (s.runtimeId ?? fallback) : null;
-    if (s.modelId && runtime) {
-      const d = await lookups.catalog.describe(runtime);
-      if (!d.models.supported.includes(s.modelId))
-        add(`Runtime ${runtime} has no model "${s.modelId}". Supported: ${d.models.supported.join(', ')}.`, ['steps', i, 'modelId'], ErrorCode.NOT_FOUND);
-    }
+    if (!('modelId' in s)) continue;
+    const profile = (s.profileId && profiles.get(s.profileId)) || null;
+    const step = effectiveStep(s, profile);
+    const runtime = 'runtimeId' in s ? (step.runtimeId ?? fallback) : null;
+    if (!step.modelId || !runtime || !known.has(runtime)) continue;
+    const d = await lookups.catalog.describe(runtime);
+    if (d.models.supported.includes(step.modelId)) continue;
+    const supported = `Supported: ${d.models.supported.join(', ')}.`;
+    if (s.modelId) add(`Runtime ${runtime} has no model "${s.modelId}". ${supported}`, ['steps', i, 'modelId'], ErrorCode.NOT_FOUND);
+    else
+      add(
+        `Profile "${profile!.name}" chooses model "${step.modelId}", which runtime ${runtime} (this step's) does not have. ${supported} Set this step's model, or its runtime.`,
+        ['steps', i, 'profileId'],
+        ErrorCode.NOT_FOUND,
+      );
   }
   const wanted = [...(data.documentIds ?? []), ...stepInputs.flatMap((s) => s.documentIds ?? [])];
   if (wanted.length === 0) return;
@@ -197,22 +239,28 @@ async function checkReferences(data: DefinitionFields, stepInputs: StepInput[], 
   );
 }
 
-/** Runtimes that run their own tool loop and so cannot stop a step to wait for an ASK approval. */
-const RUNTIMES_WITHOUT_APPROVALS: readonly string[] = ['claude-code'];
-
 /**
  * ASK grants on a step whose runtime cannot wait for a person (claude-code's CLI owns its loop:
  * a step cannot stop mid-turn without holding the process) are refused where they are written,
  * rather than turning into refusals at run time.
  */
-async function checkApprovalsOnRuntimes(data: DefinitionFields, stepInputs: StepInput[], lookups: ValidationLookups, add: Add): Promise<void> {
+async function checkApprovalsOnRuntimes(
+  data: DefinitionFields,
+  stepInputs: StepInput[],
+  profiles: ReadonlyMap<string, AgentProfileView>,
+  lookups: ValidationLookups,
+  add: Add,
+): Promise<void> {
   const workflowRuntime = data.runtimeId ?? (await lookups.defaultRuntimeId());
   const workflowAsks = (data.tools ?? []).flatMap((g, j) => (g.approval === 'ASK' ? [j] : []));
   const reported = new Set<number>();
   for (const [i, s] of stepInputs.entries()) {
-    const runtime = s.runtimeId ?? workflowRuntime;
+    const profile = (s.profileId && profiles.get(s.profileId)) || null;
+    const runtime = effectiveStep(s, profile).runtimeId ?? workflowRuntime;
     if (!runtime || !RUNTIMES_WITHOUT_APPROVALS.includes(runtime)) continue;
     const why = `runs on ${runtime}, which cannot pause a step to wait for an approval; use AUTO or DENY, or another runtime for this step.`;
+    if (profile?.tools.some((g) => g.approval === 'ASK'))
+      add(`Profile "${profile.name}" has grants that ask for approval, but step "${s.name ?? s.id ?? i + 1}" ${why}`, ['steps', i, 'profileId']);
     (s.tools ?? []).forEach((g, j) => {
       if (g.approval === 'ASK') add(`This grant asks for approval, but step "${s.name ?? s.id ?? i + 1}" ${why}`, ['steps', i, 'tools', j, 'approval']);
     });

@@ -17,14 +17,20 @@ import {
 import { ConflictError, WorkflowNotFoundError, type StagentError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
-import type { WorkflowDefinitionInput } from './definition.js';
+import type { WorkflowDefinition, WorkflowDefinitionInput } from './definition.js';
+import type { AgentProfileLookup, AgentProfileView } from '../profiles/agent-profile.js';
+import { BUILT_IN_PROFILES_ONLY } from '../profiles/built-in-profiles.js';
+import { profileIdsOf, withProfiles, type EffectiveDefinition } from '../profiles/effective-step.js';
+import { confirmNamedProfiles } from '../profiles/profile-guard.js';
 import type { WorkflowView } from './read-models.js';
 import { validateDefinition, type ValidatedWorkflow } from './validation.js';
 import type { WorkflowStatus } from './workflow-state.js';
 
-/** Reads document bindings of a workflow. */
+/** What a drive of a run reads besides the run: the workflow's document bindings and the profiles its steps name. */
 export interface WorkflowBindings {
   bindingsOf(workflowId: string): Promise<{ documentId: string; stepId: string | null }[]>;
+  /** Each definition with its steps merged with their agent profiles, as the profiles are now. */
+  withProfiles(definitions: readonly WorkflowDefinition[]): Promise<EffectiveDefinition[]>;
 }
 
 /** Creates, edits, deletes and reads workflow definitions with their document bindings. */
@@ -33,6 +39,7 @@ export class WorkflowSystem implements WorkflowBindings {
     private readonly resources: EngineResources,
     private readonly defaultRuntimeId: () => Promise<string | null>,
     private readonly mcpTools: McpToolLookup = NO_MCP_SERVERS,
+    private readonly profiles: AgentProfileLookup = BUILT_IN_PROFILES_ONLY,
   ) {}
 
   /** Validates a submitted definition against the catalog and stored documents; `known` problems are reported first. */
@@ -44,9 +51,16 @@ export class WorkflowSystem implements WorkflowBindings {
         defaultRuntimeId: this.defaultRuntimeId,
         existingDocumentIds: (ids) => existingDocumentIds(this.resources, ids),
         mcpTools: this.mcpTools,
+        profiles: this.profiles,
       },
       known,
     );
+  }
+
+  async withProfiles(definitions: readonly WorkflowDefinition[]): Promise<EffectiveDefinition[]> {
+    const ids = profileIdsOf(definitions);
+    const profiles = ids.length ? await this.profiles.profiles(ids) : new Map<string, AgentProfileView>();
+    return definitions.map((d) => withProfiles(d, profiles));
   }
 
   async create(input: WorkflowDefinitionInput, projectId: string | null = null): Promise<WorkflowView> {
@@ -72,6 +86,7 @@ export class WorkflowSystem implements WorkflowBindings {
         latestRunId: null,
       });
       await insertBindings(uow, id, valid.bindings, now);
+      await confirmNamedProfiles(uow, valid.definition, valid.profiles);
     });
     return (await this.get(id))!;
   }
@@ -107,6 +122,7 @@ export class WorkflowSystem implements WorkflowBindings {
       );
       if (!saved) throw new ConflictError('The workflow changed while it was being saved; reload and try again.', ['id']);
       await replaceBindings(uow, id, valid.bindings, now);
+      await confirmNamedProfiles(uow, valid.definition, valid.profiles);
     });
     return (await this.get(id))!;
   }

@@ -11,6 +11,7 @@ import './runtime.js';
 import './settings.js';
 import './schedule.js';
 import './mcp.js';
+import './profiles.js';
 
 /** The served schema, built once from every domain module. */
 export const schema = builder.toSchema({ sortSchema: true });

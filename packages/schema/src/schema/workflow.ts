@@ -38,8 +38,16 @@ export const WorkflowStepRef = builder.objectRef<WorkflowStepView>('WorkflowStep
     id: t.exposeID('id', { description: 'Step id, stable across edits of the workflow.' }),
     name: t.exposeString('name', { description: 'Short name shown in progress views.' }),
     prompt: t.exposeString('prompt', { description: 'The instruction given to the agent for this step.' }),
-    runtimeId: t.string({ nullable: true, description: "Runtime for this step; null = the workflow's runtime.", resolve: (s) => s.runtimeId ?? null }),
-    modelId: t.string({ nullable: true, description: "Model for this step; null = the runtime's default model.", resolve: (s) => s.modelId ?? null }),
+    runtimeId: t.string({
+      nullable: true,
+      description: "Runtime for this step; null = its profile's, else the workflow's runtime.",
+      resolve: (s) => s.runtimeId ?? null,
+    }),
+    modelId: t.string({
+      nullable: true,
+      description: "Model for this step; null = its profile's, else the runtime's default model.",
+      resolve: (s) => s.modelId ?? null,
+    }),
     budgetUsd: t.float({
       nullable: true,
       description: "Cost cap for one attempt of this step, USD; null = the workflow's budget, then the setting budget.maxCostPerTaskUsd, then $5.",
@@ -47,14 +55,20 @@ export const WorkflowStepRef = builder.objectRef<WorkflowStepView>('WorkflowStep
     }),
     maxTurns: t.int({
       nullable: true,
-      description: 'Model turns (calls) allowed for this step; null = the setting runtime.maxTurns.',
+      description: "Model turns (calls) allowed for this step; null = its profile's, else the setting runtime.maxTurns.",
       resolve: (s) => s.maxTurns ?? null,
     }),
     documentIds: t.idList({ description: 'Ids of the documents bound to this step only (global documents are not listed).', resolve: (s) => s.documentIds }),
     tools: t.field({
       type: [ToolGrantRef],
-      description: "MCP tools this step may use, read before the workflow's grants; the first grant that matches a tool decides.",
+      description: "MCP tools this step may use, read before its profile's grants and the workflow's; the first grant that matches a tool decides.",
       resolve: (s) => s.tools,
+    }),
+    profileId: t.id({
+      nullable: true,
+      description:
+        "Agent profile (see `agentProfiles`) whose presets fill what this step leaves empty: runtime (before the workflow's), model, maxTurns, grants (after the step's) and a system prompt added to the step's; null = none.",
+      resolve: (s) => s.profileId ?? null,
     }),
   }),
 });
@@ -154,7 +168,13 @@ const WorkflowStepInputRef = builder.inputType('WorkflowStepInput', {
     budgetUsd: t.float({ description: 'Cost cap for one attempt of this step, USD.' }),
     maxTurns: t.int({ description: 'Model turns (calls) allowed for this step.' }),
     documentIds: t.idList({ description: 'Documents given to this step only.' }),
-    tools: t.field({ type: [ToolGrantInputRef], description: "MCP tools this step may use, read before the workflow's grants (at most 50)." }),
+    tools: t.field({
+      type: [ToolGrantInputRef],
+      description: "MCP tools this step may use, read before its profile's and the workflow's grants (at most 50).",
+    }),
+    profileId: t.id({
+      description: "Agent profile whose presets fill what this step leaves empty; the step's own fields override it. An unknown id is NOT_FOUND.",
+    }),
   }),
 });
 

@@ -15,6 +15,7 @@ import { McpServerSchema } from './mcp-server.entity.js';
 import { ToolCallSchema } from './tool-call.entity.js';
 import { StepJournalSchema } from './step-journal.entity.js';
 import { McpToolPinSchema } from './mcp-tool-pin.entity.js';
+import { AgentProfileSchema } from './agent-profile.entity.js';
 
 /** Every entity, listed explicitly (a test compares this list with the files in this folder). */
 export const entities = [
@@ -35,6 +36,7 @@ export const entities = [
   ToolCallSchema,
   StepJournalSchema,
   McpToolPinSchema,
+  AgentProfileSchema,
 ];
 
 export * from './project.entity.js';
@@ -54,3 +56,4 @@ export * from './mcp-server.entity.js';
 export * from './tool-call.entity.js';
 export * from './step-journal.entity.js';
 export * from './mcp-tool-pin.entity.js';
+export * from './agent-profile.entity.js';
