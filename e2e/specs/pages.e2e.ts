@@ -8,6 +8,7 @@ const PAGES = [
   { path: '/documents', heading: 'Documents', name: 'documents-page' },
   { path: '/workflows/new', heading: 'New workflow', name: 'workflow-new-page' },
   { path: '/approvals', heading: 'Approvals', name: 'approvals-page' },
+  { path: '/profiles', heading: 'Profiles', name: 'profiles-page' },
 ];
 
 for (const { path, heading, name } of PAGES) {

@@ -10,5 +10,6 @@ export const Route = {
   schedules: () => '/schedules',
   documents: () => '/documents',
   mcpServers: () => '/mcp-servers',
+  profiles: () => '/profiles',
   approvals: () => '/approvals',
 } as const;

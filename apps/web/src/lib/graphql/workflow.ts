@@ -93,6 +93,7 @@ export const WorkflowQuery = graphql(
           modelId
           budgetUsd
           maxTurns
+          profileId
           documentIds
           tools {
             tool
@@ -143,9 +144,25 @@ export const EditorOptionsQuery = graphql(/* GraphQL */ `
       mimeType
       sizeBytes
     }
+    agentProfiles {
+      id
+      name
+      builtIn
+      description
+      systemPrompt
+      maxTurns
+      runtimeId
+      modelId
+      tools {
+        tool
+        approval
+      }
+    }
   }
 `);
 export type EditorOptions = ResultOf<typeof EditorOptionsQuery>;
+/** A profile as the step editor offers it (the fields a step inherits from it). */
+export type EditorProfile = EditorOptions['agentProfiles'][number];
 
 export type WorkflowDefinitionInput = VariablesOf<typeof CreateWorkflowMutation>['input'];
 

@@ -155,3 +155,76 @@ describe('WorkflowForm tool grants', () => {
     expect(form.errorFor('tools.0.tool')).toBe('No server.');
   });
 });
+
+describe('WorkflowForm agent profiles', () => {
+  const loaded = {
+    id: 'wf-2',
+    name: 'Profiled',
+    description: null,
+    pattern: 'SEQUENCE',
+    status: 'ACTIVE',
+    runtimeId: 'simulated',
+    budgetUsd: null,
+    config: null,
+    tools: [],
+    steps: [
+      {
+        id: 'research',
+        name: 'Research',
+        prompt: 'Look.',
+        runtimeId: null,
+        modelId: null,
+        budgetUsd: null,
+        maxTurns: null,
+        profileId: 'researcher',
+        documentIds: [],
+        tools: [],
+      },
+      {
+        id: 'write',
+        name: 'Write',
+        prompt: 'Write.',
+        runtimeId: null,
+        modelId: null,
+        budgetUsd: null,
+        maxTurns: null,
+        profileId: null,
+        documentIds: [],
+        tools: [],
+      },
+    ],
+    documents: [],
+    latestRun: null,
+    runs: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  } as unknown as WorkflowDetail;
+
+  it("keeps a step's profile when another field is edited and saved (updateWorkflow replaces the whole definition)", () => {
+    const form = new WorkflowForm(loaded);
+    form.name = 'Profiled, renamed';
+    form.steps[0].prompt = 'Look harder.';
+    form.moveStep(0, 1);
+    const input = form.toInput();
+    expect(input.steps.map((s) => [s.id, s.profileId])).toEqual([
+      ['write', null],
+      ['research', 'researcher'],
+    ]);
+  });
+
+  it('sets, changes and clears a profile; a new step has none', () => {
+    const form = new WorkflowForm(loaded);
+    form.steps[1].profileId = '0190aaaa-0000-7000-8000-000000000001';
+    form.steps[0].profileId = '';
+    const added = form.addStep();
+    expect(added.profileId).toBe('');
+    expect(form.toInput().steps.map((s) => s.profileId)).toEqual([null, '0190aaaa-0000-7000-8000-000000000001', null]);
+  });
+
+  it("puts the server's error on the step's profile field", () => {
+    const form = new WorkflowForm(loaded);
+    form.errors = [{ field: ['input', 'steps', '1', 'profileId'], message: 'No agent profile "gone".', code: 'NOT_FOUND' }];
+    expect(form.errorFor('steps.1.profileId')).toBe('No agent profile "gone".');
+    expect(form.errorFor('steps.0.profileId')).toBeUndefined();
+  });
+});

@@ -13,6 +13,15 @@ export interface GrantDraft {
   approval: ToolApproval;
 }
 
+/** A form holding lists of grants (a workflow's, a step's, a profile's), as the grants editor uses it. */
+export interface GrantsForm {
+  /** The server's message for a field path such as `tools.1.tool`. */
+  errorFor(path: string): string | undefined;
+  addGrant(list: GrantDraft[], approval?: ToolApproval): void;
+  removeGrant(list: GrantDraft[], index: number): void;
+  moveGrant(list: GrantDraft[], index: number, delta: -1 | 1): void;
+}
+
 /** One step as edited: budgets stay strings while typed, ids are stable across edits. */
 export interface StepDraft {
   id: string;
@@ -26,6 +35,8 @@ export interface StepDraft {
   tools: GrantDraft[];
   /** Not edited here: kept as loaded so a save does not drop it. */
   maxTurns: number | null;
+  /** Agent profile whose presets fill what the step leaves empty; '' = none. */
+  profileId: string;
 }
 
 export interface SuggestionActionLike {
@@ -34,19 +45,19 @@ export interface SuggestionActionLike {
 }
 
 function blankStep(id: string, index: number): StepDraft {
-  return { id, name: `Step ${index}`, prompt: '', runtimeId: '', modelId: '', budgetUsd: '', documentIds: [], tools: [], maxTurns: null };
+  return { id, name: `Step ${index}`, prompt: '', runtimeId: '', modelId: '', budgetUsd: '', documentIds: [], tools: [], maxTurns: null, profileId: '' };
 }
 
-function grantDrafts(grants: readonly { tool: string; approval: ToolApproval }[] | null | undefined): GrantDraft[] {
+export function grantDrafts(grants: readonly { tool: string; approval: ToolApproval }[] | null | undefined): GrantDraft[] {
   return (grants ?? []).map((g) => ({ tool: g.tool, approval: g.approval }));
 }
 
-function grantInputs(grants: readonly GrantDraft[]): GrantDraft[] {
+export function grantInputs(grants: readonly GrantDraft[]): GrantDraft[] {
   return grants.map((g) => ({ tool: g.tool.trim(), approval: g.approval }));
 }
 
 /** A UserError's field path as the form names it (`steps.0.tools.1.tool`), without the leading `input`. */
-function pathOf(error: UserError): string {
+export function pathOf(error: UserError): string {
   const field = (error.field ?? []).map(String);
   return (field[0] === 'input' ? field.slice(1) : field).join('.');
 }
@@ -62,7 +73,7 @@ function toNumber(text: string): number | null {
  * The workflow editor's form: a definition being edited, server validation errors keyed by
  * their `UserError.field` path, and the optimizer actions applied to it.
  */
-export class WorkflowForm {
+export class WorkflowForm implements GrantsForm {
   name = $state('');
   description = $state('');
   pattern = $state<Pattern>('SEQUENCE');
@@ -104,6 +115,7 @@ export class WorkflowForm {
         documentIds: [...s.documentIds],
         tools: grantDrafts(s.tools),
         maxTurns: s.maxTurns ?? null,
+        profileId: s.profileId ?? '',
       }));
       this.#nextId = initial.steps.length + 1;
       const config = (initial.config ?? {}) as Record<string, unknown>;
@@ -198,6 +210,8 @@ export class WorkflowForm {
         documentIds: [...s.documentIds],
         tools: grantInputs(s.tools),
         ...(s.maxTurns !== null ? { maxTurns: s.maxTurns } : {}),
+        // updateWorkflow replaces the whole definition: a step sent without its profile loses it.
+        profileId: s.profileId || null,
       })),
     };
   }
