@@ -13,7 +13,7 @@ import type { ToolGrant } from '../../src/tools/tool-grants.js';
 import type { WorkflowDefinitionInput } from '../../src/workflows/definition.js';
 import { pinTools } from '../../src/db/tool-call-store.js';
 import { inSqlTransaction } from '../../src/db/unit-of-work.js';
-import { filesystemServer } from '../fixtures/mcp/fixture-configs.js';
+import { faultServer, filesystemServer } from '../fixtures/mcp/fixture-configs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'stagent-tools-'));
 const secretFile = join(root, 'notes.txt');
@@ -185,6 +185,65 @@ describe('tool grants on the engine', () => {
     const next = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     expect(next.status).toBe('COMPLETED');
     expect((await t.engine.listToolCalls({ runId: next.id }))[0]).toMatchObject({ approval: 'AUTO', status: 'SUCCEEDED' });
+  });
+
+  it("a tool result that carries an MCP server's own secret reaches neither the model nor the store", async () => {
+    t = await engineWithFiles();
+    const faults = faultServer();
+    await t.engine.createMcpServer({
+      name: 'faults',
+      transport: 'STDIO',
+      command: faults.command!,
+      args: faults.args,
+      env: { FAULTS_TOKEN: 'tok-7f3a9c2e11' },
+    });
+    const wf = await t.engine.createWorkflow({
+      ...workflow('', [{ tool: 'mcp__faults__echo', approval: 'AUTO' }]),
+      steps: [{ id: 'echo', name: 'Echo', prompt: 'Echo it.\n/tool mcp__faults__echo {"text": "the token is tok-7f3a9c2e11"}' }],
+    });
+    const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
+    expect(run.status).toBe('COMPLETED');
+    const [call] = await t.engine.listToolCalls({ runId: run.id });
+    expect(call!.output).toBe('the token is [redacted]');
+    // (The input holds it: the prompt gave it to the model here. What the tool returned does not.)
+    const finished = (await t.engine.listEvents(wf.id, { runId: run.id })).find((e) => e.kind === 'TOOL_FINISHED')!;
+    expect(finished.toolCall!.output).toBe('the token is [redacted]');
+  });
+
+  it('PARALLEL: a branch whose call is resolved while another branch still runs goes on when that branch ends, rather than parking the run with nobody to resume it', async () => {
+    t = await engineWithFiles();
+    scriptReading(t, 'branch asks');
+    t.engine.simulated.script({ match: 'slow branch', script: { latencyMs: 1000, turns: [{ text: 'Slow branch done.' }] } });
+    const wf = await t.engine.createWorkflow({
+      name: 'parallel asks',
+      pattern: 'PARALLEL',
+      runtimeId: 'simulated',
+      tools: [{ tool: 'mcp__files__read_text_file', approval: 'ASK' }],
+      steps: [
+        { id: 'ask', name: 'Ask', prompt: 'branch asks' },
+        { id: 'slow', name: 'Slow', prompt: 'slow branch' },
+        { id: 'merge', name: 'Merge', prompt: 'Merge the branches.' },
+      ],
+    });
+    const runId = (await t.engine.executeWorkflow(wf.id)).run.id;
+    const until = Date.now() + 10_000;
+    let waiting = (await t.engine.listToolCalls({ runId, status: 'WAITING_APPROVAL' }))[0];
+    while (!waiting) {
+      if (Date.now() > until) throw new Error('the call never waited');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      waiting = (await t.engine.listToolCalls({ runId, status: 'WAITING_APPROVAL' }))[0];
+    }
+    expect((await t.engine.getRun(runId))?.status).toBe('RUNNING'); // the slow branch is still running
+    await t.engine.resolveToolCall(waiting.id, true);
+    // Let the slow branch stream its four chunks (the engine's clock drives the simulator's latency).
+    for (let i = 0; i < 10 && (await t.engine.getRun(runId))?.status === 'RUNNING'; i++) {
+      await t.clock.advance(1000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const done = await t.engine.waitForRun(runId);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect((await t.engine.listToolCalls({ runId }))[0]).toMatchObject({ status: 'SUCCEEDED' });
   });
 
   it('cancelling a run that waits for a tool approval cancels the call too', async () => {
