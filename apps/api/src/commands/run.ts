@@ -63,8 +63,19 @@ async function runOnce(engine: EngineApi, file: string, runtimeId: string | unde
   const run = (await engine.getRun(started.run.id)) ?? started.run;
   out.write(`${runSummary(run, estimate.totalUsd)}\n`);
   if (run.status === 'WAITING_APPROVAL')
-    out.write('  The run waits for a checkpoint decision: approve it in the dashboard or with the resolveCheckpoint mutation.\n');
-  if (run.status === 'PAUSED') out.write('  The run is parked on a delay step; `stagent serve` resumes it when its time comes.\n');
+    out.write(
+      run.steps.some((s) => s.status === 'WAITING_APPROVAL' && s.taskId)
+        ? '  A step waits for the approval of tool calls: decide in the dashboard (Approvals) or with the resolveToolCall mutation.\n'
+        : '  The run waits for a checkpoint decision: approve it in the dashboard or with the resolveCheckpoint mutation.\n',
+    );
+  const paused = run.steps.find((s) => s.status === 'PAUSED');
+  if (run.status === 'PAUSED' && paused)
+    out.write(
+      `  Step "${paused.name}" paused at its cap after turn ${paused.turns} (${formatUsd(paused.costUsd)} of ${formatUsd(paused.budgetUsd)}): resume it with a higher cap in the dashboard or with resumeWorkflowStep; its finished turns are not paid again.\n`,
+    );
+  else if (run.status === 'PAUSED') out.write('  The run is parked on a delay step; `stagent serve` resumes it when its time comes.\n');
+  const reused = run.steps.filter((s) => s.turnsReused > 0);
+  for (const s of reused) out.write(`  Step "${s.name}" resumed at turn ${s.turnsReused + 1}: ${formatUsd(s.reusedUsd)} of earlier work reused.\n`);
   return run;
 }
 

@@ -33,6 +33,8 @@ const step: StepRunView = {
   resumeAt: null,
   documentCount: 0,
   pricingKnown: true,
+  turnsReused: 0,
+  reusedUsd: 0,
 };
 
 const run: WorkflowRunView = {
@@ -51,6 +53,7 @@ const run: WorkflowRunView = {
   error: null,
   pricingKnown: true,
   resumeAt: null,
+  reusedUsd: 0,
 };
 
 describe('terminal progress', () => {

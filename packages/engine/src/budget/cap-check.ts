@@ -13,6 +13,8 @@ export interface TaskCaps {
   /** Spend cap per UTC day across all tasks, USD; null = none. */
   dailyUsd: number | null;
   maxTurns: number;
+  /** What reaching a cost, token or daily cap does: stop the step PAUSED where it stands, or fail it. Only workflow steps pause. */
+  onCapReached: 'pause' | 'fail';
 }
 
 /**

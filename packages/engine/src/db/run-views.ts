@@ -24,6 +24,7 @@ const RUN_PROPERTIES = [
   'error',
   'resumeAt',
   'pricingKnown',
+  'reusedMicros',
 ] as const satisfies readonly (keyof WorkflowRun)[];
 
 /** The large run and step columns, left out of summaries (`RunListOptions.summaries` in `facade/engine-api.ts`). */
@@ -62,6 +63,8 @@ const STEP_PROPERTIES = [
   'resumeAt',
   'documentCount',
   'pricingKnown',
+  'turnsReused',
+  'reusedMicros',
 ] as const satisfies readonly (keyof StepRun)[];
 const SUMMARY_STEP_PROPERTIES = STEP_PROPERTIES.filter((p) => !LARGE_STEP_PROPERTIES.has(p));
 

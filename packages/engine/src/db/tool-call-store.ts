@@ -2,11 +2,14 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { columnsOf, insertRows, transitionStatus, updateRows } from './direct-sql.js';
 import { projection } from './select-projection.js';
 import { McpToolPinSchema } from './entities/mcp-tool-pin.entity.js';
+import { StepRunSchema } from './entities/step-run.entity.js';
+import { WorkflowRunSchema } from './entities/workflow-run.entity.js';
 import { StepJournalSchema, type StepJournalRow } from './entities/step-journal.entity.js';
 import { ToolCallSchema, type ToolCallRow } from './entities/tool-call.entity.js';
 import type { SqlExecutor } from './sql-executor.js';
 import type { EngineResources } from '../resources.js';
 import { ConflictError } from '../errors.js';
+import { newId } from '../ids.js';
 import { transitionToolCall, type ToolCallStatus } from '../tools/tool-call-state.js';
 
 // Rows of tool calls, step journals (where a step's agent loop stopped) and MCP tool pins.
@@ -82,6 +85,17 @@ export async function insertStepJournal(sql: SqlExecutor, row: StepJournalRow): 
   }
 }
 
+/** Brings a journal entry up to date (its turn's tools ran); an entry that is missing is inserted. */
+export async function updateStepJournal(
+  sql: SqlExecutor,
+  stepRunId: string,
+  turn: number,
+  changes: Pick<StepJournalRow, 'conversation' | 'output' | 'pendingCalls'>,
+): Promise<void> {
+  const changed = await updateRows(sql, StepJournalSchema, { stepRunId, turn }, changes);
+  if (changed === 0) await insertRows(sql, StepJournalSchema, [{ id: newId(), createdAt: Date.now(), stepRunId, turn, ...changes }]);
+}
+
 /** The latest journal entry of a step attempt, if it has one. */
 export function latestStepJournal(resources: Resources, stepRunId: string): Promise<StepJournalRow | null> {
   return resources.orm.em.fork().findOne(StepJournalSchema, { stepRunId }, { orderBy: { turn: 'desc' }, disableIdentityMap: true });
@@ -106,4 +120,18 @@ export async function pinTools(sql: SqlExecutor, pins: { name: string; fingerpri
     const changed = await updateRows(sql, McpToolPinSchema, { id: pin.name }, { fingerprint: pin.fingerprint, pinnedAt: now });
     if (changed === 0) await insertRows(sql, McpToolPinSchema, [{ id: pin.name, fingerprint: pin.fingerprint, pinnedAt: now }], { ignoreDuplicates: true });
   }
+}
+
+/**
+ * Deletes the turn journals of runs that finished (COMPLETED, FAILED, CANCELLED) before
+ * `finishedBefore` (epoch ms); paused and waiting runs keep theirs. Returns how many entries went.
+ */
+export async function pruneStepJournals(sql: SqlExecutor, finishedBefore: number): Promise<number> {
+  const journals = columnsOf(sql.metadata, StepJournalSchema);
+  const steps = columnsOf(sql.metadata, StepRunSchema);
+  const runs = columnsOf(sql.metadata, WorkflowRunSchema);
+  return sql.run(
+    `delete from ${journals.table} where ${journals.column('stepRunId').name} in (select s.id from ${steps.table} s join ${runs.table} r on r.id = s.${steps.column('runId').name} where r.${runs.column('status').name} in (?, ?, ?) and r.${runs.column('finishedAt').name} < ?)`,
+    ['COMPLETED', 'FAILED', 'CANCELLED', finishedBefore],
+  );
 }

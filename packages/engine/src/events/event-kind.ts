@@ -11,6 +11,8 @@
  * - `STEP_WAITING_APPROVAL`: a checkpoint gate waits for a decision.
  * - `STEP_COMPLETED` / `STEP_FAILED`: a step attempt ended.
  * - `STEP_CANCELLED`: a step attempt was cancelled with its run (not a failure).
+ * - `STEP_PAUSED` / `STEP_RESUMED`: a cap stopped a step where it stands (setting
+ *   budget.onCapReached = pause) / `resumeWorkflowStep` let it go on from its journal.
  * - `STEP_DELAYED`: a delay step parked the run until its resume time.
  * - `CALL_RETRIED`: a model call failed with a retryable error and is retried after a backoff.
  * - `RUN_PAUSED`: the run parked (checkpoint or delay).
@@ -31,6 +33,8 @@ export const WorkflowEventKind = {
   STEP_FAILED: 'STEP_FAILED',
   STEP_CANCELLED: 'STEP_CANCELLED',
   STEP_DELAYED: 'STEP_DELAYED',
+  STEP_PAUSED: 'STEP_PAUSED',
+  STEP_RESUMED: 'STEP_RESUMED',
   CALL_RETRIED: 'CALL_RETRIED',
   RUN_PAUSED: 'RUN_PAUSED',
   RUN_COMPLETED: 'RUN_COMPLETED',

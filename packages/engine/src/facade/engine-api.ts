@@ -51,6 +51,8 @@ export interface EngineApi {
   deleteWorkflow(id: string): Promise<string>;
   executeWorkflow(id: string): Promise<RunStart>;
   retryWorkflowStep(workflowId: string, stepId: string): Promise<RunStart>;
+  /** Continues a paused step (or a failed / crashed one with journaled turns) from its last completed turn, optionally with a new cap (USD). */
+  resumeWorkflowStep(workflowId: string, stepId: string, budgetUsd?: number | null): Promise<RunStart>;
   cancelWorkflow(id: string): Promise<WorkflowView>;
   resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment?: string | null): Promise<WorkflowView>;
 

@@ -160,8 +160,10 @@ export class Engine implements EngineApi {
   async start(): Promise<void> {
     await this.control.recover();
     await this.mcpServers.sync();
+    const retentionDays = () => this.settings.get<number>('journal.retentionDays');
+    await this.control.pruneJournals((await retentionDays()) ?? 14);
     if (this.timersEnabled) {
-      this.control.startTimers();
+      this.control.startTimers(retentionDays);
       this.schedules.start();
     }
   }
@@ -197,6 +199,9 @@ export class Engine implements EngineApi {
   }
   retryWorkflowStep(workflowId: string, stepId: string) {
     return this.control.retryStep(workflowId, stepId);
+  }
+  async resumeWorkflowStep(workflowId: string, stepId: string, budgetUsd?: number | null) {
+    return this.control.resumeStep(workflowId, stepId, budgetUsd, await this.settings.get<number>('budget.maxDailyCostUsd'));
   }
   cancelWorkflow(id: string) {
     return this.control.cancel(id);

@@ -1,7 +1,9 @@
+import { pruneStepJournals } from '../db/tool-call-store.js';
+import { claimStepResume } from '../workflows/step-resume-claim.js';
 import { decideToolCall } from '../workflows/tool-approvals.js';
 import type { ToolCallView } from '../tools/tool-call-view.js';
 import { dueDelayedRuns, findRun, findWorkflow } from '../db/run-rows.js';
-import { inTransaction } from '../db/unit-of-work.js';
+import { inSqlTransaction, inTransaction } from '../db/unit-of-work.js';
 import { WorkflowNotFoundError, ConflictError } from '../errors.js';
 import type { EngineResources } from '../resources.js';
 import type { DocumentSystem, DocumentContent } from '../documents/document-system.js';
@@ -23,6 +25,8 @@ import type { WorkflowSystem } from '../workflows/workflow-system.js';
 
 /** How often due delays and dead leases are checked, ms. */
 export const DELAY_CHECK_INTERVAL_MS = 1_000;
+/** How often finished runs' turn journals past their retention are deleted, ms. */
+export const JOURNAL_PRUNE_INTERVAL_MS = 3_600_000;
 
 /**
  * Starting, retrying, cancelling, approving and resuming runs; estimates; timers for
@@ -60,6 +64,23 @@ export class RunControl {
     const runId = await claimRetry(this.resources, workflowId, stepId, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])), (info) =>
       this.intelligence.retractRun(info),
     );
+    this.executor.launch(runId, workflowId);
+    return this.started(workflowId, runId, estimate);
+  }
+
+  /**
+   * Resumes a paused step (or a failed or crashed one with journaled turns) from its last
+   * journaled turn, with a new cap if given; earlier turns are reused, not called again.
+   */
+  async resumeStep(workflowId: string, stepId: string, budgetUsd: number | null | undefined, dailyCapUsd: number | null): Promise<RunStart> {
+    const wf = await this.workflows.get(workflowId);
+    if (!wf) throw new WorkflowNotFoundError(workflowId, ['workflowId']);
+    const estimate = await this.estimateView(wf);
+    const { runId } = await claimStepResume(this.resources, workflowId, stepId, budgetUsd, {
+      dailyCapUsd,
+      perStepBudget: new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])),
+      onReopen: (info) => this.intelligence.retractRun(info),
+    });
     this.executor.launch(runId, workflowId);
     return this.started(workflowId, runId, estimate);
   }
@@ -127,6 +148,12 @@ export class RunControl {
     return resumed;
   }
 
+  /** Deletes the turn journals of runs finished longer ago than setting journal.retentionDays. Returns how many entries went. */
+  async pruneJournals(retentionDays: number): Promise<number> {
+    const cutoff = this.resources.clock.now() - retentionDays * 86_400_000;
+    return inSqlTransaction(this.resources, (uow) => pruneStepJournals(uow.sql, cutoff));
+  }
+
   /** Marks runs of dead processes CRASHED (start-up and periodic). */
   recover(): Promise<string[]> {
     return recoverCrashedRuns(this.resources);
@@ -138,7 +165,8 @@ export class RunControl {
     for (const runId of lost) this.executor.abort(runId, AbortReason.CANCELLED);
   }
 
-  startTimers(): void {
+  /** Heartbeats, due delays, crash recovery and (hourly) the pruning of old turn journals. */
+  startTimers(journalRetentionDays: () => Promise<number | null>): void {
     const every = (ms: number, work: () => Promise<unknown>) => {
       const t = setInterval(() => void work().catch((e) => this.resources.logger.error('timer failed', { error: String(e) })), ms);
       t.unref();
@@ -147,6 +175,7 @@ export class RunControl {
     every(HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
     every(DELAY_CHECK_INTERVAL_MS, () => this.resumeDueDelays());
     every(HEARTBEAT_INTERVAL_MS * 4, () => this.recover());
+    every(JOURNAL_PRUNE_INTERVAL_MS, async () => this.pruneJournals((await journalRetentionDays()) ?? 14));
   }
 
   async shutdown(): Promise<void> {
@@ -164,6 +193,7 @@ export class RunControl {
     const run = this.intelligence.runAction(wf, action);
     if (run?.type === 'RETRY_STEP') return (await this.retryStep(workflowId, run.stepId)).workflow;
     if (run?.type === 'RERUN_WORKFLOW') return (await this.execute(workflowId)).workflow;
+    if (run?.type === 'RESUME_STEP') return (await this.resumeStep(workflowId, run.stepId, run.budgetUsd, null)).workflow;
     return this.workflows.update(workflowId, this.intelligence.applyToInput(wf, action));
   }
 

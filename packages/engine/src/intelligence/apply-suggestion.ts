@@ -9,10 +9,10 @@ import { splitBlocker, splitStep } from './step-split.js';
 /** Actions that change the definition (applied by {@link applySuggestionToInput}). */
 export const DEFINITION_ACTIONS = ['SET_BUDGET', 'SET_RUNTIME', 'SET_PER_STEP_DOCS', 'SET_MAX_TURNS', 'SPLIT_STEP', 'CHANGE_PATTERN'] as const;
 /** Actions that start work instead (the Engine routes them to retry / execute). */
-export const RUN_ACTIONS = ['RETRY_STEP', 'RERUN_WORKFLOW'] as const;
+export const RUN_ACTIONS = ['RETRY_STEP', 'RERUN_WORKFLOW', 'RESUME_STEP'] as const;
 
-/** A validated run action. */
-export type RunAction = { type: 'RETRY_STEP'; stepId: string } | { type: 'RERUN_WORKFLOW' };
+/** A validated run action. RESUME_STEP goes on from a paused step's journal with a new cap (USD). */
+export type RunAction = { type: 'RETRY_STEP'; stepId: string } | { type: 'RERUN_WORKFLOW' } | { type: 'RESUME_STEP'; stepId: string; budgetUsd: number | null };
 
 /** Whether an action starts work (RETRY_STEP, RERUN_WORKFLOW) rather than changing the definition. */
 export function isRunAction(action: SuggestionAction): boolean {
@@ -30,6 +30,13 @@ export function parseRunAction(workflow: WorkflowView, action: SuggestionAction)
     const stepId = requireString(payload, 'stepId');
     if (!workflow.steps.some((s) => s.id === stepId)) throw bad(`Workflow "${workflow.name}" has no step "${stepId}".`, 'stepId');
     return { type: 'RETRY_STEP', stepId };
+  }
+  if (action.type === 'RESUME_STEP') {
+    const stepId = requireString(payload, 'stepId');
+    if (!workflow.steps.some((s) => s.id === stepId)) throw bad(`Workflow "${workflow.name}" has no step "${stepId}".`, 'stepId');
+    const budget = payload.budgetUsd;
+    if (budget !== undefined && budget !== null && typeof budget !== 'number') throw bad('budgetUsd must be a number of USD.', 'budgetUsd');
+    return { type: 'RESUME_STEP', stepId, budgetUsd: (budget as number | null | undefined) ?? null };
   }
   throw new NotApplicableError(`"${String(action.type)}" is not a run action.`, ['action', 'type']);
 }
@@ -117,6 +124,7 @@ export function applySuggestionToInput(workflow: WorkflowView, action: Suggestio
       return changePattern(input, payload);
     case 'RETRY_STEP':
     case 'RERUN_WORKFLOW':
+    case 'RESUME_STEP':
       throw new NotApplicableError(`${action.type} starts work and does not change the definition.`, ['action', 'type']);
     default:
       throw new NotApplicableError(`Unknown action type "${String(action?.type)}". Known: ${[...DEFINITION_ACTIONS, ...RUN_ACTIONS].join(', ')}.`, [

@@ -51,6 +51,8 @@ export function analyzeRun(input: AnalyzeRunInput): DebugAnalysis {
  */
 export function firstFailingStep(run: WorkflowRunView): StepRunView | null {
   let failed = run.steps.filter((s) => s.status === 'FAILED');
+  // A run paused at a cap: the step that paused is what needs a decision (Resume, with the numbers).
+  if (failed.length === 0 && run.status === 'PAUSED') failed = run.steps.filter((s) => s.status === 'PAUSED');
   if (failed.length === 0 && run.status === 'CANCELLED') failed = run.steps.filter((s) => s.status === 'CANCELLED' && s.startedAt !== null);
   failed.sort((a, b) => (a.finishedAt ?? Infinity) - (b.finishedAt ?? Infinity) || a.stepIndex - b.stepIndex || a.iteration - b.iteration);
   return failed[0] ?? null;

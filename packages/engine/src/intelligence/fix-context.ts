@@ -51,6 +51,8 @@ export function suggestedMaxTurns(limit: number): number | null {
 export const actions = {
   retryStep: (ctx: FixContext): SuggestionAction | null => (ctx.step ? { type: 'RETRY_STEP', payload: { stepId: ctx.step.stepId } } : null),
   rerun: (): SuggestionAction => ({ type: 'RERUN_WORKFLOW', payload: {} }),
+  resume: (ctx: FixContext, budgetUsd: number): SuggestionAction | null =>
+    ctx.step ? { type: 'RESUME_STEP', payload: { stepId: ctx.step.stepId, budgetUsd } } : null,
   split: (ctx: FixContext): SuggestionAction | null =>
     ctx.step && ctx.splitBlocker === null ? { type: 'SPLIT_STEP', payload: { stepId: ctx.step.stepId } } : null,
   /** Stops injecting the global documents into the failing step; it keeps its own documents. */

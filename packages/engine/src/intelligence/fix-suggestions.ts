@@ -108,6 +108,16 @@ function budgetFixes(ctx: FixContext): FixSuggestion[] {
           ctx.step ? { type: 'SET_BUDGET', payload: { stepId: ctx.step.stepId, budgetUsd: amount } } : null,
         );
   const why = `It spent ${formatUsd(spent)} of ${capText}.`;
+  // A paused step keeps its conversation: going on from there beats raising the cap and starting over.
+  if (ctx.step?.status === 'PAUSED' && amount !== null) {
+    const resume = fix(
+      'QUICK',
+      `Resume ${stepLabel(ctx)} with a cap of ${formatUsd(amount)}`,
+      `${stepLabel(ctx)} paused after turn ${ctx.step.turns} with ${formatUsd(spent)} spent of ${capText}. Resuming goes on from that turn: its ${ctx.step.turns} finished turns (${formatUsd(spent)}) are not paid again. ${formatUsd(amount)} is ${basis}, rounded up to cents.`,
+      actions.resume(ctx, amount),
+    );
+    return [resume, lessInputFix(ctx, why), splitFix(ctx, why)];
+  }
   return [quick, lessInputFix(ctx, why), splitFix(ctx, why)];
 }
 

@@ -21,7 +21,7 @@ export const SuggestionKind = {
 } as const;
 export type SuggestionKind = (typeof SuggestionKind)[keyof typeof SuggestionKind];
 
-/** An action a suggestion can apply: SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | SPLIT_STEP. */
+/** An action a suggestion can apply: SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | RESUME_STEP | SPLIT_STEP. */
 export interface SuggestionAction {
   type: string;
   payload: Record<string, unknown>;

@@ -79,6 +79,8 @@ export function stepRunView(stepId: string, stepIndex: number, overrides: Partia
     resumeAt: null,
     documentCount: 0,
     pricingKnown: true,
+    turnsReused: 0,
+    reusedUsd: 0,
     ...overrides,
   };
 }
@@ -97,6 +99,7 @@ export function runView(steps: StepRunView[], overrides: Partial<WorkflowRunView
     outputTokens: 0,
     costUsd: steps.reduce((a, s) => a + s.costUsd, 0),
     costEstimate: null,
+    reusedUsd: 0,
     failureCategory: null,
     error: null,
     pricingKnown: true,

@@ -19,11 +19,13 @@ export function severityOf(kind: WorkflowEventKind): Severity {
     case 'USAGE':
     case 'RUN_PAUSED':
     case 'STEP_DELAYED':
+    case 'STEP_RESUMED':
       return Severity.INFO;
     case 'COST_WARNING':
     case 'STEP_WAITING_APPROVAL':
     case 'TOOL_APPROVAL_REQUESTED':
     case 'TOOL_APPROVAL_RESOLVED':
+    case 'STEP_PAUSED':
     case 'STEP_CANCELLED':
     case 'CALL_RETRIED':
     case 'RUN_CANCELLED':
@@ -101,6 +103,10 @@ function describeEvent(e: WorkflowEvent, stepNames: ReadonlyMap<string, string>)
       return `${step} cancelled.`;
     case 'STEP_DELAYED':
       return `${step} parked the run until its resume time.`;
+    case 'STEP_PAUSED':
+      return `${step} paused at its cap.`;
+    case 'STEP_RESUMED':
+      return `${step} resumed from its journal.`;
     case 'CALL_RETRIED': {
       const attempt = typeof e.data?.attempt === 'number' ? ` (attempt ${e.data.attempt})` : '';
       return `${step}: model call retried${attempt}.`;

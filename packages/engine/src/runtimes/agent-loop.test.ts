@@ -55,7 +55,8 @@ describe('runAgentLoop', () => {
     ]);
     const result = await runAgentLoop(request([echo]), recordingHooks(), convo, opts);
     expect(result).toEqual({ status: 'COMPLETED', output: 'a\nb', turns: 2 });
-    expect(convo.log).toEqual(['call:a', 'assistant:c1,c2', 'results:c1=1,c2=2', 'call:b']);
+    // Every model turn joins the history before its usage is reported (the journal stores it with that usage), the last one too.
+    expect(convo.log).toEqual(['call:a', 'assistant:c1,c2', 'results:c1=1,c2=2', 'call:b', 'assistant:']);
   });
 
   it('ends CANCELLED when cancelled while a tool runs, without another call', async () => {

@@ -82,6 +82,7 @@ export async function runAgentLoop(
   });
   /** Runs a turn's calls and appends their results; a result when the task ends here. */
   const runTools = async (calls: ToolCall[], decisions: NonNullable<RuntimeRequest['resume']>['decisions'] = {}): Promise<RuntimeResult | null> => {
+    if (calls.length === 0) return null; // a resume whose turn's tools already ran
     const waitingFor = callsAwaitingApproval(request.tools, calls, decisions);
     if (waitingFor.length)
       return {
@@ -102,6 +103,7 @@ export async function runAgentLoop(
       ({ turn, output } = request.resume);
       const ended = await runTools(request.resume.pendingCalls, request.resume.decisions);
       if (ended) return ended;
+      if (request.resume.pendingCalls.length) hooks.onCheckpoint?.({ turn, conversation: conversation.snapshot(), output, pendingCalls: [] });
     }
     while (turn < request.maxTurns) {
       if (task.signal.aborted) return end(failureFromAbortReason(task.signal.reason));
@@ -150,18 +152,24 @@ export async function runAgentLoop(
       const modelTurn = outcome.value;
       output = continuing ? output + modelTurn.text : joinText(output, modelTurn.text);
       continuing = modelTurn.stop === 'max_tokens' && modelTurn.toolCalls.length === 0;
-      const verdict = await hooks.onUsage(modelTurn.usage);
-      if (verdict.stop) return end(verdict.failure);
+      // The model's own turn joins the history before its usage is reported, so the checkpoint
+      // stored with that usage (the turn journal) holds the turn: a resume never calls it again.
+      conversation.addAssistantTurn(modelTurn);
+      if (continuing) conversation.addContinuation();
+      const checkpoint = { turn, conversation: conversation.snapshot(), output, pendingCalls: modelTurn.toolCalls };
+      const verdict = await hooks.onUsage(modelTurn.usage, checkpoint);
+      if (verdict.stop)
+        return verdict.pause
+          ? { status: 'PAUSED', output, turns: turn, failure: verdict.failure, parked: { ...checkpoint, waitingFor: [] } }
+          : end(verdict.failure);
       if (modelTurn.stop === 'context_window') return end(failure('CONTEXT_TOO_LARGE', `The conversation filled ${modelTurn.usage.model}'s context window.`));
       if (modelTurn.toolCalls.length === 0) {
         if (modelTurn.stop !== 'max_tokens') return { status: 'COMPLETED', output, turns: turn };
-        conversation.addAssistantTurn(modelTurn);
-        conversation.addContinuation();
         continue;
       }
-      conversation.addAssistantTurn(modelTurn);
       const ended = await runTools(modelTurn.toolCalls);
       if (ended) return ended;
+      hooks.onCheckpoint?.({ turn, conversation: conversation.snapshot(), output, pendingCalls: [] });
     }
     return end(failure('TURN_LIMIT', `The agent used all ${request.maxTurns} turns without finishing.`));
   } finally {

@@ -107,7 +107,10 @@ export interface ModelCallUsage {
 }
 
 /** The engine's answer to a usage report: keep going, or stop now because a cap was reached. */
-export type UsageVerdict = { stop: false } | { stop: true; failure: ClassifiedFailure };
+export type UsageVerdict =
+  | { stop: false }
+  /** `pause`: a cap was reached and the step is to stop PAUSED where it stands (setting budget.onCapReached = pause), not fail. */
+  | { stop: true; failure: ClassifiedFailure; pause?: boolean };
 
 /** Callbacks an adapter must call as the task progresses. All are cheap; await the async ones. */
 export interface RuntimeHooks {
@@ -119,20 +122,29 @@ export interface RuntimeHooks {
   onToolStart(call: ToolCallRequest): void;
   /** A tool call ended; `result` is what the model is given back. */
   onToolFinish(call: ToolCallRequest, result: string, status: ToolOutcomeStatus): void;
-  /** After every model call. If the verdict says stop, return at once with its failure. */
-  onUsage(usage: ModelCallUsage): Promise<UsageVerdict>;
+  /**
+   * After every model call, with where the loop stands after it (the model's turn appended, its
+   * tool calls still to run): the turn journal stores both in one transaction. If the verdict
+   * says stop, return at once: PAUSED with that checkpoint when it says pause, else with its failure.
+   */
+  onUsage(usage: ModelCallUsage, checkpoint?: TurnCheckpoint): Promise<UsageVerdict>;
+  /** After a turn's tool results joined the history: the journal's turn then needs no tool run on resume. */
+  onCheckpoint?(checkpoint: TurnCheckpoint): void;
   /** A failed call is about to be retried after `delayMs`. */
   onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void;
 }
 
 /** How a task ended. `output` is whatever text was produced, partial output included. */
 export interface RuntimeResult {
-  /** WAITING_APPROVAL: the task stopped after a turn whose calls need a person (see `parked`). */
-  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'WAITING_APPROVAL';
+  /**
+   * WAITING_APPROVAL: the task stopped after a turn whose calls need a person; PAUSED: a cap was
+   * reached and the task stopped after that turn (`failure` says which cap). Both carry `parked`.
+   */
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'WAITING_APPROVAL' | 'PAUSED';
   output: string;
   turns: number;
   failure?: ClassifiedFailure;
-  /** With WAITING_APPROVAL: where to go on from, and the ids of the calls waiting for a decision. */
+  /** With WAITING_APPROVAL or PAUSED: where to go on from, and the ids of the calls waiting for a decision. */
   parked?: TurnCheckpoint & { waitingFor: string[] };
 }
 

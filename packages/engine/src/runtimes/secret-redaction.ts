@@ -51,7 +51,8 @@ export async function runRedacted(adapter: RuntimeAdapter, request: RuntimeReque
     onOutputDelta: (text) => hooks.onOutputDelta(text),
     onToolStart: (call) => hooks.onToolStart(call),
     onToolFinish: (call, result, status) => hooks.onToolFinish(call, redactSecrets(result, secrets), status),
-    onUsage: (usage) => hooks.onUsage(usage),
+    onUsage: (usage, checkpoint) => hooks.onUsage(usage, checkpoint),
+    onCheckpoint: (checkpoint) => hooks.onCheckpoint?.(checkpoint),
     onRetry: (info) => hooks.onRetry({ ...info, failure: redactFailure(info.failure, secrets) }),
   };
   // Tool results are untrusted text too: a server may echo its own credentials (its env, its

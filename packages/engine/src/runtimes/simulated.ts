@@ -173,16 +173,24 @@ export class SimulatedRuntime implements RuntimeAdapter {
         output += piece;
         hooks.onOutputDelta(piece);
       }
-      const verdict = await hooks.onUsage({
-        model: request.model,
-        inputTokens: planned.inputTokens ?? promptTokens,
-        outputTokens: planned.outputTokens ?? Math.max(1, approxTokens(text)),
-        cacheReadTokens: planned.cacheReadTokens ?? 0,
-      });
-      if (verdict.stop) return { status: 'FAILED', output, turns: turn, failure: verdict.failure };
       const calls = (planned.toolCalls ?? []).map((c, i) => ({ id: `sim-${turn}-${i + 1}`, name: c.name, input: c.input }));
+      const checkpoint = { turn, conversation: { promptTokens }, output, pendingCalls: calls };
+      const verdict = await hooks.onUsage(
+        {
+          model: request.model,
+          inputTokens: planned.inputTokens ?? promptTokens,
+          outputTokens: planned.outputTokens ?? Math.max(1, approxTokens(text)),
+          cacheReadTokens: planned.cacheReadTokens ?? 0,
+        },
+        checkpoint,
+      );
+      if (verdict.stop)
+        return verdict.pause
+          ? { status: 'PAUSED', output, turns: turn, failure: verdict.failure, parked: { ...checkpoint, waitingFor: [] } }
+          : { status: 'FAILED', output, turns: turn, failure: verdict.failure };
       const ended = await runTools(calls);
       if (ended) return ended;
+      if (calls.length) hooks.onCheckpoint?.({ turn, conversation: { promptTokens }, output, pendingCalls: [] });
     }
     return { status: 'COMPLETED', output: output.trimEnd(), turns: turn };
   }

@@ -35,9 +35,9 @@ export class ScheduledTaskRunner {
       tools: [],
       signal: input.signal,
     });
-    // A firing has no tools, so nothing of it can wait for an approval.
+    // A firing has no tools and its caps fail rather than pause, so it neither waits nor pauses.
     return {
-      status: end.status === 'WAITING_APPROVAL' ? 'FAILED' : end.status,
+      status: end.status === 'WAITING_APPROVAL' || end.status === 'PAUSED' ? 'FAILED' : end.status,
       turns: end.turns,
       failureCategory: end.failure?.category ?? null,
       error: end.failure?.message ?? null,

@@ -67,6 +67,37 @@ export const SETTINGS: readonly SettingDefinition[] = [
     secret: false,
     description: 'Spend cap across all tasks per UTC day, in USD (1-500). A task that reaches it stops with BUDGET_EXCEEDED. Unset: no daily cap.',
   },
+  {
+    key: 'budget.onCapReached',
+    type: 'enum',
+    default: 'fail',
+    options: ['pause', 'fail'],
+    writable: true,
+    secret: false,
+    description:
+      'What a workflow step does when a cost, token or daily cap is reached. pause: it stops PAUSED after the turn that reached it, keeping its conversation; resumeWorkflowStep goes on from there (with a higher cap), so no finished turn is paid twice. fail (the default): it ends FAILED with BUDGET_EXCEEDED.',
+  },
+  {
+    key: 'journal.maxBytesPerStep',
+    type: 'integer',
+    default: 8000000,
+    min: 100000,
+    max: 100000000,
+    writable: true,
+    secret: false,
+    description:
+      "Largest conversation one step attempt's turn journal may hold, in bytes (100 kB - 100 MB). A step whose conversation grows past it fails with a clear error rather than filling the database.",
+  },
+  {
+    key: 'journal.retentionDays',
+    type: 'integer',
+    default: 14,
+    min: 1,
+    max: 365,
+    writable: true,
+    secret: false,
+    description: 'Days the turn journals of finished runs are kept (1-365); older ones are deleted. Paused and waiting steps keep theirs.',
+  },
   // A step's own maxTurns has the same bound: the setting stands in for it.
   {
     key: 'runtime.maxTurns',

@@ -39,13 +39,15 @@ export interface StartedTask {
   model: string;
   caps: TaskCaps;
   startedAt: number;
+  /** Setting journal.maxBytesPerStep: the largest conversation a step's turn journal keeps, bytes. */
+  journalMaxBytes: number;
 }
 
 /** How a task ended. `taskId` is null when it failed before its task row existed (unknown runtime or model). */
 export interface TaskEnd {
   taskId: string | null;
-  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'WAITING_APPROVAL';
-  /** WAITING_APPROVAL: where the loop stopped and which calls wait (the owner stores it). */
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'WAITING_APPROVAL' | 'PAUSED';
+  /** WAITING_APPROVAL or PAUSED: where the loop stopped and which calls wait (the owner stores it). */
   parked?: RuntimeResult['parked'];
   output: string;
   turns: number;
@@ -73,6 +75,8 @@ export interface TaskSpec<T extends TaskTracker = TaskTracker> {
   systemPrompt(caps: TaskCaps): string;
   tools: AgentTool[];
   signal: AbortSignal;
+  /** A cost cap set for this task that replaces the resolved one (a step resumed with a higher cap), USD. */
+  capUsd?: number | null;
   /** Go on from a stored checkpoint instead of starting (a step whose tool calls were resolved). */
   resume?: RuntimeRequest['resume'];
   /** The runtime hooks; default a plain {@link TaskTracker}. A step adds its live row and events. */
@@ -114,9 +118,11 @@ export class TaskRunner {
     return resolveCostCap({ ...budget, settingBudgetUsd: setting }).capUsd;
   }
 
-  /** Every cap of a task: cost, tokens, daily spend and turns. */
-  async resolveCaps(spec: Pick<TaskSpec, 'budget' | 'maxTurns'>): Promise<TaskCaps> {
+  /** Every cap of a task: cost, tokens, daily spend and turns, and whether reaching one pauses it (steps only). */
+  async resolveCaps(spec: Pick<TaskSpec, 'budget' | 'maxTurns' | 'kind'>): Promise<TaskCaps> {
+    const pause = spec.kind === 'STEP' && (await this.settings.get<string>('budget.onCapReached')) !== 'fail';
     return {
+      onCapReached: pause ? 'pause' : 'fail',
       costUsd: await this.resolveCap(spec.budget),
       maxTokens: await this.settings.get<number>('budget.maxTokensPerTask'),
       dailyUsd: await this.settings.get<number>('budget.maxDailyCostUsd'),
@@ -132,9 +138,11 @@ export class TaskRunner {
       const runtimeId = await this.resolveRuntimeId(spec.runtimePreferences);
       const adapter = resources.catalog.get(runtimeId, spec.runtimeField);
       const model = await resources.catalog.resolveModel(runtimeId, spec.modelId, spec.modelField);
-      const caps = await this.resolveCaps(spec);
+      const resolved = await this.resolveCaps(spec);
+      const caps = spec.capUsd != null ? { ...resolved, costUsd: spec.capUsd } : resolved;
       const timeoutMs = (await this.settings.get<number>('runtime.timeoutMs')) ?? 600_000;
-      const task: StartedTask = { taskId: newId(), runtimeId, model, caps, startedAt: resources.clock.now() };
+      const journalMaxBytes = (await this.settings.get<number>('journal.maxBytesPerStep')) ?? 8_000_000;
+      const task: StartedTask = { taskId: newId(), runtimeId, model, caps, startedAt: resources.clock.now(), journalMaxBytes };
       await inSqlTransaction(resources, async (uow) => {
         await insertRows(uow.sql, TaskSchema, [
           {
@@ -210,6 +218,8 @@ export class TaskRunner {
             turns: result.turns,
             failure,
             evidence: evidenceFor(failure, tracker, systemPrompt + spec.prompt, model, caps.maxTurns),
+            // Paused at a cap: where it stands, so the step can go on from there.
+            ...(result.status === 'PAUSED' && !tracker.writeFailure ? { parked: result.parked } : {}),
           }
         : { taskId: task.taskId, status: 'COMPLETED', output: result.output, turns: result.turns };
       return await this.finish(spec, end, tracker);

@@ -6,6 +6,8 @@ import { IllegalTransitionError } from '../errors.js';
  * - `COMPLETED`: the runtime finished with output.
  * - `FAILED`: it ended with a failure category (the runtime's, a cap's, or CRASHED with its process).
  * - `CANCELLED`: its run was cancelled; live provider calls were aborted.
+ * - `PAUSED`: a cap was reached with setting budget.onCapReached = pause; it stopped after that
+ *   turn and its step goes on from the journal in a new task when resumed with a higher cap.
  * - `WAITING_APPROVAL`: it stopped after a turn whose tool calls wait for a person; its step
  *   goes on from the stored checkpoint in a new task once they are resolved.
  */
@@ -15,13 +17,15 @@ export const TaskStatus = {
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
   WAITING_APPROVAL: 'WAITING_APPROVAL',
+  PAUSED: 'PAUSED',
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
 const allowed: Record<TaskStatus, readonly TaskStatus[]> = {
-  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED', 'WAITING_APPROVAL'],
+  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED', 'WAITING_APPROVAL', 'PAUSED'],
   COMPLETED: [],
   WAITING_APPROVAL: [],
+  PAUSED: [],
   FAILED: [],
   CANCELLED: [],
 };

@@ -196,7 +196,7 @@ export class TaskTracker implements RuntimeHooks {
     );
     if (!check) return { stop: false };
     this.lastEvidence = check.evidence;
-    return { stop: true, failure: check.failure };
+    return { stop: true, failure: check.failure, pause: this.caps.onCapReached === 'pause' };
   }
 
   private async drain(): Promise<void> {

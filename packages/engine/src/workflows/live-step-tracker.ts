@@ -6,7 +6,9 @@ import type { PendingEvent } from '../events/workflow-event.js';
 import type { EngineResources } from '../resources.js';
 import type { TaskCaps } from '../budget/cap-check.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
-import type { ModelCallUsage, ToolCallRequest, ToolOutcomeStatus } from '../runtimes/runtime.js';
+import type { ModelCallUsage, ToolCallRequest, ToolOutcomeStatus, TurnCheckpoint, UsageVerdict } from '../runtimes/runtime.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
+import type { StepJournal } from './step-journal.js';
 import type { StepToolCalls } from './step-tool-calls.js';
 import type { StepRun } from '../db/entities/step-run.entity.js';
 import { TaskTracker } from '../tasks/task-tracker.js';
@@ -34,6 +36,8 @@ export class LiveStepTracker extends TaskTracker {
   /** Columns of the step row changed by the batch being written (one update per batch). */
   private stepChanges: Partial<StepRun> | null = null;
   private warned = false;
+  /** The journal write of the call being reported, taken into its usage transaction. */
+  private journalWrite: ((sql: SqlExecutor) => Promise<void>) | null = null;
   private unknownPriceWarned = false;
 
   constructor(
@@ -45,6 +49,8 @@ export class LiveStepTracker extends TaskTracker {
     private readonly toolCalls: StepToolCalls | null = null,
     /** A resumed attempt goes on counting from its stored turn. */
     startTurn = 0,
+    /** The attempt's turn journal; none for trackers that keep no journal. */
+    private readonly journal: StepJournal | null = null,
   ) {
     super(resources, { ...stepIds, stepId: step.stepId }, caps, step);
     this.turns = startTurn;
@@ -109,10 +115,20 @@ export class LiveStepTracker extends TaskTracker {
     void this.enqueue((uow) => this.writeStep(uow, {}, event));
   }
 
-  override onUsage(usage: ModelCallUsage) {
+  override async onUsage(usage: ModelCallUsage, checkpoint?: TurnCheckpoint): Promise<UsageVerdict> {
     // The text streamed before this call's usage is written first.
     this.flushDelta();
-    return super.onUsage(usage);
+    const entry = checkpoint && this.journal ? this.journal.turnCompleted(checkpoint, this.resources.clock.now()) : null;
+    this.journalWrite = entry && 'write' in entry ? entry.write : null;
+    const verdict = await super.onUsage(usage);
+    if (entry && 'tooLarge' in entry && !verdict.stop) return { stop: true, failure: { category: 'UNKNOWN', message: entry.tooLarge, retryable: false } };
+    return verdict;
+  }
+
+  onCheckpoint(checkpoint: TurnCheckpoint): void {
+    if (!this.journal) return;
+    const write = this.journal.toolsDone(checkpoint);
+    void this.enqueue((uow) => write(uow.sql));
   }
 
   /** Flushes buffered output and waits for every queued write. */
@@ -133,7 +149,10 @@ export class LiveStepTracker extends TaskTracker {
       costUsd: (micros ?? 0) / 1_000_000,
       data: { model: usage.model, cacheReadTokens: usage.cacheReadTokens ?? 0, cacheWriteTokens: usage.cacheWriteTokens ?? 0, priced: micros !== null },
     });
+    const journalWrite = this.journalWrite;
+    this.journalWrite = null;
     return async (uow: SqlUnitOfWork, now: number) => {
+      await journalWrite?.(uow.sql);
       await incrementRow(
         uow.sql,
         WorkflowRunSchema,

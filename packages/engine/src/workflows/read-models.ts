@@ -47,6 +47,10 @@ export interface StepRunView {
   resumeAt: number | null;
   documentCount: number;
   pricingKnown: boolean;
+  /** Completed model turns taken from the journal instead of called again (a resume). */
+  turnsReused: number;
+  /** What those turns cost when first paid for, USD. */
+  reusedUsd: number;
 }
 
 /** One run of a workflow. `steps` holds the latest attempt of every step (and every loop iteration). */
@@ -66,6 +70,8 @@ export interface WorkflowRunView {
   error: string | null;
   pricingKnown: boolean;
   resumeAt: number | null;
+  /** Cost of finished work reused instead of run again: steps kept by a retry, turns kept by a resume, USD. */
+  reusedUsd: number;
 }
 
 /** A step as defined, with its step-scoped document ids. */

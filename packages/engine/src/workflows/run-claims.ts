@@ -1,5 +1,8 @@
 import type { Workflow } from '../db/entities/workflow.entity.js';
 import { findRun, findWorkflow, getRun, getWorkflow, insertRun, insertStepAttempts } from '../db/run-rows.js';
+import { incrementRow } from '../db/direct-sql.js';
+import { WorkflowRunSchema } from '../db/entities/workflow-run.entity.js';
+import { ledgerCostOfStepRunMicros } from '../db/ledger-store.js';
 import { ConflictError, NotApplicableError, WorkflowNotFoundError } from '../errors.js';
 import { inTransaction, type UnitOfWork } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
@@ -108,6 +111,8 @@ export async function claimRetry(
   stepId: string,
   perStepBudget: Map<string, number>,
   onReopen: (info: RunFinished) => Promise<void> = async () => {},
+  /** A resume (not a retry): the failed attempt whose journal the new attempt goes on from, and how many turns that keeps. */
+  resume?: { resumeFrom: string; turnsReused: number },
 ): Promise<string> {
   const now = resources.clock.now();
   return inTransaction(resources, async (uow) => {
@@ -143,6 +148,10 @@ export async function claimRetry(
       ...lease(resources, now),
     });
     const reopen = rows.filter((r) => r.status !== 'COMPLETED');
+    // What the run keeps instead of paying again: its completed steps, and (a resume) the journaled turns of the failed attempt.
+    const resumedMicros = resume ? await ledgerCostOfStepRunMicros(uow.sql, resume.resumeFrom) : 0;
+    const keptMicros = rows.filter((r) => r.status === 'COMPLETED').reduce((sum, r) => sum + r.costMicros, 0) + resumedMicros;
+    if (keptMicros) await incrementRow(uow.sql, WorkflowRunSchema, run.id, { reusedMicros: keptMicros }, { updatedAt: now });
     if (reopen.length) {
       await insertStepAttempts(
         uow,
@@ -159,6 +168,7 @@ export async function claimRetry(
           name: r.name,
           ...pendingStepFields(perStepBudget.get(r.stepId) ?? r.budgetUsd),
           approvedAt: r.approvedAt ?? null,
+          ...(resume && r.id === target.id ? { resumedFromId: resume.resumeFrom, turnsReused: resume.turnsReused, reusedMicros: resumedMicros } : {}),
         })),
       );
     }
@@ -167,8 +177,10 @@ export async function claimRetry(
       workflowId,
       runId: run.id,
       stepId,
-      message: `Run ${run.runNumber} resumed to retry step "${target.name}" (attempt ${target.attempt + 1}); ${rows.length - reopen.length} completed step(s) are reused.`,
-      data: { retryOf: stepId },
+      message: resume
+        ? `Run ${run.runNumber} resumed: step "${target.name}" goes on from turn ${resume.turnsReused} of attempt ${target.attempt} (${formatUsd(resumedMicros / 1e6)} of earlier work reused); ${rows.length - reopen.length} completed step(s) are reused.`
+        : `Run ${run.runNumber} resumed to retry step "${target.name}" (attempt ${target.attempt + 1}); ${rows.length - reopen.length} completed step(s) are reused.`,
+      data: resume ? { resumeOf: stepId, turnsReused: resume.turnsReused, reusedUsd: resumedMicros / 1e6 } : { retryOf: stepId },
     });
     return run.id;
   });

@@ -70,8 +70,9 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
     const row = await rowFor(step, options.iteration ?? 0);
     if (row.status === 'COMPLETED') return { status: 'COMPLETED', output: row.output ?? '', reused: true };
     if (signal.aborted) return { status: 'CANCELLED' };
-    // A step that stopped for tool approvals goes on from its journal once every call is resolved.
-    const resume = row.status === 'WAITING_APPROVAL' ? await stepResume(resources, row) : undefined;
+    // A step that stopped (tool approvals, a cap) or a resumed attempt of a failed one goes on from its journal.
+    const resuming = row.status === 'WAITING_APPROVAL' || row.status === 'PAUSED' || Boolean(row.resumedFromId);
+    const resume = resuming ? await stepResume(resources, row) : undefined;
     if (resume === 'waiting') return { status: 'WAITING_APPROVAL' };
     const docs = data.documentsFor(step.id);
     const context = buildDocumentContext(docs);
@@ -84,6 +85,7 @@ export function createPatternContext(resources: EngineResources, runner: StepRun
     const outcome = await runner.run({
       approvals: granted.approvals,
       resume,
+      capUsd: resuming ? row.budgetUsd : null,
       workflowId,
       runId,
       definition,

@@ -163,7 +163,10 @@ export class RunExecutor {
             workflowId,
             runId,
             stepId: outcome.stepId,
-            message: `Paused until ${new Date(outcome.resumeAt).toISOString()}.`,
+            message:
+              outcome.resumeAt === null
+                ? `Paused: step "${steps.find((s) => s.stepId === outcome.stepId)?.name ?? outcome.stepId}" reached a cap; resume it with a higher cap to go on.`
+                : `Paused until ${new Date(outcome.resumeAt).toISOString()}.`,
             data: { resumeAt: outcome.resumeAt },
           });
           break;
@@ -233,7 +236,7 @@ export async function closeOpenSteps(
         step: toStepRunView({ ...step, error, failureCategory: runningCategory ?? 'CANCELLED' }),
         data: { category: runningCategory ?? 'CANCELLED' },
       });
-    } else if (step.status === 'PENDING' || step.status === 'WAITING_APPROVAL' || step.status === 'DELAYED') {
+    } else if (step.status === 'PENDING' || step.status === 'WAITING_APPROVAL' || step.status === 'DELAYED' || step.status === 'PAUSED') {
       if (step.status === 'WAITING_APPROVAL') await cancelWaitingToolCalls(uow, step, now, workflowId);
       const to = step.status === 'PENDING' ? pendingTo : 'CANCELLED';
       await transitionStepRow(uow.sql, step, to === 'SKIPPED' && step.status !== 'PENDING' ? 'CANCELLED' : to, {}, now);

@@ -3,7 +3,8 @@ import { IllegalTransitionError } from '../errors.js';
 /**
  * Status of one workflow run.
  * - `RUNNING`: executing in the process named by the run's lease owner; heartbeats keep it alive.
- * - `PAUSED`: parked on a delay step until its resume time; needs no process.
+ * - `PAUSED`: parked on a delay step until its resume time (`resumeAt`), or on a step that reached
+ *   a cap (`resumeAt` null) until `resumeWorkflowStep`; needs no process.
  * - `WAITING_APPROVAL`: parked before a checkpoint gate until `resolveCheckpoint`; needs no process.
  * - `COMPLETED`: every step completed.
  * - `FAILED`: a step failed, the run crashed (its process exited or its lease expired), or a checkpoint was rejected.

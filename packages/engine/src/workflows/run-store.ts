@@ -140,6 +140,8 @@ export function toStepRunView(r: StepRun, now: number = Date.now()): StepRunView
     resumeAt: r.resumeAt ?? null,
     documentCount: r.documentCount,
     pricingKnown: r.pricingKnown,
+    turnsReused: r.turnsReused ?? 0,
+    reusedUsd: (r.reusedMicros ?? 0) / 1_000_000,
   };
 }
 
@@ -161,5 +163,6 @@ export function toRunView(run: WorkflowRun, steps: StepRun[], now: number = Date
     error: run.error ?? null,
     pricingKnown: run.pricingKnown,
     resumeAt: run.resumeAt ?? null,
+    reusedUsd: (run.reusedMicros ?? 0) / 1_000_000,
   };
 }

@@ -1,7 +1,6 @@
 import type { ToolCallRow } from '../db/entities/tool-call.entity.js';
-import { insertStepJournal, insertToolCallRows } from '../db/tool-call-store.js';
+import { insertToolCallRows, updateStepJournal } from '../db/tool-call-store.js';
 import type { SqlUnitOfWork } from '../db/unit-of-work.js';
-import { ConflictError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { TaskEnd } from '../tasks/task-runner.js';
 import { toToolCallView } from '../tools/tool-call-view.js';
@@ -17,16 +16,8 @@ import type { StepAttempt } from './step-runner.js';
  */
 export async function parkForApproval(uow: SqlUnitOfWork, a: StepAttempt, r: TaskEnd, now: number): Promise<void> {
   const parked = r.parked!;
-  const journaled = await insertStepJournal(uow.sql, {
-    id: newId(),
-    createdAt: now,
-    stepRunId: a.row.id,
-    turn: parked.turn,
-    conversation: parked.conversation,
-    output: parked.output,
-    pendingCalls: parked.pendingCalls,
-  });
-  if (!journaled) throw new ConflictError(`Turn ${parked.turn} of step "${a.step.name}" was stored by another executor; this one stops.`);
+  // The turn's entry was journaled with its usage; this keeps it exactly as the loop stopped.
+  await updateStepJournal(uow.sql, a.row.id, parked.turn, { conversation: parked.conversation, output: parked.output, pendingCalls: parked.pendingCalls });
   const waiting: ToolCallRow[] = parked.pendingCalls
     .filter((call) => parked.waitingFor.includes(call.id))
     .map((call) => ({
@@ -85,5 +76,48 @@ export async function parkForApproval(uow: SqlUnitOfWork, a: StepAttempt, r: Tas
     message: `Step "${a.step.name}" waits for approval of ${waiting.length === 1 ? 'a tool call' : `${waiting.length} tool calls`} (${names}).`,
     step,
     data: { toolCallIds: waiting.map((w) => w.id) },
+  });
+}
+
+/**
+ * A step attempt that reached a cap with setting budget.onCapReached = pause: it stops PAUSED
+ * after the turn that reached it, with its output, totals and the cap's evidence, and a
+ * STEP_PAUSED event that says how to go on. Its journal (written with that turn's usage) keeps
+ * the conversation and the turn's tool calls, which run first when it resumes.
+ */
+export async function pauseAtCap(uow: SqlUnitOfWork, a: StepAttempt, r: TaskEnd, now: number): Promise<void> {
+  const failure = r.failure!;
+  const changes = {
+    inputTokens: a.row.inputTokens,
+    outputTokens: a.row.outputTokens,
+    cacheReadTokens: a.row.cacheReadTokens,
+    cacheWriteTokens: a.row.cacheWriteTokens,
+    costMicros: a.row.costMicros,
+    pricingKnown: a.row.pricingKnown,
+    output: r.output || null,
+    turns: r.turns,
+    currentTool: null,
+    error: `Paused: ${failure.message}`,
+    failureCategory: failure.category,
+    evidence: r.evidence ?? null,
+    updatedAt: now,
+  };
+  await transitionStepRow(uow.sql, a.row, 'PAUSED', changes);
+  Object.assign(a.row, changes);
+  const daily = r.evidence?.dailyCapUsd != null;
+  uow.emit({
+    kind: 'STEP_PAUSED',
+    workflowId: a.workflowId,
+    runId: a.runId,
+    stepId: a.step.id,
+    taskId: r.taskId,
+    message: `Step "${a.step.name}" paused after turn ${r.turns}: ${failure.message} ${
+      daily
+        ? 'The daily cap resets at 00:00 UTC; resume it then, or raise budget.maxDailyCostUsd.'
+        : 'Resume it with a higher cap to go on from there; no finished turn is paid again.'
+    }`,
+    costUsd: a.row.costMicros / 1e6,
+    step: toStepRunView(a.row, now),
+    data: { category: failure.category, turn: r.turns, ...(r.evidence ?? {}) },
   });
 }

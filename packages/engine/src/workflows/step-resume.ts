@@ -9,10 +9,11 @@ import type { StepResume } from './step-runner.js';
  * and the decisions on that turn's calls. 'waiting' while any call still waits for a person;
  * undefined when the attempt has no journal (it never stopped for a tool).
  */
-export async function stepResume(resources: EngineResources, row: Pick<StepRun, 'id'>): Promise<StepResume | 'waiting' | undefined> {
-  const journal = await latestStepJournal(resources, row.id);
+export async function stepResume(resources: EngineResources, row: Pick<StepRun, 'id' | 'resumedFromId'>): Promise<StepResume | 'waiting' | undefined> {
+  // A resumed attempt of a failed step reads the old attempt's journal until it has one of its own.
+  const journal = (await latestStepJournal(resources, row.id)) ?? (row.resumedFromId ? await latestStepJournal(resources, row.resumedFromId) : null);
   if (!journal) return undefined;
-  const calls = await toolCallsOfTurn(resources, row.id, journal.turn);
+  const calls = await toolCallsOfTurn(resources, journal.stepRunId, journal.turn);
   if ([...calls.values()].some((c) => c.status === 'WAITING_APPROVAL')) return 'waiting';
   const decisions: Record<string, ToolDecision> = {};
   for (const [callId, call] of calls) {

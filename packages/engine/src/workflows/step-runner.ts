@@ -16,7 +16,8 @@ import type { ToolApproval, ToolGrant } from '../tools/tool-grants.js';
 import { grantLayers, type EffectiveStep } from '../profiles/effective-step.js';
 import type { GrantedTools } from '../tools/step-tools.js';
 import { StepToolCalls } from './step-tool-calls.js';
-import { parkForApproval } from './step-parking.js';
+import { parkForApproval, pauseAtCap } from './step-parking.js';
+import { StepJournal } from './step-journal.js';
 
 /** How one step attempt ended. */
 export type StepOutcome =
@@ -24,7 +25,9 @@ export type StepOutcome =
   | { status: 'FAILED'; category: FailureCategory; error: string }
   | { status: 'CANCELLED' }
   /** A tool call of its last turn waits for a person; the run waits with it. */
-  | { status: 'WAITING_APPROVAL' };
+  | { status: 'WAITING_APPROVAL' }
+  /** A cap stopped it where it stands (budget.onCapReached = pause); resumeWorkflowStep goes on. */
+  | { status: 'PAUSED' };
 
 /** Everything needed to run one step attempt. */
 export interface StepAttempt {
@@ -42,8 +45,10 @@ export interface StepAttempt {
   signal: AbortSignal;
   /** What the grants say for each granted tool, by name (tools/tool-grants.ts). */
   approvals: ReadonlyMap<string, ToolApproval>;
-  /** Go on from where the attempt stopped to wait for tool approvals (all resolved now). */
+  /** Go on from where the attempt stopped (tool approvals resolved, or resumed after a cap or a failure). */
   resume?: StepResume;
+  /** The cap this attempt runs under when it was set by a resume, USD; else the resolved one. */
+  capUsd?: number | null;
 }
 
 /** Where a step's MCP tools come from. */
@@ -109,6 +114,7 @@ export class StepRunner {
       tools: a.tools,
       signal: a.signal,
       resume: a.resume ? { ...a.resume.checkpoint, decisions: a.resume.decisions } : undefined,
+      capUsd: a.capUsd,
       tracker: (task) =>
         new LiveStepTracker(
           this.resources,
@@ -117,6 +123,7 @@ export class StepRunner {
           task.caps,
           new StepToolCalls({ ...ids, stepId: a.step.id, stepRunId: a.row.id, taskId: task.taskId }, a.approvals, a.resume?.calls),
           a.resume?.checkpoint.turn ?? 0,
+          new StepJournal(a.row.id, task.journalMaxBytes),
         ),
       onStart: (uow, task) => this.started(uow, a, task),
       onFinish: (uow, ended, tracker, now) => this.finished(uow, a, ended, tracker, now),
@@ -124,6 +131,7 @@ export class StepRunner {
     if (end.status === 'COMPLETED') return { status: 'COMPLETED', output: end.output, reused: false };
     if (end.status === 'CANCELLED') return { status: 'CANCELLED' };
     if (end.status === 'WAITING_APPROVAL') return { status: 'WAITING_APPROVAL' };
+    if (end.status === 'PAUSED') return { status: 'PAUSED' };
     return { status: 'FAILED', category: end.failure!.category, error: end.failure!.message };
   }
 
@@ -169,6 +177,7 @@ export class StepRunner {
         { updatedAt: now },
       );
     if (r.status === 'WAITING_APPROVAL') return parkForApproval(uow, a, r, now);
+    if (r.status === 'PAUSED') return pauseAtCap(uow, a, r, now);
     const totals = {
       inputTokens: a.row.inputTokens,
       outputTokens: a.row.outputTokens,

@@ -7,6 +7,8 @@ import { IllegalTransitionError } from '../errors.js';
  * - `WAITING_APPROVAL`: a checkpoint gate before this step waits for `resolveCheckpoint`, or
  *   (from RUNNING) a tool call of its last turn waits for `resolveToolCall`; its journal keeps the turn.
  * - `DELAYED`: a delay step waiting for its resume time.
+ * - `PAUSED`: a cap was reached (setting budget.onCapReached = pause); its journal keeps the turn,
+ *   and `resumeWorkflowStep` goes on from there with a higher cap.
  * - `COMPLETED`: finished with output (a delay step: its time has passed).
  * - `FAILED`: the attempt failed with a failure category; a retry adds a new attempt.
  * - `SKIPPED`: never ran because an earlier step failed or the loop stopped before it.
@@ -17,6 +19,7 @@ export const StepStatus = {
   RUNNING: 'RUNNING',
   WAITING_APPROVAL: 'WAITING_APPROVAL',
   DELAYED: 'DELAYED',
+  PAUSED: 'PAUSED',
   COMPLETED: 'COMPLETED',
   FAILED: 'FAILED',
   SKIPPED: 'SKIPPED',
@@ -26,9 +29,10 @@ export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
 
 const allowed: Record<StepStatus, readonly StepStatus[]> = {
   PENDING: ['RUNNING', 'WAITING_APPROVAL', 'DELAYED', 'COMPLETED', 'FAILED', 'SKIPPED', 'CANCELLED'],
-  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED', 'WAITING_APPROVAL'],
+  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED', 'WAITING_APPROVAL', 'PAUSED'],
   WAITING_APPROVAL: ['PENDING', 'RUNNING', 'FAILED', 'CANCELLED'],
   DELAYED: ['COMPLETED', 'FAILED', 'CANCELLED'],
+  PAUSED: ['RUNNING', 'FAILED', 'CANCELLED'],
   COMPLETED: [],
   FAILED: [],
   SKIPPED: [],

@@ -22,6 +22,8 @@ export const WorkflowEventKindEnum = builder.enumType('WorkflowEventKind', {
     STEP_FAILED: 'A step attempt failed (see step.failureCategory).',
     STEP_CANCELLED: 'A step attempt was cancelled with its run (not a failure).',
     STEP_DELAYED: 'A delay step parked the run until its resume time (see step.resumeAt).',
+    STEP_PAUSED: 'A cap stopped a step where it stands (setting budget.onCapReached = pause); data has the cap figures (USD, tokens).',
+    STEP_RESUMED: 'resumeWorkflowStep let a paused or failed step go on from its journal; data.turnsReused and data.reusedUsd (USD) say what was kept.',
     CALL_RETRIED: 'A model call failed with a retryable error and is retried after a backoff (data.delayMs, ms).',
     RUN_PAUSED: 'The run parked at a checkpoint or a delay.',
     RUN_COMPLETED: 'The run completed.',

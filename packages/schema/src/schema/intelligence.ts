@@ -51,7 +51,7 @@ const SuggestionActionRef = builder.objectRef<SuggestionAction>('SuggestionActio
   description: 'An action that applySuggestion can perform.',
   fields: (t) => ({
     type: t.exposeString('type', {
-      description: 'SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | SPLIT_STEP.',
+      description: 'SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | RESUME_STEP | SPLIT_STEP.',
     }),
     payload: t.field({ type: 'JSON', description: 'Arguments of the action, e.g. {"stepId": "s2", "budgetUsd": 4.5} (USD).', resolve: (a) => a.payload }),
   }),
@@ -63,7 +63,7 @@ const SuggestionActionInputRef = builder.inputType('SuggestionActionInput', {
     type: t.string(
       limited('key', {
         required: true,
-        description: 'SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | SPLIT_STEP.',
+        description: 'SET_PER_STEP_DOCS | SET_BUDGET | SET_RUNTIME | CHANGE_PATTERN | RETRY_STEP | RERUN_WORKFLOW | RESUME_STEP | SPLIT_STEP.',
       }),
     ),
     payload: t.field(limited('json', { type: 'JSON', required: true, description: 'Arguments of the action, as given by the suggestion (serialized).' })),

@@ -12,7 +12,7 @@ export const RunStatusEnum = builder.enumType('RunStatus', {
   description: 'Status of one workflow run.',
   values: enumValues(RunStatus, {
     RUNNING: "Executing in the process named by the run's lease; heartbeats keep it alive.",
-    PAUSED: 'Parked on a delay step until its resume time.',
+    PAUSED: 'Parked on a delay step until its resume time (resumeAt), or on a step that reached a cap (resumeAt null) until resumeWorkflowStep.',
     WAITING_APPROVAL: 'Parked before a checkpoint gate until resolveCheckpoint, or until the waiting tool calls of a step are resolved (resolveToolCall).',
     COMPLETED: 'Every step completed.',
     FAILED: 'A step failed, the run crashed (its process exited or its lease expired) or a checkpoint was rejected; a step can be retried.',
@@ -28,6 +28,8 @@ export const StepStatusEnum = builder.enumType('StepStatus', {
     RUNNING: 'Its task exists and the runtime is executing it.',
     WAITING_APPROVAL: 'A checkpoint gate before this step waits for a decision, or tool calls of its last turn wait for resolveToolCall (see toolCalls).',
     DELAYED: 'A delay step waiting for its resume time.',
+    PAUSED:
+      'A cost, token or daily cap stopped it after a turn (setting budget.onCapReached = pause); its conversation is journaled, and resumeWorkflowStep goes on from there.',
     COMPLETED: 'Finished with output (a delay step: its time has passed).',
     FAILED: 'The attempt failed; see failureCategory. A retry adds a new attempt.',
     SKIPPED: 'Never ran because an earlier step failed or the loop stopped before it.',
@@ -100,6 +102,10 @@ export const StepRunRef = builder.objectRef<StepRunView>('StepRun').implement({
     currentTool: t.exposeString('currentTool', { nullable: true, description: 'Tool the agent is running right now.' }),
     resumeAt: t.field({ type: 'DateTime', nullable: true, description: 'When a DELAYED step resumes.', resolve: (s) => s.resumeAt }),
     documentCount: t.exposeInt('documentCount', { description: 'Documents given to this step.' }),
+    turnsReused: t.exposeInt('turnsReused', {
+      description: 'Completed model turns taken from the turn journal instead of called again (a resume after a cap, a failure or a crash).',
+    }),
+    reusedUsd: t.exposeFloat('reusedUsd', { description: 'What those reused turns cost when they were first paid for, USD (from the usage ledger).' }),
   }),
 });
 
@@ -113,11 +119,19 @@ export const WorkflowRunRef = builder.objectRef<WorkflowRunView>('WorkflowRun').
     status: t.expose('status', { type: RunStatusEnum, description: 'Status of the run.' }),
     startedAt: t.field({ type: 'DateTime', description: 'When the run started.', resolve: (r) => r.startedAt }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the run ended.', resolve: (r) => r.finishedAt }),
-    resumeAt: t.field({ type: 'DateTime', nullable: true, description: 'When a PAUSED run resumes.', resolve: (r) => r.resumeAt }),
+    resumeAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a run PAUSED at a delay resumes; null for a run paused at a cap (it waits for resumeWorkflowStep).',
+      resolve: (r) => r.resumeAt,
+    }),
     steps: t.field({ type: [StepRunRef], description: 'Latest attempt of every step (and loop iteration), in order.', resolve: (r) => r.steps }),
     inputTokens: t.exposeInt('inputTokens', { description: 'Input tokens over all steps, tokens.' }),
     outputTokens: t.exposeInt('outputTokens', { description: 'Output tokens over all steps, tokens.' }),
     costUsd: t.exposeFloat('costUsd', { description: 'Spend over all steps, USD.' }),
+    reusedUsd: t.exposeFloat('reusedUsd', {
+      description: 'Cost of completed work reused instead of run again: steps kept by a retry, turns kept by a resume, USD (from the usage ledger).',
+    }),
     pricingKnown: t.exposeBoolean('pricingKnown', { description: 'Whether every model used has a known price (otherwise costUsd is a lower bound).' }),
     costEstimate: t.field({
       type: CostEstimateRef,
@@ -196,5 +210,16 @@ builder.mutationFields((t) => ({
       stepId: t.arg.id({ required: true, description: 'Id of the failed step.' }),
     },
     resolve: (_root, args, ctx) => payload(() => ctx.engine.retryWorkflowStep(args.workflowId, args.stepId)),
+  }),
+  resumeWorkflowStep: t.field({
+    type: ExecuteWorkflowPayloadRef,
+    description:
+      'Continues a PAUSED step (or a FAILED / CRASHED one whose journal has completed turns) from its last completed turn, optionally with a new cap; earlier turns are reused, never called again (see StepRun.turnsReused, reusedUsd). Errors: OUT_OF_RANGE on budgetUsd at or below what the step spent, NOT_APPLICABLE on a step that is not paused or has no journaled turn, CONFLICT while the run is live or the daily cap is still reached, NOT_FOUND.',
+    args: {
+      workflowId: t.arg.id({ required: true, description: 'Workflow id.' }),
+      stepId: t.arg.id({ required: true, description: 'Id of the paused (or failed) step.' }),
+      budgetUsd: t.arg.float({ description: "The step's new cost cap, USD; above what it already spent. Omitted: the cap it had." }),
+    },
+    resolve: (_root, args, ctx) => payload(() => ctx.engine.resumeWorkflowStep(args.workflowId, args.stepId, args.budgetUsd ?? null)),
   }),
 }));

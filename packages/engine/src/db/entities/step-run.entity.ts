@@ -68,6 +68,12 @@ export const StepRunSchema = defineEntity({
     approvalComment: p.text().nullable(),
     documentCount: p.integer().default(0),
     pricingKnown: p.boolean().default(true),
+    /** Completed model turns taken from the turn journal instead of called again (a resume). */
+    turnsReused: p.integer().default(0),
+    /** What those turns cost when they were first paid for, micro-USD (from the ledger). */
+    reusedMicros: p.bigint('number').default(0),
+    /** The earlier attempt whose journal this attempt goes on from (a resumed failed or crashed step). */
+    resumedFromId: p.string().nullable(),
     updatedAt: p.bigint('number'),
   },
   uniques: [{ properties: ['runId', 'stepId', 'iteration', 'attempt'] }],

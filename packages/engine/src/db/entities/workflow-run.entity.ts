@@ -20,6 +20,8 @@ export const WorkflowRunSchema = defineEntity({
     inputTokens: p.integer().default(0),
     outputTokens: p.integer().default(0),
     costMicros: p.bigint('number').default(0),
+    /** Cost of finished work this run reused instead of running again, micro-USD: steps kept by a retry, turns kept by a resume. */
+    reusedMicros: p.bigint('number').default(0),
     failureCategory: p.string().nullable(),
     error: p.text().nullable(),
     /** Process that executes the run; null while parked or finished. */

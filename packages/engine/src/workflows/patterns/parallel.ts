@@ -18,7 +18,7 @@ export async function executeParallel(ctx: PatternContext): Promise<PatternOutco
   const failedIndex = outcomes.findIndex((o) => o.status === 'FAILED');
   if (failedIndex >= 0) return endWith(branches[failedIndex]!.id, outcomes[failedIndex]!)!;
   // Other branches went on meanwhile; the run waits for the tool approvals before it goes further.
-  const waitingIndex = outcomes.findIndex((o) => o.status === 'WAITING_APPROVAL');
+  const waitingIndex = outcomes.findIndex((o) => o.status === 'WAITING_APPROVAL' || o.status === 'PAUSED');
   if (waitingIndex >= 0) return endWith(branches[waitingIndex]!.id, outcomes[waitingIndex]!)!;
   const outputs = outcomes.map((o, i) => ({ name: branches[i]!.name, output: o.status === 'COMPLETED' ? o.output : '' }));
   const result = await ctx.runStep(synthesis, synthesisPrompt(outputs, synthesis.prompt));

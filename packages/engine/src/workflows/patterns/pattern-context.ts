@@ -6,7 +6,8 @@ export type PatternOutcome =
   | { kind: 'COMPLETED' }
   | { kind: 'FAILED'; stepId: string; category: string; error: string }
   | { kind: 'CANCELLED' }
-  | { kind: 'PAUSED'; resumeAt: number; stepId: string }
+  /** A delay (resumeAt: when it ends) or a cap that paused a step (resumeAt null: resumeWorkflowStep). */
+  | { kind: 'PAUSED'; resumeAt: number | null; stepId: string }
   | { kind: 'WAITING_APPROVAL'; stepId: string };
 
 /**
@@ -38,6 +39,7 @@ export function endWith(stepId: string, outcome: StepOutcome): PatternOutcome | 
   if (outcome.status === 'COMPLETED') return null;
   if (outcome.status === 'CANCELLED') return { kind: 'CANCELLED' };
   if (outcome.status === 'WAITING_APPROVAL') return { kind: 'WAITING_APPROVAL', stepId };
+  if (outcome.status === 'PAUSED') return { kind: 'PAUSED', resumeAt: null, stepId };
   return { kind: 'FAILED', stepId, category: outcome.category, error: outcome.error };
 }
 

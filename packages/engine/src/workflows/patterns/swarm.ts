@@ -23,7 +23,7 @@ export async function executeSwarm(ctx: PatternContext): Promise<PatternOutcome>
   const failedIndex = outcomes.findIndex((o) => o.status === 'FAILED');
   if (failedIndex >= 0) return endWith(workers[failedIndex]!.id, outcomes[failedIndex]!)!;
   // Other workers went on meanwhile; the run waits for the tool approvals before it goes further.
-  const waitingIndex = outcomes.findIndex((o) => o.status === 'WAITING_APPROVAL');
+  const waitingIndex = outcomes.findIndex((o) => o.status === 'WAITING_APPROVAL' || o.status === 'PAUSED');
   if (waitingIndex >= 0) return endWith(workers[waitingIndex]!.id, outcomes[waitingIndex]!)!;
   const outputs = outcomes.map((o, i) => ({ name: workers[i]!.name, output: o.status === 'COMPLETED' ? o.output : '' }));
   const merged = await ctx.runStep(refinery, refineryPrompt(planner.name, planned.output, outputs, refinery.prompt));
