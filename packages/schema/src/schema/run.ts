@@ -98,7 +98,7 @@ export const StepRunRef = builder.objectRef<StepRunView>('StepRun').implement({
     pricingKnown: t.exposeBoolean('pricingKnown', {
       description: 'Whether the model has a known price (otherwise costUsd is 0 and the cap cannot be enforced).',
     }),
-    turns: t.exposeInt('turns', { description: 'Model turns (calls) so far.' }),
+    turns: t.exposeInt('turns', { description: 'Model turns (calls) of this attempt so far, reused ones included (see turnsReused).' }),
     currentTool: t.exposeString('currentTool', { nullable: true, description: 'Tool the agent is running right now.' }),
     resumeAt: t.field({ type: 'DateTime', nullable: true, description: 'When a DELAYED step resumes.', resolve: (s) => s.resumeAt }),
     documentCount: t.exposeInt('documentCount', { description: 'Documents given to this step.' }),
