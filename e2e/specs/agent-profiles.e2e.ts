@@ -142,8 +142,8 @@ test('a profile made on the Profiles page is used by a step, kept across saves, 
   const workflowId = await createWorkflow({
     name: 'E2E profile flow',
     steps: [
-      { id: 'summarize', name: 'Summarize', prompt: 'Summarize the plan for a launch in May.' },
-      { id: 'publish', name: 'Publish', prompt: 'Write the announcement.' },
+      { id: 'summarize', name: 'Profiled summary', prompt: 'Summarize the plan for a launch in May.' },
+      { id: 'publish', name: 'Profiled announcement', prompt: 'Write the announcement.' },
     ],
   });
   await page.goto(`/workflows/${workflowId}`);
