@@ -22,6 +22,8 @@ export const StepRunFields = graphql(/* GraphQL */ `
     costUsd
     budgetUsd
     turns
+    turnsReused
+    reusedUsd
     currentTool
     tokensPerSecond
     estimatedDurationMs
@@ -40,6 +42,8 @@ export const RunFields = graphql(
       inputTokens
       outputTokens
       costUsd
+      reusedUsd
+      resumeAt
       failureCategory
       error
       costEstimate {
@@ -144,6 +148,23 @@ export const RetryStepMutation = graphql(
   /* GraphQL */ `
     mutation RetryWorkflowStep($workflowId: ID!, $stepId: ID!) {
       retryWorkflowStep(workflowId: $workflowId, stepId: $stepId) {
+        run {
+          id
+        }
+        errors {
+          ...UserErrorFields
+        }
+      }
+    }
+  `,
+  [UserErrorFields],
+);
+
+/** Continues a paused step (or a failed one with journaled turns) from its last completed turn, with a new cap. */
+export const ResumeStepMutation = graphql(
+  /* GraphQL */ `
+    mutation ResumeWorkflowStep($workflowId: ID!, $stepId: ID!, $budgetUsd: Float) {
+      resumeWorkflowStep(workflowId: $workflowId, stepId: $stepId, budgetUsd: $budgetUsd) {
         run {
           id
         }

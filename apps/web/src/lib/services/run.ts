@@ -2,9 +2,9 @@ import type { Client } from '@urql/core';
 import { goto } from '$app/navigation';
 import { Route } from '$lib/route';
 import { toasts } from '$lib/state/toasts.svelte';
-import { CancelWorkflowMutation, ExecuteWorkflowMutation, ResolveCheckpointMutation, RetryStepMutation } from '$lib/graphql/run';
+import { CancelWorkflowMutation, ExecuteWorkflowMutation, ResolveCheckpointMutation, ResumeStepMutation, RetryStepMutation } from '$lib/graphql/run';
 import { formatUsd } from '@stagent/engine/format';
-import { runMutation } from './operation';
+import { runMutation, type UserError } from './operation';
 import { applySuggestion } from './workflow';
 
 /** Starts a run (or a re-run) and opens its run view. */
@@ -30,6 +30,26 @@ export async function retryStep(client: Client, workflowId: string, stepId: stri
   }
   toasts.show('Retrying the step.', 'success');
   return true;
+}
+
+/**
+ * Resumes a paused step (or a failed one with journaled turns) from its last completed turn with
+ * a new cap; the turns done are reused, not paid again. Returns the errors for the form: OUT_OF_RANGE
+ * on budgetUsd (at or below what the step spent), NOT_APPLICABLE, CONFLICT (the run is live).
+ */
+export async function resumeStep(
+  client: Client,
+  workflowId: string,
+  step: { stepId: string; name: string },
+  budgetUsd: number,
+): Promise<{ ok: true } | { ok: false; errors: UserError[] }> {
+  const outcome = await runMutation(client, ResumeStepMutation, { workflowId, stepId: step.stepId, budgetUsd });
+  if (!outcome.ok) {
+    toasts.show(`${step.name} did not resume: ${outcome.errors[0].message}`, 'error');
+    return { ok: false, errors: outcome.errors };
+  }
+  toasts.show(`Resuming ${step.name} with a cap of ${formatUsd(budgetUsd)}.`, 'success');
+  return { ok: true };
 }
 
 export async function cancelWorkflow(client: Client, workflowId: string): Promise<boolean> {

@@ -161,6 +161,33 @@ describe('RunLive tool calls', () => {
   });
 });
 
+describe('RunLive durable turns', () => {
+  it('parks on a cap pause, then counts the reused work of a resume in the totals', () => {
+    const { client, subscriptions } = fakeClient();
+    const live = new RunLive(client, 'wf-1', 'run-1', runFactory());
+    const stop = $effect.root(() => {
+      $effect(() => {
+        void live.run;
+      });
+    });
+    flushSync();
+    const push = (event: Parameters<typeof workflowEventFactory>[0]) => subscriptions[0].push({ workflowEvents: workflowEventFactory(event) });
+    const capped = { stepId: 'b', name: 'Draft', turns: 1, costUsd: 0.0003, budgetUsd: 0.0001, failureCategory: 'BUDGET_EXCEEDED' as const };
+    push({ seq: 1, kind: 'STEP_PAUSED', stepId: 'b', step: stepRunFactory({ ...capped, status: 'PAUSED', error: 'Paused: over its cap.' }) });
+    push({ seq: 2, kind: 'RUN_PAUSED', stepId: 'b' });
+    expect(live.run?.status).toBe('PAUSED');
+    expect(live.pausedSteps.map((s) => s.stepId)).toEqual(['b']);
+    expect(live.isTerminal).toBe(false);
+
+    push({ seq: 3, kind: 'STEP_RESUMED', stepId: 'b', step: stepRunFactory({ ...capped, status: 'PAUSED', budgetUsd: 1, turnsReused: 1, reusedUsd: 0.0003 }) });
+    push({ seq: 4, kind: 'RUN_STARTED' });
+    expect(live.run?.status).toBe('RUNNING');
+    expect(live.totals.reusedUsd).toBe(0.0003);
+    expect(live.steps.find((s) => s.stepId === 'b')).toMatchObject({ turnsReused: 1, budgetUsd: 1 });
+    stop();
+  });
+});
+
 describe('RunLive in a component', () => {
   it('opens the subscription on mount and disposes it on unmount', () => {
     const { client, subscriptions, listeners } = fakeClient();

@@ -97,13 +97,24 @@ export class RunLive {
   /**
    * Run totals while it runs: the stored totals, or the sum over the steps' current attempts when
    * that is already higher (events update steps; the run row is reloaded when the run ends).
+   * `reusedUsd`: completed work kept instead of paid again (turns kept by a resume, steps kept by a retry).
    */
-  get totals(): { costUsd: number; tokens: number } {
+  get totals(): { costUsd: number; tokens: number; reusedUsd: number } {
     const run = this.run;
-    if (!run) return { costUsd: 0, tokens: 0 };
+    if (!run) return { costUsd: 0, tokens: 0, reusedUsd: 0 };
     const stepCost = run.steps.reduce((sum, s) => sum + s.costUsd, 0);
     const stepTokens = run.steps.reduce((sum, s) => sum + s.inputTokens + s.outputTokens, 0);
-    return { costUsd: Math.max(run.costUsd, stepCost), tokens: Math.max(run.inputTokens + run.outputTokens, stepTokens) };
+    const stepReused = run.steps.reduce((sum, s) => sum + s.reusedUsd, 0);
+    return {
+      costUsd: Math.max(run.costUsd, stepCost),
+      tokens: Math.max(run.inputTokens + run.outputTokens, stepTokens),
+      reusedUsd: Math.max(run.reusedUsd, stepReused),
+    };
+  }
+
+  /** Steps a cap stopped where they stand (setting budget.onCapReached = pause): they wait for resumeWorkflowStep. */
+  get pausedSteps(): StepRun[] {
+    return this.steps.filter((s) => s.status === 'PAUSED');
   }
 
   get connection(): ConnectionState {

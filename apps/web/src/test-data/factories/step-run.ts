@@ -24,6 +24,8 @@ export function stepRunFactory(overrides: Partial<StepRun> = {}): StepRun {
     costUsd: 0,
     budgetUsd: 1,
     turns: 0,
+    turnsReused: 0,
+    reusedUsd: 0,
     currentTool: null,
     tokensPerSecond: null,
     estimatedDurationMs: null,

@@ -31,6 +31,8 @@ export function runFactory(overrides: Partial<Run> = {}): Run {
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
+    reusedUsd: 0,
+    resumeAt: null,
     failureCategory: null,
     error: null,
     costEstimate: null,

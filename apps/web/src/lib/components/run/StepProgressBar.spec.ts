@@ -30,6 +30,11 @@ describe('StepProgressBar', () => {
     expect(items[1]).toHaveTextContent('Step 2: waiting');
   });
 
+  it('names a step a cap paused', () => {
+    render(StepProgressBar, { steps: [stepRunFactory({ status: 'COMPLETED' }), stepRunFactory({ status: 'PAUSED' })] });
+    expect(screen.getAllByRole('listitem')[1]).toHaveTextContent('Step 2: paused');
+  });
+
   it('does not count skipped steps as completed', () => {
     render(StepProgressBar, { steps: [stepRunFactory({ status: 'FAILED' }), stepRunFactory({ status: 'SKIPPED' }), stepRunFactory({ status: 'SKIPPED' })] });
     const items = screen.getAllByRole('listitem');
