@@ -85,7 +85,8 @@ function withoutNulls(evidence: FailureEvidence): FailureEvidence {
 function rootCause(category: FailureCategory, ctx: FixContext): RootCause {
   const evidence = evidenceText(ctx.evidence, ctx.step);
   const where = ctx.step ? `Step "${ctx.step.name}" (${ctx.step.stepIndex + 1} of ${ctx.workflow.steps.length})` : 'The run';
-  const summary = `${where} failed with ${category}${ctx.step?.error ? `: ${ctx.step.error}` : ctx.run.error ? `: ${ctx.run.error}` : '.'}`;
+  const what = ctx.step?.status === 'PAUSED' ? `paused at a cap (${category})` : `failed with ${category}`;
+  const summary = `${where} ${what}${ctx.step?.error ? `: ${ctx.step.error}` : ctx.run.error ? `: ${ctx.run.error}` : '.'}`;
   return { category, summary, stepId: ctx.step?.stepId ?? null, evidence };
 }
 

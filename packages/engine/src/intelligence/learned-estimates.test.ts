@@ -33,6 +33,16 @@ describe('learnedStepExpectations', () => {
     expect(learned.has(expectationKey(keys[2]!))).toBe(false);
   });
 
+  it('gives the expected duration in whole ms (it is stored on a step row and served as an Int)', async () => {
+    await seedSteps(orm.em.fork(), [
+      { runId: 'a', pattern: 'SEQUENCE', name: 'Odd', durationMs: 100 },
+      { runId: 'b', pattern: 'SEQUENCE', name: 'Odd', durationMs: 100 },
+      { runId: 'c', pattern: 'SEQUENCE', name: 'Odd', durationMs: 32 },
+    ]);
+    const key = { stepName: 'Odd', modelId: 'simulated-smart', pattern: 'SEQUENCE' };
+    expect((await learnedStepExpectations({ orm }, [key])).get(expectationKey(key))?.durationMs).toBe(77); // 77.33 before rounding
+  });
+
   it(`uses only the newest ${LEARN_WINDOW} attempts`, async () => {
     const old = Array.from({ length: 5 }, (_, i) => ({ runId: `old${i}`, pattern: 'SEQUENCE', name: 'Draft', outputTokens: 10_000, finishedAt: 1_000 + i }));
     const recent = Array.from({ length: LEARN_WINDOW }, (_, i) => ({

@@ -63,7 +63,8 @@ function average(steps: CompletedStep[]): StepExpectation {
   return {
     outputTokens: mean(steps.map((s) => s.outputTokens)),
     turns: mean(steps.map((s) => s.turns)),
-    durationMs: mean(timed),
+    // Whole ms: it is stored on the step row (an integer column) and served as an Int.
+    durationMs: Math.round(mean(timed)),
     samples: steps.length,
   };
 }

@@ -158,7 +158,9 @@ export class StepRunner {
       stepId: a.step.id,
       taskId,
       message: a.resume
-        ? `Step "${a.step.name}" goes on after turn ${a.resume.checkpoint.turn} on ${runtimeId} (${model}); its tool calls were resolved.`
+        ? `Step "${a.step.name}" goes on after turn ${a.resume.checkpoint.turn} on ${runtimeId} (${model}), cap ${formatUsd(caps.costUsd)}; ${
+            Object.keys(a.resume.decisions).length ? 'its tool calls were resolved' : 'its earlier turns are reused, not called again'
+          }.`
         : `Step "${a.step.name}" started on ${runtimeId} (${model}), cap ${formatUsd(caps.costUsd)}.`,
       step: toStepRunView(a.row),
     });
