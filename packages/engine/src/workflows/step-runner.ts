@@ -146,6 +146,10 @@ export class StepRunner {
       modelId: model,
       budgetUsd: caps.costUsd,
       startedAt,
+      // A resumed step (paused at a cap) is running again: the pause's text and figures no longer describe it.
+      error: null,
+      failureCategory: null,
+      evidence: null,
       documentCount: a.documentCount,
       estimatedDurationMs: a.estimatedDurationMs,
     };

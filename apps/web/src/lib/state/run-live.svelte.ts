@@ -199,6 +199,9 @@ export class RunLive {
     return this.#rates[stepId] ?? null;
   }
 
+  /** Refreshes asked so far; an answer to an earlier one than the last is dropped. */
+  #refreshes = 0;
+
   /** Applies one event; public for tests and for the initial replay. */
   apply(event: WorkflowEvent): void {
     if (event.seq <= this.#lastSeq) return;
@@ -246,9 +249,21 @@ export class RunLive {
   }
 
   /** Reloads the run from the server (totals, final step states) and bumps `version`. */
-  async refresh(): Promise<void> {
+  async refresh(retry = true): Promise<void> {
+    // Refreshes can overlap (a resume asks for one, the run's end asks for another): only the
+    // last one asked may replace the run, or a slow early answer would bring back a stale state.
+    const asked = ++this.#refreshes;
     const result = await this.#client.urql.query(RunQuery, { workflowId: this.workflowId }, { requestPolicy: 'network-only' }).toPromise();
+    if (asked !== this.#refreshes) return;
     const fresh = result.data?.workflow?.runs.find((r) => r.id === this.runId);
+    // A run that ended does not run again under the same id: an answer saying it still runs was
+    // read before its end (urql shares one in-flight request between identical queries), so it is
+    // not taken, and the run is asked for once more.
+    const ended = (status: string | undefined) => status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED';
+    if (fresh && ended(this.#run?.status) && !ended(fresh.status)) {
+      if (retry) setTimeout(() => void this.refresh(false), 250);
+      return;
+    }
     if (fresh) this.#run = fresh;
     await this.loadToolCalls();
     this.#version++;
