@@ -110,10 +110,10 @@ export class Engine implements EngineApi {
     const tasks = new TaskRunner(resources, this.settings, new SecretValues(this.settings, options.env, () => this.mcpServers.secretValues()));
     const runner = new StepRunner(resources, tasks, {
       granted: async (layers) =>
-        grantedMcpTools(resources, this.mcpServers, layers, {
+        grantedMcpTools(resources, this.mcpServers, layers, async () => ({
           timeoutMs: (await this.settings.get<number>('tools.callTimeoutMs')) ?? DEFAULT_CALL_TIMEOUT_MS,
           maxResultChars: (await this.settings.get<number>('tools.maxResultChars')) ?? DEFAULT_MAX_RESULT_CHARS,
-        }),
+        })),
     });
     this.documents = new DocumentSystem(resources);
     const defaultRuntimeId = async () => runner.resolveRuntimeId({}, {});

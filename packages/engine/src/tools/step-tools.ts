@@ -35,11 +35,13 @@ export async function grantedMcpTools(
   resources: EngineResources,
   mcp: McpServers,
   layers: readonly (readonly ToolGrant[] | null | undefined)[],
-  limits: ToolCallLimits,
+  /** Read only when some grant exists: most steps have none, and this runs for every step attempt. */
+  limitsOf: () => Promise<ToolCallLimits>,
 ): Promise<GrantedTools> {
   const all = layers.flatMap((grants) => grants ?? []);
   const granted: GrantedTools = { tools: [], approvals: new Map() };
   if (all.length === 0) return granted;
+  const limits = await limitsOf();
   const servers = (await mcp.list()).filter((s) => s.enabled);
   const reached = new Set(
     serversReachedBy(

@@ -145,6 +145,18 @@ export function toStepRunView(r: StepRun, now: number = Date.now()): StepRunView
   };
 }
 
+/** A step row's spend columns as they stand, for the write that ends or parks its attempt. */
+export function stepTotals(r: Pick<StepRun, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'costMicros' | 'pricingKnown'>) {
+  return {
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    cacheReadTokens: r.cacheReadTokens,
+    cacheWriteTokens: r.cacheWriteTokens,
+    costMicros: r.costMicros,
+    pricingKnown: r.pricingKnown,
+  };
+}
+
 /** Read model of a run with the latest attempt of each of its steps. */
 export function toRunView(run: WorkflowRun, steps: StepRun[], now: number = Date.now()): WorkflowRunView {
   return {

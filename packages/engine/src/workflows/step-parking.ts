@@ -4,7 +4,7 @@ import type { SqlUnitOfWork } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
 import type { TaskEnd } from '../tasks/task-runner.js';
 import { toToolCallView } from '../tools/tool-call-view.js';
-import { toStepRunView, transitionStepRow } from './run-store.js';
+import { stepTotals, toStepRunView, transitionStepRow } from './run-store.js';
 import type { StepAttempt } from './step-runner.js';
 
 /**
@@ -45,12 +45,7 @@ export async function parkForApproval(uow: SqlUnitOfWork, a: StepAttempt, r: Tas
     }));
   await insertToolCallRows(uow.sql, waiting);
   const changes = {
-    inputTokens: a.row.inputTokens,
-    outputTokens: a.row.outputTokens,
-    cacheReadTokens: a.row.cacheReadTokens,
-    cacheWriteTokens: a.row.cacheWriteTokens,
-    costMicros: a.row.costMicros,
-    pricingKnown: a.row.pricingKnown,
+    ...stepTotals(a.row),
     output: r.output || null,
     turns: r.turns,
     currentTool: null,
@@ -88,12 +83,7 @@ export async function parkForApproval(uow: SqlUnitOfWork, a: StepAttempt, r: Tas
 export async function pauseAtCap(uow: SqlUnitOfWork, a: StepAttempt, r: TaskEnd, now: number): Promise<void> {
   const failure = r.failure!;
   const changes = {
-    inputTokens: a.row.inputTokens,
-    outputTokens: a.row.outputTokens,
-    cacheReadTokens: a.row.cacheReadTokens,
-    cacheWriteTokens: a.row.cacheWriteTokens,
-    costMicros: a.row.costMicros,
-    pricingKnown: a.row.pricingKnown,
+    ...stepTotals(a.row),
     output: r.output || null,
     turns: r.turns,
     currentTool: null,

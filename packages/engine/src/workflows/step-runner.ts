@@ -7,7 +7,7 @@ import type { AgentTool } from '../runtimes/runtime.js';
 import type { FailureCategory } from '../runtimes/failure-category.js';
 import type { StartedTask, TaskEnd, TaskRunner } from '../tasks/task-runner.js';
 import { LiveStepTracker } from './live-step-tracker.js';
-import { toStepRunView, transitionStepRow } from './run-store.js';
+import { stepTotals, toStepRunView, transitionStepRow } from './run-store.js';
 import type { StepDefinition, WorkflowDefinition } from './definition.js';
 import { formatDuration, formatUsd } from '../format/index.js';
 import type { ToolCallRow } from '../db/entities/tool-call.entity.js';
@@ -184,14 +184,7 @@ export class StepRunner {
       );
     if (r.status === 'WAITING_APPROVAL') return parkForApproval(uow, a, r, now);
     if (r.status === 'PAUSED') return pauseAtCap(uow, a, r, now);
-    const totals = {
-      inputTokens: a.row.inputTokens,
-      outputTokens: a.row.outputTokens,
-      cacheReadTokens: a.row.cacheReadTokens,
-      cacheWriteTokens: a.row.cacheWriteTokens,
-      costMicros: a.row.costMicros,
-      pricingKnown: a.row.pricingKnown,
-    };
+    const totals = stepTotals(a.row);
     const common = { ...totals, output: r.output || null, turns: r.turns, currentTool: null, finishedAt: now, durationMs: now - startedAt, updatedAt: now };
     const step =
       r.status === 'COMPLETED'

@@ -26,6 +26,17 @@ afterAll(async () => {
 });
 
 const usage = { inputTokens: 1000, outputTokens: 100 };
+
+/** An engine on `dir` whose anthropic-direct runtime talks to the emulator (no timers: tests drive it). */
+function openOnEmulator(dir: string): Promise<Engine> {
+  return Engine.open({
+    dataDir: dir,
+    logger: silentLogger,
+    timers: false,
+    env: { ANTHROPIC_BASE_URL: emu.url, ANTHROPIC_API_KEY: 'sk-ant-test' },
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
+}
 const search = (n: number) => ({ id: `toolu_${n}`, name: 'search_documents', input: { query: `gamma ${n}` } });
 
 it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd = the ledger cost of turns 1-2', async () => {
@@ -65,13 +76,7 @@ it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd 
     scripted.toolCalls([search(4)], usage, 'Turn 4.'),
     scripted.text('Turn 5.', usage),
   );
-  const engine = await Engine.open({
-    dataDir,
-    logger: silentLogger,
-    timers: false,
-    env: { ANTHROPIC_BASE_URL: emu.url, ANTHROPIC_API_KEY: 'sk-ant-test' },
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  });
+  const engine = await openOnEmulator(dataDir);
   try {
     await engine.start(); // the recovery sweep: the owner is gone
     const crashed = (await engine.listRuns(workflowId))[0]!;
@@ -99,13 +104,7 @@ it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd 
 
 it('on anthropic-direct: a 6-turn step whose turn 3 crosses the cap pauses after turn 3; resuming makes exactly 3 more calls, the first holding turns 1-3 as they were', async () => {
   emu.reset();
-  const engine = await Engine.open({
-    dataDir: mkdtempSync(join(tmpdir(), 'stagent-pause-')),
-    logger: silentLogger,
-    timers: false,
-    env: { ANTHROPIC_BASE_URL: emu.url, ANTHROPIC_API_KEY: 'sk-ant-test' },
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  });
+  const engine = await openOnEmulator(mkdtempSync(join(tmpdir(), 'stagent-pause-')));
   try {
     await engine.start();
     await engine.updateSettings([{ key: 'budget.onCapReached', value: 'pause' }]);
@@ -141,13 +140,7 @@ it('on anthropic-direct: a 6-turn step whose turn 3 crosses the cap pauses after
 
 it('a conversation past journal.maxBytesPerStep stops the step with a clear error instead of going on unjournaled', async () => {
   emu.reset();
-  const engine = await Engine.open({
-    dataDir: mkdtempSync(join(tmpdir(), 'stagent-journal-cap-')),
-    logger: silentLogger,
-    timers: false,
-    env: { ANTHROPIC_BASE_URL: emu.url, ANTHROPIC_API_KEY: 'sk-ant-test' },
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  });
+  const engine = await openOnEmulator(mkdtempSync(join(tmpdir(), 'stagent-journal-cap-')));
   try {
     await engine.start();
     await engine.updateSettings([{ key: 'journal.maxBytesPerStep', value: 100_000 }]);
