@@ -24,7 +24,7 @@ function workflowRow(page: Page, name: string): { row: Locator; cell: (column: '
   return { row, cell: (column) => row.getByRole('cell').nth(columns.indexOf(column)) };
 }
 
-test('the first page shows what the demo did: runs, costs, success rates, a budget stop and its fixes', async ({ page }) => {
+test('the first page shows what the demo did: runs, costs, success rates, a run paused at its cap and its fixes', async ({ page }) => {
   const seeded = stack
     .apiOutput()
     .split('\n')
@@ -40,9 +40,10 @@ test('the first page shows what the demo did: runs, costs, success rates, a budg
   const research = workflowRow(page, 'Investor research brief');
   await expect(research.cell('name')).toContainText('sequence · 3 steps');
   await expect(research.cell('lastRun')).toContainText('Run #4');
-  await expect(research.cell('lastRun')).toContainText('failed');
+  await expect(research.cell('lastRun')).toContainText('paused');
   await expect(research.cell('cost')).toHaveText(/^\$0\.\d{4}$/);
-  await expect(research.cell('success')).toHaveText('75% of 4');
+  // The paused run has not ended: the rate counts the three that did.
+  await expect(research.cell('success')).toHaveText('100% of 3');
 
   const expected = [
     { name: 'Competitive scan', shape: 'parallel · 4 steps', run: 'Run #3', success: '100% of 3' },
@@ -61,16 +62,17 @@ test('the first page shows what the demo did: runs, costs, success rates, a budg
   await expect(page.getByText(/\b1 steps\b/)).toHaveCount(0);
   await snapshot(page, 'first-look-workflows');
 
-  // The failed run: the debug panel names the cap and offers the one-click raise.
+  // The paused run (budget.onCapReached = pause, the default): the debug panel names the cap and offers Resume.
   await research.cell('lastRun').getByRole('link', { name: 'Run #4' }).click();
   await expect(page.getByRole('heading', { name: 'Root cause: BUDGET_EXCEEDED' })).toBeVisible();
-  await expect(page.getByText('0 of 3 steps completed, 2 skipped')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Paused at a cap' })).toContainText('Step “Profile the investors” stopped after turn');
+  await expect(page.getByText('0 of 3 steps completed')).toBeVisible();
   // The simulated answer is titled after the step's instruction and says no model was called.
   await expect(page.getByRole('heading', { name: /^Simulated result: For each fund in the investor longlist/ })).toBeVisible();
   const rootCause = page.getByRole('article', { name: /Root cause/ });
   await expect(rootCause).toContainText('Profile the investors');
   await expect(rootCause).toContainText(/Spent \$0\.\d{4} of a \$0\.003 cap\./);
-  await expect(page.getByRole('button', { name: /^Raise budget of Profile the investors to \$0\.\d+$/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Debug' }).getByRole('button', { name: 'Resume (Profile the investors)' })).toBeVisible();
   await snapshot(page, 'first-look-budget-stop');
 
   // The workflow's editor: the optimizer learned a cap from the three completed runs.
@@ -99,6 +101,6 @@ test('the first page shows what the demo did: runs, costs, success rates, a budg
     { pattern: 'CHECKPOINT', sampleCount: 1, successRate: 1 },
     { pattern: 'LOOP', sampleCount: 3, successRate: 1 },
     { pattern: 'PARALLEL', sampleCount: 3, successRate: 1 },
-    { pattern: 'SEQUENCE', sampleCount: 4, successRate: 0.75 },
+    { pattern: 'SEQUENCE', sampleCount: 3, successRate: 1 },
   ]);
 });

@@ -30,14 +30,15 @@ test('the run view and its debug actions work with the keyboard only', async ({ 
   await page.goto(`/workflows/${id}`);
   await tabTo(page, page.getByRole('button', { name: 'Run workflow' }));
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: /Root cause/ })).toBeVisible({ timeout: 30_000 });
-
-  await tabTo(page, page.getByRole('button', { name: /^Raise budget/ }).first());
-  await page.keyboard.press('Enter');
-  await expect.poll(async () => (await workflowState(id))?.steps.find((s) => s.id === 'two')?.budgetUsd ?? 0).toBeGreaterThan(0.0001);
-  await tabTo(page, page.getByRole('button', { name: /^Retry step/ }).first());
+  // Step two pauses at its cap (the default); its Resume control takes a new cap by keyboard.
+  await expect(page.getByRole('region', { name: 'Paused at a cap' })).toBeVisible({ timeout: 30_000 });
+  await tabTo(page, page.getByLabel('New cap for Two (USD)'));
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('1');
+  await tabTo(page, page.getByRole('button', { name: 'Resume (Two)' }));
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await workflowState(id))?.latestRun?.status, { timeout: 30_000 }).toBe('COMPLETED');
+  expect((await workflowState(id))?.latestRun?.steps.map((s) => s.attempt)).toEqual([1, 1]);
 
   await tabTo(page, page.getByRole('button', { name: 'Run again' }));
   await page.keyboard.press('Enter');

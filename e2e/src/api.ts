@@ -164,3 +164,23 @@ export async function settingValue(key: string): Promise<unknown> {
   `);
   return data.settings.find((s) => s.key === key)?.value;
 }
+
+/** Sets one setting through updateSettings (null: back to its default), failing on a refused value. */
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await mutate('updateSettings', 'mutation ($input: [SettingInput!]!) { updateSettings(input: $input) { settings { key } errors { field message code } } }', {
+    input: [{ key, value }],
+  });
+}
+
+/**
+ * Runs `body` with setting budget.onCapReached = fail (steps end FAILED at a cap, as before durable
+ * turns), then puts the default (pause) back for the specs that follow.
+ */
+export async function withFailAtCap(body: () => Promise<void>): Promise<void> {
+  await setSetting('budget.onCapReached', 'fail');
+  try {
+    await body();
+  } finally {
+    await setSetting('budget.onCapReached', null);
+  }
+}

@@ -180,7 +180,7 @@ describe('demo data on first start', () => {
     expect(first.output()).toMatch(/Seeded the demo project and its first runs on the simulator in (\d+ ms|\d+\.\d s) /);
     const seeded = await query<History>(first, HISTORY);
     const byName = new Map(seeded.workflows.nodes.map((w) => [w.name, w]));
-    expect(byName.get('Investor research brief')).toMatchObject({ latestRun: { status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED' } });
+    expect(byName.get('Investor research brief')).toMatchObject({ latestRun: { status: 'PAUSED' } });
     expect(byName.get('Investor research brief')!.runs).toHaveLength(4);
     expect(seeded.workflows.nodes.every((w) => w.latestRun.costUsd > 0)).toBe(true);
     expect(seeded.executionStats.map((s) => s.pattern)).toEqual(['CHECKPOINT', 'LOOP', 'PARALLEL', 'SEQUENCE']);

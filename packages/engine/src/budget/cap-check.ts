@@ -42,10 +42,21 @@ export async function checkCaps(
   if (caps.dailyUsd !== null) {
     const today = await spentTodayUsd(sql, now);
     if (today >= caps.dailyUsd)
-      return stop(`Spend today is ${formatUsd(today)}, reaching the daily cap of ${formatUsd(caps.dailyUsd)} (budget.maxDailyCostUsd).`, {
-        dailySpentUsd: today,
-        dailyCapUsd: caps.dailyUsd,
-      });
+      return stop(
+        `Spend today is ${formatUsd(today)}, reaching the daily cap of ${formatUsd(caps.dailyUsd)} (budget.maxDailyCostUsd). ${dailyResetText(now)}`,
+        {
+          dailySpentUsd: today,
+          dailyCapUsd: caps.dailyUsd,
+        },
+      );
   }
   return null;
+}
+
+/** When the daily cap's UTC day ends, said so that a user knows how long a resume would have to wait. */
+export function dailyResetText(now: number): string {
+  const next = new Date(now);
+  next.setUTCHours(24, 0, 0, 0);
+  const minutes = Math.ceil((next.getTime() - now) / 60_000);
+  return `It resets at 00:00 UTC (in ${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m).`;
 }

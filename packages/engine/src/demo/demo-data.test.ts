@@ -34,8 +34,8 @@ describe('demo data', () => {
     for (const w of byName.values()) expect(w.runtimeId).toBe('simulated');
   });
 
-  it('runs every workflow through the engine: completed runs, a run waiting for approval, one stopped by its cap', async () => {
-    expect(await statuses(t, byName.get('Investor research brief')!)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED']);
+  it('runs every workflow through the engine: completed runs, a run waiting for approval, one paused at its cap', async () => {
+    expect(await statuses(t, byName.get('Investor research brief')!)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'PAUSED']);
     expect(await statuses(t, byName.get('Competitive scan')!)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
     expect(await statuses(t, byName.get('Weekly metrics report (with approval)')!)).toEqual(['COMPLETED', 'WAITING_APPROVAL']);
     expect(await statuses(t, byName.get('Pitch polish loop')!)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
@@ -49,18 +49,19 @@ describe('demo data', () => {
     expect(steps.filter((s) => s.status === 'COMPLETED').every((s) => s.output?.includes('no model was called'))).toBe(true);
   });
 
-  it('leaves a BUDGET_EXCEEDED run with its debug analysis and a one-click budget fix', async () => {
+  it('leaves a run paused at its cap (the default, budget.onCapReached = pause) with its debug analysis and a one-click Resume', async () => {
     const research = byName.get('Investor research brief')!;
-    const failed = (await t.engine.listRuns(research.id))[0]!;
-    expect(failed).toMatchObject({ status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED' });
-    expect(failed.steps.map((s) => s.status)).toEqual(['FAILED', 'SKIPPED', 'SKIPPED']);
+    const paused = (await t.engine.listRuns(research.id))[0]!;
+    expect(paused).toMatchObject({ status: 'PAUSED', resumeAt: null });
+    expect(paused.steps.map((s) => s.status)).toEqual(['PAUSED', 'PENDING', 'PENDING']);
+    expect(paused.steps[0]).toMatchObject({ failureCategory: 'BUDGET_EXCEEDED' });
     // A sub-cent cap is quoted as it is, not rounded to "$0.00".
-    expect(failed.steps[0]!.error).toMatch(/^Spent \$0\.\d{4}, reaching the cost cap of \$0\.003\.$/);
-    const analysis = (await t.engine.debugAnalysis(research.id, failed.id))!;
+    expect(paused.steps[0]!.error).toMatch(/^Paused: Spent \$0\.\d{4}, reaching the cost cap of \$0\.003\./);
+    const analysis = (await t.engine.debugAnalysis(research.id, paused.id))!;
     expect(analysis.rootCause).toMatchObject({ category: 'BUDGET_EXCEEDED', stepId: 'profile' });
     expect(analysis.rootCause!.evidence).toMatch(/^Spent \$0\.\d+ of a \$0\.003 cap\./);
     const quick = analysis.suggestions.find((s) => s.tier === 'QUICK')!;
-    expect(quick.action).toMatchObject({ type: 'SET_BUDGET', payload: { stepId: 'profile' } });
+    expect(quick.action).toMatchObject({ type: 'RESUME_STEP', payload: { stepId: 'profile' } });
     expect((quick.action!.payload as { budgetUsd: number }).budgetUsd).toBeGreaterThan(DEMO_TIGHT_CAP_USD);
   });
 
@@ -68,12 +69,8 @@ describe('demo data', () => {
     const stats = await t.engine.executionStats();
     const bucket = (pattern: string) => stats.find((s) => s.pattern === pattern)!;
     expect(stats.map((s) => `${s.pattern}:${s.stepCount}`)).toEqual(['CHECKPOINT:2', 'LOOP:1', 'PARALLEL:4', 'SEQUENCE:3']);
-    expect(bucket('SEQUENCE')).toMatchObject({
-      sampleCount: 4,
-      successRate: 0.75,
-      commonFailures: { BUDGET_EXCEEDED: 1 },
-      runtimeSuccessRates: { simulated: 0.75 },
-    });
+    // The paused run has not finished: it is in no statistic until it ends.
+    expect(bucket('SEQUENCE')).toMatchObject({ sampleCount: 3, successRate: 1, commonFailures: {}, runtimeSuccessRates: { simulated: 1 } });
     expect(bucket('PARALLEL')).toMatchObject({ sampleCount: 3, successRate: 1 });
     expect(bucket('CHECKPOINT')).toMatchObject({ sampleCount: 1, successRate: 1 });
     expect(bucket('LOOP')).toMatchObject({ sampleCount: 3, successRate: 1, commonFailures: {} });

@@ -7,7 +7,7 @@ import type { DemoWorkflowKey } from './demo-workflows.js';
 /**
  * The cap the demo puts on "Profile the investors" before its last run, USD. The step costs
  * about $0.0073 on the simulator (some 2,000 input and 150 output tokens over two turns at its
- * nominal $3 / $15 per million tokens), well above it, so that run stops on this step.
+ * nominal $3 / $15 per million tokens), well above it, so that run pauses on this step.
  */
 export const DEMO_TIGHT_CAP_USD = 0.003;
 
@@ -26,9 +26,9 @@ export type DemoWorkflows = Record<DemoWorkflowKey, { id: string; input: Workflo
  * - the weekly report is approved once and completes, and its second run waits for approval;
  * - the pitch loop completes {@link MIN_RUNS} times;
  * - then the research brief's first step gets a cap of {@link DEMO_TIGHT_CAP_USD} (as a user
- *   saving money might set) and its next run stops there with BUDGET_EXCEEDED: its debug
- *   analysis explains the stop, and the optimizer, from the completed runs, suggests a cap that
- *   fits.
+ *   saving money might set) and its next run pauses there (budget.onCapReached = pause, the
+ *   default): its debug analysis explains the stop and offers Resume with a cap that fits, and
+ *   the optimizer, from the completed runs, suggests a cap too.
  * Streaming delays are off meanwhile: nobody watches these runs, and start-up waits for them.
  */
 export async function playDemoHistory(engine: Engine, workflows: DemoWorkflows): Promise<void> {
@@ -48,7 +48,7 @@ export async function playDemoHistory(engine: Engine, workflows: DemoWorkflows):
   });
 }
 
-/** Starts a run and waits until it finishes or parks (waiting for approval). */
+/** Starts a run and waits until it finishes or parks (waiting for approval, paused at a cap). */
 async function runOnce(engine: Engine, workflowId: string): Promise<WorkflowRunView> {
   const { run } = await engine.executeWorkflow(workflowId);
   return engine.waitForRun(run.id);

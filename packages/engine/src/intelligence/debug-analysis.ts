@@ -85,8 +85,11 @@ function withoutNulls(evidence: FailureEvidence): FailureEvidence {
 function rootCause(category: FailureCategory, ctx: FixContext): RootCause {
   const evidence = evidenceText(ctx.evidence, ctx.step);
   const where = ctx.step ? `Step "${ctx.step.name}" (${ctx.step.stepIndex + 1} of ${ctx.workflow.steps.length})` : 'The run';
-  const what = ctx.step?.status === 'PAUSED' ? `paused at a cap (${category})` : `failed with ${category}`;
-  const summary = `${where} ${what}${ctx.step?.error ? `: ${ctx.step.error}` : ctx.run.error ? `: ${ctx.run.error}` : '.'}`;
+  const paused = ctx.step?.status === 'PAUSED';
+  const what = paused ? `paused at a cap (${category})` : `failed with ${category}`;
+  // A paused step's error starts "Paused:", which `what` already says.
+  const error = (paused ? ctx.step?.error?.replace(/^Paused: /, '') : ctx.step?.error) || ctx.run.error;
+  const summary = `${where} ${what}${error ? `: ${error}` : '.'}`;
   return { category, summary, stepId: ctx.step?.stepId ?? null, evidence };
 }
 

@@ -70,12 +70,12 @@ export const SETTINGS: readonly SettingDefinition[] = [
   {
     key: 'budget.onCapReached',
     type: 'enum',
-    default: 'fail',
+    default: 'pause',
     options: ['pause', 'fail'],
     writable: true,
     secret: false,
     description:
-      'What a workflow step does when a cost, token or daily cap is reached. pause: it stops PAUSED after the turn that reached it, keeping its conversation; resumeWorkflowStep goes on from there (with a higher cap), so no finished turn is paid twice. fail (the default): it ends FAILED with BUDGET_EXCEEDED.',
+      'What a workflow step does when a cost, token or daily cap is reached. pause: it stops PAUSED after the turn that reached it, keeping its conversation; resumeWorkflowStep goes on from there (with a higher cap), so no finished turn is paid twice (the default). fail: it ends FAILED with BUDGET_EXCEEDED.',
   },
   {
     key: 'journal.maxBytesPerStep',

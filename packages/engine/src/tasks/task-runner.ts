@@ -276,7 +276,9 @@ function evidenceFor(failure: ClassifiedFailure, tracker: TaskTracker, promptTex
     turns: tracker.turns,
     maxTurns,
   };
-  if (failure.category === 'BUDGET_EXCEEDED') return { ...base, ...tracker.lastEvidence };
+  // Our own cap check stopped it: its figures explain the stop, and its message is not the provider's.
+  if (failure.category === 'BUDGET_EXCEEDED' && Object.keys(tracker.lastEvidence).length > 0)
+    return { ...base, providerMessage: undefined, ...tracker.lastEvidence };
   if (failure.category === 'TOOL_ERROR') return { ...base, ...tracker.lastToolFailure };
   if (failure.category === 'CONTEXT_TOO_LARGE')
     return { ...base, promptTokens: countTokens(promptText, model).tokens, contextWindow: priceFor(model)?.contextWindow };

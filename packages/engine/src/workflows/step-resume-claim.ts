@@ -9,6 +9,7 @@ import { withSqlExecutor } from '../db/sql-executor.js';
 import { ConflictError, ErrorCode, NotApplicableError, NotFoundError, StagentError, WorkflowNotFoundError } from '../errors.js';
 import type { EngineResources } from '../resources.js';
 import { spentTodayUsd } from '../budget/spend-guard.js';
+import { dailyResetText } from '../budget/cap-check.js';
 import { formatUsd } from '../format/index.js';
 import { MAX_BUDGET_USD } from './definition-schema.js';
 import { claimResume, claimRetry } from './run-claims.js';
@@ -70,10 +71,11 @@ export async function claimStepResume(
       { field: ['budgetUsd'] },
     );
   if (dailyCapUsd !== null) {
-    const today = await withSqlExecutor(resources.orm, (sql) => spentTodayUsd(sql, resources.clock.now()));
+    const now = resources.clock.now();
+    const today = await withSqlExecutor(resources.orm, (sql) => spentTodayUsd(sql, now));
     if (today >= dailyCapUsd)
       throw new ConflictError(
-        `Spend today is ${formatUsd(today)}, at the daily cap of ${formatUsd(dailyCapUsd)} (budget.maxDailyCostUsd); it resets at 00:00 UTC, or raise the setting.`,
+        `Spend today is ${formatUsd(today)}, at the daily cap of ${formatUsd(dailyCapUsd)} (budget.maxDailyCostUsd). ${dailyResetText(now)} Resume it then, or raise the setting.`,
         ['workflowId'],
       );
   }

@@ -105,7 +105,8 @@ describe('budgets', () => {
     expect((await t.engine.waitForRun((await t.engine.executeWorkflow(wf2.id)).run.id)).steps[0]!.budgetUsd).toBe(2.5);
   });
 
-  it('a step stops with BUDGET_EXCEEDED when its cap is reached, keeping partial output and spend', async () => {
+  it('with budget.onCapReached = fail, a step ends FAILED with BUDGET_EXCEEDED when its cap is reached, keeping partial output and spend', async () => {
+    await t.engine.updateSettings([{ key: 'budget.onCapReached', value: 'fail' }]);
     const wf = await t.engine.createWorkflow({
       name: 'b',
       pattern: 'SEQUENCE',
@@ -131,9 +132,10 @@ describe('budgets', () => {
     expect(s.costUsd).toBeGreaterThanOrEqual(0.001);
     expect(s.evidence).toMatchObject({ capUsd: 0.001 });
     expect(s.evidence!.spentUsd).toBeCloseTo(s.costUsd, 6);
+    expect(s.evidence!.providerMessage).toBeUndefined(); // our cap stopped it, not the provider
   });
 
-  it('the token cap and the daily cap stop tasks too', async () => {
+  it('the token cap and the daily cap pause steps too; the daily cap says when it resets', async () => {
     await t.engine.updateSettings([{ key: 'budget.maxTokensPerTask', value: 1000 }]);
     t.engine.simulated.script({ match: 'tokens', script: { turns: [{ text: 'a', inputTokens: 600, outputTokens: 500 }, { text: 'b' }] } });
     const wf = await t.engine.createWorkflow({ name: 't', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'A', prompt: 'tokens' }] });
@@ -151,8 +153,9 @@ describe('budgets', () => {
       steps: [{ id: 'a', name: 'A', prompt: 'daily', budgetUsd: 50 }],
     });
     const run2 = await t.engine.waitForRun((await t.engine.executeWorkflow(wf2.id)).run.id);
-    expect(run2.steps[0]!.failureCategory).toBe('BUDGET_EXCEEDED');
-    expect(run2.steps[0]!.evidence).toMatchObject({ dailyCapUsd: 1 });
+    expect(run.steps[0]!.status).toBe('PAUSED');
+    expect(run2.steps[0]).toMatchObject({ status: 'PAUSED', failureCategory: 'BUDGET_EXCEEDED', evidence: { dailyCapUsd: 1 } });
+    expect(run2.steps[0]!.error).toMatch(/reaching the daily cap of \$1\.00 \(budget\.maxDailyCostUsd\)\. It resets at 00:00 UTC \(in \d+h \d{2}m\)\.$/);
   });
 
   it('the estimate warns when a step is estimated over its cap, and never blocks the run', async () => {

@@ -13,6 +13,7 @@ const isStep2 = (prompt: string) => prompt.endsWith('do part 2 of the work.');
 
 describe('debug analysis of a budget stop, end to end', () => {
   it('names the step, shows spent vs cap, suggests a higher budget; applying it and retrying completes the run', async () => {
+    await t.engine.updateSettings([{ key: 'budget.onCapReached', value: 'fail' }]);
     // Step 2 ("Analyse") has a $0.05 cap; its one model call costs 20,000 in x $3/M + 5,000 out x $15/M = $0.135.
     const wf = await t.engine.createWorkflow(threeStepSequence({ budgets: [null, 0.05, null] }));
     t.engine.simulated.script({

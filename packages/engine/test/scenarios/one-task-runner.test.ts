@@ -23,7 +23,11 @@ async function fireHourly(): Promise<void> {
 
 describe('schedule firings and workflow steps run through the one task runner', () => {
   it('a firing that reaches its cap ends exactly as a workflow step with the same budget: same runtime, model, cap, turns, spend and ledger', async () => {
-    await t.engine.updateSettings([{ key: 'routing.defaultRuntime', value: 'simulated' }]);
+    // A firing has no step to resume, so it always fails at its cap; the step does too with `fail`.
+    await t.engine.updateSettings([
+      { key: 'routing.defaultRuntime', value: 'simulated' },
+      { key: 'budget.onCapReached', value: 'fail' },
+    ]);
     t.engine.simulated.script({ match: 'Dig for facts.', script: expensiveTurns });
     const schedule = await t.engine.schedules.create({ name: 'Dig', prompt: 'Dig for facts.', expression: 'hourly', timezone: 'UTC', budgetUsd: 0.75 });
     const wf = await t.engine.createWorkflow({

@@ -22,7 +22,9 @@ describe('PARALLEL', () => {
         steps: [step('a'), step('b'), step('c'), step('merge', 'Merge them.')],
       });
       const { run } = await slow.engine.executeWorkflow(wf.id);
-      for (let i = 0; i < 60; i++) {
+      // The manual clock moves only here: keep moving it until the run ends (on a loaded machine the
+      // real work between ticks takes longer, and a run left with a stopped clock never ends).
+      for (let i = 0; i < 1000; i++) {
         await slow.clock.advance(100);
         if ((await slow.engine.getRun(run.id))!.status !== 'RUNNING') break;
       }

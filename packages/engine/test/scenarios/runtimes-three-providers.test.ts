@@ -64,8 +64,9 @@ describe('real adapters through the provider emulator', () => {
     expect(run.costUsd).toBeCloseTo(ledger.reduce((s, l) => s + l.costMicros, 0) / 1e6, 9);
   });
 
-  it('stops on turn 3 with BUDGET_EXCEEDED when the cap is reached there, keeping the partial output', async () => {
+  it('with budget.onCapReached = fail, stops on turn 3 with BUDGET_EXCEEDED when the cap is reached there, keeping the partial output', async () => {
     t = await engineOnEmulator();
+    await t.engine.updateSettings([{ key: 'budget.onCapReached', value: 'fail' }]);
     const model = (await t.engine.listRuntimes()).find((r) => r.id === 'anthropic-direct')!.models.default;
     const price = PRICES[model]!;
     const perTurnUsd = (1000 * price.input + 100 * price.output) / 1e6;
