@@ -15,6 +15,7 @@ import type { RuntimeAdapter, RuntimeDescriptor, RuntimeHooks, RuntimeRequest, R
  */
 export class AnthropicDirectRuntime implements RuntimeAdapter {
   readonly id = 'anthropic-direct' as const;
+  readonly resumesFromJournal = true;
 
   constructor(private readonly opts: ProviderRuntimeOptions) {}
 

@@ -16,6 +16,12 @@ export const CLAUDE_AGENT_SDK = '@anthropic-ai/claude-agent-sdk';
  */
 export class ClaudeCodeRuntime implements RuntimeAdapter {
   readonly id = 'claude-code' as const;
+  /**
+   * No: the CLI runs the agent loop and keeps the conversation, and we start it with
+   * persistSession false so that no transcript (documents, tool results) lands in its files
+   * outside our database; a session file would also live only on the machine that ran the step.
+   */
+  readonly resumesFromJournal = false;
 
   constructor(private readonly opts: ProviderRuntimeOptions & CliProbeOptions) {}
 

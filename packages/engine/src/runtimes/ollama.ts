@@ -16,6 +16,7 @@ export const DEFAULT_OLLAMA_BASE_URL = 'http://127.0.0.1:11434';
  */
 export class OllamaRuntime implements RuntimeAdapter {
   readonly id = 'ollama' as const;
+  readonly resumesFromJournal = true;
   /** How long the availability probe waits for `/api/tags`, ms: a local server answers in a few ms. */
   private readonly probeTimeoutMs: number;
 

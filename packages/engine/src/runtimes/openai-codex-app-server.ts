@@ -12,6 +12,7 @@ export const CODEX_PACKAGE = '@openai/codex';
  */
 export class OpenAICodexAppServerRuntime implements RuntimeAdapter {
   readonly id = 'openai-codex-app-server' as const;
+  readonly resumesFromJournal = false;
 
   constructor(private readonly opts: CliProbeOptions = {}) {}
 

@@ -21,6 +21,7 @@ import type { RuntimeAdapter, RuntimeDescriptor, RuntimeHooks, RuntimeRequest, R
  */
 export class OpenAIDirectRuntime implements RuntimeAdapter {
   readonly id = 'openai-direct' as const;
+  readonly resumesFromJournal = true;
 
   constructor(private readonly opts: ProviderRuntimeOptions) {}
 

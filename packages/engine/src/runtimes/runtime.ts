@@ -151,6 +151,12 @@ export interface RuntimeResult {
 /** A runtime adapter. */
 export interface RuntimeAdapter {
   readonly id: RuntimeId;
+  /**
+   * Whether it goes on from a journaled turn (`RuntimeRequest.resume`): its loop is ours and hands
+   * a checkpoint to `onUsage`. A runtime whose loop runs elsewhere (an agent CLI) cannot, so a cap
+   * never pauses its steps: they fail, and Retry starts them afresh.
+   */
+  readonly resumesFromJournal: boolean;
   /** Catalog entry, with availability checked now (may probe a local server). */
   describe(): Promise<RuntimeDescriptor>;
   /** Runs one task to completion, failure or cancellation. Never throws for provider failures. */

@@ -35,6 +35,7 @@ export type SimulatedScriptRule = { match: string | RegExp | ((request: RuntimeR
  */
 export class SimulatedRuntime implements RuntimeAdapter {
   readonly id = 'simulated' as const;
+  readonly resumesFromJournal = true;
   /** Every request received, in order. */
   readonly calls: RuntimeRequest[] = [];
   private rules: SimulatedScriptRule[] = [];

@@ -139,7 +139,12 @@ export class TaskRunner {
       const adapter = resources.catalog.get(runtimeId, spec.runtimeField);
       const model = await resources.catalog.resolveModel(runtimeId, spec.modelId, spec.modelField);
       const resolved = await this.resolveCaps(spec);
-      const caps = spec.capUsd != null ? { ...resolved, costUsd: spec.capUsd } : resolved;
+      const caps: TaskCaps = {
+        ...resolved,
+        costUsd: spec.capUsd ?? resolved.costUsd,
+        // Pausing keeps a step to go on from its journal: a runtime that cannot fails at the cap instead.
+        onCapReached: adapter.resumesFromJournal ? resolved.onCapReached : 'fail',
+      };
       const timeoutMs = (await this.settings.get<number>('runtime.timeoutMs')) ?? 600_000;
       const journalMaxBytes = (await this.settings.get<number>('journal.maxBytesPerStep')) ?? 8_000_000;
       const task: StartedTask = { taskId: newId(), runtimeId, model, caps, startedAt: resources.clock.now(), journalMaxBytes };

@@ -6,6 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestEngine, type TestEngine } from '@stagent/engine/testing';
+import { RuntimeCatalog } from '../../src/runtimes/catalog.js';
+import type { RuntimeAdapter } from '../../src/runtimes/runtime.js';
+import type { SimulatedRuntime } from '../../src/runtimes/simulated.js';
 import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js';
 import { StepJournalSchema } from '../../src/db/entities/step-journal.entity.js';
 import { PRICES } from '../../src/runtimes/pricing.js';
@@ -36,13 +39,13 @@ function sixTurns(t: TestEngine, prompt: string): void {
   });
 }
 
-async function workflowCappedAtTurn3(t: TestEngine, prompt: string) {
+async function workflowCappedAtTurn3(t: TestEngine, prompt: string, runtimeId = 'simulated') {
   const doc = await t.engine.createDocument({ name: 'Notes.md', mimeType: 'text/markdown', content: 'part one, part two, part three' });
   // Turn 3 crosses the cap: 2.5 turns' worth.
   return t.engine.createWorkflow({
     name: `Capped ${prompt}`,
     pattern: 'SEQUENCE',
-    runtimeId: 'simulated',
+    runtimeId,
     documentIds: [doc.id],
     steps: [{ id: 'work', name: 'Work', prompt, budgetUsd: Number((2.5 * turnUsd).toFixed(6)), maxTurns: 10 }],
   });
@@ -97,6 +100,24 @@ describe('durable turns', () => {
     const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
     expect(run.status).toBe('FAILED');
     expect(run.steps[0]).toMatchObject({ status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED', turns: 3 });
+  });
+
+  it('a step on a runtime that cannot go on from a journal (an agent CLI runs its own loop) fails at the cap even with pause', async () => {
+    // The simulator's loop behind an adapter that, like claude-code, hands no checkpoint to onUsage.
+    const agentCli = (simulated: SimulatedRuntime): RuntimeAdapter => ({
+      id: 'ollama',
+      resumesFromJournal: false,
+      describe: async () => ({ ...(await simulated.describe()), id: 'ollama' }),
+      run: (request, hooks) => simulated.run(request, { ...hooks, onUsage: (usage) => hooks.onUsage(usage), onCheckpoint: undefined }),
+    });
+    t = await createTestEngine({ catalog: ({ simulated }) => new RuntimeCatalog().register(simulated).register(agentCli(simulated)) });
+    sixTurns(t, 'cli loop');
+    const wf = await workflowCappedAtTurn3(t, 'cli loop', 'ollama');
+    const run = await t.engine.waitForRun((await t.engine.executeWorkflow(wf.id)).run.id);
+    expect(run.status).toBe('FAILED');
+    expect(run.steps[0]).toMatchObject({ status: 'FAILED', failureCategory: 'BUDGET_EXCEEDED', turns: 3 });
+    // Nothing journaled to go on from: resume is refused, and Retry starts the step afresh.
+    await expect(t.engine.resumeWorkflowStep(wf.id, 'work', 1)).rejects.toMatchObject({ code: 'NOT_APPLICABLE', field: ['stepId'] });
   });
 
   it('a failed step whose journal holds completed turns resumes in a new attempt from its last turn', async () => {

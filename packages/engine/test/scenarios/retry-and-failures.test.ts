@@ -67,6 +67,7 @@ describe('failures and retries', () => {
   it('a runtime that throws leaves the step FAILED (UNKNOWN), never RUNNING', async () => {
     const throwing: RuntimeAdapter = {
       id: 'ollama',
+      resumesFromJournal: true,
       describe: async () => ({
         id: 'ollama',
         label: 'x',
