@@ -16,6 +16,7 @@ import { ToolCallSchema } from './tool-call.entity.js';
 import { StepJournalSchema } from './step-journal.entity.js';
 import { McpToolPinSchema } from './mcp-tool-pin.entity.js';
 import { AgentProfileSchema } from './agent-profile.entity.js';
+import { InstanceSchema } from './instance.entity.js';
 
 /** Every entity, listed explicitly (a test compares this list with the files in this folder). */
 export const entities = [
@@ -37,6 +38,7 @@ export const entities = [
   StepJournalSchema,
   McpToolPinSchema,
   AgentProfileSchema,
+  InstanceSchema,
 ];
 
 export * from './project.entity.js';
@@ -57,3 +59,4 @@ export * from './tool-call.entity.js';
 export * from './step-journal.entity.js';
 export * from './mcp-tool-pin.entity.js';
 export * from './agent-profile.entity.js';
+export * from './instance.entity.js';

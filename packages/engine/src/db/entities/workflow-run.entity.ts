@@ -28,6 +28,8 @@ export const WorkflowRunSchema = defineEntity({
     ownerId: p.string().nullable(),
     heartbeatAt: p.bigint('number').nullable(),
     leaseExpiresAt: p.bigint('number').nullable().index(),
+    /** Times another instance took the run over after its driver died (its lease ran out). */
+    resumeCount: p.integer().default(0),
     /** When a delay-parked run is due to continue. */
     resumeAt: p.bigint('number').nullable().index(),
     /** Whether every model call of the run had a known price (caps enforceable). */
