@@ -101,6 +101,15 @@ export function latestStepJournal(resources: Resources, stepRunId: string): Prom
   return resources.orm.em.fork().findOne(StepJournalSchema, { stepRunId }, { orderBy: { turn: 'desc' }, disableIdentityMap: true });
 }
 
+/** The latest journaled turn of a step attempt (0: none), read in the caller's transaction. */
+export async function latestJournalTurn(sql: SqlExecutor, stepRunId: string): Promise<number> {
+  const journals = columnsOf(sql.metadata, StepJournalSchema);
+  const row = await sql.get(`select max(${journals.column('turn').name}) as turn from ${journals.table} where ${journals.column('stepRunId').name} = ?`, [
+    stepRunId,
+  ]);
+  return Number(row?.turn ?? 0);
+}
+
 /** Calls of one step attempt's turn, by the model's call id. */
 export async function toolCallsOfTurn(resources: Resources, stepRunId: string, turn: number): Promise<Map<string, ToolCallRow>> {
   const rows = await resources.orm.em.fork().find(ToolCallSchema, { stepRunId, turn }, { disableIdentityMap: true });

@@ -2,7 +2,7 @@ import { pruneStepJournals } from '../db/tool-call-store.js';
 import { claimStepResume } from '../workflows/step-resume-claim.js';
 import { decideToolCall } from '../workflows/tool-approvals.js';
 import type { ToolCallView } from '../tools/tool-call-view.js';
-import { dueDelayedRuns, findRun, findWorkflow } from '../db/run-rows.js';
+import { dueDelayedRuns, findRun, findWorkflow, runningRuns } from '../db/run-rows.js';
 import { inSqlTransaction, inTransaction } from '../db/unit-of-work.js';
 import { WorkflowNotFoundError, ConflictError } from '../errors.js';
 import type { EngineResources } from '../resources.js';
@@ -18,7 +18,9 @@ import type { EffectiveDefinition } from '../profiles/effective-step.js';
 import type { WorkflowView } from '../workflows/read-models.js';
 import { AbortReason, closeOpenSteps, type RunExecutor } from '../workflows/run-executor.js';
 import { claimNewRun, claimResume, claimRetry, decideCheckpoint } from '../workflows/run-claims.js';
-import { heartbeat, HEARTBEAT_INTERVAL_MS, recoverCrashedRuns } from '../workflows/leases.js';
+import { heartbeat, HEARTBEAT_INTERVAL_MS, leaseIsLive, recoverCrashedRuns } from '../workflows/leases.js';
+import { takeOverRun } from '../workflows/run-takeover.js';
+import { SettingsSystem } from '../settings/settings-system.js';
 import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from '../workflows/run-store.js';
 import type { StepRunner } from '../workflows/step-runner.js';
 import type { WorkflowSystem } from '../workflows/workflow-system.js';
@@ -35,6 +37,7 @@ export const JOURNAL_PRUNE_INTERVAL_MS = 3_600_000;
  */
 export class RunControl {
   private timers: NodeJS.Timeout[] = [];
+  private readonly settings: SettingsSystem;
 
   constructor(
     private readonly resources: EngineResources,
@@ -44,7 +47,9 @@ export class RunControl {
     private readonly documents: DocumentSystem,
     private readonly intelligence: EngineIntelligence,
     private readonly runs: RunReader,
-  ) {}
+  ) {
+    this.settings = new SettingsSystem(resources);
+  }
 
   /** Starts a run (or a re-run). CONFLICT when a live run exists. The estimate never blocks. */
   async execute(workflowId: string): Promise<RunStart> {
@@ -154,9 +159,27 @@ export class RunControl {
     return inSqlTransaction(this.resources, (uow) => pruneStepJournals(uow.sql, cutoff));
   }
 
-  /** Marks runs of dead processes CRASHED (start-up and periodic). */
-  recover(): Promise<string[]> {
-    return recoverCrashedRuns(this.resources);
+  /**
+   * Runs whose driver died (start-up and periodic): with setting recovery.maxTakeOvers at 0 they
+   * end CRASHED, for resumeWorkflowStep; above 0 this instance takes each over and drives it on
+   * from its steps' journals, until a run was taken over that many times. Returns their ids.
+   */
+  async recover(): Promise<string[]> {
+    const maxTakeOvers = (await this.settings.get<number>('recovery.maxTakeOvers')) ?? 0;
+    if (maxTakeOvers === 0) return recoverCrashedRuns(this.resources);
+    const now = this.resources.clock.now();
+    const handled: string[] = [];
+    for (const run of await runningRuns(this.resources)) {
+      if (run.ownerId === this.resources.ownerId || leaseIsLive(run, now)) continue;
+      try {
+        const driving = await inTransaction(this.resources, (uow) => takeOverRun(uow, this.resources, run, maxTakeOvers, now));
+        if (driving) this.executor.launch(run.id, run.workflowId);
+        handled.push(run.id);
+      } catch (error) {
+        this.resources.logger.warn('take-over skipped a run', { runId: run.id, error: String(error) });
+      }
+    }
+    return handled;
   }
 
   /** Renews leases of live runs; aborts local executions whose run was cancelled or taken elsewhere. */

@@ -89,6 +89,17 @@ export const SETTINGS: readonly SettingDefinition[] = [
       "Largest conversation one step attempt's turn journal may hold, in bytes (100 kB - 100 MB). A step whose conversation grows past it fails with a clear error rather than filling the database.",
   },
   {
+    key: 'recovery.maxTakeOvers',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 10,
+    writable: true,
+    secret: false,
+    description:
+      "What happens to a run whose driving instance died (its lease lapsed, or its process is gone), 0-10. 0 (the default): it ends FAILED / CRASHED, and resumeWorkflowStep goes on from its journal. N: another live instance, or this one after a restart, takes it over and drives it on from each running step's last journaled turn, up to N times per run; the next death ends it CRASHED. Set it when several instances share one PostgreSQL.",
+  },
+  {
     key: 'journal.retentionDays',
     type: 'integer',
     default: 14,

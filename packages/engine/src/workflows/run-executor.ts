@@ -115,7 +115,8 @@ export class RunExecutor {
     const now = this.resources.clock.now();
     return inTransaction(this.resources, async (uow) => {
       const run = await getRun(uow, runId);
-      if (run.status !== 'RUNNING') return 'done'; // cancelled or crashed elsewhere meanwhile
+      // Cancelled or crashed elsewhere meanwhile, or taken over by another instance after this one's lease lapsed.
+      if (run.status !== 'RUNNING' || (run.ownerId !== null && run.ownerId !== undefined && run.ownerId !== this.resources.ownerId)) return 'done';
       const steps = await latestStepRows(uow, runId);
       const waiting = outcome.kind === 'WAITING_APPROVAL' ? await whatWaits(uow, steps) : null;
       if (waiting === 'nothing') return 'nothing-waits';

@@ -2,18 +2,19 @@
  * A process killed with SIGKILL in the middle of a five-turn step, after turn 2: the next
  * process marks the run CRASHED, and resumeWorkflowStep goes on from the journal. The provider
  * emulator counts the calls: at most four more (turns 3-5, plus the one in flight at the kill),
- * and the reused cost equals the ledger cost of turns 1-2 exactly.
+ * and the reused cost equals the ledger cost of turns 1-2 exactly. With setting
+ * recovery.maxTakeOvers, the next process takes the run over by itself and drives it on.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Engine, silentLogger } from '@stagent/engine';
-import { scripted, startProviderEmulator, type ProviderEmulator } from '@stagent/engine/testing';
+import { scripted, startProviderEmulator, testDatabase, type ProviderEmulator } from '@stagent/engine/testing';
 import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js';
+import { WorkflowRunSchema } from '../../src/db/entities/workflow-run.entity.js';
 import { PRICES } from '../../src/runtimes/pricing.js';
+import { killMidStep } from '../fixtures/kill-mid-step.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stagent-crash-turns-'));
 let emu: ProviderEmulator;
@@ -27,10 +28,16 @@ afterAll(async () => {
 
 const usage = { inputTokens: 1000, outputTokens: 100 };
 
+/** Where the test's "processes" meet: the data directory's SQLite file, or its PostgreSQL database on that pass. */
+async function databaseOf(dir: string): Promise<{ dataDir: string; databaseUrl?: string }> {
+  const { location } = await testDatabase(dir);
+  return { dataDir: dir, databaseUrl: location.databaseUrl };
+}
+
 /** An engine on `dir` whose anthropic-direct runtime talks to the emulator (no timers: tests drive it). */
-function openOnEmulator(dir: string): Promise<Engine> {
+async function openOnEmulator(dir: string): Promise<Engine> {
   return Engine.open({
-    dataDir: dir,
+    ...(await databaseOf(dir)),
     logger: silentLogger,
     timers: false,
     env: { ANTHROPIC_BASE_URL: emu.url, ANTHROPIC_API_KEY: 'sk-ant-test' },
@@ -44,29 +51,8 @@ it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd 
     kind: 'stall',
     textBefore: 'Turn 3',
   });
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@stagent/source', '--import', 'tsx', join(import.meta.dirname, '../fixtures/crash-turns-child.ts'), dataDir, emu.url],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const workflowId = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`child exited early with ${code}`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /^WORKFLOW (\S+)/.exec(line);
-      if (m) resolve(m[1]!);
-    });
-  });
-  // Turn 3's request arrived (and stalls): turns 1-2 are journaled with their usage.
-  const until = Date.now() + 20_000;
-  while (emu.requestsFor('anthropic').length < 3) {
-    if (Date.now() > until) throw new Error(`only ${emu.requestsFor('anthropic').length} requests arrived`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  child.kill('SIGKILL');
-  await exited;
+  // Turn 3's request arrives (and stalls): turns 1-2 are journaled with their usage.
+  const workflowId = await killMidStep(await databaseOf(dataDir), emu, 3);
   const before = emu.requestsFor('anthropic').length;
 
   emu.reset();
@@ -99,6 +85,68 @@ it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd 
     expect(JSON.stringify(messages)).toContain('toolu_2');
   } finally {
     await engine.close();
+  }
+}, 60_000);
+
+it('with recovery.maxTakeOvers set, the next process takes the killed run over and drives it on from turn 3: no resume by hand, the same attempt', async () => {
+  emu.reset();
+  emu.script('anthropic', scripted.toolCalls([search(1)], usage, 'Turn 1.'), scripted.toolCalls([search(2)], usage, 'Turn 2.'), {
+    kind: 'stall',
+    textBefore: 'Turn 3',
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'stagent-takeover-'));
+  const workflowId = await killMidStep(await databaseOf(dir), emu, 3);
+  emu.reset();
+  emu.script(
+    'anthropic',
+    scripted.toolCalls([search(3)], usage, 'Turn 3.'),
+    scripted.toolCalls([search(4)], usage, 'Turn 4.'),
+    scripted.text('Turn 5.', usage),
+  );
+  const engine = await openOnEmulator(dir);
+  try {
+    await engine.updateSettings([{ key: 'recovery.maxTakeOvers', value: 3 }]);
+    const events: string[] = [];
+    engine.resources.bus.subscribe(workflowId, (e) => events.push(`${e.kind} ${e.message}`));
+    await engine.start(); // the recovery sweep: the owner is gone, so this process takes the run over
+    const run = (await engine.listRuns(workflowId))[0]!;
+    const done = await engine.waitForRun(run.id);
+    expect(done.status).toBe('COMPLETED');
+    expect(emu.requestsFor('anthropic')).toHaveLength(3); // turns 3-5 only
+    const ledger = await engine.resources.orm.em.fork().find(UsageLedgerSchema, { workflowId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    expect(ledger).toHaveLength(5);
+    expect(done.steps[0]).toMatchObject({ attempt: 1, turnsReused: 2, turns: 5, status: 'COMPLETED' });
+    expect(Math.round(done.steps[0]!.reusedUsd * 1e6)).toBe(ledger[0]!.costMicros + ledger[1]!.costMicros);
+    expect(Math.round(done.reusedUsd * 1e6)).toBe(ledger[0]!.costMicros + ledger[1]!.costMicros);
+    const row = await engine.resources.orm.em.fork().findOneOrFail(WorkflowRunSchema, { id: run.id });
+    expect(row.resumeCount).toBe(1);
+    expect(events.find((e) => e.startsWith('RUN_STARTED'))).toMatch(/taken over by .* \(take-over 1 of at most 3\)/);
+    expect(events.find((e) => e.startsWith('STEP_RESUMED'))).toMatch(/goes on at turn 3 under a new driver/);
+    // The first call after the take-over holds turns 1-2 as they were.
+    expect(JSON.stringify(emu.requestsFor('anthropic')[0]!.body)).toContain('toolu_2');
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+it('a run already taken over recovery.maxTakeOvers times ends CRASHED at the next death', async () => {
+  emu.reset();
+  emu.script('anthropic', scripted.toolCalls([search(1)], usage, 'Turn 1.'), { kind: 'stall', textBefore: 'Turn 2' });
+  const dir = mkdtempSync(join(tmpdir(), 'stagent-takeover-max-'));
+  const workflowId = await killMidStep(await databaseOf(dir), emu, 2);
+  const engine = await openOnEmulator(dir);
+  try {
+    await engine.updateSettings([{ key: 'recovery.maxTakeOvers', value: 1 }]);
+    // As if one take-over had happened already.
+    await engine.resources.orm.em.fork().nativeUpdate(WorkflowRunSchema, { workflowId }, { resumeCount: 1 });
+    await engine.start();
+    const run = (await engine.listRuns(workflowId))[0]!;
+    expect(run).toMatchObject({ status: 'FAILED', failureCategory: 'CRASHED' });
+    expect(run.steps[0]).toMatchObject({ status: 'FAILED', failureCategory: 'CRASHED' });
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
 
