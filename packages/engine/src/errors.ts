@@ -164,6 +164,32 @@ export class DatabaseUnreachableError extends StagentError {
   }
 }
 
+/** `STAGENT_REDIS_URL` is not a Redis URL Stagent can use. The URL in the message has its password masked. */
+export class InvalidRedisUrlError extends StagentError {
+  constructor(maskedUrl: string, reason: string) {
+    super(
+      ErrorCode.INVALID_VALUE,
+      `STAGENT_REDIS_URL ${maskedUrl} is not usable: ${reason}. Write it as redis://[:password@]host:6379[/db] (rediss:// for TLS), or unset it to keep events within this process.`,
+    );
+    this.name = 'InvalidRedisUrlError';
+  }
+}
+
+/**
+ * The Redis server of `STAGENT_REDIS_URL` did not answer, or refused the connection, within the
+ * connect timeout. Nothing was started: without Redis, live events would silently stay in this process.
+ */
+export class RedisUnreachableError extends StagentError {
+  constructor(maskedUrl: string, reason: string, cause: unknown) {
+    super(
+      ErrorCode.UNAVAILABLE,
+      `Cannot connect to Redis at ${maskedUrl} (${reason}). Start the server or correct STAGENT_REDIS_URL; unset it only if this is the one Stagent instance.`,
+      { cause },
+    );
+    this.name = 'RedisUnreachableError';
+  }
+}
+
 /** For exhaustive switches: `tsc` fails when a new member of a closed set is not handled. */
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${String(value)}`);

@@ -17,6 +17,17 @@ export { FailureCategory, type ClassifiedFailure } from './runtimes/failure-cate
 export { WorkflowEventKind } from './events/event-kind.js';
 export type { WorkflowEvent } from './events/workflow-event.js';
 export { REPLAY_PAGE_EVENTS, type ConsumerReadiness, type WorkflowEventStream } from './events/event-stream.js';
+export type { EventBus } from './events/event-bus.js';
+export {
+  checkRedisUrl,
+  eventNamespaceFor,
+  maskRedisUrl,
+  openRedisEventBus,
+  REDIS_CONNECT_TIMEOUT_MS,
+  REDIS_EVENT_CHANNEL_PREFIX,
+  RedisEventBus,
+  type RedisEventBusOptions,
+} from './events/redis-event-bus.js';
 export type { CostEstimate, StepCostEstimate } from './budget/cost-estimate-types.js';
 export type { RuntimeDescriptor } from './runtimes/runtime.js';
 export type { SettingView } from './settings/settings-system.js';
