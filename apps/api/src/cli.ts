@@ -26,7 +26,9 @@ NODE_ENV (production = no GraphiQL), STAGENT_INTROSPECTION (0 = refuse __schema 
 STAGENT_DATA_DIR (${DEFAULT_DATA_DIR_LABEL}): where the database and the secret key live; every
 command and \`pnpm start\` use the same one. STAGENT_DATABASE_URL (postgres://user:password@host:5432/db):
 keep the rows in that PostgreSQL database instead (the secret key stays in STAGENT_DATA_DIR); a bad
-URL or a server that does not answer is an error, never a fallback to SQLite.
+URL or a server that does not answer is an error, never a fallback to SQLite. STAGENT_REDIS_URL
+(redis://[:password@]host:6379): fan events out to every instance on the same database (\`serve\`, \`run\`);
+without it they reach only subscribers of the process that made them.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -53,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`stagent: unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
-  const engine = await openEngine(config, { timers: command === 'run' });
+  // A run's events reach the other instances' subscribers; the other commands publish nothing live.
+  const opened = await openEngine(config, { timers: command === 'run', fanOut: command === 'run' });
+  const { engine } = opened;
   const abort = new AbortController();
   const onInt = () => abort.abort();
   process.once('SIGINT', onInt);
@@ -68,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     return await runCommand(engine, { file, runtimeId: values.runtime, watch: values.watch, signal: abort.signal });
   } finally {
     process.off('SIGINT', onInt);
-    await engine.close();
+    await opened.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { resolveDataDir } from '@stagent/engine';
+import { checkRedisUrl, InvalidRedisUrlError, resolveDataDir } from '@stagent/engine';
 import { ALLOWED_HOSTS_VARIABLE, isLoopbackHost, parseAllowedHosts } from './host-admission.js';
 import { defaultOperationLimits, type OperationLimits } from './operation-limits.js';
 
@@ -19,6 +19,13 @@ export interface ApiConfig {
    * ends start-up with an error; there is never a fallback to SQLite.
    */
   databaseUrl: string | null;
+  /**
+   * `redis://[:password@]host:6379[/db]` or `rediss://` (STAGENT_REDIS_URL): events fan out through
+   * this Redis to every instance on the same database, so a subscriber on any of them gets every
+   * run's events live. Null (unset or empty) = events reach only subscribers of this process. A URL
+   * of another scheme is a {@link ConfigError}; a server that does not answer ends start-up.
+   */
+  redisUrl: string | null;
   /** Bearer token required on HTTP and in WebSocket connectionParams (STAGENT_API_TOKEN); null = none. */
   apiToken: string | null;
   /** NODE_ENV === 'production': no GraphiQL. */
@@ -88,6 +95,18 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
   throw new ConfigError(`${name} must be 1 (on) or 0 (off), got "${raw.slice(0, 64)}".`);
 }
 
+/** STAGENT_REDIS_URL, checked by the engine's rule (redis:// or rediss://); null when unset or empty. */
+function redisUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.STAGENT_REDIS_URL?.trim();
+  if (!raw) return null;
+  try {
+    return checkRedisUrl(raw);
+  } catch (error) {
+    if (error instanceof InvalidRedisUrlError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 /** Reads the configuration from environment variables (see README for the list). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const token = env.STAGENT_API_TOKEN?.trim();
@@ -102,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: integer(env, 'PORT', 4000, 0, 65_535),
     dataDir: resolveDataDir(env),
     databaseUrl: env.STAGENT_DATABASE_URL?.trim() || null,
+    redisUrl: redisUrl(env),
     apiToken: token ? token : null,
     production: env.NODE_ENV === 'production',
     introspection: onOff(env, 'STAGENT_INTROSPECTION', true),

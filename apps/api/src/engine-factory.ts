@@ -1,22 +1,51 @@
-import { describeDatabase, Engine } from '@stagent/engine';
+import { describeDatabase, Engine, eventNamespaceFor, openRedisEventBus, type RedisEventBus } from '@stagent/engine';
 import type { ApiConfig } from './config.js';
 
 /** Delay per streamed chunk of the simulated runtime outside tests, ms: enough to see the stream. */
 const SIMULATED_LATENCY_MS = 25;
+
+/** An engine opened for a command, with the Redis event bus opened for it. */
+export interface OpenedEngine {
+  engine: Engine;
+  /** The bus events fan out through to other instances (STAGENT_REDIS_URL), or null: they reach only this process's subscribers. */
+  redisBus: RedisEventBus | null;
+  /** Closes the engine, then the Redis bus: the engine does not close a bus it was given. */
+  close(): Promise<void>;
+}
 
 /**
  * Opens (and migrates) the engine on the configured database: PostgreSQL when
  * STAGENT_DATABASE_URL is set, else the SQLite file in the data directory. A URL that does not
  * parse or a server that does not answer is an engine error naming the URL with its password
  * masked (InvalidDatabaseUrlError, DatabaseUnreachableError); nothing falls back to SQLite.
+ * With `fanOut` and STAGENT_REDIS_URL set, events go through a Redis bus on the channel of this
+ * database, opened first: a Redis that does not answer is a RedisUnreachableError before the
+ * database is touched, never a silent process-local bus.
  */
-export function openEngine(config: Pick<ApiConfig, 'dataDir' | 'databaseUrl'>, options: { timers?: boolean } = {}): Promise<Engine> {
-  return Engine.open({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl ?? undefined,
-    simulatedLatencyMs: SIMULATED_LATENCY_MS,
-    timers: options.timers,
-  });
+export async function openEngine(
+  config: Pick<ApiConfig, 'dataDir' | 'databaseUrl' | 'redisUrl'>,
+  options: { timers?: boolean; fanOut?: boolean } = {},
+): Promise<OpenedEngine> {
+  const location = { dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined };
+  const redisBus = options.fanOut && config.redisUrl ? await openRedisEventBus(config.redisUrl, { namespace: eventNamespaceFor(location) }) : null;
+  let engine: Engine;
+  try {
+    engine = await Engine.open({ ...location, simulatedLatencyMs: SIMULATED_LATENCY_MS, timers: options.timers, bus: redisBus ?? undefined });
+  } catch (error) {
+    await redisBus?.close();
+    throw error;
+  }
+  return {
+    engine,
+    redisBus,
+    async close() {
+      try {
+        await engine.close();
+      } finally {
+        await redisBus?.close();
+      }
+    },
+  };
 }
 
 /** The configured database for messages: "PostgreSQL <URL, password masked>" or "SQLite <file>". */

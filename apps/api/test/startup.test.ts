@@ -1,12 +1,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_DATA_DIR_LABEL, Engine, resolveDataDir, silentLogger } from '@stagent/engine';
+import { DEFAULT_DATA_DIR_LABEL, Engine, eventNamespaceFor, REDIS_EVENT_CHANNEL_PREFIX, resolveDataDir, silentLogger } from '@stagent/engine';
+import { redisTestsRun, testRedisUrl } from '@stagent/engine/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { queryServed as query, ROOT, SPAWN_TIMEOUT_MS, stagent, stopStartedClis } from './cli-process.js';
 
 afterEach(stopStartedClis);
+
+const redisRuns = await redisTestsRun('API Redis start-up');
 
 /** The default column of a README table row for `STAGENT_DATA_DIR`. */
 function documentedDefault(readme: string): string | undefined {
@@ -110,6 +113,70 @@ describe('a STAGENT_DATABASE_URL that cannot be used', () => {
       },
     );
   }
+});
+
+describe('STAGENT_REDIS_URL', () => {
+  const PASSWORD = 'r3dis-Pa55';
+
+  it('is null when unset or empty, kept trimmed when redis:// or rediss://, and any other scheme is a ConfigError, password masked', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({ STAGENT_REDIS_URL: '  ' }).redisUrl).toBeNull();
+    expect(loadConfig({ STAGENT_REDIS_URL: ' redis://:pw@cache:6379/2 ' }).redisUrl).toBe('redis://:pw@cache:6379/2');
+    expect(loadConfig({ STAGENT_REDIS_URL: 'rediss://cache.example:6380' }).redisUrl).toBe('rediss://cache.example:6380');
+    const refused = (url: string) => {
+      try {
+        loadConfig({ STAGENT_REDIS_URL: url });
+      } catch (error) {
+        return error;
+      }
+      return null;
+    };
+    const badScheme = refused(`http://u:${PASSWORD}@cache:6379`);
+    expect(badScheme).toBeInstanceOf(ConfigError);
+    expect((badScheme as Error).message).toBe(
+      'STAGENT_REDIS_URL http://u:***@cache:6379 is not usable: the scheme is "http", not redis or rediss. Write it as redis://[:password@]host:6379[/db] (rediss:// for TLS), or unset it to keep events within this process.',
+    );
+    expect(refused('cache:6379')).toBeInstanceOf(ConfigError);
+    expect(refused('not a url')).toBeInstanceOf(ConfigError);
+  });
+
+  it(
+    'a bad scheme ends `stagent serve` with one line and exit 2; a Redis that does not answer with one line and exit 1, before any SQLite file',
+    { timeout: SPAWN_TIMEOUT_MS },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'stagent-bad-redis-'));
+      const [scheme, unreachable] = await Promise.all(
+        [`memcached://:${PASSWORD}@127.0.0.1:11211`, `redis://:${PASSWORD}@127.0.0.1:1`].map(
+          (url) => stagent(['serve'], { STAGENT_DATA_DIR: dir, STAGENT_REDIS_URL: url }).exited,
+        ),
+      );
+      expect(scheme!.code).toBe(2);
+      expect(scheme!.stderr).toMatch(
+        /^stagent: STAGENT_REDIS_URL memcached:\/\/:\*\*\*@127\.0\.0\.1:11211 is not usable: the scheme is "memcached", not redis or rediss\. .*\n$/,
+      );
+      expect(unreachable!.code).toBe(1);
+      expect(unreachable!.stderr).toMatch(
+        /^stagent: Cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(.*ECONNREFUSED.*\)\. Start the server or correct STAGENT_REDIS_URL; [^\n]*\n$/,
+      );
+      for (const result of [scheme!, unreachable!]) {
+        expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+      }
+      expect(readdirSync(dir)).toEqual([]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
+
+  it.skipIf(!redisRuns)('`stagent serve` with it says that events fan out through Redis, and on which channel', { timeout: SPAWN_TIMEOUT_MS }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagent-redis-'));
+    const serve = stagent(['serve'], { STAGENT_DATA_DIR: dir, STAGENT_DEMO: '0', STAGENT_REDIS_URL: testRedisUrl() });
+    await serve.waitFor(/Data directory: .*\n/);
+    expect(serve.output()).toContain(
+      `Events fan out to other instances through Redis ${testRedisUrl()} (channel ${REDIS_EVENT_CHANNEL_PREFIX}${eventNamespaceFor({ dataDir: dir })})\n`,
+    );
+    serve.child.kill('SIGTERM');
+    expect((await serve.exited).code).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe('a data file that is not a database', () => {

@@ -5,16 +5,17 @@ import { assertSafeBinding, type ApiConfig } from '../config.js';
 import { databaseLabel, openEngine } from '../engine-factory.js';
 
 /**
- * `stagent serve`: opens and migrates the database (PostgreSQL of STAGENT_DATABASE_URL, else the
- * SQLite file in the data directory), runs the recovery sweep, seeds demo data
- * and its first runs into an empty database (unless STAGENT_DEMO=0), then serves HTTP and
- * WebSocket on one port until SIGTERM or SIGINT, when it closes connections and the engine
- * before exiting.
+ * `stagent serve`: opens the Redis event bus of STAGENT_REDIS_URL, if set, opens and migrates the
+ * database (PostgreSQL of STAGENT_DATABASE_URL, else the SQLite file in the data directory), runs
+ * the recovery sweep, seeds demo data and its first runs into an empty database (unless
+ * STAGENT_DEMO=0), then serves HTTP and WebSocket on one port until SIGTERM or SIGINT, when it
+ * closes connections, the engine and the bus before exiting.
  */
 export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = process.stderr): Promise<void> {
   // Refuse an unsafe binding before touching the database.
   assertSafeBinding(config);
-  const engine = await openEngine(config);
+  const opened = await openEngine(config, { fanOut: true });
+  const { engine } = opened;
   try {
     await engine.start();
     const seeding = performance.now();
@@ -27,6 +28,7 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
     const real = runtimes.filter((r) => r.available && r.id !== 'simulated');
     out.write(`Stagent API on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql (WebSocket on the same URL)\n`);
     out.write(`Database: ${databaseLabel(config)}\n`);
+    if (opened.redisBus) out.write(`Events fan out to other instances through Redis ${opened.redisBus.maskedUrl} (channel ${opened.redisBus.channel})\n`);
     out.write(
       `Data directory: ${config.dataDir}${config.apiToken ? '; bearer token required' : ''}${config.introspection ? (config.production ? '' : '; GraphiQL enabled') : '; introspection off'}\n`,
     );
@@ -46,6 +48,6 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
     });
     await app.stop();
   } finally {
-    await engine.close();
+    await opened.close();
   }
 }
