@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { EventBus } from './events/event-bus.js';
 import type { SecretBox } from './settings/secret-box.js';
 import type { RuntimeCatalog } from './runtimes/catalog.js';
+import type { SqlExecutor } from './db/sql-executor.js';
 
 /** Minimal logger interface; the server passes its own, tests a silent one. */
 export interface Logger {
@@ -21,6 +22,11 @@ export interface EngineResources {
   catalog: RuntimeCatalog;
   /** Identifies this process as a lease owner: `host:pid:random`. */
   ownerId: string;
+  /**
+   * Scale-out (several instances on one PostgreSQL): where claims put the run to be driven, in
+   * their own transaction, for whichever worker takes it. Absent: the claiming process drives it.
+   */
+  runQueue?: { enqueue(sql: SqlExecutor, job: { runId: string; workflowId: string }): Promise<void> };
   info: { dataDir: string; version: string };
 }
 

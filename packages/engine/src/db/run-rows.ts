@@ -70,6 +70,21 @@ export async function renewRunLease(resources: Pick<EngineResources, 'orm'>, id:
   return renewed > 0;
 }
 
+/**
+ * Makes `ownerId` the driver of a RUNNING run that has none (it waited in the run queue) or whose
+ * driver's lease lapsed; false when another instance drives it.
+ */
+export async function takeRunDriver(resources: Pick<EngineResources, 'orm'>, id: string, ownerId: string, now: number, expiresAt: number): Promise<boolean> {
+  const taken = await resources.orm.em
+    .fork()
+    .nativeUpdate(
+      WorkflowRunSchema,
+      { id, status: 'RUNNING', $or: [{ ownerId: null }, { ownerId }, { leaseExpiresAt: { $lt: now } }] },
+      { ownerId, heartbeatAt: now, leaseExpiresAt: expiresAt },
+    );
+  return taken > 0;
+}
+
 /** Every RUNNING run (the recovery sweep checks their leases). */
 export function runningRuns(resources: Pick<EngineResources, 'orm'>): Promise<WorkflowRun[]> {
   return resources.orm.em.fork().find(WorkflowRunSchema, { status: 'RUNNING' }, { disableIdentityMap: true });

@@ -2,7 +2,7 @@ import { pruneStepJournals } from '../db/tool-call-store.js';
 import { claimStepResume } from '../workflows/step-resume-claim.js';
 import { decideToolCall } from '../workflows/tool-approvals.js';
 import type { ToolCallView } from '../tools/tool-call-view.js';
-import { dueDelayedRuns, findRun, findWorkflow, runningRuns } from '../db/run-rows.js';
+import { dueDelayedRuns, findRun, findWorkflow, runningRuns, takeRunDriver } from '../db/run-rows.js';
 import { inSqlTransaction, inTransaction } from '../db/unit-of-work.js';
 import { WorkflowNotFoundError, ConflictError } from '../errors.js';
 import type { EngineResources } from '../resources.js';
@@ -18,7 +18,7 @@ import type { EffectiveDefinition } from '../profiles/effective-step.js';
 import type { WorkflowView } from '../workflows/read-models.js';
 import { AbortReason, closeOpenSteps, type RunExecutor } from '../workflows/run-executor.js';
 import { claimNewRun, claimResume, claimRetry, decideCheckpoint } from '../workflows/run-claims.js';
-import { heartbeat, HEARTBEAT_INTERVAL_MS, leaseIsLive, recoverCrashedRuns } from '../workflows/leases.js';
+import { heartbeat, HEARTBEAT_INTERVAL_MS, LEASE_DURATION_MS, leaseIsLive, recoverCrashedRuns } from '../workflows/leases.js';
 import { takeOverRun } from '../workflows/run-takeover.js';
 import { SettingsSystem } from '../settings/settings-system.js';
 import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from '../workflows/run-store.js';
@@ -38,6 +38,7 @@ export const JOURNAL_PRUNE_INTERVAL_MS = 3_600_000;
 export class RunControl {
   private timers: NodeJS.Timeout[] = [];
   private readonly settings: SettingsSystem;
+  private readonly stopFollowingCancels: () => void;
 
   constructor(
     private readonly resources: EngineResources,
@@ -49,6 +50,27 @@ export class RunControl {
     private readonly runs: RunReader,
   ) {
     this.settings = new SettingsSystem(resources);
+    // A cancel on another instance (its RUN_CANCELLED reaches every instance's bus) aborts the
+    // calls of the run this instance drives at once, rather than at its next heartbeat.
+    this.stopFollowingCancels = resources.bus.subscribeAll((event) => {
+      if (event.kind === 'RUN_CANCELLED' && event.runId && this.executor.live.has(event.runId)) this.executor.abort(event.runId, AbortReason.CANCELLED);
+    });
+  }
+
+  /** Drives a claimed run here, or (scaled out) leaves it to the worker that takes the job its claim enqueued. */
+  private launch(runId: string, workflowId: string): void {
+    if (!this.resources.runQueue) this.executor.launch(runId, workflowId);
+  }
+
+  /**
+   * A worker's drive job: becomes the run's driver unless a live instance already is, drives it,
+   * and resolves once it stopped being driven here (finished, parked, cancelled or lost).
+   */
+  async driveQueued(job: { runId: string; workflowId: string }): Promise<void> {
+    const now = this.resources.clock.now();
+    if (!(await takeRunDriver(this.resources, job.runId, this.resources.ownerId, now, now + LEASE_DURATION_MS))) return;
+    if (!this.executor.live.has(job.runId)) this.executor.launch(job.runId, job.workflowId);
+    await this.executor.settled(job.runId);
   }
 
   /** Starts a run (or a re-run). CONFLICT when a live run exists. The estimate never blocks. */
@@ -57,7 +79,7 @@ export class RunControl {
     if (!wf) throw new WorkflowNotFoundError(workflowId);
     const estimate = await this.estimateView(wf);
     const runId = await claimNewRun(this.resources, workflowId, estimate, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])));
-    this.executor.launch(runId, workflowId);
+    this.launch(runId, workflowId);
     return this.started(workflowId, runId, estimate);
   }
 
@@ -69,7 +91,7 @@ export class RunControl {
     const runId = await claimRetry(this.resources, workflowId, stepId, new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])), (info) =>
       this.intelligence.retractRun(info),
     );
-    this.executor.launch(runId, workflowId);
+    this.launch(runId, workflowId);
     return this.started(workflowId, runId, estimate);
   }
 
@@ -86,7 +108,7 @@ export class RunControl {
       perStepBudget: new Map(estimate.steps.map((s) => [s.stepId, s.budgetUsd])),
       onReopen: (info) => this.intelligence.retractRun(info),
     });
-    this.executor.launch(runId, workflowId);
+    this.launch(runId, workflowId);
     return this.started(workflowId, runId, estimate);
   }
 
@@ -125,14 +147,14 @@ export class RunControl {
 
   async resolveCheckpoint(workflowId: string, stepId: string, approved: boolean, comment: string | null): Promise<WorkflowView> {
     const { runId, resumed } = await decideCheckpoint(this.resources, workflowId, stepId, approved, comment);
-    if (resumed) this.executor.launch(runId, workflowId);
+    if (resumed) this.launch(runId, workflowId);
     return (await this.workflows.get(workflowId))!;
   }
 
   /** Records a decision on a waiting tool call; the run goes on here when it was the step's last open call. */
   async resolveToolCall(id: string, approved: boolean, comment: string | null, fingerprintOf: (toolName: string) => string | null): Promise<ToolCallView> {
     const { toolCall, resume } = await decideToolCall(this.resources, id, approved, comment, fingerprintOf);
-    if (resume) this.executor.launch(resume.runId, resume.workflowId);
+    if (resume) this.launch(resume.runId, resume.workflowId);
     return toolCall;
   }
 
@@ -144,7 +166,7 @@ export class RunControl {
     for (const run of due) {
       try {
         await inTransaction(this.resources, (uow) => claimResume(uow, this.resources, run.id, 'PAUSED', `Run ${run.runNumber} resumed after its delay.`));
-        this.executor.launch(run.id, run.workflowId);
+        this.launch(run.id, run.workflowId);
         resumed.push(run.id);
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error; // another process resumed it first
@@ -202,6 +224,7 @@ export class RunControl {
   }
 
   async shutdown(): Promise<void> {
+    this.stopFollowingCancels();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     const live = [...this.executor.live.keys()];

@@ -29,9 +29,12 @@ export function ownerIsGone(ownerId: string | null | undefined): boolean {
   }
 }
 
-/** Whether a RUNNING run is still alive: lease not expired and owner not known to be gone. */
+/**
+ * Whether a RUNNING run is still alive: lease not expired and owner not known to be gone. A run
+ * with a lease and no owner waits in the run queue for a worker: alive until its lease lapses.
+ */
 export function leaseIsLive(run: Pick<WorkflowRun, 'status' | 'leaseExpiresAt' | 'ownerId'>, now: number): boolean {
-  return run.status === 'RUNNING' && (run.leaseExpiresAt ?? 0) > now && !ownerIsGone(run.ownerId);
+  return run.status === 'RUNNING' && (run.leaseExpiresAt ?? 0) > now && (!run.ownerId || !ownerIsGone(run.ownerId));
 }
 
 /**

@@ -34,7 +34,17 @@ async function claimWorkflow(uow: UnitOfWork, wf: Workflow, changes: Partial<Wor
   if (!claimed) throw new ConflictError(`Workflow "${wf.name}" was started or changed by someone else just now; reload it.`, ['id']);
 }
 
-const lease = (resources: EngineResources, now: number) => ({ ownerId: resources.ownerId, heartbeatAt: now, leaseExpiresAt: now + LEASE_DURATION_MS });
+/**
+ * Who drives a claimed run. Alone, this process: it owns the lease. Scaled out, the worker that
+ * takes its job, enqueued here in the claim's transaction: until then the run has no owner and a
+ * lease that a worker's recovery sweep treats like a dead driver's once it lapses.
+ */
+async function driverOf(uow: UnitOfWork, resources: EngineResources, job: { runId: string; workflowId: string }, now: number) {
+  const leaseExpiresAt = now + LEASE_DURATION_MS;
+  if (!resources.runQueue) return { ownerId: resources.ownerId, heartbeatAt: now, leaseExpiresAt };
+  await resources.runQueue.enqueue(uow.sql, job);
+  return { ownerId: null, heartbeatAt: now, leaseExpiresAt };
+}
 
 /** Claims a new run of a workflow (first run, re-run, or re-run after a crash). Returns the run id. */
 export async function claimNewRun(resources: EngineResources, workflowId: string, estimate: CostEstimate, perStepBudget: Map<string, number>): Promise<string> {
@@ -69,7 +79,7 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
       outputTokens: 0,
       costMicros: 0,
       pricingKnown: true,
-      ...lease(resources, now),
+      ...(await driverOf(uow, resources, { runId, workflowId }, now)),
     });
     if (wf.definition.pattern !== 'LOOP') {
       await insertStepAttempts(
@@ -145,7 +155,7 @@ export async function claimRetry(
       failureCategory: null,
       error: null,
       updatedAt: now,
-      ...lease(resources, now),
+      ...(await driverOf(uow, resources, { runId: run.id, workflowId }, now)),
     });
     const reopen = rows.filter((r) => r.status !== 'COMPLETED');
     // What the run keeps instead of paying again: its completed steps, and (a resume) the journaled turns of the failed attempt.
@@ -191,7 +201,11 @@ export async function claimResume(uow: UnitOfWork, resources: EngineResources, r
   const now = resources.clock.now();
   const run = await getRun(uow, runId);
   const wf = await getWorkflow(uow, run.workflowId);
-  await transitionRunRow(uow, runId, [from], 'RUNNING', { resumeAt: null, updatedAt: now, ...lease(resources, now) });
+  await transitionRunRow(uow, runId, [from], 'RUNNING', {
+    resumeAt: null,
+    updatedAt: now,
+    ...(await driverOf(uow, resources, { runId, workflowId: run.workflowId }, now)),
+  });
   await claimWorkflow(uow, wf, {}, now);
   uow.emit({ kind: 'RUN_STARTED', workflowId: run.workflowId, runId, message });
 }
