@@ -205,18 +205,21 @@ function connection(url: string, role: string, maskedUrl: string, logger: Logger
     connectTimeout: timeoutMs,
     retryStrategy: (attempt) => (open ? Math.min(attempt * 200, 2_000) : null),
   });
-  redis.on('error', (error: unknown) => {
-    // Before it is open, connect() reports the failure; after, one line per outage.
+  let lastError: unknown = null;
+  // Before it is open, connect() reports a failure. A connection the server closes emits no error, only 'reconnecting'.
+  redis.on('error', (error: unknown) => (lastError = error));
+  redis.on('reconnecting', () => {
     if (!open || !healthy) return;
     healthy = false;
-    logger.warn(`Redis ${role} connection lost; reconnecting (live events of other instances wait for it, the store keeps them)`, {
+    logger.warn(`Redis ${role} connection lost; reconnecting. Live events may be missed meanwhile: streams fill such gaps from the store on the next event`, {
       url: maskedUrl,
-      error: String(error),
+      ...(lastError ? { error: String(lastError) } : {}),
     });
   });
   redis.on('ready', () => {
     if (!open || healthy) return;
     healthy = true;
+    lastError = null;
     logger.info(`Redis ${role} connection restored`, { url: maskedUrl });
   });
   return {

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestEngine, redisTestsRun, testRedisUrl, threeStepSequence, type TestEngine } from '@stagent/engine/testing';
 import { InvalidRedisUrlError, openRedisEventBus, RedisUnreachableError, type RedisEventBus, type WorkflowEvent } from '@stagent/engine';
@@ -134,6 +135,39 @@ describe.skipIf(!runs)('a Redis event bus per instance, one database', () => {
     busA.publish({ seq: 2, at: 0, kind: 'RUN_COMPLETED', workflowId: 'wf-isolated', runId: 'r1' });
     await until(() => received.length === 2, 'both events');
     expect(received).toEqual([1, 2]);
+  });
+});
+
+describe.skipIf(!runs)('a Redis connection lost after opening', () => {
+  it('is logged once, ioredis reconnects and subscribes again, and events flow again', async () => {
+    const namespace = `test-${randomBytes(6).toString('hex')}`;
+    const logged: string[] = [];
+    const logger = {
+      info: (m: string) => logged.push(`info: ${m}`),
+      warn: (m: string) => logged.push(`warn: ${m}`),
+      error: (m: string) => logged.push(`error: ${m}`),
+    };
+    const sender = await openRedisEventBus(testRedisUrl(), { namespace, logger: silentLogger });
+    cleanups.push(() => sender.close());
+    const receiver = await openRedisEventBus(testRedisUrl(), { namespace, logger });
+    cleanups.push(() => receiver.close());
+    const received: number[] = [];
+    receiver.subscribe('wf-reconnect', (event) => received.push(event.seq));
+    // The server drops the receiver's subscriber connection (found by its local port), as a Redis restart would.
+    const subscriberPort = (receiver as unknown as { subscriber: { stream: { localPort: number } } }).subscriber.stream.localPort;
+    const admin = new Redis(testRedisUrl());
+    cleanups.push(() => void admin.disconnect());
+    const clients = (await admin.call('CLIENT', 'LIST')) as string;
+    const id = /\bid=(\d+)/.exec(clients.split('\n').find((line) => line.includes(`:${subscriberPort} `)) ?? '')?.[1];
+    expect(id).toBeDefined();
+    await admin.call('CLIENT', 'KILL', 'ID', id!);
+    await until(() => logged.some((line) => line.startsWith('info: Redis subscriber connection restored')), 'the reconnect');
+    expect(logged).toEqual([expect.stringMatching(/^warn: Redis subscriber connection lost; reconnecting\./), 'info: Redis subscriber connection restored']);
+    // Subscribed again: an event published now arrives.
+    await until(() => {
+      sender.publish({ seq: received.length + 1, at: 0, kind: 'RUN_STARTED', workflowId: 'wf-reconnect', runId: 'r1' });
+      return received.length > 0;
+    }, 'an event after the reconnect');
   });
 });
 
