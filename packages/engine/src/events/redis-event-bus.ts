@@ -99,6 +99,8 @@ export class RedisEventBus implements EventBus {
   /** Events published in the current synchronous run, sent as one message in a microtask. */
   private pending: WorkflowEvent[] = [];
   private closed = false;
+  /** Since the last failed send, until one succeeds: its failure was logged. */
+  private sendFailing = false;
 
   /** Use {@link openRedisEventBus}: it connects both connections and subscribes first. */
   constructor(
@@ -141,14 +143,19 @@ export class RedisEventBus implements EventBus {
     if (this.pending.length === 0) return;
     const message: EventMessage = { from: this.instanceId, events: this.pending };
     this.pending = [];
-    this.publisher.publish(this.channel, JSON.stringify(message)).catch((error: unknown) => {
-      // Other instances miss these live events; their streams fill the hole from the store.
-      this.logger.warn('Events not sent to Redis: other instances get them from the store on their next event', {
-        url: this.maskedUrl,
-        events: message.events.length,
-        error: String(error),
-      });
-    });
+    this.publisher.publish(this.channel, JSON.stringify(message)).then(
+      () => (this.sendFailing = false),
+      (error: unknown) => {
+        // Other instances miss these live events; their streams fill the hole from the store. One line per outage.
+        if (this.sendFailing) return;
+        this.sendFailing = true;
+        this.logger.warn('Events not sent to Redis: other instances get them from the store on their next event', {
+          url: this.maskedUrl,
+          events: message.events.length,
+          error: String(error),
+        });
+      },
+    );
   }
 
   private receive(text: string): void {
