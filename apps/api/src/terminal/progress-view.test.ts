@@ -54,6 +54,8 @@ const run: WorkflowRunView = {
   pricingKnown: true,
   resumeAt: null,
   reusedUsd: 0,
+  instanceId: null,
+  resumeCount: 0,
 };
 
 describe('terminal progress', () => {

@@ -25,6 +25,8 @@ const RUN_PROPERTIES = [
   'resumeAt',
   'pricingKnown',
   'reusedMicros',
+  'ownerId',
+  'resumeCount',
 ] as const satisfies readonly (keyof WorkflowRun)[];
 
 /** The large run and step columns, left out of summaries (`RunListOptions.summaries` in `facade/engine-api.ts`). */

@@ -12,6 +12,9 @@ import type { RuntimeDescriptor } from '../runtimes/runtime.js';
 import type { SettingView } from '../settings/settings-system.js';
 import type { DebugAnalysis, ExecutionStatsView, OptimizationSuggestion, SuggestionAction } from '../intelligence/intelligence-types.js';
 import type { CreateScheduleInput, ScheduleParseResult, ScheduleView } from '../schedules/schedule-types.js';
+import type { InstanceView } from '../instances/instance-registry.js';
+
+export { InstanceRole, INSTANCE_ROLES, type InstanceView } from '../instances/instance-registry.js';
 
 /**
  * The engine's public facade: everything the GraphQL schema and the CLI may call. Methods throw
@@ -44,6 +47,8 @@ export interface RunListOptions {
 }
 
 export interface EngineApi {
+  /** Live Stagent processes on this database (heartbeat within a lease, 60 s), first started first. */
+  listInstances(): Promise<InstanceView[]>;
   listWorkflows(filter?: { status?: WorkflowStatus | null; first?: number | null; after?: string | null }): Promise<WorkflowPage>;
   getWorkflow(id: string): Promise<WorkflowView | null>;
   createWorkflow(input: WorkflowDefinitionInput): Promise<WorkflowView>;

@@ -24,6 +24,7 @@ import { WorkflowReader } from './engine-workflows.js';
 import { RunControl } from './run-control.js';
 import { EngineIntelligence } from './engine-intelligence.js';
 import { newOwnerId } from '../workflows/leases.js';
+import { InstanceRegistry, type InstanceRole } from '../instances/instance-registry.js';
 import { createDefaultCatalog } from '../runtimes/default-catalog.js';
 import { ScheduleSystem } from '../schedules/schedule-system.js';
 import { EngineScheduleExecutor } from '../schedules/engine-schedule-executor.js';
@@ -69,6 +70,8 @@ export interface EngineOptions {
    */
   readCache?: boolean;
   version?: string;
+  /** What this process does (STAGENT_ROLE): `all` (default), `api` or `worker`; registered with the instance (`listInstances`). */
+  role?: InstanceRole;
 }
 
 /**
@@ -90,6 +93,8 @@ export class Engine implements EngineApi {
   readonly mcpServers: McpServers;
   /** Agent profiles: the built-in presets and the user's own, named by workflow steps. */
   readonly profiles: AgentProfileSystem;
+  /** This process's row in `instances`: registered on start, heartbeated with the timers, deleted on close. */
+  readonly instances: InstanceRegistry;
 
   private constructor(
     readonly resources: EngineResources,
@@ -133,6 +138,7 @@ export class Engine implements EngineApi {
     this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);
     const scheduledTasks = new ScheduledTaskRunner(tasks);
     this.schedules = new ScheduleSystem(resources, new EngineScheduleExecutor(this, (input) => scheduledTasks.run(input)));
+    this.instances = new InstanceRegistry(resources, options.role ?? 'all', () => runner.running);
   }
 
   /** Opens (and migrates) the database and builds the engine. Call {@link Engine.start} to recover and run timers. */
@@ -156,24 +162,31 @@ export class Engine implements EngineApi {
 
   private timersEnabled = true;
 
-  /** Recovery sweep for runs whose process died, then heartbeats and delay timers. */
+  /** Recovery sweep for runs whose process died, registration of this instance, then heartbeats and delay timers. */
   async start(): Promise<void> {
     await this.control.recover();
+    await this.instances.register();
     await this.mcpServers.sync();
     const retentionDays = () => this.settings.get<number>('journal.retentionDays');
     await this.control.pruneJournals((await retentionDays()) ?? 14);
     if (this.timersEnabled) {
       this.control.startTimers(retentionDays);
+      this.instances.startTimer();
       this.schedules.start();
     }
   }
 
-  /** Stops timers, aborts live executions (their leases lapse for the next process) and closes the database. */
+  /** Stops timers, aborts live executions (their leases lapse for the next process), unregisters the instance and closes the database. */
   async close(): Promise<void> {
     await this.schedules.stop({ abortRunning: true });
     await this.control.shutdown();
+    await this.instances.close();
     await this.mcpServers.close();
     await this.resources.orm.close(true);
+  }
+
+  listInstances() {
+    return this.instances.list();
   }
 
   listWorkflows(filter?: { status?: WorkflowStatus | null; first?: number | null; after?: string | null }) {

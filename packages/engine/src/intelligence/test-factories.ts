@@ -104,6 +104,8 @@ export function runView(steps: StepRunView[], overrides: Partial<WorkflowRunView
     error: null,
     pricingKnown: true,
     resumeAt: null,
+    instanceId: null,
+    resumeCount: 0,
     ...overrides,
   };
 }

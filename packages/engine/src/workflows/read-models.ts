@@ -72,6 +72,10 @@ export interface WorkflowRunView {
   resumeAt: number | null;
   /** Cost of finished work reused instead of run again: steps kept by a retry, turns kept by a resume, USD. */
   reusedUsd: number;
+  /** The instance driving the run now (its lease owner id, see `listInstances`); null unless RUNNING. */
+  instanceId: string | null;
+  /** Times another instance took the run over after its driver died. */
+  resumeCount: number;
 }
 
 /** A step as defined, with its step-scoped document ids. */

@@ -176,5 +176,7 @@ export function toRunView(run: WorkflowRun, steps: StepRun[], now: number = Date
     pricingKnown: run.pricingKnown,
     resumeAt: run.resumeAt ?? null,
     reusedUsd: (run.reusedMicros ?? 0) / 1_000_000,
+    instanceId: run.status === 'RUNNING' ? (run.ownerId ?? null) : null,
+    resumeCount: run.resumeCount ?? 0,
   };
 }

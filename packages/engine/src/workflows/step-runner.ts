@@ -98,7 +98,22 @@ export class StepRunner {
     return this.tasks.resolveCap({ stepBudgetUsd: step.budgetUsd, workflowBudgetUsd: definition.budgetUsd, kind: 'workflow-step' });
   }
 
+  /** Step attempts this process is running now (an instance's heartbeat reports it). */
+  get running(): number {
+    return this.active;
+  }
+  private active = 0;
+
   async run(a: StepAttempt): Promise<StepOutcome> {
+    this.active++;
+    try {
+      return await this.attempt(a);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async attempt(a: StepAttempt): Promise<StepOutcome> {
     const ids = { workflowId: a.workflowId, runId: a.runId };
     const end = await this.tasks.run<LiveStepTracker>({
       kind: 'STEP',

@@ -12,6 +12,7 @@ import './settings.js';
 import './schedule.js';
 import './mcp.js';
 import './profiles.js';
+import './instances.js';
 
 /** The served schema, built once from every domain module. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -132,6 +132,14 @@ export const WorkflowRunRef = builder.objectRef<WorkflowRunView>('WorkflowRun').
     reusedUsd: t.exposeFloat('reusedUsd', {
       description: 'Cost of completed work reused instead of run again: steps kept by a retry, turns kept by a resume, USD (from the usage ledger).',
     }),
+    instanceId: t.exposeID('instanceId', {
+      nullable: true,
+      description: 'The instance driving the run now (an `instances` id: its host, process and a random part); null when the run is not RUNNING.',
+    }),
+    resumeCount: t.exposeInt('resumeCount', {
+      description:
+        'Times another instance took the run over after its driver died (its lease ran out, 60 s without a heartbeat); 0 for a run driven by one instance throughout.',
+    }),
     pricingKnown: t.exposeBoolean('pricingKnown', { description: 'Whether every model used has a known price (otherwise costUsd is a lower bound).' }),
     costEstimate: t.field({
       type: CostEstimateRef,
