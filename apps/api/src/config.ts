@@ -1,4 +1,4 @@
-import { checkRedisUrl, InvalidRedisUrlError, resolveDataDir } from '@stagent/engine';
+import { checkRedisUrl, INSTANCE_ROLES, InvalidRedisUrlError, resolveDataDir, type InstanceRole } from '@stagent/engine';
 import { ALLOWED_HOSTS_VARIABLE, isLoopbackHost, parseAllowedHosts } from './host-admission.js';
 import { defaultOperationLimits, type OperationLimits } from './operation-limits.js';
 
@@ -54,6 +54,14 @@ export interface ApiConfig {
    * again with `afterSeq`.
    */
   maxUnreadBytes: number;
+  /**
+   * What this instance does (STAGENT_ROLE): `all` (default: serves the API and drives runs), `api`
+   * (serves GraphQL and subscriptions) or `worker` (drives runs and fires schedules). `api` and
+   * `worker` need PostgreSQL (STAGENT_DATABASE_URL) and Redis (STAGENT_REDIS_URL); see {@link instanceRole}.
+   */
+  role: InstanceRole;
+  /** Runs a worker (role `worker` or `all`) drives at a time (STAGENT_WORKER_CONCURRENCY, 1-64, default 4). */
+  workerConcurrency: number;
   /** Operation shape limits. */
   limits: OperationLimits;
 }
@@ -107,6 +115,29 @@ function redisUrl(env: NodeJS.ProcessEnv): string | null {
   }
 }
 
+/**
+ * STAGENT_ROLE, refused (one line saying what to do) when it is unknown, or when an `api` or
+ * `worker` instance could not share its work: on SQLite (one process owns the file) or without
+ * Redis (events of runs a worker drives would reach no subscriber of an api instance).
+ */
+function instanceRole(env: NodeJS.ProcessEnv): InstanceRole {
+  const raw = env.STAGENT_ROLE?.trim() || 'all';
+  const role = INSTANCE_ROLES.find((r) => r === raw);
+  if (!role) {
+    throw new ConfigError(
+      `STAGENT_ROLE must be all, api or worker, got "${raw.slice(0, 64)}": use all for one instance that serves and runs, api or worker to split them.`,
+    );
+  }
+  if (role === 'all') return role;
+  if (!env.STAGENT_DATABASE_URL?.trim())
+    throw new ConfigError(`STAGENT_ROLE=${role} needs PostgreSQL, since SQLite is one process: use STAGENT_ROLE=all or set STAGENT_DATABASE_URL.`);
+  if (!env.STAGENT_REDIS_URL?.trim())
+    throw new ConfigError(
+      `STAGENT_ROLE=${role} needs Redis: events of runs driven by a worker would reach no subscriber of an api instance: set STAGENT_REDIS_URL.`,
+    );
+  return role;
+}
+
 /** Reads the configuration from environment variables (see README for the list). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const token = env.STAGENT_API_TOKEN?.trim();
@@ -134,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     allowedHosts: allowedHosts.names,
     maxBodyBytes: integer(env, 'STAGENT_MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxUnreadBytes: integer(env, 'STAGENT_MAX_UNREAD_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    role: instanceRole(env),
+    workerConcurrency: integer(env, 'STAGENT_WORKER_CONCURRENCY', 4, 1, 64),
     limits: defaultOperationLimits,
   };
 }

@@ -20,17 +20,23 @@ export interface OpenedEngine {
  * masked (InvalidDatabaseUrlError, DatabaseUnreachableError); nothing falls back to SQLite.
  * With `fanOut` and STAGENT_REDIS_URL set, events go through a Redis bus on the channel of this
  * database, opened first: a Redis that does not answer is a RedisUnreachableError before the
- * database is touched, never a silent process-local bus.
+ * database is touched, never a silent process-local bus. The instance registers with `config.role` (STAGENT_ROLE, default all).
  */
 export async function openEngine(
-  config: Pick<ApiConfig, 'dataDir' | 'databaseUrl' | 'redisUrl'>,
+  config: Pick<ApiConfig, 'dataDir' | 'databaseUrl' | 'redisUrl'> & Partial<Pick<ApiConfig, 'role'>>,
   options: { timers?: boolean; fanOut?: boolean } = {},
 ): Promise<OpenedEngine> {
   const location = { dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined };
   const redisBus = options.fanOut && config.redisUrl ? await openRedisEventBus(config.redisUrl, { namespace: eventNamespaceFor(location) }) : null;
   let engine: Engine;
   try {
-    engine = await Engine.open({ ...location, simulatedLatencyMs: SIMULATED_LATENCY_MS, timers: options.timers, bus: redisBus ?? undefined });
+    engine = await Engine.open({
+      ...location,
+      simulatedLatencyMs: SIMULATED_LATENCY_MS,
+      timers: options.timers,
+      bus: redisBus ?? undefined,
+      role: config.role,
+    });
   } catch (error) {
     await redisBus?.close();
     throw error;
