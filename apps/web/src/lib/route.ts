@@ -12,4 +12,5 @@ export const Route = {
   mcpServers: () => '/mcp-servers',
   profiles: () => '/profiles',
   approvals: () => '/approvals',
+  instances: () => '/instances',
 } as const;

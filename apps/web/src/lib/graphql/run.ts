@@ -44,6 +44,8 @@ export const RunFields = graphql(
       costUsd
       reusedUsd
       resumeAt
+      instanceId
+      resumeCount
       failureCategory
       error
       costEstimate {

@@ -33,6 +33,8 @@ export function runFactory(overrides: Partial<Run> = {}): Run {
     costUsd: 0,
     reusedUsd: 0,
     resumeAt: null,
+    instanceId: null,
+    resumeCount: 0,
     failureCategory: null,
     error: null,
     costEstimate: null,
