@@ -9,7 +9,7 @@ const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 /** Tests about the CLI's start-up on SQLite files (data directory, damaged files): they run once, in the SQLite pass. */
 const SQLITE_ONLY = ['test/startup.test.ts'];
 /** Tests of `STAGENT_DATABASE_URL` against the PostgreSQL server: they run only in the PostgreSQL pass. */
-const POSTGRES_ONLY = ['test/postgres-startup.test.ts'];
+const POSTGRES_ONLY = ['test/postgres-startup.test.ts', 'test/scale-out.test.ts'];
 
 /** Test files that open a database (most through `createTestApp`): the PostgreSQL pass runs these, each engine on a database of its own. */
 const OPENS_DATABASE = /\b(createTestApp|createTestEngine|testDatabase|Engine\.open)\b/;

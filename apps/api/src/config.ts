@@ -62,6 +62,12 @@ export interface ApiConfig {
   role: InstanceRole;
   /** Runs a worker (role `worker` or `all`) drives at a time (STAGENT_WORKER_CONCURRENCY, 1-64, default 4). */
   workerConcurrency: number;
+  /**
+   * How long a run's lease lasts without a heartbeat, ms (STAGENT_LEASE_MS, 5,000-600,000, default
+   * 60,000): how soon a dead instance's runs are taken over. The engine reads the variable itself
+   * when it loads; it is checked here so that a bad value is refused rather than ignored.
+   */
+  leaseMs: number;
   /** Operation shape limits. */
   limits: OperationLimits;
 }
@@ -167,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxUnreadBytes: integer(env, 'STAGENT_MAX_UNREAD_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     role: instanceRole(env),
     workerConcurrency: integer(env, 'STAGENT_WORKER_CONCURRENCY', 4, 1, 64),
+    leaseMs: integer(env, 'STAGENT_LEASE_MS', 60_000, 5_000, 600_000),
     limits: defaultOperationLimits,
   };
 }

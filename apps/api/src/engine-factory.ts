@@ -21,10 +21,12 @@ export interface OpenedEngine {
  * With `fanOut` and STAGENT_REDIS_URL set, events go through a Redis bus on the channel of this
  * database, opened first: a Redis that does not answer is a RedisUnreachableError before the
  * database is touched, never a silent process-local bus. The instance registers with `config.role` (STAGENT_ROLE, default all).
+ * With `scaleOut` on PostgreSQL and Redis (`stagent serve`), claims go through the run queue and,
+ * unless the role is api, this instance drives up to `config.workerConcurrency` runs from it.
  */
 export async function openEngine(
-  config: Pick<ApiConfig, 'dataDir' | 'databaseUrl' | 'redisUrl'> & Partial<Pick<ApiConfig, 'role'>>,
-  options: { timers?: boolean; fanOut?: boolean } = {},
+  config: Pick<ApiConfig, 'dataDir' | 'databaseUrl' | 'redisUrl'> & Partial<Pick<ApiConfig, 'role' | 'workerConcurrency'>>,
+  options: { timers?: boolean; fanOut?: boolean; scaleOut?: boolean } = {},
 ): Promise<OpenedEngine> {
   const location = { dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined };
   const redisBus = options.fanOut && config.redisUrl ? await openRedisEventBus(config.redisUrl, { namespace: eventNamespaceFor(location) }) : null;
@@ -36,6 +38,8 @@ export async function openEngine(
       timers: options.timers,
       bus: redisBus ?? undefined,
       role: config.role,
+      // PostgreSQL and Redis: one of several instances, which share runs through the run queue.
+      scaleOut: options.scaleOut && location.databaseUrl && redisBus ? { concurrency: config.workerConcurrency ?? 4 } : undefined,
     });
   } catch (error) {
     await redisBus?.close();

@@ -1,5 +1,6 @@
 /** Public entry point of @stagent/engine. */
 export { Engine, type EngineOptions } from './facade/engine.js';
+export type { ScaleOutOptions } from './facade/scale-out.js';
 export * from './facade/engine-api.js';
 export * from './intelligence/intelligence-types.js';
 export * from './schedules/schedule-types.js';

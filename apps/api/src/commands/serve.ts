@@ -14,7 +14,7 @@ import { databaseLabel, openEngine } from '../engine-factory.js';
 export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = process.stderr): Promise<void> {
   // Refuse an unsafe binding before touching the database.
   assertSafeBinding(config);
-  const opened = await openEngine(config, { fanOut: true });
+  const opened = await openEngine(config, { fanOut: true, scaleOut: true });
   const { engine } = opened;
   try {
     await engine.start();
@@ -29,6 +29,12 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
     out.write(`Stagent API on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql (WebSocket on the same URL)\n`);
     out.write(`Database: ${databaseLabel(config)}\n`);
     if (opened.redisBus) out.write(`Events fan out to other instances through Redis ${opened.redisBus.maskedUrl} (channel ${opened.redisBus.channel})\n`);
+    if (opened.redisBus && config.databaseUrl)
+      out.write(
+        config.role === 'api'
+          ? 'Role api: runs go to the run queue in PostgreSQL for worker instances to drive.\n'
+          : `Role ${config.role}: drives up to ${config.workerConcurrency} runs at a time from the run queue in PostgreSQL.\n`,
+      );
     out.write(
       `Data directory: ${config.dataDir}${config.apiToken ? '; bearer token required' : ''}${config.introspection ? (config.production ? '' : '; GraphiQL enabled') : '; introspection off'}\n`,
     );

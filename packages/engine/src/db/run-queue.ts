@@ -41,6 +41,15 @@ export async function enqueueDrive(sql: SqlExecutor, job: DriveJob): Promise<voi
   ]);
 }
 
+/**
+ * Whether a run's drive job still waits for a worker (not taken): its run has no driver yet and
+ * is not dead, however long its lease has lapsed (runs queue up behind busy workers).
+ */
+export async function driveJobWaits(sql: SqlExecutor, runId: string): Promise<boolean> {
+  const row = await sql.get('select count(*) as waiting from graphile_worker.jobs where key = ? and locked_at is null', [`run:${runId}`]);
+  return Number(row?.waiting ?? 0) > 0;
+}
+
 /** Jobs waiting for a worker (not yet taken), for status and metrics. */
 export async function waitingDriveJobs(sql: SqlExecutor): Promise<number> {
   const row = await sql.get('select count(*) as waiting from graphile_worker.jobs where task_identifier = ? and locked_at is null', [DRIVE_TASK]);

@@ -25,6 +25,8 @@ import { RunControl } from './run-control.js';
 import { EngineIntelligence } from './engine-intelligence.js';
 import { newOwnerId } from '../workflows/leases.js';
 import { InstanceRegistry, type InstanceRole } from '../instances/instance-registry.js';
+import { openRunQueue, startQueueWorker, type ScaleOutOptions } from './scale-out.js';
+import type { RunQueueWorker } from '../db/run-queue.js';
 import { createDefaultCatalog } from '../runtimes/default-catalog.js';
 import { ScheduleSystem } from '../schedules/schedule-system.js';
 import { EngineScheduleExecutor } from '../schedules/engine-schedule-executor.js';
@@ -72,6 +74,12 @@ export interface EngineOptions {
   version?: string;
   /** What this process does (STAGENT_ROLE): `all` (default), `api` or `worker`; registered with the instance (`listInstances`). */
   role?: InstanceRole;
+  /**
+   * Several instances on one PostgreSQL: claims enqueue their runs on the run queue, and unless
+   * `role` is `api` this instance takes runs from it, takes over runs of dead instances and fires
+   * schedules. Refused on SQLite.
+   */
+  scaleOut?: ScaleOutOptions;
 }
 
 /**
@@ -98,7 +106,7 @@ export class Engine implements EngineApi {
 
   private constructor(
     readonly resources: EngineResources,
-    options: EngineOptions,
+    private readonly options: EngineOptions,
   ) {
     this.simulated = new SimulatedRuntime(resources.clock, { latencyMs: options.simulatedLatencyMs ?? 0 });
     this.settings = new SettingsSystem(resources);
@@ -155,31 +163,46 @@ export class Engine implements EngineApi {
       ownerId: newOwnerId(),
       info: { dataDir, version: options.version ?? '0.1.0' },
     };
+    try {
+      if (options.scaleOut) await openRunQueue(resources, options.databaseUrl);
+    } catch (error) {
+      await orm.close(true);
+      throw error;
+    }
     const engine = new Engine(resources, options);
     engine.timersEnabled = options.timers ?? true;
     return engine;
   }
 
   private timersEnabled = true;
+  private queueWorker: RunQueueWorker | null = null;
+
+  /** Whether this instance drives runs (every role but `api`). */
+  private get drivesRuns(): boolean {
+    return this.options.role !== 'api';
+  }
 
   /** Recovery sweep for runs whose process died, registration of this instance, then heartbeats and delay timers. */
   async start(): Promise<void> {
-    await this.control.recover();
+    if (this.drivesRuns) await this.control.recover();
     await this.instances.register();
     await this.mcpServers.sync();
     const retentionDays = () => this.settings.get<number>('journal.retentionDays');
     await this.control.pruneJournals((await retentionDays()) ?? 14);
+    if (this.options.scaleOut && this.drivesRuns)
+      this.queueWorker = await startQueueWorker(this.resources, this.options.databaseUrl!, this.options.scaleOut, (job) => this.control.driveQueued(job));
     if (this.timersEnabled) {
-      this.control.startTimers(retentionDays);
+      this.control.startTimers(retentionDays, { recover: this.drivesRuns });
       this.instances.startTimer();
-      this.schedules.start();
+      if (this.drivesRuns) this.schedules.start();
     }
   }
 
   /** Stops timers, aborts live executions (their leases lapse for the next process), unregisters the instance and closes the database. */
   async close(): Promise<void> {
     await this.schedules.stop({ abortRunning: true });
-    await this.control.shutdown();
+    // The queue worker stops taking jobs and waits for its drives, which the shutdown aborts.
+    await Promise.all([this.queueWorker?.stop(), this.control.shutdown()]);
     await this.instances.close();
     await this.mcpServers.close();
     await this.resources.orm.close(true);

@@ -20,6 +20,8 @@ import { AbortReason, closeOpenSteps, type RunExecutor } from '../workflows/run-
 import { claimNewRun, claimResume, claimRetry, decideCheckpoint } from '../workflows/run-claims.js';
 import { heartbeat, HEARTBEAT_INTERVAL_MS, LEASE_DURATION_MS, leaseIsLive, recoverCrashedRuns } from '../workflows/leases.js';
 import { takeOverRun } from '../workflows/run-takeover.js';
+import { driveJobWaits } from '../db/run-queue.js';
+import { withSqlExecutor } from '../db/sql-executor.js';
 import { SettingsSystem } from '../settings/settings-system.js';
 import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from '../workflows/run-store.js';
 import type { StepRunner } from '../workflows/step-runner.js';
@@ -193,6 +195,8 @@ export class RunControl {
     const handled: string[] = [];
     for (const run of await runningRuns(this.resources)) {
       if (run.ownerId === this.resources.ownerId || leaseIsLive(run, now)) continue;
+      // Never driven and still queued: a busy worker will take it; only a job lost with its worker is recovered here.
+      if (!run.ownerId && this.resources.runQueue && (await withSqlExecutor(this.resources.orm, (sql) => driveJobWaits(sql, run.id)))) continue;
       try {
         const driving = await inTransaction(this.resources, (uow) => takeOverRun(uow, this.resources, run, maxTakeOvers, now));
         if (driving) this.executor.launch(run.id, run.workflowId);
@@ -210,8 +214,8 @@ export class RunControl {
     for (const runId of lost) this.executor.abort(runId, AbortReason.CANCELLED);
   }
 
-  /** Heartbeats, due delays, crash recovery and (hourly) the pruning of old turn journals. */
-  startTimers(journalRetentionDays: () => Promise<number | null>): void {
+  /** Heartbeats, due delays, recovery of dead drivers' runs (unless `recover` is off: an api instance drives none) and (hourly) the pruning of old turn journals. */
+  startTimers(journalRetentionDays: () => Promise<number | null>, options: { recover: boolean } = { recover: true }): void {
     const every = (ms: number, work: () => Promise<unknown>) => {
       const t = setInterval(() => void work().catch((e) => this.resources.logger.error('timer failed', { error: String(e) })), ms);
       t.unref();
@@ -219,7 +223,7 @@ export class RunControl {
     };
     every(HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
     every(DELAY_CHECK_INTERVAL_MS, () => this.resumeDueDelays());
-    every(HEARTBEAT_INTERVAL_MS * 4, () => this.recover());
+    if (options.recover) every(LEASE_DURATION_MS, () => this.recover());
     every(JOURNAL_PRUNE_INTERVAL_MS, async () => this.pruneJournals((await journalRetentionDays()) ?? 14));
   }
 

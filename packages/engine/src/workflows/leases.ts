@@ -6,10 +6,20 @@ import type { EngineResources } from '../resources.js';
 import { closeOpenSteps } from './run-executor.js';
 import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from './run-store.js';
 
-/** How often a live run's lease is renewed, ms. */
-export const HEARTBEAT_INTERVAL_MS = 15_000;
-/** How long a lease lasts without a heartbeat, ms (four missed heartbeats). */
-export const LEASE_DURATION_MS = 60_000;
+/**
+ * How long a lease lasts without a heartbeat, ms: how soon a dead driver's runs are taken over or
+ * marked CRASHED (the recovery sweep runs as often). 60 s unless STAGENT_LEASE_MS (5,000-600,000)
+ * says otherwise: an operator's trade of detection time against heartbeat writes, and what lets a
+ * multi-process test see a take-over in seconds. Read once, when the engine loads.
+ */
+export const LEASE_DURATION_MS = leaseDurationFromEnv(process.env.STAGENT_LEASE_MS);
+/** How often a live run's lease is renewed, ms: four heartbeats per lease. */
+export const HEARTBEAT_INTERVAL_MS = LEASE_DURATION_MS / 4;
+
+function leaseDurationFromEnv(raw: string | undefined): number {
+  const value = Number(raw);
+  return raw && Number.isInteger(value) && value >= 5_000 && value <= 600_000 ? value : 60_000;
+}
 
 /** A lease owner id for this process: `host:pid:random`. */
 export function newOwnerId(): string {

@@ -1,0 +1,115 @@
+/**
+ * Run dispatch across instances (issue #17, points 2 and 5): an api instance and a worker on one
+ * PostgreSQL database, each with a Redis event bus on one channel, as two processes would be. A
+ * claim on the api instance enqueues the run's job in its own transaction; the worker takes it and
+ * drives the run; cancel, checkpoint approval and resume issued on the api instance reach the run
+ * the worker drives. PostgreSQL only (scale-out refuses SQLite, tested here too); needs Redis.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestEngine, redisTestsRun, testDialect, testRedisUrl, threeStepSequence, type TestEngine } from '@stagent/engine/testing';
+import { Engine, openRedisEventBus } from '@stagent/engine';
+import { silentLogger } from '../../src/resources.js';
+
+const redis = await redisTestsRun('Run queue across instances');
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** An api instance and a worker on one database and one Redis channel. */
+async function apiAndWorker(workerLatencyMs = 0): Promise<{ api: TestEngine; worker: TestEngine }> {
+  const dir = mkdtempSync(join(tmpdir(), 'stagent-run-queue-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const namespace = `test-${randomBytes(6).toString('hex')}`;
+  const open = async (role: 'api' | 'worker', simulatedLatencyMs: number) => {
+    const bus = await openRedisEventBus(testRedisUrl(), { namespace, logger: silentLogger });
+    cleanups.push(() => bus.close());
+    const engine = await createTestEngine({ dataDir: dir, bus, role, scaleOut: { concurrency: 4, pollIntervalMs: 200 }, simulatedLatencyMs });
+    cleanups.push(() => engine.close());
+    return engine;
+  };
+  return { api: await open('api', 0), worker: await open('worker', workerLatencyMs) };
+}
+
+/** Resolves once `done()` holds, polling every 10 ms; fails after `timeoutMs`. */
+async function until(done: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe.runIf(redis && testDialect() === 'postgres')('run dispatch through the job queue', () => {
+  it('a run started on the api instance is driven by the worker, which is its instance while it runs', async () => {
+    const { api, worker } = await apiAndWorker();
+    const wf = await api.engine.createWorkflow(threeStepSequence());
+    // Who drives the run, read at each of its events.
+    const owners = new Set<string | null>();
+    worker.engine.resources.bus.subscribe(wf.id, (e) => void (e.runId && api.engine.getRun(e.runId).then((r) => owners.add(r?.instanceId ?? null))));
+    const { run } = await api.engine.executeWorkflow(wf.id);
+    expect(api.engine.executor.live.has(run.id)).toBe(false);
+    await until(async () => (await api.engine.getRun(run.id))?.status === 'COMPLETED', 'the run to complete');
+    const done = (await api.engine.getRun(run.id))!;
+    expect(done.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(done.instanceId).toBeNull();
+    expect(owners.has(worker.engine.resources.ownerId)).toBe(true);
+    expect(owners.has(api.engine.resources.ownerId)).toBe(false);
+    expect(worker.engine.simulated.calls).toHaveLength(3);
+    expect(api.engine.simulated.calls).toHaveLength(0);
+  });
+
+  it('cancel issued on the api instance stops the step running on the worker within 2 s', async () => {
+    // The worker's simulated calls wait on its manual clock, which nobody moves: in flight until aborted.
+    const { api, worker } = await apiAndWorker(60_000);
+    const wf = await api.engine.createWorkflow(threeStepSequence());
+    const { run } = await api.engine.executeWorkflow(wf.id);
+    await until(async () => (await api.engine.getRun(run.id))?.steps[0]?.status === 'RUNNING', 'the first step to run');
+    await until(async () => worker.engine.executor.live.has(run.id), 'the worker to drive the run');
+    const cancelledAt = Date.now();
+    await api.engine.cancelWorkflow(wf.id);
+    await until(async () => !worker.engine.executor.live.has(run.id), 'the worker to stop driving', 2_000);
+    expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+    const cancelled = (await api.engine.getRun(run.id))!;
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(cancelled.steps[0]!.status).toBe('CANCELLED');
+  });
+
+  it('a checkpoint approved on the api instance is driven on by the worker', async () => {
+    const { api, worker } = await apiAndWorker();
+    const wf = await api.engine.createWorkflow({
+      name: 'Approve me',
+      pattern: 'CHECKPOINT',
+      runtimeId: 'simulated',
+      config: { checkpoints: ['send'] },
+      steps: [
+        { id: 'draft', name: 'Draft', prompt: 'Draft it.' },
+        { id: 'send', name: 'Send', prompt: 'Send it.' },
+      ],
+    });
+    const { run } = await api.engine.executeWorkflow(wf.id);
+    await until(async () => (await api.engine.getRun(run.id))?.status === 'WAITING_APPROVAL', 'the checkpoint');
+    await api.engine.resolveCheckpoint(wf.id, 'send', true, 'Go.');
+    await until(async () => (await api.engine.getRun(run.id))?.status === 'COMPLETED', 'the run to complete');
+    expect(worker.engine.simulated.calls).toHaveLength(2);
+    expect(api.engine.simulated.calls).toHaveLength(0);
+  });
+});
+
+describe.runIf(testDialect() === 'sqlite')('scale-out on SQLite', () => {
+  it('is refused: one process owns a SQLite file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagent-run-queue-sqlite-'));
+    try {
+      await expect(Engine.open({ dataDir: dir, logger: silentLogger, timers: false, role: 'worker', scaleOut: { concurrency: 2 } })).rejects.toThrow(
+        /need PostgreSQL: set STAGENT_DATABASE_URL/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
