@@ -31,7 +31,7 @@ async function twoProcesses() {
   return { clock, a, b, executorA, executorB, systemA: new ScheduleSystem(a, executorA), systemB: new ScheduleSystem(b, executorB) };
 }
 
-describe('scheduler: exactly-once firing across two processes on one database file', () => {
+describe('scheduler: exactly-once firing across processes on one database', () => {
   it('fires every due time exactly once, whichever process ticks first or both at once', async () => {
     const { clock, a, executorA, executorB, systemA, systemB } = await twoProcesses();
     const created = await systemA.create({ name: 'Quarter-hourly', prompt: 'Check the inbox.', expression: 'every 15 minutes', timezone: 'UTC' });
@@ -65,6 +65,25 @@ describe('scheduler: exactly-once firing across two processes on one database fi
       lastTurnCount: 4,
       avgTurnsPerFiring: 4,
     });
+  });
+
+  it('three instances ticking at once for five due times fire each exactly once', async () => {
+    const data = temporaryDataDir();
+    const clock = new ManualClock(START);
+    const instances = await Promise.all([1, 2, 3].map(() => openScheduleTestResources({ dataDir: data.dir, clock })));
+    cleanups.push(data.remove, ...instances.map((r) => () => r.orm.close(true)));
+    const executors = instances.map(() => new ScriptedExecutor());
+    const systems = instances.map((r, i) => new ScheduleSystem(r, executors[i]!));
+    const created = await systems[0]!.create({ name: 'Every five', prompt: 'Look.', expression: 'every 5 minutes', timezone: 'UTC' });
+    for (let tick = 1; tick <= 5; tick++) {
+      clock.set(START + tick * 5 * MINUTE);
+      const fired = (await Promise.all(systems.map((s) => s.tick()))).flatMap((r) => r.fired);
+      expect(fired).toHaveLength(1);
+      await Promise.all(systems.map((s) => s.idle()));
+    }
+    const firings = await instances[0]!.orm.em.fork().find(ScheduleFiringSchema, { scheduleId: created.id }, { orderBy: { dueAt: 'asc' } });
+    expect(firings.map((f) => f.dueAt)).toEqual(Array.from({ length: 5 }, (_, i) => START + (i + 1) * 5 * MINUTE));
+    expect(executors.reduce((n, e) => n + e.runs.length, 0)).toBe(5);
   });
 
   it('a claim held by a live process blocks the other; an expired claim is taken over', async () => {
