@@ -5,7 +5,7 @@ import { builder } from '../builder.js';
 
 const InstanceRef = builder.objectRef<InstanceView>('Instance').implement({
   description:
-    'A live Stagent process on this database: it registers when it starts, heartbeats every 15 s and unregisters when it stops. One that stops heartbeating for 60 s (it died) is no longer listed.',
+    'A live Stagent process on this database: it registers when it starts, heartbeats every quarter lease (15 s by default) and unregisters when it stops. One that stops heartbeating for a lease (60 s by default, STAGENT_LEASE_MS) is dead and no longer listed.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Instance id, `host:pid:random`: what a run it drives gives as its `instanceId`.' }),
     host: t.exposeString('host', { description: 'Host name of the machine it runs on.' }),
@@ -18,17 +18,19 @@ const InstanceRef = builder.objectRef<InstanceView>('Instance').implement({
     startedAt: t.field({ type: 'DateTime', description: 'When it started (registered).', resolve: (i) => i.startedAt }),
     heartbeatAt: t.field({
       type: 'DateTime',
-      description: 'When it last said it is alive (every 15 s); listed only while this is within 60 s.',
+      description: 'When it last said it is alive (every 15 s by default); listed only while this is within a lease (60 s by default, STAGENT_LEASE_MS).',
       resolve: (i) => i.heartbeatAt,
     }),
-    runningSteps: t.exposeInt('runningSteps', { description: 'Steps it was running at its last heartbeat (at most 15 s old), steps.' }),
+    runningSteps: t.exposeInt('runningSteps', {
+      description: 'Steps it was running at its last heartbeat (at most a quarter lease old, 15 s by default), steps.',
+    }),
   }),
 });
 
 builder.queryField('instances', (t) =>
   t.field({
     type: [InstanceRef],
-    description: 'Live Stagent instances on this database (heartbeat within 60 s), first started first.',
+    description: 'Live Stagent instances on this database (heartbeat within a lease, 60 s by default), first started first.',
     resolve: (_root, _args, ctx) => ctx.engine.listInstances(),
   }),
 );

@@ -138,7 +138,7 @@ export const WorkflowRunRef = builder.objectRef<WorkflowRunView>('WorkflowRun').
     }),
     resumeCount: t.exposeInt('resumeCount', {
       description:
-        'Times another instance took the run over after its driver died (its lease ran out, 60 s without a heartbeat); 0 for a run driven by one instance throughout.',
+        'Times another instance took the run over after its driver died (its lease ran out: 60 s without a heartbeat by default); 0 for a run driven by one instance throughout.',
     }),
     pricingKnown: t.exposeBoolean('pricingKnown', { description: 'Whether every model used has a known price (otherwise costUsd is a lower bound).' }),
     costEstimate: t.field({
