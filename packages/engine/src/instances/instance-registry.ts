@@ -34,6 +34,9 @@ export interface InstanceView {
 export class InstanceRegistry {
   private timer: NodeJS.Timeout | null = null;
   private startedAt: number | null = null;
+  private closed = false;
+  /** The heartbeat being written, which close waits for (so a late one cannot register the instance again). */
+  private beating: Promise<void> | null = null;
 
   constructor(
     private readonly resources: EngineResources,
@@ -67,11 +70,20 @@ export class InstanceRegistry {
     );
   }
 
-  /** Renews the heartbeat and the running-step count; registers again when the row was swept meanwhile. */
+  /** Renews the heartbeat and the running-step count; registers again when the row was swept meanwhile. Nothing once closed. */
   async heartbeat(): Promise<void> {
-    if (this.startedAt === null) return this.register();
-    const now = this.resources.clock.now();
-    if (!(await renewInstanceRow(this.resources, this.id, now, this.runningSteps(), now - LEASE_DURATION_MS))) await this.register();
+    if (this.closed) return;
+    const beat = (async () => {
+      const now = this.resources.clock.now();
+      const renewed = this.startedAt !== null && (await renewInstanceRow(this.resources, this.id, now, this.runningSteps(), now - LEASE_DURATION_MS));
+      if (!renewed && !this.closed) await this.register();
+    })();
+    this.beating = beat;
+    try {
+      await beat;
+    } finally {
+      if (this.beating === beat) this.beating = null;
+    }
   }
 
   /** Heartbeats every {@link HEARTBEAT_INTERVAL_MS} until {@link InstanceRegistry.close}. */
@@ -86,8 +98,10 @@ export class InstanceRegistry {
 
   /** Stops heartbeating and deletes this instance's row (a closing process is no longer listed). */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.beating?.catch(() => undefined);
     if (this.startedAt === null) return;
     this.startedAt = null;
     await deleteInstanceRow(this.resources, this.id);

@@ -86,8 +86,16 @@ describe('instances', () => {
       expect((await b.engine.listInstances()).map((i) => i.id)).toEqual([b.engine.instances.id]);
       await a.engine.instances.heartbeat();
       expect((await b.engine.listInstances()).map((i) => i.id).sort()).toEqual([a.engine.instances.id, b.engine.instances.id].sort());
-    } finally {
+
+      // A heartbeat still being written when the instance closes does not register it again.
+      await clock.advance(LEASE_DURATION_MS + 1);
+      await b.engine.instances.heartbeat(); // sweeps a's row again
+      const late = a.engine.instances.heartbeat();
       await a.close();
+      await late;
+      expect((await b.engine.listInstances()).map((i) => i.id)).toEqual([b.engine.instances.id]);
+    } finally {
+      await a.close().catch(() => undefined); // closed above unless the test failed before
       await b.close();
     }
   });
