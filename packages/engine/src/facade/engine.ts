@@ -26,6 +26,7 @@ import { EngineIntelligence } from './engine-intelligence.js';
 import { newOwnerId } from '../workflows/leases.js';
 import { InstanceRegistry, type InstanceRole } from '../instances/instance-registry.js';
 import { openRunQueue, startQueueWorker, type ScaleOutOptions } from './scale-out.js';
+import { waitElsewhere } from './run-waiting.js';
 import type { RunQueueWorker } from '../db/run-queue.js';
 import { createDefaultCatalog } from '../runtimes/default-catalog.js';
 import { ScheduleSystem } from '../schedules/schedule-system.js';
@@ -260,11 +261,13 @@ export class Engine implements EngineApi {
   getRun(runId: string) {
     return this.runs.get(runId);
   }
+  /** Resolves once the run is no longer RUNNING: finished, parked, or (driven by another instance) seen so through its events. */
   async waitForRun(runId: string) {
     await this.executor.settled(runId);
     const run = await this.runs.get(runId);
     if (!run) throw new NotFoundError('Run', runId, ['runId']);
-    return run;
+    if (run.status !== 'RUNNING' || !this.resources.runQueue) return run;
+    return waitElsewhere(this.resources.bus, run.workflowId, runId, () => this.runs.get(runId).then((r) => r!));
   }
 
   estimateWorkflowCost(input: WorkflowDefinitionInput) {

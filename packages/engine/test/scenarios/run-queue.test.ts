@@ -54,8 +54,9 @@ describe.runIf(redis && testDialect() === 'postgres')('run dispatch through the 
     worker.engine.resources.bus.subscribe(wf.id, (e) => void (e.runId && api.engine.getRun(e.runId).then((r) => owners.add(r?.instanceId ?? null))));
     const { run } = await api.engine.executeWorkflow(wf.id);
     expect(api.engine.executor.live.has(run.id)).toBe(false);
-    await until(async () => (await api.engine.getRun(run.id))?.status === 'COMPLETED', 'the run to complete');
-    const done = (await api.engine.getRun(run.id))!;
+    // waitForRun on the api instance waits for the run another instance drives.
+    const done = await api.engine.waitForRun(run.id);
+    expect(done.status).toBe('COMPLETED');
     expect(done.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
     expect(done.instanceId).toBeNull();
     expect(owners.has(worker.engine.resources.ownerId)).toBe(true);
