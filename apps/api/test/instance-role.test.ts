@@ -76,14 +76,22 @@ describe('STAGENT_ROLE and STAGENT_WORKER_CONCURRENCY', () => {
   });
 
   it.runIf(!postgresDown && redisRuns)(
-    '`stagent serve` as an api instance on PostgreSQL and Redis registers with its role, pid and version',
+    '`stagent serve` as an api instance on PostgreSQL and Redis registers with its role, pid and version, says its part, and seeds no demo',
     { timeout: SPAWN_TIMEOUT_MS },
     async () => {
       const database = await scratchPostgresDatabase('role');
       const dir = mkdtempSync(join(tmpdir(), 'stagent-role-'));
       try {
-        const serve = stagent(['serve'], { STAGENT_DATA_DIR: dir, STAGENT_DATABASE_URL: database.url, STAGENT_REDIS_URL: testRedisUrl(), STAGENT_ROLE: 'api' });
-        await serve.waitFor(/Stagent API on/);
+        const serve = stagent(['serve'], {
+          STAGENT_DATA_DIR: dir,
+          STAGENT_DATABASE_URL: database.url,
+          STAGENT_REDIS_URL: testRedisUrl(),
+          STAGENT_ROLE: 'api',
+          STAGENT_DEMO: '1',
+        });
+        await serve.waitFor(/Role api: runs go to the run queue in PostgreSQL for worker instances to drive\.\n/);
+        expect(serve.output()).not.toMatch(/Seeded the demo/);
+        expect((await queryServed<{ workflows: { totalCount: number } }>(serve, '{ workflows { totalCount } }')).workflows.totalCount).toBe(0);
         const { instances } = await queryServed<{ instances: { role: string; pid: number; version: string }[] }>(serve, '{ instances { role pid version } }');
         // bin/stagent.mjs runs the CLI in a child process of its own: that process is the instance.
         expect(instances).toEqual([{ role: 'api', pid: expect.any(Number), version: '0.1.0' }]);

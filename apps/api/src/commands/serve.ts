@@ -19,7 +19,8 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
   try {
     await engine.start();
     const seeding = performance.now();
-    if (config.demo && (await seedDemoData(engine))) {
+    // Only a lone instance seeds: instances of a deployment starting together would race to seed one database, and an api instance would wait for a worker to run the demo.
+    if (config.demo && config.role === 'all' && (await seedDemoData(engine))) {
       out.write(`Seeded the demo project and its first runs on the simulator in ${formatDuration(performance.now() - seeding)} (STAGENT_DEMO=0 to skip).\n`);
     }
     const app = createApp({ engine, config });
