@@ -18,18 +18,16 @@
  * (the connection burst's garbage is still being collected then), `api.eventLatencyMaxMs.500`
  * the worst single delivery.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Engine, silentLogger } from '@stagent/engine';
-import { probeTestPostgres, scratchPostgresDatabase } from '@stagent/engine/testing';
+import { mergeResults, probeTestPostgres, scratchPostgresDatabase } from '@stagent/engine/testing';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
-const RESULTS = fileURLToPath(new URL('../../../bench/results.json', import.meta.url));
 const WORKFLOWS = 50;
 const CONCURRENCY = 8;
 const WARMUP_REQUESTS = 50;
@@ -250,13 +248,7 @@ async function main(): Promise<void> {
     'api.eventsDelivered.500': allMany.length,
   };
   console.log(JSON.stringify(figures, null, 2));
-  let existing: Record<string, unknown> = {};
-  try {
-    existing = JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>;
-  } catch {
-    existing = {};
-  }
-  writeFileSync(RESULTS, `${JSON.stringify({ ...existing, ...figures }, null, 2)}\n`);
+  mergeResults(figures);
 
   await app.stop();
   await new Promise((resolve) => hello.close(resolve));

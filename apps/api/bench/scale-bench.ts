@@ -11,8 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Engine, openRedisEventBus, silentLogger, type RedisEventBus } from '@stagent/engine';
-import { probeTestPostgres, probeTestRedis, scratchPostgresDatabase, testRedisUrl } from '@stagent/engine/testing';
-import { mergeResults } from '../../../packages/engine/bench/results-file.js';
+import { mergeResults, probeTestPostgres, probeTestRedis, scratchPostgresDatabase, testRedisUrl } from '@stagent/engine/testing';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 

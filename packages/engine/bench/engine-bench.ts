@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { Engine, silentLogger } from '@stagent/engine';
 import { inSqlTransaction, inTransaction } from '../src/db/unit-of-work.js';
 import { newId } from '../src/ids.js';
-import { mergeResults } from './results-file.js';
+import { mergeResults } from '../src/testing/bench-results.js';
 
 const STEPS = 200;
 const EVENT_BATCHES = 400;

@@ -5,7 +5,7 @@
  * `estimate.mapeNoHistory` / `estimate.mapeWithHistory` into bench/results.json.
  */
 import { Engine, silentLogger, type WorkflowDefinitionInput } from '@stagent/engine';
-import { mergeResults } from './results-file.js';
+import { mergeResults } from '../src/testing/bench-results.js';
 
 const WORKFLOWS = 20;
 const TOPICS = [

@@ -15,6 +15,7 @@ export {
 } from '../db/test-databases.js';
 
 export { ManualClock } from '../clock.js';
+export { mergeResults } from './bench-results.js';
 export { DEFAULT_TEST_REDIS_URL, probeTestRedis, redisTestsRun, testRedisUrl } from './redis-probe.js';
 export { SimulatedRuntime, type SimulatedScript, type SimulatedTurn } from '../runtimes/simulated.js';
 export * from './provider-emulator/index.js';
