@@ -1,7 +1,8 @@
 /**
  * Scale-out acceptance (issue #17): one api and two worker processes (`stagent serve` with
  * STAGENT_ROLE) on one PostgreSQL database and one Redis. Thirty workflows run; one worker is
- * killed with SIGKILL mid-run; the other takes its runs over (setting recovery.maxTakeOvers) and
+ * killed with SIGKILL mid-run; the other takes its runs over (setting recovery.maxTakeOvers, unset:
+ * 3 when scaled out) and
  * every run completes. The database shows that no finished model call was made again: each step's
  * ledger rows equal its turns, and a taken-over step's new task made only the turns its journal
  * did not hold. A subscriber on the api instance saw every event of every run exactly once, in seq
@@ -85,7 +86,6 @@ describe.runIf(!postgresDown && redisRuns)('one api and two worker processes', (
     const [w1Pid] = await workerPids();
     const w2 = await instance('worker');
     expect((await workerPids()).length).toBe(2);
-    await gql(api, 'mutation { updateSettings(input: [{ key: "recovery.maxTakeOvers", value: 3 }]) { errors { message } } }');
     // A bound document makes each simulated step take two model calls: a search, then the answer.
     const { createDocument } = await gql<{ createDocument: { document: { id: string } } }>(
       api,
@@ -137,10 +137,12 @@ describe.runIf(!postgresDown && redisRuns)('one api and two worker processes', (
         'some steps to complete',
         30_000,
       );
+      process.kill(w1Pid!, 'SIGKILL');
+      // What worker 1 drove when it died, read after the kill (it took jobs up to its last moment)
+      // and seconds before its lease (5 s) lapses and the take-overs begin.
       const ownedAtKill = (await db.query("select id from workflow_runs where status = 'RUNNING' and owner_id like ?", [`%:${w1Pid}:%`])).rows.map(
         (r: { id: string }) => r.id,
       );
-      process.kill(w1Pid!, 'SIGKILL');
       expect(ownedAtKill.length).toBeGreaterThan(0);
 
       await until(

@@ -29,6 +29,8 @@ import type { WorkflowSystem } from '../workflows/workflow-system.js';
 
 /** How often due delays and dead leases are checked, ms. */
 export const DELAY_CHECK_INTERVAL_MS = 1_000;
+/** Take-overs a run may have when instances share runs and setting recovery.maxTakeOvers is unset: a worker's death is routine there. */
+export const DEFAULT_TAKE_OVERS_SCALED_OUT = 3;
 /** How often finished runs' turn journals past their retention are deleted, ms. */
 export const JOURNAL_PRUNE_INTERVAL_MS = 3_600_000;
 
@@ -184,12 +186,13 @@ export class RunControl {
   }
 
   /**
-   * Runs whose driver died (start-up and periodic): with setting recovery.maxTakeOvers at 0 they
-   * end CRASHED, for resumeWorkflowStep; above 0 this instance takes each over and drives it on
-   * from its steps' journals, until a run was taken over that many times. Returns their ids.
+   * Runs whose driver died (start-up and periodic): with setting recovery.maxTakeOvers at 0 (unset:
+   * one instance alone) they end CRASHED, for resumeWorkflowStep; above 0 (unset: scaled out, 3)
+   * this instance takes each over and drives it on from its steps' journals, until a run was taken
+   * over that many times. Returns their ids.
    */
   async recover(): Promise<string[]> {
-    const maxTakeOvers = (await this.settings.get<number>('recovery.maxTakeOvers')) ?? 0;
+    const maxTakeOvers = (await this.settings.get<number>('recovery.maxTakeOvers')) ?? (this.resources.runQueue ? DEFAULT_TAKE_OVERS_SCALED_OUT : 0);
     if (maxTakeOvers === 0) return recoverCrashedRuns(this.resources);
     const now = this.resources.clock.now();
     const handled: string[] = [];

@@ -91,13 +91,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
   {
     key: 'recovery.maxTakeOvers',
     type: 'integer',
-    default: 0,
+    default: null,
     min: 0,
     max: 10,
     writable: true,
     secret: false,
     description:
-      "What happens to a run whose driving instance died (its lease lapsed, or its process is gone), 0-10. 0 (the default): it ends FAILED / CRASHED, and resumeWorkflowStep goes on from its journal. N: another live instance, or this one after a restart, takes it over and drives it on from each running step's last journaled turn, up to N times per run; the next death ends it CRASHED. Set it when several instances share one PostgreSQL.",
+      "What happens to a run whose driving instance died (its lease lapsed, or its process is gone), 0-10. 0: it ends FAILED / CRASHED, and resumeWorkflowStep goes on from its journal. N: another live instance, or this one after a restart, takes it over and drives it on from each running step's last journaled turn, up to N times per run; the next death ends it CRASHED. Unset (the default): 3 when instances share runs through the run queue (PostgreSQL and Redis), 0 for one instance alone.",
   },
   {
     key: 'journal.retentionDays',
