@@ -2,8 +2,8 @@
  * Run dispatch across instances (issue #17, points 2 and 5): an api instance and a worker on one
  * PostgreSQL database, each with a Redis event bus on one channel, as two processes would be. A
  * claim on the api instance enqueues the run's job in its own transaction; the worker takes it and
- * drives the run; cancel, checkpoint approval and resume issued on the api instance reach the run
- * the worker drives. PostgreSQL only (scale-out refuses SQLite, tested here too); needs Redis.
+ * drives the run; cancel, checkpoint approval and the resume of a step paused at its cap, issued
+ * on the api instance, reach the run the worker drives. PostgreSQL only (scale-out refuses SQLite, tested here too); needs Redis.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestEngine, redisTestsRun, testDialect, testRedisUrl, threeStepSequence, type TestEngine } from '@stagent/engine/testing';
 import { Engine, openRedisEventBus } from '@stagent/engine';
 import { silentLogger } from '../../src/resources.js';
+import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js';
 
 const redis = await redisTestsRun('Run queue across instances');
 
@@ -99,6 +100,44 @@ describe.runIf(redis && testDialect() === 'postgres')('run dispatch through the 
     await until(async () => (await api.engine.getRun(run.id))?.status === 'COMPLETED', 'the run to complete');
     expect(worker.engine.simulated.calls).toHaveLength(2);
     expect(api.engine.simulated.calls).toHaveLength(0);
+  });
+});
+
+describe.runIf(redis && testDialect() === 'postgres')('commands across instances', () => {
+  it('a step paused at its cap on the worker is resumed from the api instance and the worker drives it on from its journal', async () => {
+    const { api, worker } = await apiAndWorker();
+    // Three turns of 1,000 input and 100 output tokens on simulated-smart ($0.0045 each); the cap falls in turn 2.
+    worker.engine.simulated.script({
+      match: 'Dig in three turns.',
+      script: {
+        turns: [1, 2, 3].map((n) => ({
+          text: `Turn ${n}.`,
+          inputTokens: 1000,
+          outputTokens: 100,
+          ...(n < 3 ? { toolCalls: [{ name: 'search_documents', input: { query: `part ${n}` } }] } : {}),
+        })),
+      },
+    });
+    const doc = await api.engine.createDocument({ name: 'Notes.md', mimeType: 'text/markdown', content: 'part one, part two' });
+    const wf = await api.engine.createWorkflow({
+      name: 'Capped',
+      pattern: 'SEQUENCE',
+      runtimeId: 'simulated',
+      documentIds: [doc.id],
+      steps: [{ id: 'dig', name: 'Dig', prompt: 'Dig in three turns.', budgetUsd: 0.006 }],
+    });
+    const { run } = await api.engine.executeWorkflow(wf.id);
+    const paused = await api.engine.waitForRun(run.id);
+    expect(paused.status).toBe('PAUSED');
+    expect(paused.steps[0]).toMatchObject({ status: 'PAUSED', turns: 2 });
+    await api.engine.resumeWorkflowStep(wf.id, 'dig', 1);
+    const done = await api.engine.waitForRun(run.id);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.steps[0]).toMatchObject({ turnsReused: 2, turns: 3 });
+    // Two tasks on the worker (before the pause, after the resume), none on the api instance; three model calls paid, none twice.
+    expect(worker.engine.simulated.calls).toHaveLength(2);
+    expect(api.engine.simulated.calls).toHaveLength(0);
+    expect(await api.engine.resources.orm.em.fork().count(UsageLedgerSchema, { workflowId: wf.id })).toBe(3);
   });
 });
 
