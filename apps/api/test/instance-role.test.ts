@@ -105,3 +105,27 @@ describe('STAGENT_ROLE and STAGENT_WORKER_CONCURRENCY', () => {
     },
   );
 });
+
+describe.runIf(!postgresDown)('two instances on one PostgreSQL without Redis', () => {
+  it('the second is refused in one line (exit 2): their events would never reach each other', { timeout: 2 * SPAWN_TIMEOUT_MS }, async () => {
+    const database = await scratchPostgresDatabase('split');
+    const dir = mkdtempSync(join(tmpdir(), 'stagent-split-'));
+    try {
+      const env = { STAGENT_DATA_DIR: dir, STAGENT_DATABASE_URL: database.url };
+      const first = stagent(['serve'], env);
+      await first.waitFor(/Stagent API on/);
+      const second = await stagent(['serve'], env).exited;
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(
+        /^stagent: Another Stagent instance \(\S+, pid \d+\) uses this PostgreSQL database without STAGENT_REDIS_URL: the events of the runs each drives would never reach the other's subscribers\. Set STAGENT_REDIS_URL on every instance, or stop the other one\.\n$/,
+      );
+      // The first one serves on, alone.
+      expect((await queryServed<{ instances: unknown[] }>(first, '{ instances { pid } }')).instances).toHaveLength(1);
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+    } finally {
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,7 @@
-import { seedDemoData } from '@stagent/engine';
+import { seedDemoData, type Engine } from '@stagent/engine';
 import { formatDuration } from '@stagent/engine/format';
 import { createApp } from '../app.js';
-import { assertSafeBinding, type ApiConfig } from '../config.js';
+import { assertSafeBinding, ConfigError, type ApiConfig } from '../config.js';
 import { databaseLabel, openEngine } from '../engine-factory.js';
 
 /**
@@ -18,6 +18,7 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
   const { engine } = opened;
   try {
     await engine.start();
+    await refuseSilentSplit(config, opened.redisBus !== null, engine);
     const seeding = performance.now();
     // Only a lone instance seeds: instances of a deployment starting together would race to seed one database, and an api instance would wait for a worker to run the demo.
     if (config.demo && config.role === 'all' && (await seedDemoData(engine))) {
@@ -57,4 +58,18 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
   } finally {
     await opened.close();
   }
+}
+
+/**
+ * Two instances on one PostgreSQL without Redis would each serve only the events of the runs it
+ * drives itself: a dashboard on one would never see the other's runs move. Refused at start, in
+ * one line, rather than losing live events silently.
+ */
+async function refuseSilentSplit(config: ApiConfig, fanOut: boolean, engine: Engine): Promise<void> {
+  if (!config.databaseUrl || fanOut) return;
+  const [other] = await engine.instances.others();
+  if (other)
+    throw new ConfigError(
+      `Another Stagent instance (${other.host}, pid ${other.pid}) uses this PostgreSQL database without STAGENT_REDIS_URL: the events of the runs each drives would never reach the other's subscribers. Set STAGENT_REDIS_URL on every instance, or stop the other one.`,
+    );
 }

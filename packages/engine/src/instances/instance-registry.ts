@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { deleteInstanceRow, liveInstanceRows, renewInstanceRow, upsertInstanceRow } from '../db/instance-store.js';
 import type { EngineResources } from '../resources.js';
-import { HEARTBEAT_INTERVAL_MS, LEASE_DURATION_MS } from '../workflows/leases.js';
+import { HEARTBEAT_INTERVAL_MS, LEASE_DURATION_MS, ownerIsGone } from '../workflows/leases.js';
 
 /** What an instance does: `api` serves GraphQL and subscriptions, `worker` drives runs and fires schedules, `all` both. */
 export const InstanceRole = { ALL: 'all', API: 'api', WORKER: 'worker' } as const;
@@ -105,6 +105,11 @@ export class InstanceRegistry {
     if (this.startedAt === null) return;
     this.startedAt = null;
     await deleteInstanceRow(this.resources, this.id);
+  }
+
+  /** The other live instances, leaving out one on this host whose process is gone (a crash just before a restart). */
+  async others(): Promise<InstanceView[]> {
+    return (await this.list()).filter((i) => i.id !== this.id && !ownerIsGone(i.id));
   }
 
   /** Live instances (heartbeat within {@link LEASE_DURATION_MS}), first started first. */
