@@ -36,7 +36,8 @@ test('create a 3-step workflow with per-step documents and see its estimate', as
   await snapshot(page, 'workflow-new');
 
   await page.getByRole('button', { name: 'Create workflow' }).click();
-  await expect(page).toHaveURL(/\/workflows\/[^/]+$/);
+  // Away from /workflows/new, which the pattern would match before the create committed.
+  await expect(page).toHaveURL(/\/workflows\/(?!new$)[^/]+$/);
 
   await expect
     .poll(async () => {
