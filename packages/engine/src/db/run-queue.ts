@@ -50,12 +50,6 @@ export async function driveJobWaits(sql: SqlExecutor, runId: string): Promise<bo
   return Number(row?.waiting ?? 0) > 0;
 }
 
-/** Jobs waiting for a worker (not yet taken), for status and metrics. */
-export async function waitingDriveJobs(sql: SqlExecutor): Promise<number> {
-  const row = await sql.get('select count(*) as waiting from graphile_worker.jobs where task_identifier = ? and locked_at is null', [DRIVE_TASK]);
-  return Number(row?.waiting ?? 0);
-}
-
 /** A running consumer of drive jobs. */
 export interface RunQueueWorker {
   stop(): Promise<void>;
