@@ -2,6 +2,7 @@ import type { Client } from '@urql/core';
 import { getContext, setContext } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
 import { ToolCallsQuery, type ToolCall } from '$lib/graphql/tools';
+import { whileVisible } from '$lib/visible-polling';
 
 /** How often the waiting calls are asked for while the page is visible, ms. */
 export const APPROVALS_POLL_MS = 4000;
@@ -23,25 +24,7 @@ export class WaitingApprovals {
 
   constructor(client: Client, pollMs = APPROVALS_POLL_MS) {
     this.#client = client;
-    this.#subscribe = createSubscriber(() => {
-      let timer: ReturnType<typeof setInterval> | null = null;
-      const stop = () => {
-        if (timer) clearInterval(timer);
-        timer = null;
-      };
-      const start = () => {
-        stop();
-        void this.refresh();
-        timer = setInterval(() => void this.refresh(), pollMs);
-      };
-      const onVisibility = () => (document.visibilityState === 'hidden' ? stop() : start());
-      document.addEventListener('visibilitychange', onVisibility);
-      if (document.visibilityState !== 'hidden') start();
-      return () => {
-        stop();
-        document.removeEventListener('visibilitychange', onVisibility);
-      };
-    });
+    this.#subscribe = createSubscriber(() => whileVisible([() => void this.refresh(), pollMs]));
   }
 
   /** The waiting calls, oldest first; null until the first answer. */
