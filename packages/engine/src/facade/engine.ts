@@ -144,7 +144,7 @@ export class Engine implements EngineApi {
       (info) => this.intelligence.recordRun(info),
       (d) => this.intelligence.expectedDurations(d),
     );
-    this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs);
+    this.control = new RunControl(resources, runner, this.executor, this.workflows, this.documents, this.intelligence, this.runs, this.settings);
     const scheduledTasks = new ScheduledTaskRunner(tasks);
     this.schedules = new ScheduleSystem(resources, new EngineScheduleExecutor(this, (input) => scheduledTasks.run(input)));
     this.instances = new InstanceRegistry(resources, options.role ?? 'all', () => runner.running);

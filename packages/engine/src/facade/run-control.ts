@@ -22,7 +22,7 @@ import { heartbeat, HEARTBEAT_INTERVAL_MS, LEASE_DURATION_MS, leaseIsLive, recov
 import { takeOverRun } from '../workflows/run-takeover.js';
 import { driveJobWaits } from '../db/run-queue.js';
 import { withSqlExecutor } from '../db/sql-executor.js';
-import { SettingsSystem } from '../settings/settings-system.js';
+import type { SettingsSystem } from '../settings/settings-system.js';
 import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from '../workflows/run-store.js';
 import type { StepRunner } from '../workflows/step-runner.js';
 import type { WorkflowSystem } from '../workflows/workflow-system.js';
@@ -41,7 +41,6 @@ export const JOURNAL_PRUNE_INTERVAL_MS = 3_600_000;
  */
 export class RunControl {
   private timers: NodeJS.Timeout[] = [];
-  private readonly settings: SettingsSystem;
   private readonly stopFollowingCancels: () => void;
 
   constructor(
@@ -52,8 +51,9 @@ export class RunControl {
     private readonly documents: DocumentSystem,
     private readonly intelligence: EngineIntelligence,
     private readonly runs: RunReader,
+    /** The engine's settings (one cache: a write through the engine is seen here at once). */
+    private readonly settings: SettingsSystem,
   ) {
-    this.settings = new SettingsSystem(resources);
     // A cancel on another instance (its RUN_CANCELLED reaches every instance's bus) aborts the
     // calls of the run this instance drives at once, rather than at its next heartbeat.
     this.stopFollowingCancels = resources.bus.subscribeAll((event) => {
