@@ -46,15 +46,18 @@ async function openOnEmulator(dir: string): Promise<Engine> {
 }
 const search = (n: number) => ({ id: `toolu_${n}`, name: 'search_documents', input: { query: `gamma ${n}` } });
 
-it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd = the ledger cost of turns 1-2', async () => {
+/**
+ * A five-turn step killed with SIGKILL while its third call is in flight (turns 1-2 journaled
+ * with their usage); the emulator then answers turns 3-5 for whoever goes on. Returns the
+ * workflow and the number of calls made before the kill.
+ */
+async function killAfterTurn2(dir: string): Promise<{ workflowId: string; before: number }> {
   emu.script('anthropic', scripted.toolCalls([search(1)], usage, 'Turn 1.'), scripted.toolCalls([search(2)], usage, 'Turn 2.'), {
     kind: 'stall',
     textBefore: 'Turn 3',
   });
-  // Turn 3's request arrives (and stalls): turns 1-2 are journaled with their usage.
-  const workflowId = await killMidStep(await databaseOf(dataDir), emu, 3);
+  const workflowId = await killMidStep(await databaseOf(dir), emu, 3);
   const before = emu.requestsFor('anthropic').length;
-
   emu.reset();
   emu.script(
     'anthropic',
@@ -62,6 +65,11 @@ it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd 
     scripted.toolCalls([search(4)], usage, 'Turn 4.'),
     scripted.text('Turn 5.', usage),
   );
+  return { workflowId, before };
+}
+
+it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd = the ledger cost of turns 1-2', async () => {
+  const { workflowId, before } = await killAfterTurn2(dataDir);
   const engine = await openOnEmulator(dataDir);
   try {
     await engine.start(); // the recovery sweep: the owner is gone
@@ -90,19 +98,8 @@ it('SIGKILL after turn 2 of 5, restart, resume: at most 4 more calls, reusedUsd 
 
 it('with recovery.maxTakeOvers set, the next process takes the killed run over and drives it on from turn 3: no resume by hand, the same attempt', async () => {
   emu.reset();
-  emu.script('anthropic', scripted.toolCalls([search(1)], usage, 'Turn 1.'), scripted.toolCalls([search(2)], usage, 'Turn 2.'), {
-    kind: 'stall',
-    textBefore: 'Turn 3',
-  });
   const dir = mkdtempSync(join(tmpdir(), 'stagent-takeover-'));
-  const workflowId = await killMidStep(await databaseOf(dir), emu, 3);
-  emu.reset();
-  emu.script(
-    'anthropic',
-    scripted.toolCalls([search(3)], usage, 'Turn 3.'),
-    scripted.toolCalls([search(4)], usage, 'Turn 4.'),
-    scripted.text('Turn 5.', usage),
-  );
+  const { workflowId } = await killAfterTurn2(dir);
   const engine = await openOnEmulator(dir);
   try {
     await engine.updateSettings([{ key: 'recovery.maxTakeOvers', value: 3 }]);
