@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { ClassifiedFailure, FailureCategory } from './failure-category.js';
-import type { RuntimeAdapter, RuntimeDescriptor, RuntimeHooks, RuntimeRequest, RuntimeResult, ToolDecision } from './runtime.js';
+import { simulatedAssistant } from '../assistant/simulated-assistant.js';
+import type { RuntimeAdapter, RuntimeDescriptor, RuntimeHooks, RuntimeRequest, RuntimeResult, ToolDecision, ToolOutcomeStatus } from './runtime.js';
 import { callsAwaitingApproval, runToolTurn, type ToolFailureStreak } from './tool-turn.js';
 
 /** One scripted model turn. Token counts default to what the prompt and text imply. */
@@ -13,9 +14,33 @@ export interface SimulatedTurn {
   cacheReadTokens?: number;
 }
 
+/** One tool call of a task and what came back, as a dynamic script reads it. */
+export interface SimulatedToolResult {
+  name: string;
+  input: Record<string, unknown>;
+  /** What the model would be given back (`Tool <name> failed: ...` when it failed, the refusal when denied). */
+  content: string;
+  isError: boolean;
+  status: ToolOutcomeStatus;
+}
+
+/** What {@link SimulatedScript.respond} decides the next turn from. */
+export interface SimulatedTurnContext {
+  request: RuntimeRequest;
+  /** The turn about to be played, 1-based (turns before a park count). */
+  turn: number;
+  /** Every tool result of this task so far, oldest first, including those from before a park or pause. */
+  results: readonly SimulatedToolResult[];
+}
+
 /** A script for one task: its turns, latency, and an optional failure at a chosen turn. */
 export interface SimulatedScript {
   turns?: SimulatedTurn[];
+  /**
+   * Decides each turn from the results so far, instead of `turns`: called before every turn;
+   * null finishes the task, and so does a turn without tool calls (the answer, as a model's).
+   */
+  respond?: (context: SimulatedTurnContext) => SimulatedTurn | null;
   /** Fail when this turn (1-based) starts, with the given category and message. */
   failAt?: { turn: number; category: FailureCategory; message?: string; httpStatus?: number };
   /** Delay before each streamed chunk, ms (of the engine clock). */
@@ -85,7 +110,7 @@ export class SimulatedRuntime implements RuntimeAdapter {
       label: 'Simulator (no model)',
       provider: 'Stagent',
       description:
-        'Deterministic offline simulator for demos and tests. It calls no model: outputs are generated sample text and costs use nominal prices. A prompt line "/tool <name> {json input}" makes it call that granted tool first.',
+        'Deterministic offline simulator for demos and tests. It calls no model: outputs are generated sample text and costs use nominal prices. A prompt line "/tool <name> {json input}" makes it call that granted tool first. As the assistant it follows a labelled script of a few keyword requests.',
       available: true,
       unavailableReason: null,
       models: { default: 'simulated-smart', supported: ['simulated-smart', 'simulated-fast'] },
@@ -109,15 +134,20 @@ export class SimulatedRuntime implements RuntimeAdapter {
 
   private async play(request: RuntimeRequest, hooks: RuntimeHooks): Promise<RuntimeResult> {
     const script = this.pickScript(request);
-    const turns = script.turns?.length ? script.turns : defaultTurns(request);
+    const turns = script.respond ? [] : script.turns?.length ? script.turns : defaultTurns(request);
     const latency = script.latencyMs ?? (this.instant > 0 ? 0 : this.defaults.latencyMs) ?? 0;
     const chunks = Math.max(1, script.chunks ?? this.defaults.chunks ?? 4);
     let output = request.resume?.output ?? '';
     let turn = request.resume?.turn ?? 0;
-    // The simulator's "conversation" is what the next call's prompt weighs, in tokens.
-    let promptTokens =
-      (request.resume?.conversation as { promptTokens?: number } | undefined)?.promptTokens ?? approxTokens(request.systemPrompt + request.prompt);
+    // The simulator's "conversation" is what the next call's prompt weighs, in tokens, and the
+    // tool results a dynamic script reads (kept only for one, so static checkpoints stay small).
+    const resumed = request.resume?.conversation as Partial<SimulatedConversation> | undefined;
+    let promptTokens = resumed?.promptTokens ?? approxTokens(request.systemPrompt + request.prompt);
+    const results: SimulatedToolResult[] = [...(resumed?.results ?? [])];
+    const conversation = (): SimulatedConversation => (script.respond ? { promptTokens, results: [...results] } : { promptTokens });
     const streak: ToolFailureStreak = { count: 0 };
+    const statuses = new Map<string, ToolOutcomeStatus>();
+    const toolHooks = recordingStatuses(hooks, statuses);
     /** Runs a turn's scripted calls; a result when the task stops here (approval, abort, tool failures, finish). */
     const runTools = async (calls: { id: string; name: string; input: Record<string, unknown> }[], decisions: Record<string, ToolDecision> = {}) => {
       const waitingFor = callsAwaitingApproval(request.tools, calls, decisions);
@@ -126,13 +156,17 @@ export class SimulatedRuntime implements RuntimeAdapter {
           status: 'WAITING_APPROVAL',
           output,
           turns: turn,
-          parked: { turn, conversation: { promptTokens }, output, pendingCalls: calls, waitingFor },
+          parked: { turn, conversation: conversation(), output, pendingCalls: calls, waitingFor },
         } as RuntimeResult;
-      const ran = await runToolTurn(request.tools, calls, hooks, request.signal, streak, decisions);
+      const ran = await runToolTurn(request.tools, calls, toolHooks, request.signal, streak, decisions);
       if (ran.kind === 'aborted')
         return abortResult(request, output, turn) ?? ({ status: 'CANCELLED', output, turns: turn, failure: fail('CANCELLED', 'Cancelled.') } as RuntimeResult);
       if (ran.kind === 'failed') return { status: 'FAILED', output, turns: turn, failure: ran.failure } as RuntimeResult;
-      for (const r of ran.results) promptTokens += approxTokens(r.content);
+      for (const r of ran.results) {
+        promptTokens += approxTokens(r.content);
+        const status = statuses.get(r.call.id) ?? (r.isError ? 'FAILED' : 'SUCCEEDED');
+        if (script.respond) results.push({ name: r.call.name, input: r.call.input, content: r.content, isError: r.isError, status });
+      }
       return ran.endsTask ? ({ status: 'COMPLETED', output: output.trimEnd(), turns: turn } as RuntimeResult) : null;
     };
     if (request.resume) {
@@ -140,7 +174,8 @@ export class SimulatedRuntime implements RuntimeAdapter {
       if (ended) return ended;
     }
 
-    for (const planned of turns.slice(turn)) {
+    const next = (): SimulatedTurn | null => (script.respond ? script.respond({ request, turn: turn + 1, results }) : (turns[turn] ?? null));
+    for (let planned = next(); planned; planned = next()) {
       turn += 1;
       if (turn > request.maxTurns)
         return { status: 'FAILED', output, turns: turn - 1, failure: fail('TURN_LIMIT', `Reached the limit of ${request.maxTurns} turns.`) };
@@ -175,7 +210,7 @@ export class SimulatedRuntime implements RuntimeAdapter {
         hooks.onOutputDelta(piece);
       }
       const calls = (planned.toolCalls ?? []).map((c, i) => ({ id: `sim-${turn}-${i + 1}`, name: c.name, input: c.input }));
-      const checkpoint = { turn, conversation: { promptTokens }, output, pendingCalls: calls };
+      const checkpoint = { turn, conversation: conversation(), output, pendingCalls: calls };
       const verdict = await hooks.onUsage(
         {
           model: request.model,
@@ -191,7 +226,8 @@ export class SimulatedRuntime implements RuntimeAdapter {
           : { status: 'FAILED', output, turns: turn, failure: verdict.failure };
       const ended = await runTools(calls);
       if (ended) return ended;
-      if (calls.length) hooks.onCheckpoint?.({ turn, conversation: { promptTokens }, output, pendingCalls: [] });
+      if (calls.length) hooks.onCheckpoint?.({ turn, conversation: conversation(), output, pendingCalls: [] });
+      else if (script.respond) break;
     }
     return { status: 'COMPLETED', output: output.trimEnd(), turns: turn };
   }
@@ -207,8 +243,32 @@ export class SimulatedRuntime implements RuntimeAdapter {
       }
       return rule.script;
     }
-    return {};
+    // Built in, after every scripted rule: the assistant's offline, labelled behaviour.
+    return request.purpose === 'assistant' ? ASSISTANT_SCRIPT : {};
   }
+}
+
+const ASSISTANT_SCRIPT = simulatedAssistant();
+
+/** The simulator's checkpoint conversation. */
+interface SimulatedConversation {
+  promptTokens: number;
+  results?: SimulatedToolResult[];
+}
+
+/** `hooks` that also note how each tool call ended, by call id (runToolTurn reports only through these). */
+function recordingStatuses(hooks: RuntimeHooks, statuses: Map<string, ToolOutcomeStatus>): RuntimeHooks {
+  return {
+    onTurnStart: (turn) => hooks.onTurnStart(turn),
+    onOutputDelta: (text) => hooks.onOutputDelta(text),
+    onToolStart: (call) => hooks.onToolStart(call),
+    onToolFinish: (call, result, status) => {
+      statuses.set(call.id, status);
+      hooks.onToolFinish(call, result, status);
+    },
+    onUsage: (usage, checkpoint) => hooks.onUsage(usage, checkpoint),
+    onRetry: (info) => hooks.onRetry(info),
+  };
 }
 
 function fail(category: FailureCategory, message: string, httpStatus?: number): ClassifiedFailure {
