@@ -39,7 +39,7 @@ function callArguments(text, open) {
 }
 
 // Status columns change only through the transition functions, which check the transition
-// tables (workflows/run-store.ts, tasks/task-store.ts, schedules/firing-store.ts, db/tool-call-store.ts over
+// tables (workflows/run-store.ts, tasks/task-store.ts, schedules/firing-store.ts, db/tool-call-store.ts, db/assistant-store.ts over
 // `transitionStatus` in db/direct-sql.ts). At run time updateRows, incrementRow and every
 // MikroORM UPDATE refuse a status column; this finds such a write before it runs.
 const STATUS_WRITERS = new Set([
@@ -48,6 +48,7 @@ const STATUS_WRITERS = new Set([
   'packages/engine/src/tasks/task-store.ts',
   'packages/engine/src/schedules/firing-store.ts',
   'packages/engine/src/db/tool-call-store.ts',
+  'packages/engine/src/db/assistant-store.ts',
 ]);
 /** Update calls and the index of the argument holding the changed columns. */
 const UPDATE_CALLS = [

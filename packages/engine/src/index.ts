@@ -55,3 +55,9 @@ export {
   type AgentProfileInput,
   type AgentProfileView,
 } from './profiles/agent-profile.js';
+export { AssistantEventKind, type AssistantEvent } from './assistant/assistant-events.js';
+export { AssistantMessageStatus } from './assistant/assistant-message-state.js';
+export { MAX_ASSISTANT_MESSAGE_CHARS, type AssistantSend, type SendAssistantMessageInput } from './assistant/assistant-system.js';
+export type { AssistantTool, AssistantToolEffect, AssistantToolset } from './assistant/assistant-answer.js';
+export type { AssistantConversationView, AssistantLink, AssistantMessageView } from './assistant/assistant-views.js';
+export { ASSISTANT_APPROVABLE_TOOLS } from './assistant/assistant-tool-names.js';

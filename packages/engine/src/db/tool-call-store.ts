@@ -65,10 +65,20 @@ export function listToolCallRows(resources: Resources, filter: ToolCallFilter): 
 const TOOL_CALL_PROPERTIES = Object.keys(ToolCallSchema.meta.properties) as (keyof ToolCallRow & string)[];
 
 /** Calls of a step attempt still waiting for approval, read in the caller's transaction (a run that ends closes them). */
-export async function waitingToolCallsOfStepRun(sql: SqlExecutor, stepRunId: string): Promise<ToolCallRow[]> {
+export function waitingToolCallsOfStepRun(sql: SqlExecutor, stepRunId: string): Promise<ToolCallRow[]> {
+  return waitingToolCallsWhere(sql, 'stepRunId', stepRunId);
+}
+
+/** Calls of one task (an assistant answer's) still waiting for approval, read in the caller's transaction. */
+export function waitingToolCallsOfTask(sql: SqlExecutor, taskId: string): Promise<ToolCallRow[]> {
+  return waitingToolCallsWhere(sql, 'taskId', taskId);
+}
+
+async function waitingToolCallsWhere(sql: SqlExecutor, owner: 'stepRunId' | 'taskId', id: string): Promise<ToolCallRow[]> {
   const calls = projection(sql, ToolCallSchema, TOOL_CALL_PROPERTIES);
-  const rows = await sql.all(`select ${calls.list} from ${columnsOf(sql.metadata, ToolCallSchema).table} where step_run_id = ? and status = ?`, [
-    stepRunId,
+  const c = columnsOf(sql.metadata, ToolCallSchema);
+  const rows = await sql.all(`select ${calls.list} from ${c.table} where ${c.column(owner).name} = ? and ${c.column('status').name} = ?`, [
+    id,
     'WAITING_APPROVAL',
   ]);
   return rows.map((r) => calls.map(r) as ToolCallRow);

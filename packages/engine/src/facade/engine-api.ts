@@ -13,6 +13,11 @@ import type { SettingView } from '../settings/settings-system.js';
 import type { DebugAnalysis, ExecutionStatsView, OptimizationSuggestion, SuggestionAction } from '../intelligence/intelligence-types.js';
 import type { CreateScheduleInput, ScheduleParseResult, ScheduleView } from '../schedules/schedule-types.js';
 import type { InstanceView } from '../instances/instance-registry.js';
+import type { AssistantSystem } from '../assistant/assistant-system.js';
+import type { AssistantToolset } from '../assistant/assistant-answer.js';
+
+/** What the API may call of the assistant. */
+export type AssistantApi = Pick<AssistantSystem, 'send' | 'conversations' | 'conversation' | 'delete' | 'events' | 'subscribe'>;
 
 export { InstanceRole, INSTANCE_ROLES, type InstanceView } from '../instances/instance-registry.js';
 
@@ -114,7 +119,11 @@ export interface EngineApi {
   /** Stored tool calls, newest first (at most 500), filtered by every filter given. */
   listToolCalls(filter: ToolCallFilter): Promise<ToolCallView[]>;
   /** Approves or denies a call that waits; its step goes on either way. */
-  resolveToolCall(id: string, approved: boolean, comment?: string | null): Promise<ToolCallView>;
+  /** `assistantTools`: the caller's tools, with which an assistant answer whose call this was goes on (required for those calls). */
+  resolveToolCall(id: string, approved: boolean, comment?: string | null, assistantTools?: AssistantToolset): Promise<ToolCallView>;
+
+  /** The Stagent assistant. */
+  readonly assistant: AssistantApi;
 
   debugAnalysis(workflowId: string, runId?: string | null): Promise<DebugAnalysis | null>;
   optimizeWorkflow(input: WorkflowDefinitionInput, workflowId?: string | null): Promise<OptimizationSuggestion[]>;

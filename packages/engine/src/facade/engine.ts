@@ -1,4 +1,4 @@
-import { listToolCallRows, type ToolCallFilter } from '../db/tool-call-store.js';
+import { findToolCallRow, listToolCallRows, type ToolCallFilter } from '../db/tool-call-store.js';
 import { toToolCallView } from '../tools/tool-call-view.js';
 import { resolve } from 'node:path';
 import type { MikroORM } from '../db/orm-types.js';
@@ -43,7 +43,9 @@ import type { WorkflowDefinitionInput } from '../workflows/definition.js';
 import type { EngineApi, RunListOptions } from './engine-api.js';
 import type { SuggestionAction } from '../intelligence/intelligence-types.js';
 import type { RetryPolicy } from '../runtimes/retry-policy.js';
-import { NotFoundError } from '../errors.js';
+import { NotApplicableError, NotFoundError } from '../errors.js';
+import { AssistantSystem } from '../assistant/assistant-system.js';
+import type { AssistantToolset } from '../assistant/assistant-answer.js';
 import type { WorkflowStatus } from '../workflows/workflow-state.js';
 
 /** Options for {@link Engine.open}. */
@@ -104,6 +106,8 @@ export class Engine implements EngineApi {
   readonly profiles: AgentProfileSystem;
   /** This process's row in `instances`: registered on start, heartbeated with the timers, deleted on close. */
   readonly instances: InstanceRegistry;
+  /** The Stagent assistant: conversations whose tools are the caller's GraphQL operations. */
+  readonly assistant: AssistantSystem;
 
   private constructor(
     readonly resources: EngineResources,
@@ -148,6 +152,7 @@ export class Engine implements EngineApi {
     const scheduledTasks = new ScheduledTaskRunner(tasks);
     this.schedules = new ScheduleSystem(resources, new EngineScheduleExecutor(this, (input) => scheduledTasks.run(input)));
     this.instances = new InstanceRegistry(resources, options.role ?? 'all', () => runner.running);
+    this.assistant = new AssistantSystem(resources, tasks, this.settings);
   }
 
   /** Opens (and migrates) the database and builds the engine. Call {@link Engine.start} to recover and run timers. */
@@ -186,6 +191,7 @@ export class Engine implements EngineApi {
   /** Recovery sweep for runs whose process died, registration of this instance, then heartbeats and delay timers. */
   async start(): Promise<void> {
     if (this.drivesRuns) await this.control.recover();
+    if (!this.options.scaleOut) await this.assistant.failInterrupted();
     await this.instances.register();
     await this.mcpServers.sync();
     const retentionDays = () => this.settings.get<number>('journal.retentionDays');
@@ -203,7 +209,7 @@ export class Engine implements EngineApi {
   async close(): Promise<void> {
     await this.schedules.stop({ abortRunning: true });
     // The queue worker stops taking jobs and waits for its drives, which the shutdown aborts.
-    await Promise.all([this.queueWorker?.stop(), this.control.shutdown()]);
+    await Promise.all([this.queueWorker?.stop(), this.control.shutdown(), this.assistant.stop()]);
     await this.instances.close();
     await this.mcpServers.close();
     await this.resources.orm.close(true);
@@ -346,8 +352,13 @@ export class Engine implements EngineApi {
   async listToolCalls(filter: ToolCallFilter) {
     return (await listToolCallRows(this.resources, filter)).map(toToolCallView);
   }
-  resolveToolCall(id: string, approved: boolean, comment?: string | null) {
-    return this.control.resolveToolCall(id, approved, comment ?? null, (name) => this.mcpServers.fingerprintOf(name));
+  /** An assistant's call goes on with the caller's tools (`assistantTools`), which only the API can give. */
+  async resolveToolCall(id: string, approved: boolean, comment?: string | null, assistantTools?: AssistantToolset) {
+    if (!assistantTools && (await findToolCallRow(this.resources, id))?.conversationId)
+      throw new NotApplicableError("An assistant's tool call is decided through the GraphQL API (resolveToolCall), which goes on with its tools.", ['id']);
+    const call = await this.control.resolveToolCall(id, approved, comment ?? null, (name) => this.mcpServers.fingerprintOf(name));
+    if (call.conversationId && assistantTools) await this.assistant.afterDecision(call, assistantTools);
+    return call;
   }
 
   debugAnalysis(workflowId: string, runId?: string | null) {

@@ -95,7 +95,16 @@ export interface RuntimeRequest {
   streamIdleTimeoutMs?: number;
   /** Go on from here instead of starting: run the pending calls (with these decisions, by call id), then the next turn. */
   resume?: TurnCheckpoint & { decisions: Record<string, ToolDecision> };
+  /**
+   * What the task is for: a workflow step, a schedule's prompt, or a turn of the Stagent
+   * assistant (whose tools are the GraphQL operations). Adapters call the model the same way for
+   * each; the offline simulator picks its scripted behaviour by it.
+   */
+  purpose?: TaskPurpose;
 }
+
+/** What a task is for (`RuntimeRequest.purpose`). */
+export type TaskPurpose = 'step' | 'schedule' | 'assistant';
 
 /** Usage of one model call, as the provider reported it. */
 export interface ModelCallUsage {

@@ -5,8 +5,10 @@
 import { ErrorCode } from '../errors.js';
 import { valueKind } from '../value-kind.js';
 import { MAX_STEP_TURNS } from '../workflows/definition-schema.js';
+import { ASSISTANT_APPROVABLE_TOOLS } from '../assistant/assistant-tool-names.js';
 
-export type SettingType = 'number' | 'integer' | 'string' | 'boolean' | 'enum';
+/** `list`: a JSON array of distinct strings, each one of `options`. */
+export type SettingType = 'number' | 'integer' | 'string' | 'boolean' | 'enum' | 'list';
 
 export interface SettingDefinition {
   key: string;
@@ -170,6 +172,27 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'Runtime used when neither the step nor the workflow names one. Unset: the first available runtime.',
   },
   {
+    key: 'assistant.autoApprove',
+    type: 'list',
+    default: [],
+    options: ASSISTANT_APPROVABLE_TOOLS,
+    writable: true,
+    secret: false,
+    description:
+      'Assistant tools that run without asking (a list of tool names). Every other tool that changes, deletes or spends (a run, a model call) waits for approval through resolveToolCall; read-only tools always run at once. Empty by default.',
+  },
+  {
+    key: 'assistant.maxContextTokens',
+    type: 'integer',
+    default: 24000,
+    min: 2000,
+    max: 200000,
+    writable: true,
+    secret: false,
+    description:
+      'Tokens of earlier conversation the assistant sends with each message (2,000-200,000). Older messages are cut and replaced by a short summary of what was cut; the system prompt and the new message come on top.',
+  },
+  {
     key: 'anthropic.apiKey',
     type: 'string',
     default: null,
@@ -257,6 +280,16 @@ export function validateSettingValue(def: SettingDefinition, value: unknown): Se
       return def.options!.includes(value)
         ? null
         : problem(ErrorCode.INVALID_VALUE, `${def.key} must be one of ${def.options!.join(', ')}; got ${JSON.stringify(value)}.`);
+    case 'list': {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return wrongType(`a list of names out of ${def.options!.join(', ')}`);
+      const unknown = value.filter((v) => !def.options!.includes(v as string));
+      if (unknown.length)
+        return problem(
+          ErrorCode.INVALID_VALUE,
+          `${def.key} takes only ${def.options!.join(', ')}; ${unknown.map((v) => JSON.stringify(v)).join(', ')} is not one.`,
+        );
+      return new Set(value).size === value.length ? null : problem(ErrorCode.INVALID_VALUE, `${def.key} lists a name twice.`);
+    }
     case 'string': {
       if (typeof value !== 'string') return wrongType('a string');
       if (value.trim() === '') return problem(ErrorCode.INVALID_VALUE, `${def.key} must be a non-empty string.`);

@@ -9,13 +9,16 @@ import { resolveCostCap } from '../budget/cap-resolver.js';
 import { countTokens } from '../budget/tokenizer.js';
 import type { SecretValues } from '../settings/secret-values.js';
 import type { SettingsSystem } from '../settings/settings-system.js';
-import type { AgentTool, RuntimeRequest, RuntimeResult } from '../runtimes/runtime.js';
+import type { AgentTool, RuntimeRequest, RuntimeResult, TaskPurpose } from '../runtimes/runtime.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import { priceFor } from '../runtimes/pricing.js';
 import { runRedacted } from '../runtimes/secret-redaction.js';
 import { TaskStatus } from './task-state.js';
 import { transitionTaskRow } from './task-store.js';
 import { TaskTracker, zeroSpend } from './task-tracker.js';
+
+/** What each kind of task is for, as the runtime is told. */
+const PURPOSE = { STEP: 'step', SCHEDULE: 'schedule', ASSISTANT: 'assistant' } as const satisfies Record<TaskSpec['kind'], TaskPurpose>;
 
 /** Output tokens allowed per model call. */
 const MAX_OUTPUT_TOKENS = 4096;
@@ -57,8 +60,8 @@ export interface TaskEnd {
 
 /** Everything one task run needs; the owner's writes join the task's own transactions. */
 export interface TaskSpec<T extends TaskTracker = TaskTracker> {
-  /** `tasks.kind`: STEP for a workflow step attempt, SCHEDULE for a prompt firing. */
-  kind: 'STEP' | 'SCHEDULE';
+  /** `tasks.kind`: STEP for a workflow step attempt, SCHEDULE for a prompt firing, ASSISTANT for an assistant answer. */
+  kind: 'STEP' | 'SCHEDULE' | 'ASSISTANT';
   owner: TaskOwner;
   /** Runtime ids in priority order (step, then workflow; or the schedule's); the first set one wins. */
   runtimePreferences: (string | null | undefined)[];
@@ -198,6 +201,7 @@ export class TaskRunner {
           deadlineAt: Date.now() + timeoutMs,
           streamIdleTimeoutMs: Math.min(STREAM_IDLE_MS, timeoutMs),
           resume: spec.resume,
+          purpose: PURPOSE[spec.kind],
         },
         tracker,
         await this.secrets.list(),

@@ -176,6 +176,9 @@ export class TaskTracker implements RuntimeHooks {
   /** Called last in each write transaction, after every queued write ran. */
   protected async batchWritten(_uow: SqlUnitOfWork): Promise<void> {}
 
+  /** Called after a write transaction committed (what it stored may now be announced). */
+  protected batchCommitted(): void {}
+
   /** Queues `work` for the next write transaction; resolves once that transaction ended (committed or not). */
   protected enqueue(work: (uow: SqlUnitOfWork) => Promise<void>, usage?: UnrecordedUsage): Promise<void> {
     const done = new Promise<void>((resolve) => this.batch.push({ work, resolve, usage }));
@@ -208,6 +211,7 @@ export class TaskTracker implements RuntimeHooks {
           for (const item of batch) await item.work(uow);
           await this.batchWritten(uow);
         });
+        this.batchCommitted();
       } catch (error) {
         this.recordWriteFailure(error, batch);
       }

@@ -9,7 +9,7 @@ import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import type { ModelCallUsage, ToolCallRequest, ToolOutcomeStatus, TurnCheckpoint, UsageVerdict } from '../runtimes/runtime.js';
 import type { SqlExecutor } from '../db/sql-executor.js';
 import type { StepJournal } from './step-journal.js';
-import type { StepToolCalls } from './step-tool-calls.js';
+import type { ToolCallRecorder } from '../tools/tool-call-recorder.js';
 import type { StepRun } from '../db/entities/step-run.entity.js';
 import { TaskTracker } from '../tasks/task-tracker.js';
 import { toStepRunView } from './run-store.js';
@@ -46,7 +46,7 @@ export class LiveStepTracker extends TaskTracker {
     private readonly stepIds: { workflowId: string; runId: string; taskId: string; runtimeId: string },
     caps: TaskCaps,
     /** Stores each tool call as a ToolCall; none for trackers that keep no calls. */
-    private readonly toolCalls: StepToolCalls | null = null,
+    private readonly toolCalls: ToolCallRecorder | null = null,
     /** A resumed attempt goes on counting from its stored turn. */
     startTurn = 0,
     /** The attempt's turn journal; none for trackers that keep no journal. */

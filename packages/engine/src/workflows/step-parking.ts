@@ -1,7 +1,6 @@
-import type { ToolCallRow } from '../db/entities/tool-call.entity.js';
 import { insertToolCallRows, updateStepJournal } from '../db/tool-call-store.js';
 import type { SqlUnitOfWork } from '../db/unit-of-work.js';
-import { newId } from '../ids.js';
+import { waitingToolCallRows } from '../tools/tool-call-recorder.js';
 import type { TaskEnd } from '../tasks/task-runner.js';
 import { toToolCallView } from '../tools/tool-call-view.js';
 import { stepTotals, toStepRunView, transitionStepRow } from './run-store.js';
@@ -18,31 +17,11 @@ export async function parkForApproval(uow: SqlUnitOfWork, a: StepAttempt, r: Tas
   const parked = r.parked!;
   // The turn's entry was journaled with its usage; this keeps it exactly as the loop stopped.
   await updateStepJournal(uow.sql, a.row.id, parked.turn, { conversation: parked.conversation, output: parked.output, pendingCalls: parked.pendingCalls });
-  const waiting: ToolCallRow[] = parked.pendingCalls
-    .filter((call) => parked.waitingFor.includes(call.id))
-    .map((call) => ({
-      id: newId(),
-      createdAt: now,
-      workflowId: a.workflowId,
-      runId: a.runId,
-      stepId: a.step.id,
-      stepRunId: a.row.id,
-      taskId: r.taskId,
-      conversationId: null,
-      providerCallId: call.id,
-      turn: parked.turn,
-      toolName: call.name,
-      input: call.input,
-      approval: 'ASK',
-      status: 'WAITING_APPROVAL',
-      output: null,
-      error: null,
-      comment: null,
-      requestedAt: now,
-      resolvedAt: null,
-      startedAt: null,
-      finishedAt: null,
-    }));
+  const waiting = waitingToolCallRows(
+    { workflowId: a.workflowId, runId: a.runId, stepId: a.step.id, stepRunId: a.row.id, conversationId: null, taskId: r.taskId },
+    parked,
+    now,
+  );
   await insertToolCallRows(uow.sql, waiting);
   const changes = {
     ...stepTotals(a.row),

@@ -15,7 +15,7 @@ import type { ToolDecision, TurnCheckpoint } from '../runtimes/runtime.js';
 import type { ToolApproval, ToolGrant } from '../tools/tool-grants.js';
 import { grantLayers, type EffectiveStep } from '../profiles/effective-step.js';
 import type { GrantedTools } from '../tools/step-tools.js';
-import { StepToolCalls } from './step-tool-calls.js';
+import { ToolCallRecorder } from '../tools/tool-call-recorder.js';
 import { parkForApproval, pauseAtCap } from './step-parking.js';
 import { StepJournal } from './step-journal.js';
 
@@ -136,7 +136,7 @@ export class StepRunner {
           a.row,
           { ...ids, taskId: task.taskId, runtimeId: task.runtimeId },
           task.caps,
-          new StepToolCalls({ ...ids, stepId: a.step.id, stepRunId: a.row.id, taskId: task.taskId }, a.approvals, a.resume?.calls),
+          new ToolCallRecorder({ ...ids, stepId: a.step.id, stepRunId: a.row.id, conversationId: null, taskId: task.taskId }, a.approvals, a.resume?.calls),
           a.resume?.checkpoint.turn ?? 0,
           new StepJournal(a.row.id, task.journalMaxBytes),
         ),

@@ -1,6 +1,7 @@
 import { execute, Kind, parse, validate, type GraphQLEnumType, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEngine, type TestEngine } from '@stagent/engine/testing';
+import { ASSISTANT_APPROVABLE_TOOLS } from '@stagent/engine';
 import { createContext, schema } from '../index.js';
 import { runToolOperation } from './run-tool-operation.js';
 import { toolInputSchema, type JsonSchema } from './tool-input-schema.js';
@@ -117,5 +118,12 @@ describe('running the assistant tools', () => {
     await t.engine.waitForRun(payload.run.id);
     const run = await runToolOperation(schema, context(), 'get_run', { id: payload.run.id });
     expect((run as { data: { workflowRun: { status: string } } }).data.workflowRun.status).toBe('COMPLETED');
+  });
+});
+
+describe('setting assistant.autoApprove', () => {
+  it('offers exactly the tools that change, delete or spend, so it cannot drift from the operations', () => {
+    const approvable = TOOL_OPERATIONS.filter((t) => t.effect !== 'read').map((t) => t.name);
+    expect([...ASSISTANT_APPROVABLE_TOOLS].sort()).toEqual(approvable.sort());
   });
 });

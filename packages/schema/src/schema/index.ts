@@ -13,6 +13,7 @@ import './schedule.js';
 import './mcp.js';
 import './profiles.js';
 import './instances.js';
+import './assistant.js';
 
 /** The served schema, built once from every domain module. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -17,10 +17,12 @@ const SettingRef = builder.objectRef<SettingView>('Setting').implement({
     writable: t.exposeBoolean('writable', { description: 'Whether updateSettings may change it (read-only keys describe the installation).' }),
     secret: t.exposeBoolean('secret', { description: 'Write-only: encrypted at rest and never returned.' }),
     description: t.exposeString('description', { description: 'What it controls, with units.' }),
-    type: t.exposeString('type', { description: '"number" | "integer" | "string" | "boolean" | "enum".' }),
+    type: t.exposeString('type', {
+      description: '"number" | "integer" | "string" | "boolean" | "enum" | "list" (a JSON array of distinct strings out of options).',
+    }),
     min: t.exposeFloat('min', { nullable: true, description: 'Smallest allowed value (numbers), in the unit of the key.' }),
     max: t.exposeFloat('max', { nullable: true, description: 'Largest allowed value (numbers), in the unit of the key.' }),
-    options: t.exposeStringList('options', { nullable: true, description: 'Allowed values (enums).' }),
+    options: t.exposeStringList('options', { nullable: true, description: 'Allowed values (enums), or the names a list may hold (lists).' }),
   }),
 });
 

@@ -1,6 +1,7 @@
 import { ToolApproval, ToolCallStatus, type ToolCallView, type ToolGrant } from '@stagent/engine';
 import { builder } from '../builder.js';
 import { limited } from '../input-limits.js';
+import { assistantToolset } from '../assistant/assistant-toolset.js';
 import { enumValues, expected, payload, UserErrorRef, type Payload } from './common.js';
 
 /** Contract `ToolApproval`. */
@@ -128,6 +129,9 @@ builder.mutationFields((t) => ({
       approved: t.arg.boolean({ required: true, description: 'true runs the call; false refuses it.' }),
       comment: t.arg.string(limited('description', { description: 'Why, for the record and (when denied) for the model.' })),
     },
-    resolve: (_root, args, ctx) => payload(async () => ({ toolCall: await ctx.engine.resolveToolCall(args.id, args.approved, args.comment ?? null) })),
+    resolve: (_root, args, ctx, info) =>
+      payload(async () => ({
+        toolCall: await ctx.engine.resolveToolCall(args.id, args.approved, args.comment ?? null, assistantToolset(info.schema, ctx.engine)),
+      })),
   }),
 }));

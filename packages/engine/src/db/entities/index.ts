@@ -17,6 +17,9 @@ import { StepJournalSchema } from './step-journal.entity.js';
 import { McpToolPinSchema } from './mcp-tool-pin.entity.js';
 import { AgentProfileSchema } from './agent-profile.entity.js';
 import { InstanceSchema } from './instance.entity.js';
+import { AssistantConversationSchema } from './assistant-conversation.entity.js';
+import { AssistantMessageSchema } from './assistant-message.entity.js';
+import { AssistantEventSchema } from './assistant-event.entity.js';
 
 /** Every entity, listed explicitly (a test compares this list with the files in this folder). */
 export const entities = [
@@ -39,6 +42,9 @@ export const entities = [
   McpToolPinSchema,
   AgentProfileSchema,
   InstanceSchema,
+  AssistantConversationSchema,
+  AssistantMessageSchema,
+  AssistantEventSchema,
 ];
 
 export * from './project.entity.js';
@@ -60,3 +66,6 @@ export * from './step-journal.entity.js';
 export * from './mcp-tool-pin.entity.js';
 export * from './agent-profile.entity.js';
 export * from './instance.entity.js';
+export * from './assistant-conversation.entity.js';
+export * from './assistant-message.entity.js';
+export * from './assistant-event.entity.js';

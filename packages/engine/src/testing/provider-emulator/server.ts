@@ -39,7 +39,7 @@ export class ProviderEmulator {
   readonly requests: RecordedRequest[] = [];
   /** Models `GET /api/tags` lists; `{ status }` makes it fail with that HTTP status. */
   ollamaModels: string[] | { status: number } = ['llama3.2:latest'];
-  private readonly queues: Record<EmulatedProvider, ScriptedResponse[]> = { anthropic: [], openai: [], ollama: [] };
+  private readonly queues: Record<EmulatedProvider, (ScriptedResponse | ScriptedResponder)[]> = { anthropic: [], openai: [], ollama: [] };
   private readonly fallbacks: Partial<Record<EmulatedProvider, ScriptedResponse>> = {};
   private server: Server | undefined;
   private port = 0;
@@ -73,8 +73,11 @@ export class ProviderEmulator {
     return `${this.url}/v1`;
   }
 
-  /** Queues responses for a provider's next requests, in order. */
-  script(provider: EmulatedProvider, ...responses: ScriptedResponse[]): this {
+  /**
+   * Queues responses for a provider's next requests, in order. A function answers from the
+   * request's body (a model that reads the tool results it was sent: ids made by an earlier call).
+   */
+  script(provider: EmulatedProvider, ...responses: (ScriptedResponse | ScriptedResponder)[]): this {
     this.queues[provider].push(...responses);
     return this;
   }
@@ -119,13 +122,17 @@ export class ProviderEmulator {
     }
     this.requests.push({ provider, method, path, headers: { ...req.headers }, body });
     // An unscripted request fails fast (400, not retried) so a test sees what it forgot to script.
+    const next = this.queues[provider].shift();
     const response =
-      this.queues[provider].shift() ??
+      (typeof next === 'function' ? next(body) : next) ??
       this.fallbacks[provider] ??
       scripted.badRequest(`provider emulator: nothing scripted for ${provider} request #${this.requestsFor(provider).length}`);
     RENDERERS[provider](res, withEchoedKey(response, req), { body, model: String(body.model ?? ''), seq: this.requestsFor(provider).length });
   }
 }
+
+/** Answers one request from its JSON body (see {@link ProviderEmulator.script}). */
+export type ScriptedResponder = (body: Record<string, unknown>) => ScriptedResponse;
 
 /** An `echoKey` error's message with the key the request presented appended. */
 function withEchoedKey(response: ScriptedResponse, req: IncomingMessage): ScriptedResponse {

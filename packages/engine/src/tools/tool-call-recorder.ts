@@ -2,18 +2,19 @@ import type { ToolCallRow } from '../db/entities/tool-call.entity.js';
 import { insertToolCallRows, transitionToolCallRow, updateToolCallRow } from '../db/tool-call-store.js';
 import type { SqlExecutor } from '../db/sql-executor.js';
 import { newId } from '../ids.js';
-import type { ToolCallRequest, ToolOutcomeStatus } from '../runtimes/runtime.js';
-import type { ToolCallStatus } from '../tools/tool-call-state.js';
-import { toToolCallView, type ToolCallView } from '../tools/tool-call-view.js';
-import type { ToolApproval } from '../tools/tool-grants.js';
+import type { ToolCallRequest, ToolOutcomeStatus, TurnCheckpoint } from '../runtimes/runtime.js';
+import type { ToolCallStatus } from './tool-call-state.js';
+import { toToolCallView, type ToolCallView } from './tool-call-view.js';
+import type { ToolApproval } from './tool-grants.js';
 
-/** Who a step attempt's tool calls belong to. */
-export interface StepToolCallOwner {
-  workflowId: string;
-  runId: string;
-  stepId: string;
-  stepRunId: string;
-  taskId: string;
+/** Who a task's tool calls belong to: a workflow step attempt (workflow, run and step ids) or an assistant conversation. */
+export interface ToolCallOwner {
+  workflowId: string | null;
+  runId: string | null;
+  stepId: string | null;
+  stepRunId: string | null;
+  conversationId: string | null;
+  taskId: string | null;
 }
 
 /** A change to one call's row, with the call as it stands afterwards (for the event). */
@@ -23,15 +24,16 @@ export interface ToolCallWrite {
 }
 
 /**
- * The stored ToolCall of every tool call of one step attempt's task: a row when a call starts
- * (or, for a call refused by its grant, when it is refused), its outcome when it ends. Calls that
- * waited for approval already have their row (from the step's stop); their row goes on.
+ * The stored ToolCall of every tool call of one task (a step attempt's or an assistant answer's):
+ * a row when a call starts (or, for a call refused by its grant, when it is refused), its outcome
+ * when it ends. Calls that waited for approval already have their row (from the task's stop);
+ * their row goes on.
  */
-export class StepToolCalls {
+export class ToolCallRecorder {
   private readonly rows = new Map<string, ToolCallRow>();
 
   constructor(
-    private readonly owner: StepToolCallOwner,
+    private readonly owner: ToolCallOwner,
     /** What the grants say for each tool name (tools not listed are built-in: AUTO). */
     private readonly approvals: ReadonlyMap<string, ToolApproval>,
     /** Rows of the resumed turn's calls, by the model's call id. */
@@ -75,7 +77,6 @@ export class StepToolCalls {
       id: newId(),
       createdAt: now,
       ...this.owner,
-      conversationId: null,
       providerCallId: call.id,
       turn,
       toolName: call.name,
@@ -94,4 +95,31 @@ export class StepToolCalls {
     this.rows.set(call.id, row);
     return row;
   }
+}
+
+/**
+ * The rows of a turn's calls that wait for a person (`parked.waitingFor`), in WAITING_APPROVAL:
+ * what a step or an assistant answer stores when it stops to wait, so the wait survives a restart.
+ */
+export function waitingToolCallRows(owner: ToolCallOwner, parked: TurnCheckpoint & { waitingFor: string[] }, now: number): ToolCallRow[] {
+  return parked.pendingCalls
+    .filter((call) => parked.waitingFor.includes(call.id))
+    .map((call) => ({
+      id: newId(),
+      createdAt: now,
+      ...owner,
+      providerCallId: call.id,
+      turn: parked.turn,
+      toolName: call.name,
+      input: call.input,
+      approval: 'ASK',
+      status: 'WAITING_APPROVAL',
+      output: null,
+      error: null,
+      comment: null,
+      requestedAt: now,
+      resolvedAt: null,
+      startedAt: null,
+      finishedAt: null,
+    }));
 }
