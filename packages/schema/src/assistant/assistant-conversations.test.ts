@@ -254,6 +254,25 @@ describe('the assistant through GraphQL, on the provider emulator', () => {
     expect((await settled(first.conversation.id)).messages).toHaveLength(4);
   });
 
+  it('builds its system prompt at each turn from the live catalog and settings, and recalls the conversation so far', async () => {
+    emu.script('anthropic', scripted.text('Hello.', usage), scripted.text('Seven it is.', usage));
+    const first = await send('Hi.');
+    await settled(first.conversation.id);
+    await gql(`mutation { updateSettings(input: [{ key: "budget.maxCostPerTaskUsd", value: 7 }]) { errors { message } } }`);
+    await send('What is my per-task cap now?', first.conversation.id);
+    await settled(first.conversation.id);
+    const [one, two] = emu.requestsFor('anthropic').map((r) => ({ system: JSON.stringify(r.body.system), messages: JSON.stringify(r.body.messages) }));
+    for (const request of [one!, two!]) {
+      expect(request.system).toContain('- anthropic-direct (');
+      expect(request.system).toContain('- simulated (');
+      expect(request.system).toContain('- openai-codex-app-server (');
+    }
+    expect(one!.system).toContain('budget.maxCostPerTaskUsd (number, 0.5 to 50): unset');
+    expect(two!.system).toContain('budget.maxCostPerTaskUsd (number, 0.5 to 50): 7');
+    expect(two!.messages).toContain('User: Hi.');
+    expect(two!.messages).toContain('Assistant: Hello.');
+  });
+
   it('refuses bad input with a UserError and stores nothing', async () => {
     const count = async () => (await gql('query { assistantConversations { id messages { id } } }')).assistantConversations;
     const cases: [Record<string, unknown>, string, string[]][] = [
