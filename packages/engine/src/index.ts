@@ -61,3 +61,16 @@ export { MAX_ASSISTANT_MESSAGE_CHARS, type AssistantSend, type SendAssistantMess
 export type { AssistantTool, AssistantToolEffect, AssistantToolset } from './assistant/assistant-answer.js';
 export type { AssistantConversationView, AssistantLink, AssistantMessageView } from './assistant/assistant-views.js';
 export { ASSISTANT_APPROVABLE_TOOLS } from './assistant/assistant-tool-names.js';
+export {
+  combineTelemetry,
+  noTelemetry,
+  runTraceContext,
+  taskTraceId,
+  type EngineTelemetry,
+  type ModelCallRecord,
+  type RunRecord,
+  type SpanIds,
+  type StepRecord,
+  type TelemetryTaskKind,
+  type ToolCallRecord,
+} from './observability/telemetry.js';

@@ -4,6 +4,7 @@ import type { EventBus } from './events/event-bus.js';
 import type { SecretBox } from './settings/secret-box.js';
 import type { RuntimeCatalog } from './runtimes/catalog.js';
 import type { SqlExecutor } from './db/sql-executor.js';
+import type { EngineTelemetry } from './observability/telemetry.js';
 
 /** Minimal logger interface; the server passes its own, tests a silent one. */
 export interface Logger {
@@ -28,6 +29,8 @@ export interface EngineResources {
    */
   runQueue?: { enqueue(sql: SqlExecutor, job: { runId: string; workflowId: string }): Promise<void> };
   info: { dataDir: string; version: string };
+  /** Where model calls, tool calls, step attempts and runs are reported for traces and metrics; absent: nowhere. */
+  telemetry?: EngineTelemetry;
 }
 
 /** A logger that prints nothing (tests). */

@@ -47,6 +47,7 @@ import { NotApplicableError, NotFoundError } from '../errors.js';
 import { AssistantSystem } from '../assistant/assistant-system.js';
 import type { AssistantToolset } from '../assistant/assistant-answer.js';
 import type { WorkflowStatus } from '../workflows/workflow-state.js';
+import type { EngineTelemetry } from '../observability/telemetry.js';
 
 /** Options for {@link Engine.open}. */
 export interface EngineOptions {
@@ -75,6 +76,8 @@ export interface EngineOptions {
    */
   readCache?: boolean;
   version?: string;
+  /** Receives model calls, tool calls, step attempts and runs for traces and metrics (the API wires OpenTelemetry and Prometheus). */
+  telemetry?: EngineTelemetry;
   /** What this process does (STAGENT_ROLE): `all` (default), `api` or `worker`; registered with the instance (`listInstances`). */
   role?: InstanceRole;
   /**
@@ -168,6 +171,7 @@ export class Engine implements EngineApi {
       catalog: new RuntimeCatalog(),
       ownerId: newOwnerId(),
       info: { dataDir, version: options.version ?? '0.1.0' },
+      telemetry: options.telemetry,
     };
     try {
       if (options.scaleOut) await openRunQueue(resources, options.databaseUrl);
