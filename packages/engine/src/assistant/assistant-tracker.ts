@@ -75,6 +75,7 @@ export class AssistantTracker extends TaskTracker {
   }
 
   override onToolStart(call: ToolCallRequest): void {
+    super.onToolStart(call);
     this.flushDelta();
     const change = this.calls.started(call, this.turns, this.resources.clock.now());
     void this.enqueue(async (uow) => {

@@ -1,3 +1,4 @@
+import { reportRunEnded } from '../workflows/run-telemetry.js';
 import { pruneStepJournals } from '../db/tool-call-store.js';
 import { claimStepResume } from '../workflows/step-resume-claim.js';
 import { decideToolCall } from '../workflows/tool-approvals.js';
@@ -145,6 +146,7 @@ export class RunControl {
         await mirrorRunOnWorkflow(uow, workflowId, run.id, 'CANCELLED', now);
         uow.emit({ kind: 'RUN_CANCELLED', workflowId, runId: run.id, message: `Run ${run.runNumber} was cancelled.` });
       });
+      reportRunEnded(this.resources.telemetry, run, 'CANCELLED', 'CANCELLED', now);
     }
     return (await this.workflows.get(workflowId))!;
   }

@@ -153,3 +153,19 @@ export function taskTraceId(taskId: string): string {
 export function newSpanId(): string {
   return randomBytes(8).toString('hex');
 }
+
+/** `gen_ai.provider.name` of a runtime: the provider whose model it calls. */
+export function genAiProvider(runtimeId: string): string {
+  switch (runtimeId) {
+    case 'anthropic-direct':
+    case 'claude-code':
+      return 'anthropic';
+    case 'openai-direct':
+    case 'openai-codex-app-server':
+      return 'openai';
+    case 'ollama':
+      return 'ollama';
+    default:
+      return `stagent.${runtimeId}`;
+  }
+}

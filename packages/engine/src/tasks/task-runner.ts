@@ -16,6 +16,7 @@ import { runRedacted } from '../runtimes/secret-redaction.js';
 import { TaskStatus } from './task-state.js';
 import { transitionTaskRow } from './task-store.js';
 import { TaskTracker, zeroSpend } from './task-tracker.js';
+import { taskTraceId } from '../observability/telemetry.js';
 
 /** What each kind of task is for, as the runtime is told. */
 const PURPOSE = { STEP: 'step', SCHEDULE: 'schedule', ASSISTANT: 'assistant' } as const satisfies Record<TaskSpec['kind'], TaskPurpose>;
@@ -80,6 +81,8 @@ export interface TaskSpec<T extends TaskTracker = TaskTracker> {
   signal: AbortSignal;
   /** A cost cap set for this task that replaces the resolved one (a step resumed with a higher cap), USD. */
   capUsd?: number | null;
+  /** The trace the task's calls belong to and their parent span (a step attempt's); default the task's own trace. */
+  trace?: { traceId: string; parentSpanId: string | null } | null;
   /** Go on from a stored checkpoint instead of starting (a step whose tool calls were resolved). */
   resume?: RuntimeRequest['resume'];
   /** The runtime hooks; default a plain {@link TaskTracker}. A step adds its live row and events. */
@@ -186,6 +189,12 @@ export class TaskRunner {
           caps,
           zeroSpend(),
         ) as T);
+      if (resources.telemetry)
+        tracker.observation = {
+          kind: spec.kind,
+          budgetUsd: caps.costUsd,
+          trace: resources.telemetry.tracing ? (spec.trace ?? { traceId: taskTraceId(task.taskId), parentSpanId: null }) : null,
+        };
       const systemPrompt = spec.systemPrompt(caps);
       const result: RuntimeResult = await runRedacted(
         adapter,

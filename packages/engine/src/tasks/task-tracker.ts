@@ -10,6 +10,7 @@ import { failure } from '../runtimes/error-classification.js';
 import type { ClassifiedFailure } from '../runtimes/failure-category.js';
 import { costMicros } from '../runtimes/pricing.js';
 import type { ModelCallUsage, RuntimeHooks, ToolCallRequest, ToolOutcomeStatus, UsageVerdict } from '../runtimes/runtime.js';
+import { genAiProvider, newSpanId, type TelemetryTaskKind } from '../observability/telemetry.js';
 
 /** A task's running spend. A step passes its `step_runs` row object, so its live view carries the same figures. */
 export interface SpendTotals {
@@ -40,6 +41,14 @@ export interface TaskLedgerIds {
   workflowId: string | null;
   runId: string | null;
   stepId: string | null;
+}
+
+/** What a task's model and tool calls are reported as (`EngineTelemetry`): its kind, cap and place in a trace. */
+export interface TaskObservation {
+  kind: TelemetryTaskKind;
+  budgetUsd: number;
+  /** The trace the task's calls belong to and their parent span (a step attempt's); null when tracing is off. */
+  trace: { traceId: string; parentSpanId: string | null } | null;
 }
 
 /** Work queued for the next write transaction. */
@@ -74,6 +83,12 @@ export class TaskTracker implements RuntimeHooks {
   writeFailure: ClassifiedFailure | null = null;
   /** Model calls whose ledger rows were lost with a failed write; the task's finish accounts for them. */
   readonly unrecorded: UnrecordedUsage = { inputTokens: 0, outputTokens: 0, costMicros: 0 };
+  /** Set by the task runner: how calls are reported to the engine's telemetry (none without it). */
+  observation: TaskObservation | null = null;
+  private turnStartedAt = 0;
+  /** The span of the model call being made (tool calls it asks for are its children). */
+  private turnSpanId: string | null = null;
+  private readonly toolStartedAt = new Map<string, number>();
 
   constructor(
     protected readonly resources: EngineResources,
@@ -84,17 +99,40 @@ export class TaskTracker implements RuntimeHooks {
 
   onTurnStart(turn: number): void {
     this.turns = turn;
+    this.turnStartedAt = this.resources.clock.now();
+    if (this.observation?.trace) this.turnSpanId = newSpanId();
   }
 
   onOutputDelta(text: string): void {
     this.output += text;
   }
 
-  onToolStart(_call: ToolCallRequest): void {}
+  onToolStart(call: ToolCallRequest): void {
+    if (this.observation) this.toolStartedAt.set(call.id, this.resources.clock.now());
+  }
 
   /** Keeps the last failed call: a task that ends TOOL_ERROR names it as evidence. */
   onToolFinish(call: ToolCallRequest, result: string, status: ToolOutcomeStatus): void {
     if (status === 'FAILED' || status === 'TIMED_OUT') this.lastToolFailure = { toolName: call.name, toolError: result.slice(0, 2000) };
+    const observed = this.observation;
+    const telemetry = this.resources.telemetry;
+    if (!observed || !telemetry) return;
+    const now = this.resources.clock.now();
+    const trace = observed.trace;
+    telemetry.toolCall({
+      // A call approved while its task waited runs before this task's first model call: its parent is the task's own.
+      span: trace ? { traceId: trace.traceId, spanId: newSpanId(), parentSpanId: this.turnSpanId ?? trace.parentSpanId } : null,
+      taskKind: observed.kind,
+      taskId: this.ids.taskId,
+      workflowId: this.ids.workflowId,
+      runId: this.ids.runId,
+      stepId: this.ids.stepId,
+      toolName: call.name,
+      status,
+      startedAt: this.toolStartedAt.get(call.id) ?? now,
+      endedAt: now,
+    });
+    this.toolStartedAt.delete(call.id);
   }
 
   onRetry(info: { attempt: number; delayMs: number; failure: ClassifiedFailure }): void {
@@ -154,7 +192,36 @@ export class TaskTracker implements RuntimeHooks {
     );
     // The ledger row and the cap check did not commit: the task cannot go on unaccounted.
     if (this.writeFailure) return { stop: true, failure: this.writeFailure };
+    this.reportModelCall(usage, micros);
     return verdict;
+  }
+
+  /** Tells the engine's telemetry about a model call whose ledger row committed. */
+  private reportModelCall(usage: ModelCallUsage, micros: number | null): void {
+    const observed = this.observation;
+    const telemetry = this.resources.telemetry;
+    if (!observed || !telemetry) return;
+    const trace = observed.trace;
+    telemetry.modelCall({
+      span: trace && this.turnSpanId ? { traceId: trace.traceId, spanId: this.turnSpanId, parentSpanId: trace.parentSpanId } : null,
+      taskKind: observed.kind,
+      taskId: this.ids.taskId,
+      workflowId: this.ids.workflowId,
+      runId: this.ids.runId,
+      stepId: this.ids.stepId,
+      runtimeId: this.ids.runtimeId,
+      provider: genAiProvider(this.ids.runtimeId),
+      model: usage.model,
+      turn: this.turns,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadTokens ?? 0,
+      cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+      costUsd: micros === null ? null : micros / 1e6,
+      budgetUsd: observed.budgetUsd,
+      startedAt: this.turnStartedAt || this.resources.clock.now(),
+      endedAt: this.resources.clock.now(),
+    });
   }
 
   /** Waits for every queued write. */

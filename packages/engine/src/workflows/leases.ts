@@ -1,3 +1,5 @@
+import { reportRunEnded } from './run-telemetry.js';
+import type { EngineTelemetry } from '../observability/telemetry.js';
 import { hostname } from 'node:os';
 import type { WorkflowRun } from '../db/entities/workflow-run.entity.js';
 import { renewRunLease, runningRuns } from '../db/run-rows.js';
@@ -76,7 +78,7 @@ export function crashExplanation(run: Pick<WorkflowRun, 'ownerId' | 'leaseExpire
  * Marks a RUNNING run whose owner is gone as FAILED / CRASHED: its running steps fail with
  * CRASHED (their tasks too), pending ones are skipped, completed outputs stay for a retry.
  */
-export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number): Promise<void> {
+export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number, telemetry?: EngineTelemetry): Promise<void> {
   const steps = await latestStepRows(uow, run.id);
   const explanation = crashExplanation(run, now);
   await closeOpenSteps(uow, steps, 'SKIPPED', now, run.workflowId, { error: explanation.step, category: 'CRASHED' });
@@ -91,6 +93,8 @@ export async function crashRun(uow: UnitOfWork, run: WorkflowRun, now: number): 
   });
   await mirrorRunOnWorkflow(uow, run.workflowId, run.id, 'FAILED', now);
   uow.emit({ kind: 'RUN_FAILED', workflowId: run.workflowId, runId: run.id, message: error, data: { category: 'CRASHED' } });
+  // Reported from inside the sweep's transaction: a sweep that rolls back is retried and reports again, which is rare and harmless.
+  reportRunEnded(telemetry, run, 'FAILED', 'CRASHED', now);
 }
 
 /** Renews leases of the runs this process executes; reports runs whose lease it lost. */
@@ -108,7 +112,7 @@ export async function recoverCrashedRuns(resources: EngineResources): Promise<st
   const crashed: string[] = [];
   for (const run of running) {
     if (run.ownerId === resources.ownerId || leaseIsLive(run, now)) continue;
-    await inTransaction(resources, (uow) => crashRun(uow, run, now)).catch((error) =>
+    await inTransaction(resources, (uow) => crashRun(uow, run, now, resources.telemetry)).catch((error) =>
       resources.logger.warn('recovery skipped a run', { runId: run.id, error: String(error) }),
     );
     crashed.push(run.id);

@@ -74,6 +74,7 @@ export class LiveStepTracker extends TaskTracker {
   }
 
   override onToolStart(call: ToolCallRequest): void {
+    super.onToolStart(call);
     this.flushDelta();
     this.step.currentTool = call.name;
     const change = this.toolCalls?.started(call, this.turns, this.resources.clock.now());

@@ -58,7 +58,7 @@ export async function claimNewRun(resources: EngineResources, workflowId: string
       const latest = wf.latestRunId ? await findRun(uow, wf.latestRunId) : null;
       if (latest && leaseIsLive(latest, now))
         throw new ConflictError(`Workflow "${wf.name}" is already running (run ${latest.runNumber}); cancel it or wait for it to finish.`, ['id']);
-      if (latest?.status === 'RUNNING') await crashRun(uow, latest, now);
+      if (latest?.status === 'RUNNING') await crashRun(uow, latest, now, resources.telemetry);
     } else if (!STARTABLE_WORKFLOW_STATUSES.includes(status)) {
       throw new ConflictError(`Workflow "${wf.name}" cannot start from ${status}.`, ['id']);
     }

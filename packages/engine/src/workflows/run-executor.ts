@@ -1,3 +1,5 @@
+import type { WorkflowRun } from '../db/entities/workflow-run.entity.js';
+import { reportRunEnded } from './run-telemetry.js';
 import { transitionToolCallRow, waitingToolCallsOfStepRun } from '../db/tool-call-store.js';
 import { toToolCallView } from '../tools/tool-call-view.js';
 import type { StepRun } from '../db/entities/step-run.entity.js';
@@ -113,13 +115,16 @@ export class RunExecutor {
   /** Applies an outcome to the run, its open steps and the workflow, with events, in one transaction. */
   async finalize(runId: string, workflowId: string, outcome: PatternOutcome): Promise<'done' | 'nothing-waits'> {
     const now = this.resources.clock.now();
-    return inTransaction(this.resources, async (uow) => {
+    let ended: { run: WorkflowRun; status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; category: string | null } | null = null;
+    const result = await inTransaction(this.resources, async (uow) => {
       const run = await getRun(uow, runId);
       // Cancelled or crashed elsewhere meanwhile, or taken over by another instance after this one's lease lapsed.
       if (run.status !== 'RUNNING' || (run.ownerId !== null && run.ownerId !== undefined && run.ownerId !== this.resources.ownerId)) return 'done';
       const steps = await latestStepRows(uow, runId);
       const waiting = outcome.kind === 'WAITING_APPROVAL' ? await whatWaits(uow, steps) : null;
       if (waiting === 'nothing') return 'nothing-waits';
+      if (outcome.kind === 'COMPLETED' || outcome.kind === 'FAILED' || outcome.kind === 'CANCELLED')
+        ended = { run, status: outcome.kind, category: outcome.kind === 'FAILED' ? outcome.category : outcome.kind === 'CANCELLED' ? 'CANCELLED' : null };
       const base = { ownerId: null, leaseExpiresAt: null, heartbeatAt: null, updatedAt: now };
       switch (outcome.kind) {
         case 'COMPLETED':
@@ -202,6 +207,10 @@ export class RunExecutor {
       }
       return 'done';
     });
+    // After commit, once: the instance that ended the run reports it.
+    const reported = ended as { run: WorkflowRun; status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; category: string | null } | null;
+    if (reported) reportRunEnded(this.resources.telemetry, reported.run, reported.status, reported.category, now);
+    return result;
   }
 }
 

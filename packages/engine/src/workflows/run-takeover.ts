@@ -24,7 +24,7 @@ import { latestStepRows, toStepRunView, transitionStepRow } from './run-store.js
 export async function takeOverRun(uow: UnitOfWork, resources: EngineResources, run: WorkflowRun, maxTakeOvers: number, now: number): Promise<boolean> {
   const taken = run.resumeCount ?? 0;
   if (taken >= maxTakeOvers) {
-    await crashRun(uow, run, now);
+    await crashRun(uow, run, now, resources.telemetry);
     return false;
   }
   const why = crashExplanation(run, now).run;

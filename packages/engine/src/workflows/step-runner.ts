@@ -16,6 +16,7 @@ import type { ToolApproval, ToolGrant } from '../tools/tool-grants.js';
 import { grantLayers, type EffectiveStep } from '../profiles/effective-step.js';
 import type { GrantedTools } from '../tools/step-tools.js';
 import { ToolCallRecorder } from '../tools/tool-call-recorder.js';
+import { reportStepEnded, stepAttemptSpan } from './run-telemetry.js';
 import { parkForApproval, pauseAtCap } from './step-parking.js';
 import { StepJournal } from './step-journal.js';
 
@@ -115,6 +116,8 @@ export class StepRunner {
 
   private async attempt(a: StepAttempt): Promise<StepOutcome> {
     const ids = { workflowId: a.workflowId, runId: a.runId };
+    const span = stepAttemptSpan(this.resources.telemetry, a.runId);
+    const startedAt = this.resources.clock.now();
     const end = await this.tasks.run<LiveStepTracker>({
       kind: 'STEP',
       owner: { ...ids, stepRunId: a.row.id, stepId: a.step.id, scheduleId: null },
@@ -130,6 +133,7 @@ export class StepRunner {
       signal: a.signal,
       resume: a.resume ? { ...a.resume.checkpoint, decisions: a.resume.decisions } : undefined,
       capUsd: a.capUsd,
+      trace: span ? { traceId: span.traceId, parentSpanId: span.spanId } : null,
       tracker: (task) =>
         new LiveStepTracker(
           this.resources,
@@ -143,6 +147,7 @@ export class StepRunner {
       onStart: (uow, task) => this.started(uow, a, task),
       onFinish: (uow, ended, tracker, now) => this.finished(uow, a, ended, tracker, now),
     });
+    reportStepEnded(this.resources.telemetry, span, a, end, startedAt, this.resources.clock.now());
     if (end.status === 'COMPLETED') return { status: 'COMPLETED', output: end.output, reused: false };
     if (end.status === 'CANCELLED') return { status: 'CANCELLED' };
     if (end.status === 'WAITING_APPROVAL') return { status: 'WAITING_APPROVAL' };
