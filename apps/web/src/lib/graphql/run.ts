@@ -4,6 +4,7 @@ import { CostEstimateFields, UserErrorFields } from './workflow';
 
 export const StepRunFields = graphql(/* GraphQL */ `
   fragment StepRunFields on StepRun {
+    id
     stepId
     name
     status

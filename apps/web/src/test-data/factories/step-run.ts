@@ -6,6 +6,7 @@ let n = 0;
 export function stepRunFactory(overrides: Partial<StepRun> = {}): StepRun {
   n += 1;
   return {
+    id: `step-run-${n}`,
     stepId: `step-${n}`,
     name: `Step ${n}`,
     status: 'PENDING',

@@ -51,4 +51,11 @@ describe('StepProgressBar', () => {
     render(StepProgressBar, { steps: [] });
     expect(screen.queryByRole('list')).toBeNull();
   });
+
+  it('shows every iteration of a loop, whose step runs share one step id', () => {
+    const steps = [1, 2, 3].map((i) => stepRunFactory({ stepId: 'polish', name: 'Polish', status: i < 3 ? 'COMPLETED' : 'RUNNING' }));
+    render(StepProgressBar, { steps });
+    expect(screen.getAllByRole('listitem')).toHaveLength(3);
+    expect(screen.getByText('2 of 3 steps completed')).toBeInTheDocument();
+  });
 });
