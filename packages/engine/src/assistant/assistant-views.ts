@@ -39,6 +39,8 @@ export interface AssistantConversationView {
   createdAt: number;
   updatedAt: number;
   costUsd: number;
+  /** The seq of its last stored event: `assistantEvents(afterSeq: lastSeq)` follows on from this snapshot. */
+  lastSeq: number;
   messages: AssistantMessageView[];
 }
 
@@ -51,6 +53,7 @@ export function toConversationView(row: AssistantConversationRow, messages: Assi
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     costUsd: row.costMicros / 1e6,
+    lastSeq: row.eventSeq,
     messages,
   };
 }

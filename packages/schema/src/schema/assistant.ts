@@ -94,6 +94,10 @@ const AssistantConversationRef = builder.objectRef<AssistantConversationView>('A
     createdAt: t.field({ type: 'DateTime', description: 'When it began.', resolve: (c) => c.createdAt }),
     updatedAt: t.field({ type: 'DateTime', description: 'When its last message was sent or answered.', resolve: (c) => c.updatedAt }),
     costUsd: t.exposeFloat('costUsd', { description: 'Cost of all its answers, USD.' }),
+    lastSeq: t.exposeInt('lastSeq', {
+      description:
+        'The seq of its last stored event when read: subscribe with assistantEvents(afterSeq: lastSeq) to follow on from this snapshot without replaying it.',
+    }),
     messages: t.field({ type: [AssistantMessageRef], description: 'Its messages, oldest first.', resolve: (c) => c.messages }),
   }),
 });
