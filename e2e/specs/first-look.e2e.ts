@@ -104,3 +104,22 @@ test('the first page shows what the demo did: runs, costs, success rates, a run 
     { pattern: 'SEQUENCE', sampleCount: 3, successRate: 1 },
   ]);
 });
+
+test("a loop run's page shows every iteration: its step runs share one step id", async ({ page }) => {
+  const { workflows } = await gql<{ workflows: { nodes: { id: string; name: string; latestRun: { id: string; steps: { stepId: string }[] } | null }[] } }>(
+    '{ workflows { nodes { id name latestRun { id steps { stepId } } } } }',
+    {},
+    stack.apiUrl,
+  );
+  const loop = workflows.nodes.find((w) => w.name === 'Pitch polish loop')!;
+  const iterations = loop.latestRun!.steps;
+  expect(iterations.length).toBeGreaterThan(new Set(iterations.map((s) => s.stepId)).size);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${stack.webUrl}/workflows/${loop.id}/runs/${loop.latestRun!.id}`);
+  const progress = page.getByRole('list', { name: 'Step progress' });
+  await expect(progress.getByRole('listitem')).toHaveCount(iterations.length);
+  await expect(page.getByText('Loading the run…')).toHaveCount(0);
+  await expect(page.getByRole('img', { name: /^Step timeline/ })).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -6,6 +6,7 @@ export const StepRunFields = graphql(/* GraphQL */ `
   fragment StepRunFields on StepRun {
     id
     stepId
+    iteration
     name
     status
     attempt

@@ -35,6 +35,30 @@ function fakeClient() {
 }
 
 describe('RunLive', () => {
+  it("keeps a loop's iterations apart (one step id, a row each) and lets a new attempt replace its iteration's row", () => {
+    const { client, subscriptions } = fakeClient();
+    const first = stepRunFactory({ id: 'sr-1', stepId: 'polish', iteration: 1, status: 'COMPLETED' });
+    const live = new RunLive(client, 'wf-1', 'run-1', runFactory({ steps: [first] }));
+    const stop = $effect.root(() => {
+      $effect(() => {
+        void live.run;
+      });
+    });
+    flushSync();
+    const push = (seq: number, step: ReturnType<typeof stepRunFactory>) =>
+      subscriptions[0].push({ workflowEvents: workflowEventFactory({ seq, kind: 'STEP_STARTED', stepId: 'polish', step }) });
+    push(1, { ...first, status: 'COMPLETED' });
+    push(2, stepRunFactory({ id: 'sr-2', stepId: 'polish', iteration: 2, status: 'RUNNING' }));
+    expect(live.steps.map((s) => [s.id, s.iteration, s.status])).toEqual([
+      ['sr-1', 1, 'COMPLETED'],
+      ['sr-2', 2, 'RUNNING'],
+    ]);
+    // A retry's new attempt of iteration 2 takes that iteration's row.
+    push(3, stepRunFactory({ id: 'sr-3', stepId: 'polish', iteration: 2, attempt: 2, status: 'RUNNING' }));
+    expect(live.steps.map((s) => s.id)).toEqual(['sr-1', 'sr-3']);
+    stop();
+  });
+
   it('subscribes while read, applies events once, and disposes when nothing reads it', () => {
     const { client, subscriptions } = fakeClient();
     const live = new RunLive(client, 'wf-1', 'run-1', runFactory());

@@ -269,8 +269,13 @@ export class RunLive {
     this.#version++;
   }
 
+  /**
+   * Puts an event's step run in place: the same row (by its id), else the row of the same step and
+   * loop iteration that this one replaces (a new attempt), else a new row (the next iteration).
+   */
   #upsertStep(run: Run, step: StepRun): void {
-    const index = run.steps.findIndex((s) => s.stepId === step.stepId);
+    let index = run.steps.findIndex((s) => s.id === step.id);
+    if (index === -1) index = run.steps.findIndex((s) => s.stepId === step.stepId && s.iteration === step.iteration);
     if (index === -1) run.steps.push(step);
     else run.steps[index] = step;
   }

@@ -8,6 +8,7 @@ export function stepRunFactory(overrides: Partial<StepRun> = {}): StepRun {
   return {
     id: `step-run-${n}`,
     stepId: `step-${n}`,
+    iteration: 0,
     name: `Step ${n}`,
     status: 'PENDING',
     attempt: 1,
