@@ -78,7 +78,6 @@ export class AssistantSystem {
       );
     const existing = input.conversationId ? await findConversationRow(this.resources, input.conversationId) : null;
     if (input.conversationId && !existing) throw new NotFoundError('Assistant conversation', input.conversationId, ['conversationId']);
-    if (existing) await this.refuseWhileAnswering(existing.id);
     const { runtimeId, modelId, chosenModel } = await this.pickRuntime(input, existing);
     await this.refuseAtDailyCap();
 
@@ -87,8 +86,11 @@ export class AssistantSystem {
     const question: AssistantMessageRow = message(conversationId, 'user', content, 'COMPLETED', now);
     const answer: AssistantMessageRow = { ...message(conversationId, 'assistant', '', 'STREAMING', now), runtimeId, modelId };
     await inAssistantTransaction(this.resources, this.hub, async (uow) => {
-      if (existing) await touchConversation(uow.sql, conversationId, { updatedAt: now, runtimeId, modelId: chosenModel });
-      else
+      if (existing) {
+        // The update holds the conversation's row until commit, so of two messages sent at once the second sees the first's answer.
+        await touchConversation(uow.sql, conversationId, { updatedAt: now, runtimeId, modelId: chosenModel });
+        refuseWhileAnswering(await lastAnswerRowIn(uow.sql, conversationId));
+      } else
         await insertConversationRow(uow.sql, {
           id: conversationId,
           createdAt: now,
@@ -205,19 +207,6 @@ export class AssistantSystem {
     return lastAnswerRowIn(sql, call.conversationId!);
   }
 
-  /** Refuses a new message while the conversation's last answer is still being written or waits for approvals. */
-  private async refuseWhileAnswering(conversationId: string): Promise<void> {
-    const last = (await messageRowsOf(this.resources, [conversationId])).filter((m) => m.role === 'assistant').at(-1);
-    if (last?.status === 'STREAMING')
-      throw new ConflictError('The assistant is still answering your last message in this conversation; wait for it to finish, then send again.', [
-        'conversationId',
-      ]);
-    if (last?.status === 'WAITING_APPROVAL')
-      throw new ConflictError('The last answer in this conversation waits for your approval of its tool calls; approve or deny them (resolveToolCall) first.', [
-        'conversationId',
-      ]);
-  }
-
   /** The runtime and model of the answer: the message's, else the conversation's, else setting routing.defaultRuntime; refused when unknown or unavailable. */
   private async pickRuntime(input: SendAssistantMessageInput, existing: AssistantConversationRow | null) {
     const catalog = this.resources.catalog;
@@ -264,6 +253,18 @@ export class AssistantSystem {
       ),
     );
   }
+}
+
+/** Refuses a new message while the conversation's last answer is still being written or waits for approvals. */
+function refuseWhileAnswering(last: AssistantMessageRow | undefined): void {
+  if (last?.status === 'STREAMING')
+    throw new ConflictError('The assistant is still answering your last message in this conversation; wait for it to finish, then send again.', [
+      'conversationId',
+    ]);
+  if (last?.status === 'WAITING_APPROVAL')
+    throw new ConflictError('The last answer in this conversation waits for your approval of its tool calls; approve or deny them (resolveToolCall) first.', [
+      'conversationId',
+    ]);
 }
 
 function message(conversationId: string, role: 'user' | 'assistant', content: string, status: 'COMPLETED' | 'STREAMING', now: number): AssistantMessageRow {

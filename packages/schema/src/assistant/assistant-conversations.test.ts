@@ -154,6 +154,10 @@ describe('the assistant through GraphQL, on the provider emulator', () => {
     const sent = await send('Set the per-task budget to 500.');
     const waiting = (await settled(sent.conversation.id)).messages[1];
     expect(waiting.toolCalls[0]).toMatchObject({ toolName: 'set_settings', status: 'WAITING_APPROVAL' });
+    // While it waits, the conversation takes no new message (nothing is stored).
+    const again = await send('Never mind, set it to 5.', sent.conversation.id);
+    expect(again.errors[0]).toMatchObject({ code: 'CONFLICT', field: ['conversationId'] });
+    expect((await settled(sent.conversation.id)).messages).toHaveLength(2);
     await resolve(waiting.toolCalls[0].id, true);
     const answer = (await settled(sent.conversation.id)).messages[1];
     expect(answer.toolCalls[0].status).toBe('FAILED');
