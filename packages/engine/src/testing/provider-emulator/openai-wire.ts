@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { splitText, usageOf, type ScriptedResponse } from './scenario.js';
 import { breakStream, retryHeaders, sendJson, wireId, type WireRenderer, type WireRequest } from './wire-common.js';
 
-/** OpenAI's error `type` / `code` for each HTTP status the emulator sends. */
-const ERRORS: Record<number, { type: string; code: string | null }> = {
+/** OpenAI's error `type` / `code` for each HTTP status the emulator sends (Chat Completions and Responses alike). */
+export const OPENAI_ERRORS: Record<number, { type: string; code: string | null }> = {
   400: { type: 'invalid_request_error', code: null },
   401: { type: 'invalid_request_error', code: 'invalid_api_key' },
   403: { type: 'invalid_request_error', code: 'unsupported_country_region_territory' },
@@ -40,7 +40,7 @@ function openStream(res: ServerResponse, request: WireRequest): void {
 export const renderOpenAI: WireRenderer = (res, response: ScriptedResponse, request) => {
   switch (response.kind) {
     case 'http_error': {
-      const e = ERRORS[response.status] ?? { type: 'server_error', code: null };
+      const e = OPENAI_ERRORS[response.status] ?? { type: 'server_error', code: null };
       return sendJson(
         res,
         response.status,

@@ -1,13 +1,14 @@
 /**
  * Scripted provider responses, provider-neutral: the emulator renders each one in the wire
  * format of the endpoint that receives the request (Anthropic SSE, OpenAI Chat Completions SSE,
- * Ollama NDJSON).
+ * OpenAI Responses SSE, Ollama NDJSON).
  */
 
-/** The three wire formats the emulator speaks. */
+/** The four wire formats the emulator speaks (`openai-responses`: the Responses API, which the Codex CLI speaks). */
 export const EmulatedProvider = {
   ANTHROPIC: 'anthropic',
   OPENAI: 'openai',
+  OPENAI_RESPONSES: 'openai-responses',
   OLLAMA: 'ollama',
 } as const;
 export type EmulatedProvider = (typeof EmulatedProvider)[keyof typeof EmulatedProvider];

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { renderAnthropic } from './anthropic-wire.js';
 import { ollamaTags, renderOllama } from './ollama-wire.js';
+import { renderOpenAIResponses } from './openai-responses-wire.js';
 import { renderOpenAI } from './openai-wire.js';
 import { scripted, type EmulatedProvider, type ScriptedResponse } from './scenario.js';
 import { sendJson, type WireRenderer } from './wire-common.js';
@@ -15,21 +16,27 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
 }
 
-const RENDERERS: Record<EmulatedProvider, WireRenderer> = { anthropic: renderAnthropic, openai: renderOpenAI, ollama: renderOllama };
+const RENDERERS: Record<EmulatedProvider, WireRenderer> = {
+  anthropic: renderAnthropic,
+  openai: renderOpenAI,
+  'openai-responses': renderOpenAIResponses,
+  ollama: renderOllama,
+};
 
 /** Which provider a model request path belongs to. */
 function providerOf(method: string, path: string): EmulatedProvider | undefined {
   if (method !== 'POST') return undefined;
   if (path === '/v1/messages') return 'anthropic';
   if (path === '/v1/chat/completions' || path === '/chat/completions') return 'openai';
+  if (path === '/v1/responses' || path === '/responses') return 'openai-responses';
   if (path === '/api/chat') return 'ollama';
   return undefined;
 }
 
 /**
  * A loopback HTTP server (127.0.0.1, port 0) that answers model requests from scripted
- * responses in the Anthropic Messages, OpenAI Chat Completions and Ollama `/api/chat` wire
- * formats, streaming included, and records every request body it receives.
+ * responses in the Anthropic Messages, OpenAI Chat Completions, OpenAI Responses (`/v1/responses`,
+ * what the Codex CLI calls) and Ollama `/api/chat` wire formats, streaming included, and records every request body it receives.
  *
  * Point the real SDKs at it the standard way: `ANTHROPIC_BASE_URL = emulator.url`,
  * `OPENAI_BASE_URL = emulator.openaiBaseUrl`, `ollama.baseUrl = emulator.url`.
@@ -39,7 +46,12 @@ export class ProviderEmulator {
   readonly requests: RecordedRequest[] = [];
   /** Models `GET /api/tags` lists; `{ status }` makes it fail with that HTTP status. */
   ollamaModels: string[] | { status: number } = ['llama3.2:latest'];
-  private readonly queues: Record<EmulatedProvider, (ScriptedResponse | ScriptedResponder)[]> = { anthropic: [], openai: [], ollama: [] };
+  private readonly queues: Record<EmulatedProvider, (ScriptedResponse | ScriptedResponder)[]> = {
+    anthropic: [],
+    openai: [],
+    'openai-responses': [],
+    ollama: [],
+  };
   private readonly fallbacks: Partial<Record<EmulatedProvider, ScriptedResponse>> = {};
   private server: Server | undefined;
   private port = 0;
