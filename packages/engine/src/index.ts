@@ -18,7 +18,7 @@ export { FailureCategory, type ClassifiedFailure } from './runtimes/failure-cate
 export { WorkflowEventKind } from './events/event-kind.js';
 export type { WorkflowEvent } from './events/workflow-event.js';
 export { REPLAY_PAGE_EVENTS, type ConsumerReadiness, type WorkflowEventStream } from './events/event-stream.js';
-export type { EventBus } from './events/event-bus.js';
+export { InMemoryEventBus, type EventBus } from './events/event-bus.js';
 export {
   checkRedisUrl,
   eventNamespaceFor,
@@ -41,6 +41,9 @@ export { MAX_SCHEDULE_EXPRESSION_LENGTH } from './schedules/expression-parser.js
 export { EXCERPT_LENGTH, excerpt } from './input-excerpt.js';
 export { FiringStatus, type FiringOutcome, type ScheduleExecutor } from './schedules/schedule-executor.js';
 export { seedDemoData } from './demo/demo-data.js';
+export { queuedRunCount } from './db/run-queue.js';
+export { SecretValues } from './settings/secret-values.js';
+export { REDACTED, redactSecrets } from './runtimes/secret-redaction.js';
 export { McpTransport, type McpServerInput, type McpServerView } from './tools/mcp-server-registry.js';
 export type { McpServerState } from './tools/mcp-servers.js';
 export { ToolApproval, type ToolGrant } from './tools/tool-grants.js';

@@ -1,6 +1,6 @@
 import { Logger as WorkerLogger, run, runMigrations, type Runner } from 'graphile-worker';
-import type { Logger } from '../resources.js';
-import type { SqlExecutor } from './sql-executor.js';
+import type { EngineResources, Logger } from '../resources.js';
+import { withSqlExecutor, type SqlExecutor } from './sql-executor.js';
 
 /**
  * The PostgreSQL job queue that hands claimed runs to worker instances (graphile-worker 0.17, in
@@ -48,6 +48,19 @@ export async function enqueueDrive(sql: SqlExecutor, job: DriveJob): Promise<voi
 export async function driveJobWaits(sql: SqlExecutor, runId: string): Promise<boolean> {
   const row = await sql.get('select count(*) as waiting from graphile_worker.jobs where key = ? and locked_at is null', [`run:${runId}`]);
   return Number(row?.waiting ?? 0) > 0;
+}
+
+/**
+ * Runs waiting in the queue for a worker (drive jobs not taken, not given up), for the API's
+ * `stagent_queued_runs` gauge; null when the engine is not scaled out (no queue). Takes the
+ * engine itself (its `resources`), so the facade needs no method for one metric.
+ */
+export async function queuedRunCount(engine: { resources: Pick<EngineResources, 'orm' | 'runQueue'> }): Promise<number | null> {
+  if (!engine.resources.runQueue) return null;
+  const row = await withSqlExecutor(engine.resources.orm, (sql) =>
+    sql.get('select count(*) as queued from graphile_worker.jobs where task_identifier = ? and locked_at is null and attempts < max_attempts', [DRIVE_TASK]),
+  );
+  return Number(row?.queued ?? 0);
 }
 
 /** A running consumer of drive jobs. */
