@@ -15,10 +15,13 @@ import { useNoIntrospection } from './no-introspection.js';
 import { useOperationLimits } from './operation-limits.js';
 import { DIRECT_DELIVERY, HTTP_STREAM, useSharedSubscriptionResults, type HttpStream } from './shared-subscription-results.js';
 import { directDelivery } from './subscription-delivery.js';
+import type { ApiMetrics } from './telemetry/metrics.js';
 
 /** Where GraphQL is served (HTTP and WebSocket) and where the health check answers. */
 export const GRAPHQL_PATH = '/graphql';
 export const HEALTH_PATH = '/health';
+/** Where Prometheus scrapes the metrics (when the app is given them). */
+export const METRICS_PATH = '/metrics';
 
 /** WebSocket close code for a missing or wrong token (graphql-ws uses 4403 for a refused init; we say "unauthorized"). */
 export const WS_UNAUTHORIZED = 4401;
@@ -49,17 +52,43 @@ const stderrLogger: AppLogger = {
 };
 
 /** Answers a request with a small JSON error without involving yoga. */
-function reject(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+function reject(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...headers });
   res.end(JSON.stringify({ errors: [{ message }] }));
+}
+
+/**
+ * GET /metrics: the registry in Prometheus text. With a token, only a request carrying it (the
+ * same constant-time check as GraphQL's) reads it: counters of spend and runs are not public.
+ */
+function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: Pick<ApiMetrics, 'registry'>, apiToken: string | null, logger: AppLogger): void {
+  if (apiToken && !tokenMatches(apiToken, bearerToken(req.headers.authorization)))
+    return reject(res, 401, 'Missing or invalid bearer token.', { 'www-authenticate': 'Bearer realm="stagent"' });
+  if (req.method !== 'GET' && req.method !== 'HEAD') return reject(res, 405, `${METRICS_PATH} answers GET only.`, { allow: 'GET, HEAD' });
+  metrics.registry.metrics().then(
+    (text) => {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : text);
+    },
+    (error: unknown) => {
+      logger.error('metrics collection failed', { message: String((error as Error)?.message ?? error) });
+      reject(res, 500, 'Metrics collection failed.');
+    },
+  );
 }
 
 /**
  * Builds the server: graphql-yoga on HTTP and graphql-ws on the same port and path, both through
  * yoga's envelop (same context, validation rules, limits and error masking).
  */
-export function createApp(options: { engine: EngineApi; config: ApiConfig; logger?: AppLogger }): App {
-  const { engine, config } = options;
+export function createApp(options: {
+  engine: EngineApi;
+  config: ApiConfig;
+  logger?: AppLogger;
+  /** Serves {@link METRICS_PATH} and receives subscription measures; without it there is no /metrics. */
+  metrics?: Pick<ApiMetrics, 'registry' | 'subscriptions'>;
+}): App {
+  const { engine, config, metrics } = options;
   const logger = options.logger ?? stderrLogger;
   assertSafeBinding(config);
 
@@ -93,7 +122,11 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
       ...(config.introspection ? [] : [useNoIntrospection()]),
       useCompiledQueries(),
       // Results written straight to sockets skip envelop's masking hook: the same masking, applied once per shared result.
-      useSharedSubscriptionResults({ maskError: (error) => maskLogged(error, UNEXPECTED_ERROR, false), maxUnreadBytes: config.maxUnreadBytes }),
+      useSharedSubscriptionResults({
+        maskError: (error) => maskLogged(error, UNEXPECTED_ERROR, false),
+        maxUnreadBytes: config.maxUnreadBytes,
+        measures: metrics?.subscriptions,
+      }),
     ],
   });
 
@@ -107,6 +140,7 @@ export function createApp(options: { engine: EngineApi; config: ApiConfig; logge
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const refused = refusal(req);
     if (refused) return reject(res, refused.status, refused.message);
+    if (metrics && req.url?.split('?')[0] === METRICS_PATH) return serveMetrics(req, res, metrics, config.apiToken, logger);
     if (req.method === 'POST') {
       const length = req.headers['content-length'];
       if (length === undefined) return reject(res, 411, 'POST requests need a Content-Length header.');

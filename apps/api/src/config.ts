@@ -70,7 +70,19 @@ export interface ApiConfig {
   leaseMs: number;
   /** Operation shape limits. */
   limits: OperationLimits;
+  /**
+   * Lowest level written to the JSON log on stderr (LOG_LEVEL: trace, debug, info, warn, error or
+   * fatal; default info). Run and step ends are info (failures warn), model and tool calls debug.
+   */
+  logLevel: LogLevel;
+  /** Whether GET /metrics answers in Prometheus text (STAGENT_METRICS, default on; "0" turns it off, then /metrics is 404). */
+  metrics: boolean;
 }
+
+/** The levels LOG_LEVEL accepts, lowest first (pino's). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** WebSocket close code for a subscriber that left more than {@link ApiConfig.maxUnreadBytes} unread. */
 export const WS_SUBSCRIBER_TOO_SLOW = 4413;
@@ -107,6 +119,15 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
   if (raw === undefined || raw === '') return fallback;
   if (raw === '1' || raw === '0') return raw === '1';
   throw new ConfigError(`${name} must be 1 (on) or 0 (off), got "${raw.slice(0, 64)}".`);
+}
+
+/** LOG_LEVEL (case-insensitive), default info; anything else is refused rather than logged at a guessed level. */
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = env.LOG_LEVEL?.trim();
+  if (!raw) return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (!level) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw.slice(0, 64)}".`);
+  return level;
 }
 
 /** STAGENT_REDIS_URL, checked by the engine's rule (redis:// or rediss://); null when unset or empty. */
@@ -175,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     workerConcurrency: integer(env, 'STAGENT_WORKER_CONCURRENCY', 4, 1, 64),
     leaseMs: integer(env, 'STAGENT_LEASE_MS', 60_000, 5_000, 600_000),
     limits: defaultOperationLimits,
+    logLevel: logLevel(env),
+    metrics: onOff(env, 'STAGENT_METRICS', true),
   };
 }
 

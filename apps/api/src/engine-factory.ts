@@ -1,5 +1,15 @@
-import { describeDatabase, Engine, eventNamespaceFor, openRedisEventBus, type RedisEventBus } from '@stagent/engine';
+import {
+  describeDatabase,
+  Engine,
+  eventNamespaceFor,
+  InMemoryEventBus,
+  openRedisEventBus,
+  type EngineTelemetry,
+  type Logger,
+  type RedisEventBus,
+} from '@stagent/engine';
 import type { ApiConfig } from './config.js';
+import type { ApiMetrics } from './telemetry/metrics.js';
 
 /** Delay per streamed chunk of the simulated runtime outside tests, ms: enough to see the stream. */
 const SIMULATED_LATENCY_MS = 25;
@@ -23,28 +33,38 @@ export interface OpenedEngine {
  * database is touched, never a silent process-local bus. The instance registers with `config.role` (STAGENT_ROLE, default all).
  * With `scaleOut` on PostgreSQL and Redis (`stagent serve`), claims go through the run queue and,
  * unless the role is api, this instance drives up to `config.workerConcurrency` runs from it.
+ * `logger` receives the engine's and the Redis bus's messages (default: the engine's console
+ * logger), `telemetry` its model calls, tool calls, steps and runs; with `metrics`, the events
+ * this process publishes are counted and the engine's gauges are read at each scrape.
  */
 export async function openEngine(
   config: Pick<ApiConfig, 'dataDir' | 'databaseUrl' | 'redisUrl'> & Partial<Pick<ApiConfig, 'role' | 'workerConcurrency'>>,
-  options: { timers?: boolean; fanOut?: boolean; scaleOut?: boolean } = {},
+  options: { timers?: boolean; fanOut?: boolean; scaleOut?: boolean; logger?: Logger; telemetry?: EngineTelemetry; metrics?: ApiMetrics | null } = {},
 ): Promise<OpenedEngine> {
   const location = { dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined };
-  const redisBus = options.fanOut && config.redisUrl ? await openRedisEventBus(config.redisUrl, { namespace: eventNamespaceFor(location) }) : null;
+  const redisBus =
+    options.fanOut && config.redisUrl ? await openRedisEventBus(config.redisUrl, { namespace: eventNamespaceFor(location), logger: options.logger }) : null;
+  // PostgreSQL and Redis: one of several instances, which share runs through the run queue.
+  const scaleOut = options.scaleOut && location.databaseUrl && redisBus ? { concurrency: config.workerConcurrency ?? 4 } : undefined;
+  const { metrics } = options;
   let engine: Engine;
   try {
     engine = await Engine.open({
       ...location,
       simulatedLatencyMs: SIMULATED_LATENCY_MS,
       timers: options.timers,
-      bus: redisBus ?? undefined,
+      // Counted where this process publishes: what the Redis bus receives from other instances goes around it.
+      bus: metrics ? metrics.countPublishes(redisBus ?? new InMemoryEventBus()) : (redisBus ?? undefined),
+      logger: options.logger,
+      telemetry: options.telemetry,
       role: config.role,
-      // PostgreSQL and Redis: one of several instances, which share runs through the run queue.
-      scaleOut: options.scaleOut && location.databaseUrl && redisBus ? { concurrency: config.workerConcurrency ?? 4 } : undefined,
+      scaleOut,
     });
   } catch (error) {
     await redisBus?.close();
     throw error;
   }
+  metrics?.observeEngine(engine, { scaledOut: scaleOut !== undefined });
   return {
     engine,
     redisBus,

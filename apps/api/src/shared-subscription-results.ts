@@ -30,6 +30,14 @@ export interface HttpStream {
   close(): void;
 }
 
+/** What the plugin reports about live subscriptions (the API's metrics). */
+export interface SubscriptionMeasures {
+  /** A subscription started streaming; the returned function is called once when it ends. */
+  opened(): () => void;
+  /** A batch of live events was written to a subscriber; `oldestAt` is its oldest event's `at` (epoch ms). */
+  delivered(oldestAt: number): void;
+}
+
 type Shared = { result: Promise<ExecutionResult> | ExecutionResult; json?: Promise<Buffer> | Buffer };
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -59,8 +67,15 @@ function isListenable(value: AsyncIterator<unknown>): value is ListenableSource 
  * Sound only because subscription payload fields do not depend on the context (they read the
  * event and nothing else); a field that read the caller's identity would need to be part of the key.
  * Documents are keyed by identity: yoga's parse cache hands out one DocumentNode per query text.
+ *
+ * With `measures`, each subscription is counted while open, and the time from a live event's
+ * commit to its write is reported once per batch written (WebSocket) or result pulled (HTTP).
  */
-export function useSharedSubscriptionResults(options: { maskError: (error: GraphQLError) => Error; maxUnreadBytes: number }): Plugin {
+export function useSharedSubscriptionResults(options: {
+  maskError: (error: GraphQLError) => Error;
+  maxUnreadBytes: number;
+  measures?: SubscriptionMeasures;
+}): Plugin {
   const byEvent = new WeakMap<object, WeakMap<DocumentNode, Map<string, Shared>>>();
 
   const shared = (args: ExecutionArgs, key: string, payload: object): Shared => {
@@ -99,13 +114,17 @@ export function useSharedSubscriptionResults(options: { maskError: (error: Graph
       setSubscribeFn(async (args: ExecutionArgs) => {
         const source = await createSourceEventStream(args);
         if (!isAsyncIterable(source)) return source as ExecutionResult;
-        const iterator = source[Symbol.asyncIterator]();
+        const measured = options.measures ? measuredSource(source[Symbol.asyncIterator](), options.measures) : null;
+        const iterator = measured?.source ?? source[Symbol.asyncIterator]();
         const key = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
         const context = args.contextValue as { [DIRECT_DELIVERY]?: DirectDelivery; [HTTP_STREAM]?: HttpStream } | undefined;
         const direct = context?.[DIRECT_DELIVERY];
         if (isListenable(iterator)) {
-          if (direct) return pushed(iterator, direct, (payload) => sharedJson(args, key, payload));
-          return pulled(iterator, { maxUnreadBytes: options.maxUnreadBytes, stream: context?.[HTTP_STREAM] }, (payload) => sharedPulled(args, key, payload));
+          if (direct) return pushed(iterator, measured ? measured.timed(direct) : direct, (payload) => sharedJson(args, key, payload));
+          const http = pulled(iterator, { maxUnreadBytes: options.maxUnreadBytes, stream: context?.[HTTP_STREAM] }, (payload) =>
+            measured ? measured.tagged(payload, sharedPulled(args, key, payload)) : sharedPulled(args, key, payload),
+          );
+          return measured ? measured.timedPulls(http) : http;
         }
         const mapped: AsyncIterableIterator<ExecutionResult> = {
           async next() {
@@ -129,6 +148,106 @@ export function useSharedSubscriptionResults(options: { maskError: (error: Graph
         };
         return mapped;
       });
+    },
+  };
+}
+
+/** The `at` (epoch ms) of a payload that is a stored event. */
+function eventTime(payload: unknown): number | null {
+  const at = (payload as { at?: unknown } | null)?.at;
+  return typeof at === 'number' ? at : null;
+}
+
+/**
+ * A subscription's source as the metrics see it: counted while it is open (from here to its
+ * `return()`, a source error or its end), and with the event times the transport wrappers
+ * observe once a batch (push) or a result (pull) is written. Only events committed after the
+ * subscription started count: a replay of stored events is not fan-out.
+ */
+function measuredSource(source: AsyncIterator<unknown>, measures: SubscriptionMeasures) {
+  const since = Date.now();
+  const close = measures.opened();
+  const liveAt = (payload: unknown): number | null => {
+    const at = eventTime(payload);
+    return at !== null && at >= since ? at : null;
+  };
+  const oldestLive = (payloads: readonly unknown[]): number | null => {
+    let oldest: number | null = null;
+    for (const payload of payloads) {
+      const at = liveAt(payload);
+      if (at !== null && (oldest === null || at < oldest)) oldest = at;
+    }
+    return oldest;
+  };
+  /** Push mode: the oldest live `at` of each batch handed to the transport and not yet written (null: nothing live in it). */
+  let batches: (number | null)[] | null = null;
+  const wrapped: AsyncIterator<unknown> & Partial<ListenableSource> = {
+    next: async (...args: [] | [unknown]) => {
+      const step = await source.next(...args);
+      if (step.done) close();
+      return step;
+    },
+    return: async (value?: unknown) => {
+      close();
+      return source.return ? source.return(value) : { done: true, value: undefined };
+    },
+    throw: async (error?: unknown) => {
+      close();
+      if (source.throw) return source.throw(error);
+      throw error;
+    },
+  };
+  if (isListenable(source)) {
+    wrapped.listen = (onEvents, onError, whenReady) =>
+      source.listen(
+        (payloads) => {
+          batches?.push(oldestLive(payloads));
+          onEvents(payloads);
+        },
+        (error) => {
+          close();
+          onError(error);
+        },
+        whenReady,
+      );
+  }
+  /** Pull mode: the live `at` of each prepared result. */
+  const resultAt = new WeakMap<object, number>();
+  return {
+    source: wrapped,
+    /** `delivery`, observing each batch it writes (push mode sends once per batch, in order). */
+    timed(delivery: DirectDelivery): DirectDelivery {
+      const queue: (number | null)[] = (batches = []);
+      return {
+        send(payloadJsons) {
+          delivery.send(payloadJsons);
+          const at = queue.shift();
+          if (at !== undefined && at !== null) measures.delivered(at);
+        },
+        whenReady: () => delivery.whenReady(),
+      };
+    },
+    /** Remembers the event time of a result prepared for a pulling transport. */
+    tagged(payload: object, prepared: Promise<Pulled> | Pulled): Promise<Pulled> | Pulled {
+      const at = liveAt(payload);
+      if (at === null) return prepared;
+      const tag = (p: Pulled): Pulled => (resultAt.set(p.result, at), p);
+      return isPromise(prepared) ? prepared.then(tag) : tag(prepared);
+    },
+    /** `results`, observing each live result when the transport takes it to write. */
+    timedPulls(results: AsyncIterableIterator<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+      const iterator: AsyncIterableIterator<ExecutionResult> = {
+        async next() {
+          const step = await results.next();
+          const at = step.done ? undefined : resultAt.get(step.value);
+          if (at !== undefined) measures.delivered(at);
+          return step;
+        },
+        return: () => results.return!(),
+        throw: (error: unknown) => results.throw!(error),
+        [Symbol.asyncIterator]: () => iterator,
+      };
+      return iterator;
     },
   };
 }
