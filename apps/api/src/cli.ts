@@ -10,6 +10,7 @@ import { serveCommand } from './commands/serve.js';
 import { workflowsCommand } from './commands/workflows.js';
 import { ConfigError, loadConfig } from './config.js';
 import { databaseLabel, openEngine } from './engine-factory.js';
+import { createLogger } from './telemetry/logger.js';
 
 const USAGE = `Usage: stagent <command>
 
@@ -28,7 +29,8 @@ command and \`pnpm start\` use the same one. STAGENT_DATABASE_URL (postgres://us
 keep the rows in that PostgreSQL database instead (the secret key stays in STAGENT_DATA_DIR); a bad
 URL or a server that does not answer is an error, never a fallback to SQLite. STAGENT_REDIS_URL
 (redis://[:password@]host:6379): fan events out to every instance on the same database (\`serve\`, \`run\`);
-without it they reach only subscribers of the process that made them.
+without it they reach only subscribers of the process that made them. LOG_LEVEL (info): trace,
+debug, info, warn, error or fatal for the JSON log on stderr. STAGENT_METRICS (1; 0 = no /metrics).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -55,13 +57,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`stagent: unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
+  // The engine's messages (rare outside serve: warnings, errors) as JSON lines on stderr, away from the command's output.
+  const logger = createLogger({ level: config.logLevel });
   // A run's events reach the other instances' subscribers; the other commands publish nothing live.
-  const opened = await openEngine(config, { timers: command === 'run', fanOut: command === 'run' });
+  const opened = await openEngine(config, { timers: command === 'run', fanOut: command === 'run', logger });
   const { engine } = opened;
   const abort = new AbortController();
   const onInt = () => abort.abort();
   process.once('SIGINT', onInt);
   try {
+    await logger.secrets.follow(engine);
     if (command === 'migrate') {
       process.stdout.write(`Database ${databaseLabel(config)} is migrated.\n`);
       return 0;
@@ -69,9 +74,11 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'workflows') return await workflowsCommand(engine);
     if (command === 'estimate') return await estimateCommand(engine, { file, runtimeId: values.runtime });
     await engine.start();
+    await logger.secrets.refresh();
     return await runCommand(engine, { file, runtimeId: values.runtime, watch: values.watch, signal: abort.signal });
   } finally {
     process.off('SIGINT', onInt);
+    logger.close();
     await opened.close();
   }
 }

@@ -1,30 +1,57 @@
-import { seedDemoData, type Engine } from '@stagent/engine';
+import { combineTelemetry, seedDemoData, type Engine, type EngineTelemetry } from '@stagent/engine';
 import { formatDuration } from '@stagent/engine/format';
-import { createApp } from '../app.js';
+import { createApp, METRICS_PATH } from '../app.js';
 import { assertSafeBinding, ConfigError, type ApiConfig } from '../config.js';
 import { databaseLabel, openEngine } from '../engine-factory.js';
+import { createLogger, loggingTelemetry, type JsonLogger } from '../telemetry/logger.js';
+import { createMetrics, type ApiMetrics } from '../telemetry/metrics.js';
+import { startTracing } from '../telemetry/tracing.js';
 
 /**
  * `stagent serve`: opens the Redis event bus of STAGENT_REDIS_URL, if set, opens and migrates the
  * database (PostgreSQL of STAGENT_DATABASE_URL, else the SQLite file in the data directory), runs
  * the recovery sweep, seeds demo data and its first runs into an empty database (unless
  * STAGENT_DEMO=0), then serves HTTP and WebSocket on one port until SIGTERM or SIGINT, when it
- * closes connections, the engine and the bus before exiting.
+ * closes connections, the engine and the bus before exiting. What it says for a person goes to
+ * `out` (stdout); the JSON log (LOG_LEVEL) to stderr; metrics to GET /metrics (STAGENT_METRICS);
+ * spans to the OTLP endpoint of the OTEL_* variables, if any.
  */
-export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = process.stderr): Promise<void> {
+export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Refuse an unsafe binding before touching the database.
   assertSafeBinding(config);
-  const opened = await openEngine(config, { fanOut: true, scaleOut: true });
+  const logger = createLogger({ level: config.logLevel, env });
+  const metrics = config.metrics ? createMetrics() : null;
+  const tracing = startTracing(env);
+  const telemetry = combineTelemetry(loggingTelemetry(logger), ...(metrics ? [metrics.telemetry] : []), ...(tracing ? [tracing.telemetry] : []));
+  try {
+    await serveWith(config, out, { logger, metrics, telemetry });
+  } finally {
+    await tracing?.shutdown();
+    logger.close();
+  }
+}
+
+/** Opens the engine with the log, metrics and telemetry made for it, and serves until a signal. */
+async function serveWith(
+  config: ApiConfig,
+  out: NodeJS.WriteStream,
+  { logger, metrics, telemetry }: { logger: JsonLogger; metrics: ApiMetrics | null; telemetry: EngineTelemetry },
+): Promise<void> {
+  const opened = await openEngine(config, { fanOut: true, scaleOut: true, logger, telemetry, metrics });
   const { engine } = opened;
   try {
+    await logger.secrets.follow(engine);
     await engine.start();
+    // The MCP servers' env and header values are loaded by start().
+    await logger.secrets.refresh();
     await refuseSilentSplit(config, opened.redisBus !== null, engine);
     const seeding = performance.now();
     // Only a lone instance seeds: instances of a deployment starting together would race to seed one database, and an api instance would wait for a worker to run the demo.
     if (config.demo && config.role === 'all' && (await seedDemoData(engine))) {
       out.write(`Seeded the demo project and its first runs on the simulator in ${formatDuration(performance.now() - seeding)} (STAGENT_DEMO=0 to skip).\n`);
     }
-    const app = createApp({ engine, config });
+    // Settings and MCP servers changed through the API refresh the secrets the log is cleaned of.
+    const app = createApp({ engine: logger.secrets.watch(engine), config, logger, metrics: metrics ?? undefined });
     const port = await app.start(config.port, config.host);
     const runtimes = await engine.listRuntimes();
     const real = runtimes.filter((r) => r.available && r.id !== 'simulated');
@@ -40,6 +67,8 @@ export async function serveCommand(config: ApiConfig, out: NodeJS.WriteStream = 
     out.write(
       `Data directory: ${config.dataDir}${config.apiToken ? '; bearer token required' : ''}${config.introspection ? (config.production ? '' : '; GraphiQL enabled') : '; introspection off'}\n`,
     );
+    if (metrics)
+      out.write(`Prometheus metrics on ${METRICS_PATH}${config.apiToken ? ' (bearer token required)' : ''}; JSON log on stderr at ${config.logLevel}\n`);
     if (!real.length) out.write('No provider is configured (no API key, no Ollama): workflows run on the SIMULATED runtime, which is not a model.\n');
 
     await new Promise<void>((resolve) => {
