@@ -159,6 +159,8 @@ function stepRecord(overrides: Partial<StepRecord> = {}): StepRecord {
     budgetUsd: 0.5,
     inputTokens: 1200,
     outputTokens: 80,
+    cacheReadTokens: 300,
+    cacheWriteTokens: 0,
     turns: 1,
     startedAt: T0 + 1_000,
     endedAt: T0 + 8_000,
@@ -193,6 +195,7 @@ describe('the span consumer, on hand-made records', () => {
       taskKind: 'STEP',
       taskId: 'task_1',
       ...ids,
+      toolCallId: 'toolu_7',
       toolName: 'search_documents',
       status: 'TIMED_OUT',
       startedAt: T0 + 3_300,
@@ -237,7 +240,8 @@ describe('the span consumer, on hand-made records', () => {
       'stagent.runtime.id': 'anthropic-direct',
       'gen_ai.request.model': 'claude-x',
       'stagent.budget_usd': 0.5,
-      'gen_ai.usage.input_tokens': 1200,
+      'gen_ai.usage.input_tokens': 1500, // cached tokens included, as on its model calls
+      'gen_ai.usage.cache_read.input_tokens': 300,
       'gen_ai.usage.output_tokens': 80,
       'stagent.turns': 1,
     });
@@ -270,6 +274,7 @@ describe('the span consumer, on hand-made records', () => {
     expect(toolSpan!.attributes).toMatchObject({
       'gen_ai.operation.name': 'execute_tool',
       'gen_ai.tool.name': 'search_documents',
+      'gen_ai.tool.call.id': 'toolu_7',
       'stagent.tool.status': 'TIMED_OUT',
     });
   });
@@ -413,6 +418,10 @@ describe('a run through the engine', () => {
     const rowsOfB = ledger.filter((row) => row.step_id === 'b');
     expect(stepSpanOf('b').attributes).toMatchObject({
       'stagent.turns': 2,
+      'gen_ai.usage.input_tokens': rowsOfB.reduce(
+        (sum, row) => sum + Number(row.input_tokens) + Number(row.cache_read_tokens) + Number(row.cache_write_tokens),
+        0,
+      ),
       'gen_ai.usage.output_tokens': rowsOfB.reduce((sum, row) => sum + Number(row.output_tokens), 0),
       'gen_ai.request.model': model,
     });

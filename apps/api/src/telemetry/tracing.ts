@@ -192,6 +192,7 @@ export function toolCallAttributes(r: ToolCallRecord): Attributes {
   return {
     'gen_ai.operation.name': 'execute_tool',
     'gen_ai.tool.name': r.toolName,
+    'gen_ai.tool.call.id': r.toolCallId,
     'stagent.tool.status': r.status,
     ...(r.status === 'FAILED' || r.status === 'TIMED_OUT' ? { 'error.type': r.status } : {}),
     'stagent.task.id': r.taskId,
@@ -213,9 +214,11 @@ export function stepAttributes(r: StepRecord): Attributes {
     ...(r.model ? { 'gen_ai.request.model': r.model } : {}),
     'stagent.cost_usd': r.costUsd,
     ...(r.budgetUsd === null ? {} : { 'stagent.budget_usd': r.budgetUsd }),
-    // Uncached input only: StepRecord does not carry the step's cache tokens (its model calls' spans do).
-    'gen_ai.usage.input_tokens': r.inputTokens,
+    // As on its model calls: cached tokens count in input_tokens, and are also given apart.
+    'gen_ai.usage.input_tokens': r.inputTokens + r.cacheReadTokens + r.cacheWriteTokens,
     'gen_ai.usage.output_tokens': r.outputTokens,
+    'gen_ai.usage.cache_read.input_tokens': r.cacheReadTokens,
+    'gen_ai.usage.cache_creation.input_tokens': r.cacheWriteTokens,
     'stagent.turns': r.turns,
   };
 }

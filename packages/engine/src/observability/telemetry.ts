@@ -69,6 +69,8 @@ export interface ToolCallRecord {
   workflowId: string | null;
   runId: string | null;
   stepId: string | null;
+  /** The model's own id for the call (`gen_ai.tool.call.id`). */
+  toolCallId: string;
   toolName: string;
   /** SUCCEEDED, FAILED, TIMED_OUT, DENIED or CANCELLED. */
   status: string;
@@ -91,8 +93,11 @@ export interface StepRecord {
   model: string | null;
   costUsd: number;
   budgetUsd: number | null;
+  /** Uncached input tokens of the attempt's model calls. */
   inputTokens: number;
   outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
   turns: number;
   startedAt: number;
   endedAt: number;

@@ -127,6 +127,7 @@ export class TaskTracker implements RuntimeHooks {
       workflowId: this.ids.workflowId,
       runId: this.ids.runId,
       stepId: this.ids.stepId,
+      toolCallId: call.id,
       toolName: call.name,
       status,
       startedAt: this.toolStartedAt.get(call.id) ?? now,

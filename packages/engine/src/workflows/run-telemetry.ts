@@ -42,6 +42,8 @@ export function reportStepEnded(
     budgetUsd: row.budgetUsd ?? null,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
+    cacheReadTokens: row.cacheReadTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
     turns: end.turns,
     startedAt,
     endedAt,
