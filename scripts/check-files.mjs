@@ -129,7 +129,7 @@ for (const rel of tracked) {
   } catch {
     continue; // deleted in the work tree, not yet committed
   }
-  if (/\.\.\/shared\b/.test(text)) problems.push(`${rel}: reads beside the repository (commit what it needs instead)`);
+  if (/\.\.\/shared(?![\w-])/.test(text)) problems.push(`${rel}: reads beside the repository (commit what it needs instead)`);
 }
 if (problems.length) {
   console.error(`Convention check: ${problems.length} finding(s)\n` + problems.map((p) => `- ${p}`).join('\n'));
