@@ -118,12 +118,28 @@ describe('agent CLI runtimes', () => {
     expect((await rt.describe()).unavailableReason).toMatch(/No Anthropic API key/);
   });
 
-  it('openai-codex-app-server finds a codex executable on PATH', async () => {
+  it('openai-codex-app-server says when the codex it finds is not the Codex CLI, and when the key is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'stagent-codex-'));
-    await writeFile(join(dir, 'codex'), '#!/bin/sh\n');
+    await writeFile(join(dir, 'codex'), '#!/bin/sh\necho "some other tool 1.0"\n');
     await chmod(join(dir, 'codex'), 0o755);
-    const d = await new OpenAICodexAppServerRuntime({ env: { PATH: dir }, importModule: async () => Promise.reject(new TypeError('absent')) }).describe();
-    expect(d.available).toBe(false);
-    expect(d.unavailableReason).toContain(`installed (${join(dir, 'codex')})`);
+    const runtime = (env: NodeJS.ProcessEnv, key?: string) =>
+      new OpenAICodexAppServerRuntime({
+        clock: new SystemClock(),
+        getSetting: async () => key,
+        env,
+        importModule: async () => Promise.reject(new TypeError('absent')),
+      });
+    const wrong = await runtime({ PATH: dir }, 'sk-openai').describe();
+    expect(wrong.available).toBe(false);
+    expect(wrong.unavailableReason).toMatch(/cannot start: .*codex is not the Codex CLI \(`--version` printed "some other tool 1.0"\)/);
+    const result = await runtime({ PATH: dir }, 'sk-openai').run({} as RuntimeRequest, recordingHooks());
+    expect(result).toMatchObject({ status: 'FAILED', turns: 0, failure: { category: 'INVALID_REQUEST' } });
+
+    await writeFile(join(dir, 'codex-cli'), '#!/bin/sh\necho "codex-cli 0.171.0"\n');
+    await chmod(join(dir, 'codex-cli'), 0o755);
+    const noKey = await runtime({ PATH: dir, STAGENT_CODEX_BIN: join(dir, 'codex-cli') }).describe();
+    expect(noKey.unavailableReason).toMatch(/No OpenAI API key/);
+    const missing = await runtime({ PATH: '', STAGENT_CODEX_BIN: join(dir, 'absent') }, 'sk-openai').describe();
+    expect(missing.unavailableReason).toMatch(/The Codex CLI is not installed.*pnpm --filter @stagent\/engine add @openai\/codex/);
   });
 });

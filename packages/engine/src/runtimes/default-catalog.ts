@@ -28,7 +28,7 @@ export function createDefaultCatalog(opts: DefaultCatalogOptions): RuntimeCatalo
   const provider = { clock: opts.clock, getSetting: opts.getSetting, env: opts.env, retry: opts.retry };
   return new RuntimeCatalog()
     .register(new ClaudeCodeRuntime(provider))
-    .register(new OpenAICodexAppServerRuntime({ env: opts.env }))
+    .register(new OpenAICodexAppServerRuntime(provider))
     .register(new AnthropicDirectRuntime(provider))
     .register(new OpenAIDirectRuntime(provider))
     .register(new OllamaRuntime(provider))

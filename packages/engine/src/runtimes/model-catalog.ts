@@ -29,10 +29,14 @@ const OPENAI_MODELS: RuntimeModels = {
   supported: ['gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-5.6-luna', 'gpt-5-mini'],
 };
 
-/** Models for the Codex app server. */
+/**
+ * Models for the Codex app server: the OpenAI models Codex 0.171 ships metadata for and we have
+ * prices for (`codex app-server` `model/list`). Not listed: gpt-5.1-codex, for which this Codex has
+ * no metadata any more (it warns and falls back), and the GPT-6 family, not priced here yet.
+ */
 const CODEX_MODELS: RuntimeModels = {
   default: 'gpt-5.6-terra',
-  supported: ['gpt-5.6-terra', 'gpt-5.1-codex'],
+  supported: ['gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-5.6-luna'],
 };
 
 /**

@@ -1,13 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { OPENAI_ERRORS } from './openai-wire.js';
-import { splitText, usageOf, type ScriptedResponse } from './scenario.js';
+import { splitText, usageOf, type ScriptedResponse, type ScriptedToolCall } from './scenario.js';
 import { breakStream, retryHeaders, sendJson, wireId, type WireRenderer, type WireRequest } from './wire-common.js';
 
 /**
  * The OpenAI **Responses** API (`POST /v1/responses`, `stream: true`), the wire the Codex CLI
  * speaks to its provider: named SSE events (`event: <type>` + `data: {type, sequence_number, ...}`)
  * from `response.created` through output items (assistant messages streamed as
- * `response.output_text.delta`, function calls as `response.function_call_arguments.delta`) to
+ * `response.output_text.delta`, function calls as `response.function_call_arguments.delta`, calls of
+ * freeform tools such as Codex's `exec` as `custom_tool_call` items) to
  * `response.completed` carrying the call's usage. `input_tokens` counts cached input too (its
  * `input_tokens_details.cached_tokens` is the cached share), as OpenAI reports it.
  */
@@ -63,6 +64,31 @@ function messageEvents(w: EventWriter, id: string, index: number, chunks: string
   const item = { id, type: 'message', status: 'completed', role: 'assistant', content: [{ ...part, text }] };
   body += w.event('response.output_item.done', { output_index: index, item });
   return { body, item };
+}
+
+/** A function call (JSON arguments) or a custom tool call (freeform input), streamed in two deltas. */
+function toolCallEvents(w: EventWriter, request: WireRequest, index: number, i: number, call: ScriptedToolCall): { body: string; item: Item } {
+  const custom = call.freeform !== undefined;
+  const id = wireId(custom ? 'ctc_' : 'fc_', request.seq, i);
+  const payload = custom ? call.freeform! : JSON.stringify(call.input);
+  const field = custom ? 'input' : 'arguments';
+  const kind = custom ? 'custom_tool_call_input' : 'function_call_arguments';
+  const half = Math.ceil(payload.length / 2);
+  const item: Item = {
+    id,
+    type: custom ? 'custom_tool_call' : 'function_call',
+    status: 'in_progress',
+    call_id: call.id ?? wireId('call_', request.seq, i),
+    name: call.name,
+    ...(call.namespace ? { namespace: call.namespace } : {}),
+    [field]: '',
+  };
+  let body = w.event('response.output_item.added', { output_index: index, item });
+  for (const delta of [payload.slice(0, half), payload.slice(half)]) body += w.event(`response.${kind}.delta`, { item_id: id, output_index: index, delta });
+  body += w.event(`response.${kind}.done`, { item_id: id, output_index: index, [field]: payload });
+  const done = { ...item, status: 'completed', [field]: payload };
+  body += w.event('response.output_item.done', { output_index: index, item: done });
+  return { body, item: done };
 }
 
 /**
@@ -122,18 +148,9 @@ export const renderOpenAIResponses: WireRenderer = (res, response: ScriptedRespo
       }
       for (const [i, call] of (response.toolCalls ?? []).entries()) {
         const index = output.length;
-        const id = wireId('fc_', request.seq, i);
-        const callId = call.id ?? wireId('call_', request.seq, i);
-        const args = JSON.stringify(call.input);
-        const half = Math.ceil(args.length / 2);
-        const item = { id, type: 'function_call', status: 'in_progress', call_id: callId, name: call.name, arguments: '' };
-        body += w.event('response.output_item.added', { output_index: index, item });
-        for (const delta of [args.slice(0, half), args.slice(half)])
-          body += w.event('response.function_call_arguments.delta', { item_id: id, output_index: index, delta });
-        body += w.event('response.function_call_arguments.done', { item_id: id, output_index: index, arguments: args });
-        const done = { ...item, status: 'completed', arguments: args };
-        body += w.event('response.output_item.done', { output_index: index, item: done });
-        output.push(done);
+        const tool = toolCallEvents(w, request, index, i, call);
+        body += tool.body;
+        output.push(tool.item);
       }
       const u = usageOf(response);
       const input = u.inputTokens + u.cacheReadTokens;

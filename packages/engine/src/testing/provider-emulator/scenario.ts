@@ -26,6 +26,10 @@ export interface ScriptedToolCall {
   id?: string;
   name: string;
   input: Record<string, unknown>;
+  /** Responses API only: the tool's namespace (Codex groups tools, e.g. `functions` for its `exec`). */
+  namespace?: string;
+  /** Responses API only: a call of a freeform (custom) tool with this raw input, e.g. the JavaScript of Codex's `exec`; `input` is ignored. */
+  freeform?: string;
 }
 
 /** One scripted answer to one model request. */
