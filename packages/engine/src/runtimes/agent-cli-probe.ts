@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { failure } from './error-classification.js';
 import type { RuntimeDescriptor, RuntimeResult } from './runtime.js';
 
@@ -16,6 +17,18 @@ export interface CliProbeOptions {
   env?: NodeJS.ProcessEnv;
   /** Loads a package by specifier (default: dynamic `import()`); rejects when it is not installed. */
   importModule?: (specifier: string) => Promise<unknown>;
+}
+
+/**
+ * Loads a package, or the file an environment variable names for it: agent CLI packages may be
+ * installed outside the app (CI keeps them in a cache folder), e.g. `STAGENT_CLAUDE_AGENT_SDK` =
+ * the Agent SDK's `sdk.mjs` for `@anthropic-ai/claude-agent-sdk`.
+ */
+export function importFromEnv(env: NodeJS.ProcessEnv, overrides: Record<string, string>): (specifier: string) => Promise<unknown> {
+  return (specifier) => {
+    const path = overrides[specifier] ? env[overrides[specifier]] : undefined;
+    return path ? import(pathToFileURL(path).href) : import(specifier);
+  };
 }
 
 /** Whether a package can be imported. */

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import { AnthropicDirectRuntime } from './anthropic-direct.js';
 import { RuntimeCatalog } from './catalog.js';
-import { ClaudeCodeRuntime } from './claude-code.js';
+import { importFromEnv } from './agent-cli-probe.js';
+import { CLAUDE_AGENT_SDK, ClaudeCodeRuntime } from './claude-code.js';
 import { OllamaRuntime } from './ollama.js';
 import { OpenAICodexAppServerRuntime } from './openai-codex-app-server.js';
 import { OpenAIDirectRuntime } from './openai-direct.js';
@@ -13,7 +14,10 @@ export interface DefaultCatalogOptions {
   clock: Clock;
   /** Reads a setting (`anthropic.apiKey`, `openai.apiKey`, `ollama.baseUrl`). */
   getSetting: (key: string) => Promise<unknown>;
-  /** Environment for `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, key fallbacks and PATH; `process.env` when omitted. */
+  /**
+   * Environment for `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, key fallbacks, PATH and where the agent
+   * CLIs are (`STAGENT_CLAUDE_AGENT_SDK`, `STAGENT_CODEX_BIN`, `STAGENT_CODEX_PACKAGE`); `process.env` when omitted.
+   */
   env?: NodeJS.ProcessEnv;
   simulated: SimulatedRuntime;
   /** Overrides of the default retry policy (tests shorten the waits). */
@@ -26,11 +30,16 @@ export interface DefaultCatalogOptions {
  */
 export function createDefaultCatalog(opts: DefaultCatalogOptions): RuntimeCatalog {
   const provider = { clock: opts.clock, getSetting: opts.getSetting, env: opts.env, retry: opts.retry };
-  return new RuntimeCatalog()
-    .register(new ClaudeCodeRuntime(provider))
-    .register(new OpenAICodexAppServerRuntime(provider))
-    .register(new AnthropicDirectRuntime(provider))
-    .register(new OpenAIDirectRuntime(provider))
-    .register(new OllamaRuntime(provider))
-    .register(opts.simulated);
+  return (
+    new RuntimeCatalog()
+      // The Agent SDK from the app's dependencies, or from where STAGENT_CLAUDE_AGENT_SDK points.
+      .register(
+        new ClaudeCodeRuntime({ ...provider, importModule: importFromEnv(opts.env ?? process.env, { [CLAUDE_AGENT_SDK]: 'STAGENT_CLAUDE_AGENT_SDK' }) }),
+      )
+      .register(new OpenAICodexAppServerRuntime(provider))
+      .register(new AnthropicDirectRuntime(provider))
+      .register(new OpenAIDirectRuntime(provider))
+      .register(new OllamaRuntime(provider))
+      .register(opts.simulated)
+  );
 }
