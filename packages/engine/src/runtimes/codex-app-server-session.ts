@@ -6,6 +6,7 @@ import { CallWatchdog, TaskWatchdog } from './call-watchdog.js';
 import { codexApprovalAnswer, toolReports, type CodexItem } from './codex-approvals.js';
 import { classifyCodexError, type CodexTurnError } from './codex-errors.js';
 import { startCodexMcpBridge, type CodexMcpBridge } from './codex-mcp-bridge.js';
+import { startCodexProviderProxy, type CodexProviderProxy, type ResponsesUsage } from './codex-provider-proxy.js';
 import { CodexRpc } from './codex-rpc.js';
 import { failure, failureFromAbortReason } from './error-classification.js';
 import { failureDisposition, type ClassifiedFailure } from './failure-category.js';
@@ -17,15 +18,11 @@ import type { RuntimeHooks, RuntimeRequest, RuntimeResult } from './runtime.js';
  * temporary CODEX_HOME (so `~/.codex` is never read or written) and a fresh temporary working
  * folder, with the provider, its base URL and the environment variable holding the key given as
  * `-c` overrides. Then JSON-RPC: `initialize`, `thread/start` (model, folder, read-only sandbox,
- * approvals routed to us), `turn/start` with the prompt. Codex owns the loop; its notifications
- * become our hooks: `item/agentMessage/delta` → deltas, `thread/tokenUsage/updated` (`last`: one
- * model call) → `onUsage`, `turn/completed` → the result. Codex's own retries are off
- * (`request_max_retries = 0`, `stream_max_retries = 0`): a retryable failure ends its turn and we
- * retry with our policy, reported through `onRetry`.
+ * approvals routed to us), `turn/start` with the prompt. Codex owns the loop; its provider is our
+ * loopback proxy (`codex-provider-proxy.ts`), which reports each model call as the provider answers
+ * it: the turn, the text deltas, the usage (verdict awaited before Codex sees the end of the call
+ * or runs its tools) and HTTP retries. Codex's own retries are off; `turn/completed` ends the task.
  */
-
-/** Item types the model streams within a call. */
-const MODEL_ITEMS = new Set(['agentMessage', 'reasoning', 'plan', 'webSearch']);
 
 /** The provider id our overrides define in Codex's configuration. */
 const PROVIDER_ID = 'stagent';
@@ -39,7 +36,7 @@ export interface CodexSessionOptions {
   command: string;
   commandArgs: string[];
   apiKey: string;
-  /** The Responses API base URL, `…/v1`. */
+  /** The provider's Responses API base URL, `…/v1` (the proxy forwards there). */
   baseUrl: string;
   /** PATH for the CLI; nothing else of the caller's environment is passed on. */
   env: NodeJS.ProcessEnv;
@@ -51,8 +48,8 @@ export interface CodexSessionOptions {
 const toml = (s: string) => JSON.stringify(s);
 
 /** The `codex app-server` arguments: our provider and model, nothing from the user's files. */
-export function codexArgs(request: RuntimeRequest, opts: CodexSessionOptions, bridge: CodexMcpBridge | undefined): string[] {
-  const provider = `{ name = "Stagent", base_url = ${toml(opts.baseUrl)}, env_key = "${CODEX_API_KEY_ENV}", wire_api = "responses", request_max_retries = 0, stream_max_retries = 0 }`;
+export function codexArgs(request: RuntimeRequest, opts: CodexSessionOptions, baseUrl: string, bridge: CodexMcpBridge | undefined): string[] {
+  const provider = `{ name = "Stagent", base_url = ${toml(baseUrl)}, env_key = "${CODEX_API_KEY_ENV}", wire_api = "responses", request_max_retries = 0, stream_max_retries = 0 }`;
   return [
     ...opts.commandArgs,
     'app-server',
@@ -85,6 +82,7 @@ class CodexSession {
   private idle: CallWatchdog | undefined;
   private rpc: CodexRpc | undefined;
   private bridge: CodexMcpBridge | undefined;
+  private proxy: CodexProviderProxy | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private settle: (r: RuntimeResult) => void = () => {};
   private readonly outcome = new Promise<RuntimeResult>((resolve) => (this.settle = resolve));
@@ -92,9 +90,13 @@ class CodexSession {
   private queue = Promise.resolve();
   private output = '';
   private turn = 0;
-  private callOpen = false;
-  private usageTotal = 0;
+  /** A model call went out and has no usage yet. */
+  private pendingCall = false;
+  /** Where the pending call's text begins in `output`. */
+  private callStart = 0;
   private usages = 0;
+  /** A failure the proxy passed on after its retries: final. */
+  private finalFailure: ClassifiedFailure | undefined;
   private attempt = 1;
   private ended = false;
   private busy = 0;
@@ -102,7 +104,6 @@ class CodexSession {
   private threadId = '';
   private cwd = '';
   private readonly items = new Map<string, CodexItem>();
-  private readonly deltaItems = new Set<string>();
 
   constructor(
     private readonly request: RuntimeRequest,
@@ -122,10 +123,24 @@ class CodexSession {
       signal: this.stopped.signal,
       busy: (delta) => (this.busy += delta),
     });
+    this.proxy = await startCodexProviderProxy(
+      { upstream: this.opts.baseUrl, clock: this.opts.clock, retry: this.opts.retry, random: this.opts.random, signal: this.stopped.signal },
+      {
+        onCall: () => this.onCall(),
+        onUsage: (usage) => this.onUsage(usage),
+        onRetry: (info) => this.hooks.onRetry(info),
+        onFailure: (f) => (this.finalFailure = f),
+        activity: () => this.idle?.activity(),
+        onDelta: (text) => {
+          this.output += text;
+          this.hooks.onOutputDelta(text);
+        },
+      },
+    );
     const env = { PATH: this.opts.env.PATH, HOME: home, CODEX_HOME: home, [CODEX_API_KEY_ENV]: this.opts.apiKey, ...this.bridge?.env };
     this.rpc = new CodexRpc(
       this.opts.command,
-      codexArgs(this.request, this.opts, this.bridge),
+      codexArgs(this.request, this.opts, this.proxy.baseUrl, this.bridge),
       { cwd, env },
       {
         onNotification: (method, params) => this.enqueue(() => this.onNotification(method, params)),
@@ -149,7 +164,7 @@ class CodexSession {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.idle?.dispose();
     this.task.dispose();
-    await this.bridge?.close();
+    await Promise.all([this.bridge?.close(), this.proxy?.close()]);
   }
 
   private async start(): Promise<void> {
@@ -194,19 +209,9 @@ class CodexSession {
     if (this.stopped.signal.aborted) return;
     this.idle?.activity();
     switch (method) {
-      case 'item/agentMessage/delta': {
-        const delta = String(params.delta ?? '');
-        this.openCall();
-        this.deltaItems.add(String(params.itemId));
-        this.output += delta;
-        if (delta) this.hooks.onOutputDelta(delta);
-        return;
-      }
       case 'item/started':
       case 'item/completed':
         return this.onItem(method === 'item/started', params.item as CodexItem);
-      case 'thread/tokenUsage/updated':
-        return this.onUsage(params.tokenUsage as TokenUsage);
       case 'model/rerouted':
         this.model = String(params.toModel ?? this.model);
         return;
@@ -218,59 +223,56 @@ class CodexSession {
   private onItem(started: boolean, item: CodexItem): void {
     if (item.type === 'userMessage') return;
     this.items.set(item.id, item);
-    // The model's own items open the next call; tool items (MCP calls, commands, file changes)
-    // belong to the call that asked for them, whose usage Codex reports after they ran.
-    if (started && MODEL_ITEMS.has(item.type)) this.openCall();
-    if (started && item.type === 'agentMessage' && this.output && !this.output.endsWith('\n')) this.output += '\n';
-    if (!started && item.type === 'agentMessage' && !this.deltaItems.has(item.id) && item.text) {
-      this.output += item.text;
-      this.hooks.onOutputDelta(item.text);
-    }
     toolReports(started, item, this.hooks, (delta) => (this.busy += delta));
   }
 
-  /** A model call begins: count it against `maxTurns` and report it. */
-  private openCall(): void {
-    if (this.callOpen || this.stopped.signal.aborted) return;
+  /** A model call goes out (through the proxy): count it against `maxTurns`; false refuses it. */
+  private onCall(): boolean {
+    if (this.stopped.signal.aborted) return false;
+    // A tool that ends the task ran after the last call: the task is done, the next call is not made.
+    if (this.ended) return (this.finish({ status: 'COMPLETED', output: this.output.trimEnd(), turns: this.turn }), false);
     if (this.turn >= this.request.maxTurns) {
       this.finish(this.end(failure('TURN_LIMIT', `The agent used all ${this.request.maxTurns} turns without finishing.`)));
-      return;
+      return false;
     }
     this.turn += 1;
-    this.callOpen = true;
+    this.pendingCall = true;
+    this.callStart = this.output.length;
+    if (this.output && !this.output.endsWith('\n')) this.output += '\n';
     this.hooks.onTurnStart(this.turn);
+    return true;
   }
 
-  private async onUsage(usage: TokenUsage): Promise<void> {
-    // `total` grows once per model call; the same figures sent again are no new call.
-    if (!usage?.last || usage.total.totalTokens <= this.usageTotal) return;
-    this.usageTotal = usage.total.totalTokens;
-    this.openCall();
-    if (this.stopped.signal.aborted) return;
-    const last = usage.last;
+  /** A call's usage, before Codex sees the end of the call; false stops the task. */
+  private async onUsage(usage: ResponsesUsage): Promise<boolean> {
+    this.pendingCall = false;
     this.usages += 1;
     this.attempt = 1;
+    const cached = usage.input_tokens_details?.cached_tokens ?? 0;
     const verdict = await this.hooks.onUsage({
       model: this.model,
-      inputTokens: Math.max(0, last.inputTokens - last.cachedInputTokens),
-      outputTokens: last.outputTokens,
-      cacheReadTokens: last.cachedInputTokens,
-      cacheWriteTokens: last.cacheWriteInputTokens ?? 0,
+      inputTokens: Math.max(0, (usage.input_tokens ?? 0) - cached),
+      outputTokens: usage.output_tokens ?? 0,
+      cacheReadTokens: cached,
+      cacheWriteTokens: 0,
     });
-    this.callOpen = false;
-    if (verdict.stop) return this.finish(this.end(verdict.failure));
-    if (this.ended) this.finish({ status: 'COMPLETED', output: this.output.trimEnd(), turns: this.turn });
+    if (!verdict.stop) return !this.stopped.signal.aborted;
+    this.finish(this.end(verdict.failure));
+    return false;
   }
 
   private async onTurnCompleted(turn: { status: string; error: CodexTurnError | null }): Promise<void> {
     if (turn.status === 'completed') return this.finish({ status: 'COMPLETED', output: this.output.trimEnd(), turns: this.turn });
     if (turn.status === 'interrupted') return this.finish(this.end(failure('CANCELLED', 'The Codex turn was interrupted.')));
+    if (this.finalFailure) return this.finish(this.end(this.finalFailure));
+    // A failure the proxy could not retry (the stream broke after bytes had gone to Codex).
     const f = classifyCodexError(turn.error ?? { message: `The Codex turn ended ${turn.status}.` });
     const delayMs = retryDelay(this.opts.retry, this.attempt, f, this.opts.random);
     const deadline = this.request.deadlineAt;
     if (delayMs === undefined || (deadline !== undefined && delayMs >= deadline - Date.now())) return this.finish(this.end(f));
     // The failed call never reached `onUsage`: its retry is the same turn, not a new one.
-    if (this.callOpen) ((this.turn -= 1), (this.callOpen = false));
+    // Its streamed text has gone out as deltas; the output keeps the successful attempt's only.
+    if (this.pendingCall) ((this.turn -= 1), (this.pendingCall = false), (this.output = this.output.slice(0, this.callStart)));
     this.attempt += 1;
     this.hooks.onRetry({ attempt: this.attempt, delayMs, failure: f });
     try {
@@ -301,12 +303,6 @@ class CodexSession {
     this.rpc?.kill();
     this.settle(result);
   }
-}
-
-/** `ThreadTokenUsage` of the app-server protocol (v2). */
-interface TokenUsage {
-  total: { totalTokens: number };
-  last: { inputTokens: number; cachedInputTokens: number; cacheWriteInputTokens?: number; outputTokens: number };
 }
 
 function message(err: unknown): string {

@@ -2,7 +2,8 @@ import { categoryForStatus, failure } from './error-classification.js';
 import type { ClassifiedFailure } from './failure-category.js';
 
 /**
- * Failure categories from the Codex app server's error events. A failed turn carries a
+ * Failure categories from the Codex app server's error events, for failures the provider proxy
+ * did not classify itself (a stream that broke after bytes reached Codex). A failed turn carries a
  * `TurnError` whose `codexErrorInfo` names the failure (`unauthorized`, `contextWindowExceeded`,
  * `{ httpConnectionFailed: { httpStatusCode } }`...), with the upstream HTTP status where there
  * was one; the CLI's message (which quotes the provider's) is kept as evidence.
