@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,5 +141,6 @@ describe('agent CLI runtimes', () => {
     expect(noKey.unavailableReason).toMatch(/No OpenAI API key/);
     const missing = await runtime({ PATH: '', STAGENT_CODEX_BIN: join(dir, 'absent') }, 'sk-openai').describe();
     expect(missing.unavailableReason).toMatch(/The Codex CLI is not installed.*pnpm --filter @stagent\/engine add @openai\/codex/);
+    await rm(dir, { recursive: true, force: true });
   });
 });
