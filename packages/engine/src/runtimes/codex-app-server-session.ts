@@ -59,6 +59,9 @@ export function codexArgs(request: RuntimeRequest, opts: CodexSessionOptions, ba
     `model_providers.${PROVIDER_ID}=${provider}`,
     '-c',
     `model=${toml(request.model)}`,
+    // OpenAI's hosted web search is billed per search, outside the token usage our caps count.
+    '-c',
+    'web_search="disabled"',
     ...(bridge?.configArgs ?? []),
   ];
 }
@@ -124,7 +127,14 @@ class CodexSession {
       busy: (delta) => (this.busy += delta),
     });
     this.proxy = await startCodexProviderProxy(
-      { upstream: this.opts.baseUrl, clock: this.opts.clock, retry: this.opts.retry, random: this.opts.random, signal: this.stopped.signal },
+      {
+        upstream: this.opts.baseUrl,
+        clock: this.opts.clock,
+        retry: this.opts.retry,
+        random: this.opts.random,
+        signal: this.stopped.signal,
+        maxOutputTokens: this.request.maxOutputTokens,
+      },
       {
         onCall: () => this.onCall(),
         onUsage: (usage) => this.onUsage(usage),

@@ -18,7 +18,8 @@ import { retryDelay, type RetryPolicy } from './retry-policy.js';
  * - an HTTP failure before any byte was forwarded is retried here with our policy (`retry-after`
  *   honoured), invisible to Codex; a final one is classified from the provider's status and body.
  *
- * Everything else (text deltas, other requests) passes through unchanged.
+ * Each call's body gets the task's `max_output_tokens`; everything else (text deltas, other
+ * requests) passes through unchanged.
  */
 
 /** The usage object of a Responses API `response.completed` / `response.incomplete`. */
@@ -52,6 +53,8 @@ export interface ProxyOptions {
   random?: () => number;
   /** Aborted when the task stops: upstream requests and waits end. */
   signal: AbortSignal;
+  /** Set as each call's `max_output_tokens` (Codex has no setting for it). */
+  maxOutputTokens?: number;
 }
 
 /** Headers not forwarded either way (hop-by-hop, or recomputed by fetch). */
@@ -113,8 +116,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 async function forward(req: IncomingMessage, opts: ProxyOptions, hooks: ProxyHooks): Promise<Answer | undefined> {
   const path = (req.url ?? '/').replace(/^\/v1/, '');
   const url = `${opts.upstream.replace(/\/+$/, '')}${path}`;
-  const body = await readBody(req);
   const isCall = req.method === 'POST' && /\/responses(\?|$)/.test(path);
+  const body = isCall ? withMaxOutputTokens(await readBody(req), req.headers, opts.maxOutputTokens) : await readBody(req);
   if (isCall && !hooks.onCall()) return undefined;
   for (let attempt = 1; ; attempt++) {
     let f: ClassifiedFailure;
@@ -152,6 +155,18 @@ async function forward(req: IncomingMessage, opts: ProxyOptions, hooks: ProxyHoo
     } catch {
       return undefined;
     }
+  }
+}
+
+/** The call's JSON body with `max_output_tokens` set, unless Codex set one or the body is compressed. */
+function withMaxOutputTokens(body: Buffer, headers: IncomingHttpHeaders, max: number | undefined): Buffer {
+  if (!max || headers['content-encoding']) return body;
+  try {
+    const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    if (json.max_output_tokens !== undefined) return body;
+    return Buffer.from(JSON.stringify({ ...json, max_output_tokens: max }));
+  } catch {
+    return body;
   }
 }
 

@@ -93,7 +93,7 @@ describe.skipIf(!PRESENT)('openai-codex-app-server through the Codex CLI and the
     const [req] = emulator.requestsFor('openai-responses');
     expect(emulator.requestsFor('openai-responses')).toHaveLength(1);
     expect(req!.headers.authorization).toBe('Bearer sk-test-codex');
-    expect(req!.body).toMatchObject({ model: MODEL, stream: true });
+    expect(req!.body).toMatchObject({ model: MODEL, stream: true, max_output_tokens: 1024 });
     const text = JSON.stringify(inputOf(req!));
     expect(text).toContain('You are a careful analyst.');
     expect(text).toContain('Summarise the quarter.');
