@@ -73,6 +73,9 @@ export async function runCodexSession(request: RuntimeRequest, hooks: RuntimeHoo
   const session = new CodexSession(request, hooks, opts);
   try {
     return await session.run(home, cwd);
+  } catch (err) {
+    // Our own loopback servers could not start: nothing reached the provider.
+    return { status: 'FAILED', output: '', turns: 0, failure: failure('UNKNOWN', `The Codex session could not start: ${message(err)}`) };
   } finally {
     await session.close();
     await Promise.all([rm(home, { recursive: true, force: true }), rm(cwd, { recursive: true, force: true })]);
