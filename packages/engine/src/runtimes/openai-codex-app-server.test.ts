@@ -196,6 +196,32 @@ describe.skipIf(!PRESENT)('openai-codex-app-server through the Codex CLI and the
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
+  it('runs the commands the read-only sandbox allows and declines a request to go beyond it, both reported as codex_command', async () => {
+    emulator.script(
+      'openai-responses',
+      scripted.toolCalls([
+        exec(
+          'const a = await tools.exec_command({ cmd: "ls -a" });\ntext(JSON.stringify(a));\n' +
+            'try { await tools.exec_command({ cmd: "echo hi > out.txt", sandbox_permissions: "require_escalated", justification: "write a file" }); } catch (e) { text("failed: " + e); }',
+        ),
+      ]),
+      scripted.text('done'),
+    );
+    const finished: [string, string, unknown][] = [];
+    const base = recordingHooks();
+    const hooks: RuntimeHooks = {
+      ...base,
+      onToolFinish: (call, result, status) => (finished.push([call.name, status, call.input]), base.onToolFinish(call, result, status)),
+    };
+    const result = await runtime().run(request(), hooks);
+    expect(result).toMatchObject({ status: 'COMPLETED', output: 'done', turns: 2 });
+    expect(finished).toEqual([
+      ['codex_command', 'SUCCEEDED', { command: expect.stringContaining('ls -a'), cwd: expect.stringMatching(/stagent-codex-task-/) }],
+      ['codex_command', 'DENIED', { command: expect.stringContaining('echo hi > out.txt'), cwd: expect.stringMatching(/stagent-codex-task-/) }],
+    ]);
+    expect(JSON.stringify(inputOf(emulator.requestsFor('openai-responses')[1]!))).toContain('rejected');
+  });
+
   it.each(['DENY', 'ASK'] as const)('declines Codex`s approval request for a %s tool: the tool never runs and is reported DENIED', async (approval) => {
     let runs = 0;
     const read: AgentTool = {
