@@ -35,6 +35,7 @@ function countingTelemetry(): EngineTelemetry & { records: number } {
     toolCall: () => void (consumer.records += 1),
     stepEnded: () => void (consumer.records += 1),
     runEnded: () => void (consumer.records += 1),
+    taskEnded: () => void (consumer.records += 1),
   };
   return consumer;
 }

@@ -279,10 +279,10 @@ describe('the span consumer, on hand-made records', () => {
     });
   });
 
-  it("an assistant's model call is a root span of its task's trace, without run ids or an unknown price", async () => {
+  it("an assistant answer is the root span of its task's trace; its model calls are children, without run ids or an unknown price", async () => {
     const t = started(jsonEnv());
     t.telemetry.modelCall({
-      span: { traceId: 'd'.repeat(32), spanId: 'e'.repeat(16), parentSpanId: null },
+      span: { traceId: 'd'.repeat(32), spanId: 'e'.repeat(16), parentSpanId: 'f'.repeat(16) },
       taskKind: 'ASSISTANT',
       taskId: 'task_9',
       workflowId: null,
@@ -301,10 +301,37 @@ describe('the span consumer, on hand-made records', () => {
       startedAt: T0,
       endedAt: T0 + 10,
     });
+    t.telemetry.taskEnded({
+      span: { traceId: 'd'.repeat(32), spanId: 'f'.repeat(16), parentSpanId: null },
+      taskKind: 'ASSISTANT',
+      taskId: 'task_9',
+      runtimeId: 'ollama',
+      model: 'mystery',
+      status: 'WAITING_APPROVAL',
+      failureCategory: null,
+      costUsd: 0,
+      budgetUsd: 1,
+      inputTokens: 10,
+      outputTokens: 5,
+      turns: 3,
+      startedAt: T0 - 5,
+      endedAt: T0 + 20,
+    });
     await t.forceFlush();
-    const [span] = await receiver.waitForSpans(1);
-    expect(span).toMatchObject({ traceId: 'd'.repeat(32), spanId: 'e'.repeat(16), parentSpanId: null, name: 'chat mystery' });
+    const spans = await receiver.waitForSpans(2);
+    const [span] = byName(spans, 'chat mystery');
+    expect(span).toMatchObject({ traceId: 'd'.repeat(32), spanId: 'e'.repeat(16), parentSpanId: 'f'.repeat(16) });
     expect(Object.keys(span!.attributes).filter((k) => /workflow|run\.|step|cost/.test(k))).toEqual([]);
+    const [answer] = byName(spans, 'assistant answer');
+    expect(answer).toMatchObject({ traceId: 'd'.repeat(32), spanId: 'f'.repeat(16), parentSpanId: null, kind: KIND_INTERNAL });
+    expect(answer!.attributes).toMatchObject({
+      'stagent.task.id': 'task_9',
+      'stagent.task.kind': 'ASSISTANT',
+      'stagent.status': 'WAITING_APPROVAL',
+      'gen_ai.request.model': 'mystery',
+      'gen_ai.usage.input_tokens': 10,
+      'stagent.budget_usd': 1,
+    });
   });
 });
 

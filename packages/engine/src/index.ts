@@ -74,6 +74,7 @@ export {
   type RunRecord,
   type SpanIds,
   type StepRecord,
+  type TaskRecord,
   type TelemetryTaskKind,
   type ToolCallRecord,
 } from './observability/telemetry.js';

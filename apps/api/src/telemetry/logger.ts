@@ -190,5 +190,17 @@ export function loggingTelemetry(logger: Pick<JsonLogger, 'debug' | 'info' | 'wa
         durationMs: durationMs(r.startedAt, r.endedAt),
       });
     },
+    taskEnded(t) {
+      logger[t.status === 'FAILED' ? 'warn' : 'info'](t.taskKind === 'ASSISTANT' ? 'assistant answer ended' : 'schedule prompt ended', {
+        taskId: t.taskId,
+        status: t.status,
+        failureCategory: t.failureCategory,
+        runtimeId: t.runtimeId,
+        model: t.model,
+        costUsd: t.costUsd,
+        turns: t.turns,
+        durationMs: durationMs(t.startedAt, t.endedAt),
+      });
+    },
   };
 }

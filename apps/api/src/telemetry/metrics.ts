@@ -47,6 +47,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): ApiMe
     labelNames: ['status'] as const,
     registers,
   });
+  const tasks = new Counter({
+    name: 'stagent_tasks_total',
+    help: 'Tasks outside any run that ended on this instance (kind ASSISTANT: an assistant answer; SCHEDULE: a schedule prompt), by status.',
+    labelNames: ['kind', 'status'] as const,
+    registers,
+  });
   const steps = new Counter({
     name: 'stagent_steps_total',
     help: 'Step attempts that ended or stopped to wait on this instance, by status and failure category (none unless it failed).',
@@ -121,6 +127,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): ApiMe
     },
     runEnded(run) {
       runs.inc({ status: run.status });
+    },
+    taskEnded(task) {
+      tasks.inc({ kind: task.taskKind, status: task.status });
     },
   };
 

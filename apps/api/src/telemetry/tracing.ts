@@ -37,7 +37,7 @@ import {
   type Sampler,
   type SamplingResult,
 } from '@opentelemetry/sdk-trace-base';
-import type { EngineTelemetry, ModelCallRecord, RunRecord, SpanIds, StepRecord, ToolCallRecord } from '@stagent/engine';
+import type { EngineTelemetry, ModelCallRecord, RunRecord, SpanIds, StepRecord, TaskRecord, ToolCallRecord } from '@stagent/engine';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config.js';
 
@@ -163,6 +163,15 @@ export function spanTelemetry(tracer: Tracer, ids: EngineIdGenerator): EngineTel
       emit(`step ${r.stepName}`, SpanKind.INTERNAL, r.span, r, stepAttributes(r), r.status === 'FAILED' ? (r.failureCategory ?? r.status) : undefined),
     runEnded: (r) =>
       emit(`run ${r.workflowName}`, SpanKind.INTERNAL, r.span, r, runAttributes(r), r.status === 'FAILED' ? (r.failureCategory ?? r.status) : undefined),
+    taskEnded: (r) =>
+      emit(
+        r.taskKind === 'ASSISTANT' ? 'assistant answer' : 'schedule prompt',
+        SpanKind.INTERNAL,
+        r.span,
+        r,
+        taskAttributes(r),
+        r.status === 'FAILED' ? (r.failureCategory ?? r.status) : undefined,
+      ),
   };
 }
 
@@ -219,6 +228,23 @@ export function stepAttributes(r: StepRecord): Attributes {
     'gen_ai.usage.output_tokens': r.outputTokens,
     'gen_ai.usage.cache_read.input_tokens': r.cacheReadTokens,
     'gen_ai.usage.cache_creation.input_tokens': r.cacheWriteTokens,
+    'stagent.turns': r.turns,
+  };
+}
+
+/** A task outside any run (an assistant answer, a schedule prompt): its runtime, model, outcome, usage and cost against its cap. */
+export function taskAttributes(r: TaskRecord): Attributes {
+  return {
+    'stagent.task.id': r.taskId,
+    'stagent.task.kind': r.taskKind,
+    'stagent.status': r.status,
+    ...failure(r.status, r.failureCategory),
+    'stagent.runtime.id': r.runtimeId,
+    'gen_ai.request.model': r.model,
+    'gen_ai.usage.input_tokens': r.inputTokens,
+    'gen_ai.usage.output_tokens': r.outputTokens,
+    'stagent.cost_usd': r.costUsd,
+    'stagent.budget_usd': r.budgetUsd,
     'stagent.turns': r.turns,
   };
 }

@@ -20,6 +20,8 @@ export interface EngineTelemetry {
   toolCall(call: ToolCallRecord): void;
   stepEnded(step: StepRecord): void;
   runEnded(run: RunRecord): void;
+  /** A task that belongs to no run ended (an assistant answer, a schedule's prompt): the root of its trace. */
+  taskEnded(task: TaskRecord): void;
 }
 
 /** Where a record sits in its trace; null when tracing is off. */
@@ -103,6 +105,26 @@ export interface StepRecord {
   endedAt: number;
 }
 
+/** One task outside any run (an assistant answer, a schedule's prompt) that ended. Times are epoch ms. */
+export interface TaskRecord {
+  /** The root of the task's trace (its model calls are its children); null when tracing is off. */
+  span: SpanIds | null;
+  taskKind: Exclude<TelemetryTaskKind, 'STEP'>;
+  taskId: string;
+  runtimeId: string;
+  model: string;
+  /** COMPLETED, FAILED, CANCELLED or WAITING_APPROVAL. */
+  status: string;
+  failureCategory: string | null;
+  costUsd: number;
+  budgetUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  turns: number;
+  startedAt: number;
+  endedAt: number;
+}
+
 /** One run that ended. Times are epoch ms. */
 export interface RunRecord {
   span: SpanIds | null;
@@ -127,6 +149,7 @@ export const noTelemetry: EngineTelemetry = {
   toolCall() {},
   stepEnded() {},
   runEnded() {},
+  taskEnded() {},
 };
 
 /** Several consumers as one (traces and metrics); tracing when any of them traces. */
@@ -137,6 +160,7 @@ export function combineTelemetry(...consumers: EngineTelemetry[]): EngineTelemet
     toolCall: (r) => consumers.forEach((c) => c.toolCall(r)),
     stepEnded: (r) => consumers.forEach((c) => c.stepEnded(r)),
     runEnded: (r) => consumers.forEach((c) => c.runEnded(r)),
+    taskEnded: (r) => consumers.forEach((c) => c.taskEnded(r)),
   };
 }
 

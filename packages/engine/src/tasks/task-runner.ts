@@ -16,7 +16,7 @@ import { runRedacted } from '../runtimes/secret-redaction.js';
 import { TaskStatus } from './task-state.js';
 import { transitionTaskRow } from './task-store.js';
 import { TaskTracker, zeroSpend } from './task-tracker.js';
-import { taskTraceId } from '../observability/telemetry.js';
+import { newSpanId, taskTraceId, type SpanIds } from '../observability/telemetry.js';
 
 /** What each kind of task is for, as the runtime is told. */
 const PURPOSE = { STEP: 'step', SCHEDULE: 'schedule', ASSISTANT: 'assistant' } as const satisfies Record<TaskSpec['kind'], TaskPurpose>;
@@ -140,6 +140,7 @@ export class TaskRunner {
     const { resources } = this;
     let tracker: T | null = null;
     let started: StartedTask | null = null;
+    let taskSpan: SpanIds | null = null;
     try {
       const runtimeId = await this.resolveRuntimeId(spec.runtimePreferences);
       const adapter = resources.catalog.get(runtimeId, spec.runtimeField);
@@ -189,11 +190,13 @@ export class TaskRunner {
           caps,
           zeroSpend(),
         ) as T);
+      // A task outside any run is the root of its own trace: its model calls are children of its span.
+      taskSpan = spec.kind !== 'STEP' && resources.telemetry?.tracing ? { traceId: taskTraceId(task.taskId), spanId: newSpanId(), parentSpanId: null } : null;
       if (resources.telemetry)
         tracker.observation = {
           kind: spec.kind,
           budgetUsd: caps.costUsd,
-          trace: resources.telemetry.tracing ? (spec.trace ?? { traceId: taskTraceId(task.taskId), parentSpanId: null }) : null,
+          trace: resources.telemetry.tracing ? (spec.trace ?? (taskSpan ? { traceId: taskSpan.traceId, parentSpanId: taskSpan.spanId } : null)) : null,
         };
       const systemPrompt = spec.systemPrompt(caps);
       const result: RuntimeResult = await runRedacted(
@@ -222,6 +225,7 @@ export class TaskRunner {
           spec,
           { taskId: task.taskId, status: 'WAITING_APPROVAL', output: result.output, turns: result.turns, parked: result.parked },
           tracker,
+          { started: task, span: taskSpan },
         );
       const failure =
         tracker.writeFailure ??
@@ -240,7 +244,7 @@ export class TaskRunner {
             ...(result.status === 'PAUSED' && !tracker.writeFailure ? { parked: result.parked } : {}),
           }
         : { taskId: task.taskId, status: 'COMPLETED', output: result.output, turns: result.turns };
-      return await this.finish(spec, end, tracker);
+      return await this.finish(spec, end, tracker, { started: task, span: taskSpan });
     } catch (error) {
       await tracker?.settle();
       const failure = classifyEngineError(error, spec.signal);
@@ -252,12 +256,18 @@ export class TaskRunner {
         failure,
         evidence: { providerMessage: failure.message },
       };
-      return this.finish(spec, end, tracker);
+      return this.finish(spec, end, tracker, { started, span: taskSpan });
     }
   }
 
   /** The task row's final state, with its final totals (they include any call whose live write failed), and the owner's end, in one transaction. */
-  private async finish<T extends TaskTracker>(spec: TaskSpec<T>, end: TaskEnd, tracker: T | null): Promise<TaskEnd> {
+  private async finish<T extends TaskTracker>(
+    spec: TaskSpec<T>,
+    end: TaskEnd,
+    tracker: T | null,
+    /** What telemetry needs of the task: its start, and its span when it is a trace's root. */
+    observed: { started: StartedTask | null; span: SpanIds | null },
+  ): Promise<TaskEnd> {
     const now = this.resources.clock.now();
     await inSqlTransaction(this.resources, async (uow) => {
       if (end.taskId) {
@@ -281,7 +291,37 @@ export class TaskRunner {
       }
       await spec.onFinish?.(uow, end, tracker, now);
     });
+    this.reportTaskEnded(spec, end, tracker, observed, now);
     return end;
+  }
+
+  /** A task outside any run ended: reported as the root of its trace (steps report as step attempts instead). */
+  private reportTaskEnded<T extends TaskTracker>(
+    spec: TaskSpec<T>,
+    end: TaskEnd,
+    tracker: T | null,
+    observed: { started: StartedTask | null; span: SpanIds | null },
+    now: number,
+  ): void {
+    const telemetry = this.resources.telemetry;
+    const started = observed.started;
+    if (!telemetry || spec.kind === 'STEP' || !end.taskId || !tracker || !started) return;
+    telemetry.taskEnded({
+      span: observed.span,
+      taskKind: spec.kind,
+      taskId: end.taskId,
+      runtimeId: started.runtimeId,
+      model: started.model,
+      status: end.status,
+      failureCategory: end.failure?.category ?? null,
+      costUsd: tracker.totals.costMicros / 1e6,
+      budgetUsd: started.caps.costUsd,
+      inputTokens: tracker.totals.inputTokens,
+      outputTokens: tracker.totals.outputTokens,
+      turns: end.turns,
+      startedAt: started.startedAt,
+      endedAt: now,
+    });
   }
 }
 

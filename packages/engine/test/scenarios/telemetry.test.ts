@@ -13,19 +13,27 @@ import {
   type ModelCallRecord,
   type RunRecord,
   type StepRecord,
+  type TaskRecord,
   type ToolCallRecord,
 } from '../../src/observability/telemetry.js';
 import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js';
 
 /** A telemetry consumer that keeps every record. */
 function recording(tracing: boolean) {
-  const seen = { modelCalls: [] as ModelCallRecord[], toolCalls: [] as ToolCallRecord[], steps: [] as StepRecord[], runs: [] as RunRecord[] };
+  const seen = {
+    modelCalls: [] as ModelCallRecord[],
+    toolCalls: [] as ToolCallRecord[],
+    steps: [] as StepRecord[],
+    runs: [] as RunRecord[],
+    tasks: [] as TaskRecord[],
+  };
   const telemetry: EngineTelemetry = {
     tracing,
     modelCall: (r) => seen.modelCalls.push(r),
     toolCall: (r) => seen.toolCalls.push(r),
     stepEnded: (r) => seen.steps.push(r),
     runEnded: (r) => seen.runs.push(r),
+    taskEnded: (r) => seen.tasks.push(r),
   };
   return { telemetry, seen };
 }
@@ -134,16 +142,27 @@ describe('engine telemetry', () => {
     expect(seen.runs[0]).toMatchObject({ status: 'FAILED', failureCategory: 'RATE_LIMITED' });
   });
 
-  it("a schedule's or an assistant's model calls have their own trace, from the task id", async () => {
+  it('an assistant answer is the root of its own trace (from its task id), its model calls its children', async () => {
     const { telemetry, seen } = recording(true);
     t = await createTestEngine({ telemetry });
     const sent = await t.engine.assistant.send({ content: 'list workflows', runtimeId: 'simulated' }, () => []);
     for (let i = 0; i < 200 && (await t.engine.assistant.conversation(sent.conversation.id))!.messages[1]!.status === 'STREAMING'; i++)
       await new Promise((r) => setTimeout(r, 5));
     expect(seen.modelCalls.length).toBeGreaterThan(0);
+    // The answer's task is the root of its trace; its model calls are its children.
+    expect(seen.tasks).toHaveLength(1);
+    const task = seen.tasks[0]!;
+    expect(task).toMatchObject({ taskKind: 'ASSISTANT', status: 'COMPLETED', runtimeId: 'simulated' });
+    expect(task.span).toMatchObject({ traceId: taskTraceId(task.taskId), parentSpanId: null });
+    expect(task.costUsd).toBeCloseTo(
+      seen.modelCalls.reduce((sum, c) => sum + (c.costUsd ?? 0), 0),
+      9,
+    );
     for (const call of seen.modelCalls) {
-      expect(call).toMatchObject({ taskKind: 'ASSISTANT', runId: null, workflowId: null });
-      expect(call.span).toMatchObject({ traceId: taskTraceId(call.taskId), parentSpanId: null });
+      expect(call).toMatchObject({ taskKind: 'ASSISTANT', taskId: task.taskId, runId: null, workflowId: null });
+      expect(call.span).toMatchObject({ traceId: task.span!.traceId, parentSpanId: task.span!.spanId });
     }
+    // Workflow steps report as step attempts, never as tasks.
+    expect(seen.steps).toHaveLength(0);
   });
 });
