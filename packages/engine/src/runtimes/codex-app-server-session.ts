@@ -229,6 +229,8 @@ class CodexSession {
         this.model = String(params.toModel ?? this.model);
         return;
       case 'turn/completed':
+        // Only our thread's turn ends the task (a sub-agent Codex spawns runs on a thread of its own).
+        if (params.threadId !== this.threadId) return;
         return this.onTurnCompleted(params.turn as { status: string; error: CodexTurnError | null });
     }
   }

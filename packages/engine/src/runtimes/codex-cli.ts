@@ -70,30 +70,34 @@ export async function findCodexCli(opts: CliProbeOptions): Promise<CodexCommand 
   return onPath ? { command: onPath, args: [], source: onPath } : undefined;
 }
 
-const checks = new Map<string, Promise<CodexStartCheck>>();
+const checks = new Map<string, { check: Promise<CodexStartCheck>; at: number; failed: boolean }>();
+/** A failed check is tried again after this long (the install may have been fixed meanwhile). */
+const RECHECK_FAILED_MS = 60_000;
 
 /**
- * Runs `codex --version` once per command (cached): a wrong binary, a missing platform package or
- * a broken install shows here, with the CLI's own words, instead of failing every task.
+ * Runs `codex --version` (a success is remembered, a failure for a minute): a wrong binary, a
+ * missing platform package or a broken install shows here, with the CLI's own words, instead of
+ * failing every task.
  */
 export function checkCodexStarts(cli: CodexCommand): Promise<CodexStartCheck> {
   const key = [cli.command, ...cli.args].join('\0');
-  let check = checks.get(key);
-  if (!check) {
-    check = new Promise((resolve) => {
-      execFile(cli.command, [...cli.args, '--version'], { timeout: 15_000, env: { PATH: process.env.PATH } }, (err, stdout, stderr) => {
-        const version = /codex-cli\s+(\S+)/.exec(stdout)?.[1];
-        if (version) return resolve({ ok: true, version });
-        const said = `${stderr || stdout}`.trim().split('\n').slice(-2).join(' ').slice(0, 300);
-        resolve({
-          ok: false,
-          reason: err
-            ? `the Codex CLI found at ${cli.source} does not start (${said || err.message})`
-            : `${cli.source} is not the Codex CLI (\`--version\` printed "${said}")`,
-        });
+  const known = checks.get(key);
+  if (known && !(known.failed && Date.now() - known.at > RECHECK_FAILED_MS)) return known.check;
+  const check = new Promise<CodexStartCheck>((resolve) => {
+    execFile(cli.command, [...cli.args, '--version'], { timeout: 15_000, env: { PATH: process.env.PATH } }, (err, stdout, stderr) => {
+      const version = /codex-cli\s+(\S+)/.exec(stdout)?.[1];
+      if (version) return resolve({ ok: true, version });
+      const said = `${stderr || stdout}`.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+      resolve({
+        ok: false,
+        reason: err
+          ? `the Codex CLI found at ${cli.source} does not start (${said || err.message})`
+          : `${cli.source} is not the Codex CLI (\`--version\` printed "${said}")`,
       });
     });
-    checks.set(key, check);
-  }
+  });
+  const entry = { check, at: Date.now(), failed: false };
+  void check.then((r) => (entry.failed = !r.ok));
+  checks.set(key, entry);
   return check;
 }
