@@ -46,6 +46,30 @@ describe('provider emulator: OpenAI Responses API (streamed)', () => {
     expect(emulator.requestsFor('openai-responses')[0]).toMatchObject({ path: '/v1/responses', body: { model: 'gpt-5.6-terra', stream: true } });
   });
 
+  it('streams a custom (freeform) tool call in a namespace, as Codex`s exec receives it', async () => {
+    emulator.script('openai-responses', scripted.toolCalls([{ id: 'call_exec', name: 'exec', namespace: 'functions', input: {}, freeform: 'text("hi");' }]));
+    const types: string[] = [];
+    let input = '';
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of await create()) {
+      types.push(event.type);
+      if (event.type === 'response.custom_tool_call_input.delta') input += event.delta;
+      if (event.type === 'response.completed') completed = event.response;
+    }
+    expect(types).toContain('response.custom_tool_call_input.done');
+    expect(input).toBe('text("hi");');
+    expect(completed!.output).toEqual([
+      expect.objectContaining({
+        type: 'custom_tool_call',
+        call_id: 'call_exec',
+        name: 'exec',
+        namespace: 'functions',
+        input: 'text("hi");',
+        status: 'completed',
+      }),
+    ]);
+  });
+
   it('gives the SDK the HTTP errors it classifies: 429 with retry-after, 401', async () => {
     emulator.script('openai-responses', scripted.rateLimited({ seconds: 2 }), scripted.unauthorized('Incorrect API key provided'));
     const limited = await create().catch((e: unknown) => e);
