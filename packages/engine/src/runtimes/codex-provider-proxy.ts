@@ -126,7 +126,8 @@ async function forward(req: IncomingMessage, opts: ProxyOptions, hooks: ProxyHoo
       const upstream = await fetch(url, {
         method: req.method,
         headers: forwardHeaders(req.headers),
-        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+        // A view of the bytes: DOM's BodyInit (the API's typings) does not name Node's Buffer.
+        body: req.method === 'GET' || req.method === 'HEAD' || !body ? undefined : new Uint8Array(body),
         signal: opts.signal,
       });
       hooks.activity();
