@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { silentLogger, type Engine } from '@stagent/engine';
-import { redisTestsRun, testDatabase, testDialect, testRedisUrl, type TestDatabase } from '@stagent/engine/testing';
+import { forDialect, redisTestsRun, testDatabase, testDialect, testRedisUrl, type TestDatabase } from '@stagent/engine/testing';
 import { createClient, type Client } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -11,7 +11,7 @@ import { createMetrics } from '../src/telemetry/metrics.js';
 import { testConfig } from './harness.js';
 
 /** Scaled out needs PostgreSQL and Redis: the PostgreSQL pass checks the queue and instance gauges when Redis answers. */
-const scaledOutRuns = testDialect() === 'postgres' && (await redisTestsRun('Scaled-out metrics'));
+const redisForScaleOut = testDialect() === 'postgres' && (await redisTestsRun('Scaled-out metrics'));
 
 /** One sample line of the Prometheus text format: `name{label="value",...} value`. */
 interface Sample {
@@ -254,21 +254,23 @@ describe('GET /metrics', () => {
     expect(rebound).toBe(421);
   });
 
-  it.runIf(scaledOutRuns)('scaled out: the runs waiting in the queue and the live instances by role, read at each scrape', async () => {
-    const { engine, url } = await serveWithMetrics(null, true);
-    const before = (await scrape(url)).samples;
-    expect(total(before, 'stagent_queued_runs')).toBe(0);
-    expect(before.filter((s) => s.name === 'stagent_instances').map((s) => [s.labels.role, s.value])).toEqual([
-      ['all', 0],
-      ['api', 1],
-      ['worker', 0],
-    ]);
-    // An api instance drives nothing: both runs wait for a worker.
-    for (const name of ['Queued one', 'Queued two']) {
-      const workflow = await engine.createWorkflow({ name, pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 's', name: 'S', prompt: 'Wait.' }] });
-      await engine.executeWorkflow(workflow.id);
-    }
-    expect(total((await scrape(url)).samples, 'stagent_queued_runs')).toBe(2);
+  forDialect('postgres', () => {
+    it.runIf(redisForScaleOut)('scaled out: the runs waiting in the queue and the live instances by role, read at each scrape', async () => {
+      const { engine, url } = await serveWithMetrics(null, true);
+      const before = (await scrape(url)).samples;
+      expect(total(before, 'stagent_queued_runs')).toBe(0);
+      expect(before.filter((s) => s.name === 'stagent_instances').map((s) => [s.labels.role, s.value])).toEqual([
+        ['all', 0],
+        ['api', 1],
+        ['worker', 0],
+      ]);
+      // An api instance drives nothing: both runs wait for a worker.
+      for (const name of ['Queued one', 'Queued two']) {
+        const workflow = await engine.createWorkflow({ name, pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 's', name: 'S', prompt: 'Wait.' }] });
+        await engine.executeWorkflow(workflow.id);
+      }
+      expect(total((await scrape(url)).samples, 'stagent_queued_runs')).toBe(2);
+    });
   });
 
   it('STAGENT_METRICS: on by default, 0 turns it off, anything else is refused in one line', () => {

@@ -8,7 +8,7 @@ import { bumpCounter, incrementRow, insertRows, updateRows } from './direct-sql.
 import { selectRows } from './select-projection.js';
 import { sqlTransaction, withSqlExecutor, type SqlExecutor } from './sql-executor.js';
 import type { WorkflowEvent } from '../events/workflow-event.js';
-import { testDialect } from './test-databases.js';
+import { forDialect, testDialect } from './test-databases.js';
 
 describe('plain-SQL transactions (sql-executor)', () => {
   let t: TestEngine;
@@ -69,34 +69,35 @@ describe('plain-SQL transactions (sql-executor)', () => {
   });
 
   // SQLite: one connection, which the transaction holds. PostgreSQL has a pool of them; see the next test.
-  it.runIf(testDialect() === 'sqlite')('holds the connection: an ORM read issued meanwhile waits and then sees the committed state', async () => {
-    const wf = await workflow();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    const transaction = inSqlTransaction(t.engine.resources, async (uow) => {
-      await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'After commit' });
-      entered();
-      await gate;
+  forDialect('sqlite', () => {
+    it('holds the connection: an ORM read issued meanwhile waits and then sees the committed state', async () => {
+      const wf = await workflow();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const transaction = inSqlTransaction(t.engine.resources, async (uow) => {
+        await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'After commit' });
+        entered();
+        await gate;
+      });
+      await inside;
+      // The pool has one connection and the transaction holds it: the read's request for it queues.
+      const pool = connectionPool();
+      const requested = new Promise<void>((resolve) => pool.on('acquireRequest', resolve));
+      let readDone = false;
+      const read = storedName(wf.id).then((name) => ((readDone = true), name));
+      await requested;
+      expect(pool.numPendingAcquires()).toBe(1);
+      expect(readDone).toBe(false);
+      release();
+      await transaction;
+      expect(await read).toBe('After commit');
     });
-    await inside;
-    // The pool has one connection and the transaction holds it: the read's request for it queues.
-    const pool = connectionPool();
-    const requested = new Promise<void>((resolve) => pool.on('acquireRequest', resolve));
-    let readDone = false;
-    const read = storedName(wf.id).then((name) => ((readDone = true), name));
-    await requested;
-    expect(pool.numPendingAcquires()).toBe(1);
-    expect(readDone).toBe(false);
-    release();
-    await transaction;
-    expect(await read).toBe('After commit');
   });
 
-  it.runIf(testDialect() === 'postgres')(
-    'on PostgreSQL an ORM read issued meanwhile runs on another connection: it sees the state before the commit, and after it the committed one',
-    async () => {
+  forDialect('postgres', () => {
+    it('on PostgreSQL an ORM read issued meanwhile runs on another connection: it sees the state before the commit, and after it the committed one', async () => {
       const wf = await workflow();
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
@@ -114,8 +115,8 @@ describe('plain-SQL transactions (sql-executor)', () => {
       release();
       await transaction;
       expect(await storedName(wf.id)).toBe('After commit');
-    },
-  );
+    });
+  });
 
   it('stores more events than one insert statement takes, with contiguous seq', async () => {
     const wf = await workflow();

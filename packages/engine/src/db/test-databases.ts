@@ -20,6 +20,15 @@ export function testDialect(env: NodeJS.ProcessEnv = process.env): TestDialect {
   return env.STAGENT_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 }
 
+/**
+ * Registers tests that are about one database only in that database's pass. In the other pass
+ * they do not exist, rather than showing up as skipped: a skipped test in CI should mean something
+ * did not run that should have.
+ */
+export function forDialect(dialect: TestDialect, register: () => void): void {
+  if (testDialect() === dialect) register();
+}
+
 /** Names of this test run's databases start with this, so the run's teardown drops exactly its own. */
 export function testRunPrefix(env: NodeJS.ProcessEnv = process.env): string {
   return `stagent_t_${(env.STAGENT_TEST_RUN_ID ?? `p${process.pid}`).replace(/\W/g, '').toLowerCase()}`;

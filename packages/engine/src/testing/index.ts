@@ -9,6 +9,7 @@ export {
   scratchPostgresDatabase,
   testDatabase,
   testDialect,
+  forDialect,
   testPostgresUrl,
   testRunPrefix,
   type TestDatabase,

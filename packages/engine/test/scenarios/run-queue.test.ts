@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestEngine, redisTestsRun, testDialect, testRedisUrl, threeStepSequence, type TestEngine } from '@stagent/engine/testing';
+import { createTestEngine, forDialect, redisTestsRun, testDialect, testRedisUrl, threeStepSequence, type TestEngine } from '@stagent/engine/testing';
 import { Engine, openRedisEventBus } from '@stagent/engine';
 import { silentLogger } from '../../src/resources.js';
 import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js';
@@ -46,110 +46,116 @@ async function until(done: () => Promise<boolean>, what: string, timeoutMs = 10_
   }
 }
 
-describe.runIf(redis && testDialect() === 'postgres')('run dispatch through the job queue', () => {
-  it('a run started on the api instance is driven by the worker, which is its instance while it runs', async () => {
-    const { api, worker } = await apiAndWorker();
-    const wf = await api.engine.createWorkflow(threeStepSequence());
-    // Who drives the run, read at each of its events.
-    const owners = new Set<string | null>();
-    worker.engine.resources.bus.subscribe(wf.id, (e) => void (e.runId && api.engine.getRun(e.runId).then((r) => owners.add(r?.instanceId ?? null))));
-    const { run } = await api.engine.executeWorkflow(wf.id);
-    expect(api.engine.executor.live.has(run.id)).toBe(false);
-    // waitForRun on the api instance waits for the run another instance drives.
-    const done = await api.engine.waitForRun(run.id);
-    expect(done.status).toBe('COMPLETED');
-    expect(done.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
-    expect(done.instanceId).toBeNull();
-    expect(owners.has(worker.engine.resources.ownerId)).toBe(true);
-    expect(owners.has(api.engine.resources.ownerId)).toBe(false);
-    expect(worker.engine.simulated.calls).toHaveLength(3);
-    expect(api.engine.simulated.calls).toHaveLength(0);
-  });
-
-  it('cancel issued on the api instance stops the step running on the worker within 2 s', async () => {
-    // The worker's simulated calls wait on its manual clock, which nobody moves: in flight until aborted.
-    const { api, worker } = await apiAndWorker(60_000);
-    const wf = await api.engine.createWorkflow(threeStepSequence());
-    const { run } = await api.engine.executeWorkflow(wf.id);
-    await until(async () => (await api.engine.getRun(run.id))?.steps[0]?.status === 'RUNNING', 'the first step to run');
-    await until(async () => worker.engine.executor.live.has(run.id), 'the worker to drive the run');
-    const cancelledAt = Date.now();
-    await api.engine.cancelWorkflow(wf.id);
-    await until(async () => !worker.engine.executor.live.has(run.id), 'the worker to stop driving', 2_000);
-    expect(Date.now() - cancelledAt).toBeLessThan(2_000);
-    const cancelled = (await api.engine.getRun(run.id))!;
-    expect(cancelled.status).toBe('CANCELLED');
-    expect(cancelled.steps[0]!.status).toBe('CANCELLED');
-  });
-
-  it('a checkpoint approved on the api instance is driven on by the worker', async () => {
-    const { api, worker } = await apiAndWorker();
-    const wf = await api.engine.createWorkflow({
-      name: 'Approve me',
-      pattern: 'CHECKPOINT',
-      runtimeId: 'simulated',
-      config: { checkpoints: ['send'] },
-      steps: [
-        { id: 'draft', name: 'Draft', prompt: 'Draft it.' },
-        { id: 'send', name: 'Send', prompt: 'Send it.' },
-      ],
+forDialect('postgres', () => {
+  describe.runIf(redis)('run dispatch through the job queue', () => {
+    it('a run started on the api instance is driven by the worker, which is its instance while it runs', async () => {
+      const { api, worker } = await apiAndWorker();
+      const wf = await api.engine.createWorkflow(threeStepSequence());
+      // Who drives the run, read at each of its events.
+      const owners = new Set<string | null>();
+      worker.engine.resources.bus.subscribe(wf.id, (e) => void (e.runId && api.engine.getRun(e.runId).then((r) => owners.add(r?.instanceId ?? null))));
+      const { run } = await api.engine.executeWorkflow(wf.id);
+      expect(api.engine.executor.live.has(run.id)).toBe(false);
+      // waitForRun on the api instance waits for the run another instance drives.
+      const done = await api.engine.waitForRun(run.id);
+      expect(done.status).toBe('COMPLETED');
+      expect(done.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+      expect(done.instanceId).toBeNull();
+      expect(owners.has(worker.engine.resources.ownerId)).toBe(true);
+      expect(owners.has(api.engine.resources.ownerId)).toBe(false);
+      expect(worker.engine.simulated.calls).toHaveLength(3);
+      expect(api.engine.simulated.calls).toHaveLength(0);
     });
-    const { run } = await api.engine.executeWorkflow(wf.id);
-    await until(async () => (await api.engine.getRun(run.id))?.status === 'WAITING_APPROVAL', 'the checkpoint');
-    await api.engine.resolveCheckpoint(wf.id, 'send', true, 'Go.');
-    await until(async () => (await api.engine.getRun(run.id))?.status === 'COMPLETED', 'the run to complete');
-    expect(worker.engine.simulated.calls).toHaveLength(2);
-    expect(api.engine.simulated.calls).toHaveLength(0);
+
+    it('cancel issued on the api instance stops the step running on the worker within 2 s', async () => {
+      // The worker's simulated calls wait on its manual clock, which nobody moves: in flight until aborted.
+      const { api, worker } = await apiAndWorker(60_000);
+      const wf = await api.engine.createWorkflow(threeStepSequence());
+      const { run } = await api.engine.executeWorkflow(wf.id);
+      await until(async () => (await api.engine.getRun(run.id))?.steps[0]?.status === 'RUNNING', 'the first step to run');
+      await until(async () => worker.engine.executor.live.has(run.id), 'the worker to drive the run');
+      const cancelledAt = Date.now();
+      await api.engine.cancelWorkflow(wf.id);
+      await until(async () => !worker.engine.executor.live.has(run.id), 'the worker to stop driving', 2_000);
+      expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+      const cancelled = (await api.engine.getRun(run.id))!;
+      expect(cancelled.status).toBe('CANCELLED');
+      expect(cancelled.steps[0]!.status).toBe('CANCELLED');
+    });
+
+    it('a checkpoint approved on the api instance is driven on by the worker', async () => {
+      const { api, worker } = await apiAndWorker();
+      const wf = await api.engine.createWorkflow({
+        name: 'Approve me',
+        pattern: 'CHECKPOINT',
+        runtimeId: 'simulated',
+        config: { checkpoints: ['send'] },
+        steps: [
+          { id: 'draft', name: 'Draft', prompt: 'Draft it.' },
+          { id: 'send', name: 'Send', prompt: 'Send it.' },
+        ],
+      });
+      const { run } = await api.engine.executeWorkflow(wf.id);
+      await until(async () => (await api.engine.getRun(run.id))?.status === 'WAITING_APPROVAL', 'the checkpoint');
+      await api.engine.resolveCheckpoint(wf.id, 'send', true, 'Go.');
+      await until(async () => (await api.engine.getRun(run.id))?.status === 'COMPLETED', 'the run to complete');
+      expect(worker.engine.simulated.calls).toHaveLength(2);
+      expect(api.engine.simulated.calls).toHaveLength(0);
+    });
   });
 });
 
-describe.runIf(redis && testDialect() === 'postgres')('commands across instances', () => {
-  it('a step paused at its cap on the worker is resumed from the api instance and the worker drives it on from its journal', async () => {
-    const { api, worker } = await apiAndWorker();
-    // Three turns of 1,000 input and 100 output tokens on simulated-smart ($0.0045 each); the cap falls in turn 2.
-    worker.engine.simulated.script({
-      match: 'Dig in three turns.',
-      script: {
-        turns: [1, 2, 3].map((n) => ({
-          text: `Turn ${n}.`,
-          inputTokens: 1000,
-          outputTokens: 100,
-          ...(n < 3 ? { toolCalls: [{ name: 'search_documents', input: { query: `part ${n}` } }] } : {}),
-        })),
-      },
+forDialect('postgres', () => {
+  describe.runIf(redis)('commands across instances', () => {
+    it('a step paused at its cap on the worker is resumed from the api instance and the worker drives it on from its journal', async () => {
+      const { api, worker } = await apiAndWorker();
+      // Three turns of 1,000 input and 100 output tokens on simulated-smart ($0.0045 each); the cap falls in turn 2.
+      worker.engine.simulated.script({
+        match: 'Dig in three turns.',
+        script: {
+          turns: [1, 2, 3].map((n) => ({
+            text: `Turn ${n}.`,
+            inputTokens: 1000,
+            outputTokens: 100,
+            ...(n < 3 ? { toolCalls: [{ name: 'search_documents', input: { query: `part ${n}` } }] } : {}),
+          })),
+        },
+      });
+      const doc = await api.engine.createDocument({ name: 'Notes.md', mimeType: 'text/markdown', content: 'part one, part two' });
+      const wf = await api.engine.createWorkflow({
+        name: 'Capped',
+        pattern: 'SEQUENCE',
+        runtimeId: 'simulated',
+        documentIds: [doc.id],
+        steps: [{ id: 'dig', name: 'Dig', prompt: 'Dig in three turns.', budgetUsd: 0.006 }],
+      });
+      const { run } = await api.engine.executeWorkflow(wf.id);
+      const paused = await api.engine.waitForRun(run.id);
+      expect(paused.status).toBe('PAUSED');
+      expect(paused.steps[0]).toMatchObject({ status: 'PAUSED', turns: 2 });
+      await api.engine.resumeWorkflowStep(wf.id, 'dig', 1);
+      const done = await api.engine.waitForRun(run.id);
+      expect(done.status).toBe('COMPLETED');
+      expect(done.steps[0]).toMatchObject({ turnsReused: 2, turns: 3 });
+      // Two tasks on the worker (before the pause, after the resume), none on the api instance; three model calls paid, none twice.
+      expect(worker.engine.simulated.calls).toHaveLength(2);
+      expect(api.engine.simulated.calls).toHaveLength(0);
+      expect(await api.engine.resources.orm.em.fork().count(UsageLedgerSchema, { workflowId: wf.id })).toBe(3);
     });
-    const doc = await api.engine.createDocument({ name: 'Notes.md', mimeType: 'text/markdown', content: 'part one, part two' });
-    const wf = await api.engine.createWorkflow({
-      name: 'Capped',
-      pattern: 'SEQUENCE',
-      runtimeId: 'simulated',
-      documentIds: [doc.id],
-      steps: [{ id: 'dig', name: 'Dig', prompt: 'Dig in three turns.', budgetUsd: 0.006 }],
-    });
-    const { run } = await api.engine.executeWorkflow(wf.id);
-    const paused = await api.engine.waitForRun(run.id);
-    expect(paused.status).toBe('PAUSED');
-    expect(paused.steps[0]).toMatchObject({ status: 'PAUSED', turns: 2 });
-    await api.engine.resumeWorkflowStep(wf.id, 'dig', 1);
-    const done = await api.engine.waitForRun(run.id);
-    expect(done.status).toBe('COMPLETED');
-    expect(done.steps[0]).toMatchObject({ turnsReused: 2, turns: 3 });
-    // Two tasks on the worker (before the pause, after the resume), none on the api instance; three model calls paid, none twice.
-    expect(worker.engine.simulated.calls).toHaveLength(2);
-    expect(api.engine.simulated.calls).toHaveLength(0);
-    expect(await api.engine.resources.orm.em.fork().count(UsageLedgerSchema, { workflowId: wf.id })).toBe(3);
   });
 });
 
-describe.runIf(testDialect() === 'sqlite')('scale-out on SQLite', () => {
-  it('is refused: one process owns a SQLite file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stagent-run-queue-sqlite-'));
-    try {
-      await expect(Engine.open({ dataDir: dir, logger: silentLogger, timers: false, role: 'worker', scaleOut: { concurrency: 2 } })).rejects.toThrow(
-        /need PostgreSQL: set STAGENT_DATABASE_URL/,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+forDialect('sqlite', () => {
+  describe('scale-out on SQLite', () => {
+    it('is refused: one process owns a SQLite file', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'stagent-run-queue-sqlite-'));
+      try {
+        await expect(Engine.open({ dataDir: dir, logger: silentLogger, timers: false, role: 'worker', scaleOut: { concurrency: 2 } })).rejects.toThrow(
+          /need PostgreSQL: set STAGENT_DATABASE_URL/,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
