@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { createWorkflow, type SeedStep } from '../src/api';
+import { artifactsDir } from '../src/database';
+import { expect, tabTo, test } from '../src/fixtures';
+
+// The workflow editor draws the definition as a graph laid out from its pattern (#22).
+
+const step = (id: string, name: string): SeedStep => ({ id, name, prompt: `Do the ${name.toLowerCase()} part.` });
+
+interface Case {
+  pattern: string;
+  steps: SeedStep[];
+  config?: Record<string, unknown>;
+  /** source>target of every edge the graph draws. */
+  edges: string[];
+  /** Text some node shows: a mark of the pattern. */
+  marks?: { step: string; text: string }[];
+}
+
+const CASES: Case[] = [
+  {
+    pattern: 'SEQUENCE',
+    steps: [step('research', 'Research'), step('wait', 'Cool off'), step('write', 'Write')],
+    config: { delays: { wait: '2h' } },
+    edges: ['research>wait', 'wait>write'],
+    marks: [{ step: 'wait', text: 'Delay 2h' }],
+  },
+  {
+    pattern: 'PARALLEL',
+    steps: [step('market', 'Market'), step('pricing', 'Pricing'), step('risks', 'Risks'), step('synthesis', 'Synthesis')],
+    edges: ['market>synthesis', 'pricing>synthesis', 'risks>synthesis'],
+    marks: [{ step: 'synthesis', text: 'Synthesis 4' }],
+  },
+  {
+    pattern: 'CHECKPOINT',
+    steps: [step('draft', 'Draft'), step('publish', 'Publish'), step('announce', 'Announce')],
+    config: { checkpoints: ['publish'] },
+    edges: ['draft>publish', 'publish>announce'],
+    marks: [{ step: 'publish', text: 'Approval gate' }],
+  },
+  {
+    pattern: 'LOOP',
+    steps: [step('refine', 'Refine')],
+    config: { maxIterations: 4 },
+    edges: ['refine>refine'],
+    marks: [{ step: 'refine', text: 'Loop step 1' }],
+  },
+  {
+    pattern: 'SWARM',
+    steps: [step('plan', 'Plan'), step('w1', 'Worker A'), step('w2', 'Worker B'), step('merge', 'Merge')],
+    edges: ['plan>w1', 'plan>w2', 'w1>merge', 'w2>merge'],
+    marks: [
+      { step: 'plan', text: 'Planner 1' },
+      { step: 'merge', text: 'Refinery 4' },
+    ],
+  },
+  {
+    pattern: 'PLANNER_EXECUTOR',
+    steps: [step('plan', 'Plan'), step('build', 'Build'), step('test', 'Test')],
+    edges: ['plan>build', 'plan>test', 'build>test'],
+    marks: [{ step: 'build', text: 'Executor 2' }],
+  },
+];
+
+function graphOf(page: Page, name: string) {
+  return page.getByRole('figure', { name: `Graph of ${name}` });
+}
+
+for (const c of CASES) {
+  test(`${c.pattern}: the editor's graph has one node per step and the pattern's edges`, async ({ page }) => {
+    const name = `E2E graph ${c.pattern.toLowerCase()}`;
+    const id = await createWorkflow({ name, pattern: c.pattern, steps: c.steps, ...(c.config ? { config: c.config } : {}) });
+    await page.goto(`/workflows/${id}`);
+    const graph = graphOf(page, name);
+    await expect(graph).toBeVisible();
+
+    const nodes = graph.locator('[data-step-id]');
+    await expect(nodes).toHaveCount(c.steps.length);
+    expect(await nodes.evaluateAll((els) => els.map((el) => el.getAttribute('data-step-id')).sort())).toEqual(c.steps.map((s) => s.id).sort());
+    for (const s of c.steps) await expect(graph.locator(`[data-step-id="${s.id}"]`)).toContainText(s.name);
+
+    const edges = graph.locator('.svelte-flow__edge');
+    await expect(edges).toHaveCount(c.edges.length);
+    // Edge ids are `<kind>:<source>-><target>`.
+    const drawn = await edges.evaluateAll((els) => els.map((el) => (el.getAttribute('data-id') ?? '').replace(/^\w+:/, '').replace('->', '>')).sort());
+    expect(drawn).toEqual([...c.edges].sort());
+    for (const mark of c.marks ?? []) await expect(graph.locator(`[data-step-id="${mark.step}"]`)).toContainText(mark.text);
+    if (c.pattern === 'LOOP') await expect(graph).toContainText('repeat until at most 4 iterations');
+
+    // Each node shows its runtime and model, its documents and its estimate against its cap.
+    const first = graph.locator(`[data-step-id="${c.steps[0]!.id}"]`);
+    await expect(first).toContainText(/simulat/i);
+    await expect(first).toContainText(/estimated of \$/);
+    // The graph alone, as a test artifact (e2e/artifacts/workflow-graph-<pattern>.png), like snapshot().
+    await graph.screenshot({ path: join(artifactsDir(), `workflow-graph-${c.pattern.toLowerCase().replaceAll('_', '-')}.png`) });
+  });
+}
+
+test('the form and the graph are one state: a renamed step renames its node, a node leads to its step', async ({ page }) => {
+  const name = 'E2E graph rename';
+  const id = await createWorkflow({ name, steps: [step('first', 'First'), step('second', 'Second')] });
+  await page.goto(`/workflows/${id}`);
+  const graph = graphOf(page, name);
+  await expect(graph.locator('[data-step-id="second"]')).toContainText('Second');
+
+  await page.getByLabel('Step 2 name').fill('Second, renamed <b>here</b>');
+  // Untrusted text is text: the markup shows as typed.
+  await expect(graph.locator('[data-step-id="second"]')).toContainText('Second, renamed <b>here</b>');
+  await expect(graph.locator('[data-step-id="second"] b')).toHaveCount(0);
+
+  await page.getByLabel('Step 1 name').fill('Renamed first');
+  await expect(graph.locator('[data-step-id="first"]')).toContainText('Renamed first');
+  await page.getByLabel('Name', { exact: true }).fill('E2E graph renamed');
+  await expect(graphOf(page, 'E2E graph renamed')).toBeVisible();
+
+  // Adding a step in the form adds its node and edge.
+  await page.getByRole('button', { name: 'Add step' }).click();
+  await expect(graphOf(page, 'E2E graph renamed').locator('[data-step-id]')).toHaveCount(3);
+  await expect(graphOf(page, 'E2E graph renamed').locator('.svelte-flow__edge')).toHaveCount(2);
+
+  // A node is reachable by Tab; Enter on it takes the caret to its step's name in the form.
+  const node = graphOf(page, 'E2E graph renamed').locator('[data-step-id="second"]');
+  await tabTo(page, node);
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Step 2 name')).toBeFocused();
+  // A click does the same.
+  await graphOf(page, 'E2E graph renamed').locator('[data-step-id="first"]').click();
+  await expect(page.getByLabel('Step 1 name')).toBeFocused();
+});
