@@ -50,6 +50,7 @@ describe('layoutWorkflow', () => {
     expect(edges).toEqual([{ id: 'loop:s1->s1', source: 's1', target: 's1', kind: 'loop', label: 'repeat until at most 5 iterations, or "DONE"' }]);
     expect(nodes[0]!.role).toBe('loop');
     expect(loopStopLabel({ maxIterations: 1, timeBudgetMs: 60_000 })).toBe('repeat until at most 1 iteration, 60 s, or finish');
+    expect(loopStopLabel(undefined)).toBe('repeats on its last output until it stops');
   });
 
   it('marks checkpoint gates and delay steps, only in the patterns that have them', () => {

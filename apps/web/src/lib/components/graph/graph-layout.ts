@@ -14,6 +14,7 @@ export interface GraphDefinition {
   name: string;
   pattern: string;
   steps: readonly GraphStep[];
+  /** Pattern options; undefined when not known (the run view), so no stop condition or marks are claimed. */
   config?: Record<string, unknown> | null;
 }
 
@@ -51,7 +52,7 @@ export interface GraphLayout {
 }
 
 export const NODE_WIDTH = 220;
-export const NODE_HEIGHT = 140;
+export const NODE_HEIGHT = 150;
 
 const ROLE_LABELS: Record<StepRole, string> = {
   step: 'Step',
@@ -86,6 +87,7 @@ function roleOf(pattern: string, index: number, count: number): StepRole {
 
 /** The loop's stop condition as one line: its iteration cap, time budget and completion phrases. */
 export function loopStopLabel(config: Record<string, unknown> | null | undefined): string {
+  if (config === undefined) return 'repeats on its last output until it stops';
   const parts: string[] = [];
   const max = config?.maxIterations;
   parts.push(typeof max === 'number' && Number.isFinite(max) ? `at most ${max} ${max === 1 ? 'iteration' : 'iterations'}` : 'at most 3 iterations');
@@ -196,6 +198,8 @@ export interface StepInfo {
   capUsd?: number | null;
   /** A run's step status (run view only). */
   status?: string | null;
+  /** A run's detail beside the status, e.g. the loop's iteration or the tool being called. */
+  detail?: string | null;
 }
 
 /** The data of one Svelte Flow node of the graph. */
