@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
@@ -68,8 +68,20 @@ export function codexArgs(request: RuntimeRequest, opts: CodexSessionOptions, ba
 
 /** Runs one task; never throws for provider or CLI failures. */
 export async function runCodexSession(request: RuntimeRequest, hooks: RuntimeHooks, opts: CodexSessionOptions): Promise<RuntimeResult> {
+  // A folder the step names is the user's: it must exist, and it is kept. Otherwise a fresh one, removed afterwards.
+  const named = request.workingDirectory;
+  if (named && !(await isDirectory(named)))
+    return {
+      status: 'FAILED',
+      output: '',
+      turns: 0,
+      failure: failure(
+        'INVALID_REQUEST',
+        `The step's working directory ${named} is not a folder on this machine; create it or change the step's workingDirectory.`,
+      ),
+    };
   const home = await mkdtemp(join(tmpdir(), 'stagent-codex-home-'));
-  const cwd = await mkdtemp(join(tmpdir(), 'stagent-codex-task-'));
+  const cwd = named ?? (await mkdtemp(join(tmpdir(), 'stagent-codex-task-')));
   const session = new CodexSession(request, hooks, opts);
   try {
     return await session.run(home, cwd);
@@ -78,7 +90,15 @@ export async function runCodexSession(request: RuntimeRequest, hooks: RuntimeHoo
     return { status: 'FAILED', output: '', turns: 0, failure: failure('UNKNOWN', `The Codex session could not start: ${message(err)}`) };
   } finally {
     await session.close();
-    await Promise.all([rm(home, { recursive: true, force: true }), rm(cwd, { recursive: true, force: true })]);
+    await Promise.all([rm(home, { recursive: true, force: true }), named ? undefined : rm(cwd, { recursive: true, force: true })]);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -79,6 +79,26 @@ describe.skipIf(!PRESENT)('openai-codex-app-server through the Codex CLI and the
   /** The input items of a recorded Responses request. */
   const inputOf = (req: RecordedRequest) => req.body.input as { type: string; role?: string; content?: unknown; output?: unknown }[];
 
+  it('works in the folder a step names, and keeps it; a folder that does not exist fails the task before Codex starts', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'stagent-codex-named-'));
+    writeFileSync(join(folder, 'notes.md'), 'kept');
+    try {
+      emulator.script('openai-responses', scripted.text('Done.', { inputTokens: 100, outputTokens: 2 }));
+      const result = await runtime().run(request({ workingDirectory: folder }), recordingHooks());
+      expect(result.status).toBe('COMPLETED');
+      const [req] = emulator.requestsFor('openai-responses');
+      expect(/<cwd>([^<]+)<\/cwd>/.exec(JSON.stringify(inputOf(req!)))?.[1]).toBe(folder);
+      expect(readdirSync(folder)).toEqual(['notes.md']);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    emulator.reset();
+    const missing = await runtime().run(request({ workingDirectory: join(folder, 'gone') }), recordingHooks());
+    expect(missing).toMatchObject({ status: 'FAILED', failure: { category: 'INVALID_REQUEST' } });
+    expect(missing.failure!.message).toContain('is not a folder on this machine');
+    expect(emulator.requestsFor('openai-responses')).toHaveLength(0);
+  });
+
   it('is available and answers a single turn with per-call usage, in a temporary folder, never reading ~/.codex', async () => {
     expect((await runtime().describe()).available).toBe(true);
     emulator.script('openai-responses', scripted.text('Revenue grew 12%.', { inputTokens: 1200, outputTokens: 8, cacheReadTokens: 300 }));

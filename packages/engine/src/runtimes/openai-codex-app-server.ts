@@ -41,7 +41,7 @@ export class OpenAICodexAppServerRuntime implements RuntimeAdapter {
       label: 'OpenAI Codex (app server)',
       provider: 'openai',
       description:
-        'OpenAI Codex agent through `codex app-server` (JSON-RPC), with Stagent tools over MCP. Each task runs in a fresh temporary folder with a read-only sandbox: Codex may read files and run read-only commands there, and its requests to write or go beyond the sandbox are declined. Optional: not part of the default install.',
+        'OpenAI Codex agent through `codex app-server` (JSON-RPC), with Stagent tools over MCP. Each task runs in a fresh temporary folder (or the folder its step names in workingDirectory) with a read-only sandbox: Codex may read files and run read-only commands there, and its requests to write or go beyond the sandbox are declined. Optional: not part of the default install.',
       available: reason === null,
       unavailableReason: reason,
       models: modelsFor(this.id),

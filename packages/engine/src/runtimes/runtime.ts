@@ -95,6 +95,8 @@ export interface RuntimeRequest {
   streamIdleTimeoutMs?: number;
   /** Go on from here instead of starting: run the pending calls (with these decisions, by call id), then the next turn. */
   resume?: TurnCheckpoint & { decisions: Record<string, ToolDecision> };
+  /** The folder an agent CLI works in (a step's `workingDirectory`); absent: a fresh temporary one, removed afterwards. */
+  workingDirectory?: string;
   /**
    * What the task is for: a workflow step, a schedule's prompt, or a turn of the Stagent
    * assistant (whose tools are the GraphQL operations). Adapters call the model the same way for

@@ -81,6 +81,8 @@ export interface TaskSpec<T extends TaskTracker = TaskTracker> {
   signal: AbortSignal;
   /** A cost cap set for this task that replaces the resolved one (a step resumed with a higher cap), USD. */
   capUsd?: number | null;
+  /** The folder an agent CLI works in (a step's `workingDirectory`). */
+  workingDirectory?: string | null;
   /** The trace the task's calls belong to and their parent span (a step attempt's); default the task's own trace. */
   trace?: { traceId: string; parentSpanId: string | null } | null;
   /** Go on from a stored checkpoint instead of starting (a step whose tool calls were resolved). */
@@ -214,6 +216,7 @@ export class TaskRunner {
           streamIdleTimeoutMs: Math.min(STREAM_IDLE_MS, timeoutMs),
           resume: spec.resume,
           purpose: PURPOSE[spec.kind],
+          ...(spec.workingDirectory ? { workingDirectory: spec.workingDirectory } : {}),
         },
         tracker,
         await this.secrets.list(),

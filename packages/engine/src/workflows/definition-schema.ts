@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { durationMs, parseDurationShorthand } from '../duration-shorthand.js';
 import { blankNameMessage, isBlankName } from '../names.js';
@@ -79,6 +80,13 @@ export const stepInputSchema = z.object({
   tools: toolGrants.nullish(),
   /** An agent profile id (existence is checked in `validation.ts`). */
   profileId: z.string().min(1).nullish(),
+  /** The folder an agent CLI (openai-codex-app-server) works in; checked to exist when the step runs. */
+  workingDirectory: z
+    .string()
+    .trim()
+    .max(1000, 'A working directory is at most 1,000 characters.')
+    .refine((path) => isAbsolute(path), 'A working directory must be an absolute path, such as /home/me/project.')
+    .nullish(),
 });
 
 const loopConfig = z.strictObject({

@@ -41,6 +41,8 @@ export interface StepDefinition {
    * Stored only when set.
    */
   profileId?: string;
+  /** The folder an agent CLI works in (openai-codex-app-server); stored only when set. Default: a fresh temporary folder per task. */
+  workingDirectory?: string;
 }
 
 /** Pattern options (contract `WorkflowDefinitionInput.config`). Each key applies to the patterns named. */
@@ -91,6 +93,7 @@ export interface WorkflowDefinitionInput {
     documentIds?: string[] | null;
     tools?: ToolGrant[] | null;
     profileId?: string | null;
+    workingDirectory?: string | null;
   }[];
   tools?: ToolGrant[] | null;
   /** Global documents, given to every step. */

@@ -127,6 +127,7 @@ export class StepRunner {
       modelField: ['steps', a.step.id, 'modelId'],
       budget: { stepBudgetUsd: a.step.budgetUsd, workflowBudgetUsd: a.definition.budgetUsd, kind: 'workflow-step' },
       maxTurns: a.step.maxTurns,
+      workingDirectory: a.step.workingDirectory ?? null,
       prompt: a.prompt,
       systemPrompt: () => a.systemPrompt,
       tools: a.tools,

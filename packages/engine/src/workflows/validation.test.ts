@@ -32,6 +32,7 @@ describe('workflow definition validation', () => {
     ['zero budget', { ...base, budgetUsd: 0 }, ['budgetUsd']],
     ['negative step budget', { ...base, steps: [{ ...base.steps[0], budgetUsd: -1 }] }, ['steps', '0', 'budgetUsd']],
     ['step without prompt', { ...base, steps: [{ id: 'a', name: 'A', prompt: '  ' }] }, ['steps', '0', 'prompt']],
+    ['relative working directory', { ...base, steps: [{ ...base.steps[0], workingDirectory: 'project/src' }] }, ['steps', '0', 'workingDirectory']],
     [
       'duplicate step ids',
       {
@@ -74,6 +75,18 @@ describe('workflow definition validation', () => {
     const found = await problems({ ...base, name: '', budgetUsd: -3, steps: [{ id: 'a', name: '', prompt: '' }] });
     expect(found.length).toBeGreaterThanOrEqual(3);
     expect(await t.engine.resources.orm.em.fork().count(WorkflowSchema, {})).toBe(0);
+  });
+
+  it("stores a step's working directory when set, and only then", async () => {
+    const wf = await t.engine.createWorkflow({
+      ...base,
+      steps: [
+        { ...base.steps[0], workingDirectory: '/srv/project' },
+        { id: 'b', name: 'B', prompt: 'Do B.' },
+      ],
+    });
+    expect(wf.steps.map((s) => s.workingDirectory ?? null)).toEqual(['/srv/project', null]);
+    expect(Object.keys(wf.steps[1]!)).not.toContain('workingDirectory');
   });
 
   it('generates step ids when absent and keeps given ones', async () => {

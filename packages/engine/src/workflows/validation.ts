@@ -115,6 +115,7 @@ function toStepDefinition(s: StepInput): StepDefinition {
     // Stored only when set, so definitions without tools or a profile keep their stored form (and hashes).
     ...(s.tools?.length ? { tools: s.tools as ToolGrant[] } : {}),
     ...(s.profileId ? { profileId: s.profileId } : {}),
+    ...(s.workingDirectory ? { workingDirectory: s.workingDirectory } : {}),
   };
 }
 

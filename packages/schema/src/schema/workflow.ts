@@ -70,6 +70,12 @@ export const WorkflowStepRef = builder.objectRef<WorkflowStepView>('WorkflowStep
         "Agent profile (see `agentProfiles`) whose presets fill what this step leaves empty: runtime (before the workflow's), model, maxTurns, grants (after the step's) and a system prompt added to the step's; null = none.",
       resolve: (s) => s.profileId ?? null,
     }),
+    workingDirectory: t.string({
+      nullable: true,
+      description:
+        'Absolute path of the folder an agent CLI (openai-codex-app-server) works in for this step, read-only sandboxed; null = a fresh temporary folder per task, removed afterwards.',
+      resolve: (s) => s.workingDirectory ?? null,
+    }),
   }),
 });
 
@@ -175,6 +181,12 @@ const WorkflowStepInputRef = builder.inputType('WorkflowStepInput', {
     profileId: t.id({
       description: "Agent profile whose presets fill what this step leaves empty; the step's own fields override it. An unknown id is NOT_FOUND.",
     }),
+    workingDirectory: t.string(
+      limited('description', {
+        description:
+          'Absolute path of an existing folder an agent CLI (openai-codex-app-server) works in for this step (checked when the step runs; it is kept). Absent: a fresh temporary folder per task.',
+      }),
+    ),
   }),
 });
 

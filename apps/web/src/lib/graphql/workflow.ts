@@ -94,6 +94,7 @@ export const WorkflowQuery = graphql(
           budgetUsd
           maxTurns
           profileId
+          workingDirectory
           documentIds
           tools {
             tool

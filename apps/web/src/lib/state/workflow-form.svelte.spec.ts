@@ -107,6 +107,7 @@ describe('WorkflowForm tool grants', () => {
         modelId: null,
         budgetUsd: null,
         maxTurns: 4,
+        workingDirectory: '/srv/project',
         documentIds: [],
         tools: [{ tool: 'mcp__files__write_file', approval: 'DENY' }],
       },
@@ -118,13 +119,14 @@ describe('WorkflowForm tool grants', () => {
     updatedAt: '2026-01-01T00:00:00.000Z',
   } as unknown as WorkflowDetail;
 
-  it('keeps the grants (and maxTurns) of a loaded workflow when another field changes', () => {
+  it('keeps the grants, maxTurns and working directory of a loaded workflow when another field changes', () => {
     const form = new WorkflowForm(loaded);
     form.name = 'Tools, renamed';
     const input = form.toInput();
     expect(input.tools).toEqual([{ tool: 'mcp__files__*', approval: 'AUTO' }]);
     expect(input.steps[0].tools).toEqual([{ tool: 'mcp__files__write_file', approval: 'DENY' }]);
     expect(input.steps[0].maxTurns).toBe(4);
+    expect(input.steps[0].workingDirectory).toBe('/srv/project');
   });
 
   it('adds, orders and removes grants; new ones ask; tools are trimmed', () => {

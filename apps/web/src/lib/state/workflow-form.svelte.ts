@@ -37,6 +37,8 @@ export interface StepDraft {
   maxTurns: number | null;
   /** Agent profile whose presets fill what the step leaves empty; '' = none. */
   profileId: string;
+  /** Not edited here: kept as loaded so a save does not drop the folder an agent CLI works in. */
+  workingDirectory: string | null;
 }
 
 export interface SuggestionActionLike {
@@ -45,7 +47,19 @@ export interface SuggestionActionLike {
 }
 
 function blankStep(id: string, index: number): StepDraft {
-  return { id, name: `Step ${index}`, prompt: '', runtimeId: '', modelId: '', budgetUsd: '', documentIds: [], tools: [], maxTurns: null, profileId: '' };
+  return {
+    id,
+    name: `Step ${index}`,
+    prompt: '',
+    runtimeId: '',
+    modelId: '',
+    budgetUsd: '',
+    documentIds: [],
+    tools: [],
+    maxTurns: null,
+    profileId: '',
+    workingDirectory: null,
+  };
 }
 
 export function grantDrafts(grants: readonly { tool: string; approval: ToolApproval }[] | null | undefined): GrantDraft[] {
@@ -116,6 +130,7 @@ export class WorkflowForm implements GrantsForm {
         tools: grantDrafts(s.tools),
         maxTurns: s.maxTurns ?? null,
         profileId: s.profileId ?? '',
+        workingDirectory: s.workingDirectory ?? null,
       }));
       this.#nextId = initial.steps.length + 1;
       const config = (initial.config ?? {}) as Record<string, unknown>;
@@ -212,6 +227,7 @@ export class WorkflowForm implements GrantsForm {
         ...(s.maxTurns !== null ? { maxTurns: s.maxTurns } : {}),
         // updateWorkflow replaces the whole definition: a step sent without its profile loses it.
         profileId: s.profileId || null,
+        ...(s.workingDirectory ? { workingDirectory: s.workingDirectory } : {}),
       })),
     };
   }
