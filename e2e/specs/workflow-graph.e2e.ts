@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { createWorkflow, type SeedStep } from '../src/api';
+import { createWorkflow, workflowByName, type SeedStep } from '../src/api';
 import { artifactsDir } from '../src/database';
 import { expect, tabTo, test } from '../src/fixtures';
 
@@ -127,4 +127,34 @@ test('the form and the graph are one state: a renamed step renames its node, a n
   // A click does the same.
   await graphOf(page, 'E2E graph renamed').locator('[data-step-id="first"]').click();
   await expect(page.getByLabel('Step 1 name')).toBeFocused();
+});
+
+test('editing through the graph: move, add and remove steps on their nodes, then save the definition', async ({ page }) => {
+  const name = 'E2E graph editing';
+  const id = await createWorkflow({ name, steps: [step('research', 'Research'), step('draft', 'Draft'), step('write', 'Write')] });
+  await page.goto(`/workflows/${id}`);
+  const graph = graphOf(page, name);
+  await expect(graph.locator('[data-step-id]')).toHaveCount(3);
+
+  await graph.getByRole('button', { name: 'Move Write earlier' }).click();
+  await expect(page.getByLabel('Step 2 name')).toHaveValue('Write');
+  // By keyboard: the focus stays on the moved node's button after the graph is redrawn.
+  await expect(graph.getByRole('button', { name: 'Move Write earlier' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Step 1 name')).toHaveValue('Write');
+
+  await graph.getByRole('button', { name: 'Remove Draft' }).click();
+  await expect(graph.locator('[data-step-id]')).toHaveCount(2);
+  await expect(graph.locator('[data-step-id="draft"]')).toHaveCount(0);
+
+  await graph.getByRole('button', { name: 'Add a step after Write' }).click();
+  await expect(graph.locator('[data-step-id]')).toHaveCount(3);
+  await expect(graph.locator('.svelte-flow__edge')).toHaveCount(2);
+  await page.getByLabel('Step 2 name').fill('Check');
+  await page.getByLabel('Step 2 prompt').fill('Check the facts.');
+  await expect(graph.locator('[data-step-id]').filter({ hasText: 'Check' })).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Save workflow' }).click();
+  await expect.poll(async () => (await workflowByName(name))?.steps.map((s) => s.name)).toEqual(['Write', 'Check', 'Research']);
+  await graph.screenshot({ path: join(artifactsDir(), 'workflow-graph-edited.png') });
 });

@@ -1,6 +1,6 @@
 import type { CostEstimate, EditorOptions } from '$lib/graphql/workflow';
 import type { WorkflowForm } from '$lib/state/workflow-form.svelte';
-import type { GraphDefinition, GraphStep, StepInfo } from './graph-layout';
+import type { GraphActions, GraphDefinition, GraphStep, StepInfo } from './graph-layout';
 
 // Type-only imports above: this module is loaded with the editor, the graph itself on demand.
 
@@ -35,4 +35,37 @@ export function focusStepEditor(stepId: string): void {
   const input = document.getElementById(`step-${stepId}-name`);
   input?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   input?.focus({ preventScroll: true });
+}
+
+/** Moves, removes and adds steps in the form from the graph; the keyboard focus follows the step on its redrawn node. */
+export function editorGraphActions(form: WorkflowForm): GraphActions {
+  const indexOf = (stepId: string) => form.steps.findIndex((s) => s.id === stepId);
+  const refocus = (stepId: string, label: string) =>
+    setTimeout(() => {
+      const node = document.querySelector<HTMLElement>(`[data-step-id="${CSS.escape(stepId)}"]`);
+      const button = node?.querySelector<HTMLButtonElement>(`button[title="${label}"]:not(:disabled)`);
+      (button ?? node)?.focus();
+    }, 50);
+  return {
+    move(stepId, delta) {
+      const index = indexOf(stepId);
+      if (index < 0) return;
+      form.moveStep(index, delta);
+      refocus(stepId, delta < 0 ? 'Move earlier' : 'Move later');
+    },
+    remove(stepId) {
+      const index = indexOf(stepId);
+      if (index < 0 || form.steps.length === 1) return;
+      form.removeStep(index);
+      const next = form.steps[Math.min(index, form.steps.length - 1)];
+      if (next) refocus(next.id, '');
+    },
+    addAfter(stepId) {
+      const index = indexOf(stepId);
+      const step = form.addStep();
+      // addStep appends: bring the new step right after the chosen one.
+      for (let i = form.steps.length - 1; i > index + 1; i--) form.moveStep(i, -1);
+      refocus(step.id, '');
+    },
+  };
 }

@@ -202,5 +202,12 @@ export interface StepInfo {
   detail?: string | null;
 }
 
+/** Editing the definition from the graph (the editor only); each acts on the form, the one state. */
+export interface GraphActions {
+  move(stepId: string, delta: -1 | 1): void;
+  remove(stepId: string): void;
+  addAfter(stepId: string): void;
+}
+
 /** The data of one Svelte Flow node of the graph. */
-export type StepNodeData = { node: GraphNode; info: StepInfo; costLabel: 'estimated' | 'spent' };
+export type StepNodeData = { node: GraphNode; info: StepInfo; costLabel: 'estimated' | 'spent'; actions?: GraphActions; count: number };
