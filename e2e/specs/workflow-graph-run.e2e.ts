@@ -30,6 +30,11 @@ test('the run view graph follows the run: completed branches, a branch paused at
   await expect(graph.locator('[data-step-id="pricing"] [data-status]')).toHaveAttribute('data-status', 'PAUSED', { timeout: 30_000 });
   await expect(graph.locator('[data-step-id="pricing"]')).toContainText('paused');
   await expect(graph.locator('[data-step-id="pricing"]')).toContainText(/spent of \$0\.0001/);
+  // The paused node leads to its Resume control in the debug panel.
+  const resume = graph.locator('[data-step-id="pricing"]').getByRole('link', { name: 'Resume' });
+  await expect(resume).toHaveAttribute('href', '#resume-pricing');
+  await resume.click();
+  await expect(page.locator('#resume-pricing')).toBeInViewport();
   // The synthesis waits for every branch: it is never started.
   await expect(graph.locator('[data-step-id="synthesis"] [data-status]')).toHaveAttribute('data-status', 'PENDING');
   expect((await workflowState(id))?.latestRun?.status).toBe('PAUSED');

@@ -200,6 +200,8 @@ export interface StepInfo {
   status?: string | null;
   /** A run's detail beside the status, e.g. the loop's iteration or the tool being called. */
   detail?: string | null;
+  /** Where to act on the step in the page, e.g. a paused step's Resume control (run view only). */
+  link?: { href: string; text: string } | null;
 }
 
 /** Editing the definition from the graph (the editor only); each acts on the form, the one state. */

@@ -33,5 +33,13 @@ describe('runStepInfo', () => {
     const info = runStepInfo(() => steps);
     expect(info({ id: 'x', name: 'X' })).toMatchObject({ status: 'RUNNING', detail: 'attempt 2', runtime: 'simulated', model: 'simulated-fast' });
     expect(info({ id: 'y', name: 'Y' })).toEqual({ runtime: 'Not started yet', model: 'not known yet' });
+    expect(info({ id: 'x', name: 'X' }).link).toBeNull();
+  });
+
+  it('links a failed step to the debug analysis and a paused one to its Resume control', () => {
+    const steps = [stepRun({ id: 'a', stepId: 'f', status: 'FAILED' }), stepRun({ id: 'b', stepId: 'p', status: 'PAUSED' })];
+    const info = runStepInfo(() => steps);
+    expect(info({ id: 'f', name: 'F' }).link).toEqual({ href: '#debug-heading', text: 'Debug, retry' });
+    expect(info({ id: 'p', name: 'P' }).link).toEqual({ href: '#resume-p', text: 'Resume' });
   });
 });

@@ -8,6 +8,13 @@ export function runDefinition(workflow: RunWorkflow): GraphDefinition {
   return { name: workflow.name, pattern: workflow.pattern, steps: workflow.steps.map((s) => ({ id: s.id, name: s.name, documentIds: s.documentIds })) };
 }
 
+/** A failed step leads to the debug analysis and its Retry, a paused one to its Resume control. */
+function linkFor(step: StepRun): StepInfo['link'] {
+  if (step.status === 'PAUSED') return { href: `#resume-${step.stepId}`, text: 'Resume' };
+  if (step.status === 'FAILED') return { href: '#debug-heading', text: 'Debug, retry' };
+  return null;
+}
+
 /**
  * A node's live state from the run's step runs (read on each call, so the graph follows the
  * subscription). A loop's iterations share a step id: the node shows the latest and the cost of all.
@@ -33,6 +40,7 @@ export function runStepInfo(steps: () => readonly StepRun[]): (step: GraphStep) 
       capUsd: latest.budgetUsd,
       status: latest.status,
       detail: details.join(' · ') || null,
+      link: linkFor(latest),
     };
   };
 }
