@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createWorkflow, workflowState } from '../src/api';
+import { createWorkflow, withFailAtCap, workflowState } from '../src/api';
 import { artifactsDir } from '../src/database';
 import { expect, test } from '../src/fixtures';
 
@@ -40,4 +40,41 @@ test('the run view graph follows the run: completed branches, a branch paused at
   expect((await workflowState(id))?.latestRun?.status).toBe('PAUSED');
 
   await graph.screenshot({ path: join(artifactsDir(), 'workflow-graph-run-paused.png') });
+});
+
+test('a failed node leads to the debug analysis; its Retry completes the step and the node follows', async ({ page }) => {
+  await withFailAtCap(async () => {
+    const name = 'E2E graph failed run';
+    const id = await createWorkflow({
+      name,
+      steps: [
+        { id: 'gather', name: 'Gather', prompt: 'List the facts.' },
+        // Below what one simulated call costs: with onCapReached = fail the step fails BUDGET_EXCEEDED.
+        { id: 'publish', name: 'Publish', prompt: 'Write the update.', budgetUsd: 0.0001 },
+      ],
+    });
+    await page.goto(`/workflows/${id}`);
+    await page.getByRole('button', { name: 'Run workflow' }).click();
+    await expect(page).toHaveURL(new RegExp(`/workflows/${id}/runs/[^/]+$`));
+
+    const graph = page.getByRole('figure', { name: `Graph of ${name}` });
+    const failed = graph.locator('[data-step-id="publish"]');
+    await expect(failed.locator('[data-status]')).toHaveAttribute('data-status', 'FAILED', { timeout: 30_000 });
+    await failed.getByRole('link', { name: 'Debug, retry' }).click();
+    await expect(page.getByRole('heading', { name: /Root cause: BUDGET_EXCEEDED/ })).toBeVisible();
+    await graph.screenshot({ path: join(artifactsDir(), 'workflow-graph-run-failed.png') });
+
+    await page
+      .getByRole('button', { name: /^Raise budget/ })
+      .first()
+      .click();
+    await expect.poll(async () => (await workflowState(id))?.steps.find((s) => s.id === 'publish')?.budgetUsd ?? 0).toBeGreaterThan(0.0001);
+    await page
+      .getByRole('button', { name: /^Retry step/ })
+      .first()
+      .click();
+    await expect(failed.locator('[data-status]')).toHaveAttribute('data-status', 'COMPLETED', { timeout: 30_000 });
+    await expect(failed).toContainText('attempt 2');
+    expect((await workflowState(id))?.latestRun?.steps.map((s) => s.attempt)).toEqual([1, 2]);
+  });
 });
