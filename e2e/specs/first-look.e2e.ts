@@ -121,5 +121,7 @@ test("a loop run's page shows every iteration: its step runs share one step id",
   await expect(progress.getByRole('listitem')).toHaveCount(iterations.length);
   await expect(page.getByText('Loading the run…')).toHaveCount(0);
   await expect(page.getByRole('img', { name: /^Step timeline/ })).toBeVisible();
+  // The run's graph draws the loop with its stop condition, read from the workflow's pattern options.
+  await expect(page.getByRole('figure', { name: 'Graph of Pitch polish loop' }).getByText(/repeat until/)).toBeVisible();
   expect(errors).toEqual([]);
 });

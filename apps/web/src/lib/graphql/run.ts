@@ -69,6 +69,7 @@ export const RunQuery = graphql(
         id
         name
         pattern
+        config
         status
         steps {
           id

@@ -5,7 +5,13 @@ import type { GraphDefinition, GraphStep, StepInfo } from './graph-layout';
 
 /** The run's workflow as the graph draws it; its pattern options are not loaded here (config unknown). */
 export function runDefinition(workflow: RunWorkflow): GraphDefinition {
-  return { name: workflow.name, pattern: workflow.pattern, steps: workflow.steps.map((s) => ({ id: s.id, name: s.name, documentIds: s.documentIds })) };
+  return {
+    name: workflow.name,
+    pattern: workflow.pattern,
+    // The pattern options draw the loop's stop condition, checkpoint gates and delays, as in the editor.
+    config: (workflow.config as Record<string, unknown> | null) ?? null,
+    steps: workflow.steps.map((s) => ({ id: s.id, name: s.name, documentIds: s.documentIds })),
+  };
 }
 
 /** A failed step leads to the debug analysis and its Retry, a paused one to its Resume control. */
