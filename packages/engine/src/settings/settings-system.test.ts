@@ -63,6 +63,24 @@ describe('settings', () => {
     expect(await t.engine.listSettings()).toEqual(before);
   });
 
+  it('a list setting takes distinct names out of its options only; anything else changes nothing', async () => {
+    const before = await t.engine.listSettings();
+    for (const [value, code, message] of [
+      ['execute_workflow', 'WRONG_TYPE', 'assistant.autoApprove must be a list of names out of'],
+      [['execute_workflow', 'list_workflows'], 'INVALID_VALUE', '"list_workflows" is not one.'],
+      [['execute_workflow', 'execute_workflow'], 'INVALID_VALUE', 'assistant.autoApprove lists a name twice.'],
+    ] as const) {
+      const error = await t.engine.updateSettings([{ key: 'assistant.autoApprove', value }]).catch((e: ValidationError) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues[0]).toMatchObject({ code, field: ['input', '0', 'value'] });
+      expect((error as ValidationError).issues[0]!.message).toContain(message);
+    }
+    expect(await t.engine.listSettings()).toEqual(before);
+    await t.engine.updateSettings([{ key: 'assistant.autoApprove', value: ['execute_workflow', 'set_settings'] }]);
+    expect((await t.engine.listSettings()).find((s) => s.key === 'assistant.autoApprove')!.value).toEqual(['execute_workflow', 'set_settings']);
+    await t.engine.updateSettings([{ key: 'assistant.autoApprove', value: null }]);
+  });
+
   it('secrets are write-only and encrypted at rest', async () => {
     const after = await t.engine.updateSettings([{ key: 'openai.apiKey', value: 'sk-test-secret-123' }]);
     expect(after.find((s) => s.key === 'openai.apiKey')).toMatchObject({ isSet: true, value: null });
