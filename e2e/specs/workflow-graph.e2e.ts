@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { createWorkflow, workflowByName, type SeedStep } from '../src/api';
+import { createWorkflow, ensureDocument, workflowByName, type SeedStep } from '../src/api';
 import { artifactsDir } from '../src/database';
 import { expect, tabTo, test } from '../src/fixtures';
 
@@ -119,14 +119,65 @@ test('the form and the graph are one state: a renamed step renames its node, a n
   await expect(graphOf(page, 'E2E graph renamed').locator('[data-step-id]')).toHaveCount(3);
   await expect(graphOf(page, 'E2E graph renamed').locator('.svelte-flow__edge')).toHaveCount(2);
 
-  // A node is reachable by Tab; Enter on it takes the caret to its step's name in the form.
-  const node = graphOf(page, 'E2E graph renamed').locator('[data-step-id="second"]');
-  await tabTo(page, node);
+  // Every node is reachable by Tab; Enter on one opens its step in the panel beside the graph.
+  const renamed = graphOf(page, 'E2E graph renamed');
+  for (const id of ['first', 'second']) await tabTo(page, renamed.locator(`[data-step-id="${id}"]`));
   await page.keyboard.press('Enter');
-  await expect(page.getByLabel('Step 2 name')).toBeFocused();
-  // A click does the same.
-  await graphOf(page, 'E2E graph renamed').locator('[data-step-id="first"]').click();
+  const panel = page.getByRole('region', { name: 'Step 2 on the graph' });
+  await expect(panel.getByLabel('Step 2 name')).toBeFocused();
+  // Escape closes it and gives the focus back to the node.
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  await expect(renamed.locator('[data-step-id="second"]')).toBeFocused();
+  // A click opens it too.
+  await renamed.locator('[data-step-id="first"]').click();
+  await expect(page.getByRole('region', { name: 'Step 1 on the graph' }).getByLabel('Step 1 name')).toBeFocused();
+});
+
+test('selecting a node edits its step in a side panel: the node, the form and the saved definition follow', async ({ page }) => {
+  const name = 'E2E graph side panel';
+  const documentId = await ensureDocument('graph-price-list.md', 'text/markdown', '# Price list\n\nBasic 10 USD, Pro 25 USD.');
+  const id = await createWorkflow({ name, pattern: 'PARALLEL', steps: [step('market', 'Market'), step('pricing', 'Pricing'), step('synthesis', 'Synthesis')] });
+  await page.goto(`/workflows/${id}`);
+  const graph = graphOf(page, name);
+  await graph.locator('[data-step-id="pricing"]').click();
+  const panel = page.getByRole('region', { name: 'Step 2 on the graph' });
+  await expect(panel).toBeVisible();
+  await expect(graph.locator('.svelte-flow__node.selected[data-step-id="pricing"]')).toHaveCount(1);
+  // The list keeps its place for the step, pointing at the panel: one editor per step.
+  await expect(page.getByText('Step 2, “Pricing”, is open in the panel beside the graph.')).toBeVisible();
+  await expect(page.getByLabel('Step 2 name')).toHaveCount(1);
+
+  await panel.getByLabel('Step 2 name').fill('Competitor pricing');
+  await panel.getByLabel('Step 2 prompt').fill('Compare three competitors.');
+  await panel.getByLabel('Step 2 budget (USD)').fill('0.5');
+  await panel
+    .getByRole('group', { name: 'Step 2 documents' })
+    .getByLabel(/graph-price-list\.md/)
+    .check();
+  await expect(graph.locator('[data-step-id="pricing"]')).toContainText('Documents: graph-price-list.md');
+  await expect(graph.locator('[data-step-id="pricing"]')).toContainText('Competitor pricing');
+  await expect(graph.locator('[data-step-id="pricing"]')).toContainText(/estimated of \$0\.50/);
+  await graph.screenshot({ path: join(artifactsDir(), 'workflow-graph-side-panel.png') });
+
+  // Moving the selected step on the graph keeps it in the panel, under its new number.
+  await graph.getByRole('button', { name: 'Move Competitor pricing earlier' }).click();
+  await expect(page.getByRole('region', { name: 'Step 1 on the graph' }).getByLabel('Step 1 name')).toHaveValue('Competitor pricing');
+
+  // "Edit it here" closes the panel and takes the caret to the step in the list.
+  await page.getByRole('button', { name: 'Edit it here' }).click();
+  await expect(page.getByRole('region', { name: /on the graph$/ })).toHaveCount(0);
   await expect(page.getByLabel('Step 1 name')).toBeFocused();
+
+  await page.getByRole('button', { name: 'Save workflow' }).click();
+  await expect
+    .poll(async () => (await workflowByName(name))?.steps.map((s) => [s.id, s.name, s.budgetUsd]))
+    .toEqual([
+      ['pricing', 'Competitor pricing', 0.5],
+      ['market', 'Market', null],
+      ['synthesis', 'Synthesis', null],
+    ]);
+  expect((await workflowByName(name))?.steps[0]?.documentIds).toEqual([documentId]);
 });
 
 test('editing through the graph: move, add and remove steps on their nodes, then save the definition', async ({ page }) => {

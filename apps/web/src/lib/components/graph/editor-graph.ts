@@ -21,7 +21,9 @@ export function editorStepInfo(
     const runtimeId = step.runtimeId || profile?.runtimeId || form.runtimeId;
     const runtime = runtimeId ? (options.runtimes.find((r) => r.id === runtimeId)?.label ?? runtimeId) : 'Default runtime';
     const estimate = estimateFor(step.id);
+    const documents = (step.documentIds ?? []).map((id) => options.documents.find((d) => d.id === id)?.name ?? id);
     return {
+      documents: documents.length ? `Documents: ${documents.join(', ')}` : null,
       runtime,
       model: step.modelId || profile?.modelId || estimate?.modelId || 'runtime default',
       usd: estimate?.estimatedUsd ?? null,
@@ -37,35 +39,38 @@ export function focusStepEditor(stepId: string): void {
   input?.focus({ preventScroll: true });
 }
 
+/** Puts the keyboard focus on a step's node (or on one of its enabled buttons, by title) once the graph has drawn it. */
+export function focusStepNode(stepId: string, buttonTitle = ''): void {
+  setTimeout(() => {
+    const node = document.querySelector<HTMLElement>(`[data-step-id="${CSS.escape(stepId)}"]`);
+    const button = buttonTitle ? node?.querySelector<HTMLButtonElement>(`button[title="${buttonTitle}"]:not(:disabled)`) : null;
+    (button ?? node)?.focus();
+  }, 50);
+}
+
 /** Moves, removes and adds steps in the form from the graph; the keyboard focus follows the step on its redrawn node. */
 export function editorGraphActions(form: WorkflowForm): GraphActions {
   const indexOf = (stepId: string) => form.steps.findIndex((s) => s.id === stepId);
-  const refocus = (stepId: string, label: string) =>
-    setTimeout(() => {
-      const node = document.querySelector<HTMLElement>(`[data-step-id="${CSS.escape(stepId)}"]`);
-      const button = node?.querySelector<HTMLButtonElement>(`button[title="${label}"]:not(:disabled)`);
-      (button ?? node)?.focus();
-    }, 50);
   return {
     move(stepId, delta) {
       const index = indexOf(stepId);
       if (index < 0) return;
       form.moveStep(index, delta);
-      refocus(stepId, delta < 0 ? 'Move earlier' : 'Move later');
+      focusStepNode(stepId, delta < 0 ? 'Move earlier' : 'Move later');
     },
     remove(stepId) {
       const index = indexOf(stepId);
       if (index < 0 || form.steps.length === 1) return;
       form.removeStep(index);
       const next = form.steps[Math.min(index, form.steps.length - 1)];
-      if (next) refocus(next.id, '');
+      if (next) focusStepNode(next.id);
     },
     addAfter(stepId) {
       const index = indexOf(stepId);
       const step = form.addStep();
       // addStep appends: bring the new step right after the chosen one.
       for (let i = form.steps.length - 1; i > index + 1; i--) form.moveStep(i, -1);
-      refocus(step.id, '');
+      focusStepNode(step.id);
     },
   };
 }

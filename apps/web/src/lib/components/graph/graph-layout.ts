@@ -52,7 +52,7 @@ export interface GraphLayout {
 }
 
 export const NODE_WIDTH = 220;
-export const NODE_HEIGHT = 150;
+export const NODE_HEIGHT = 166;
 
 const ROLE_LABELS: Record<StepRole, string> = {
   step: 'Step',
@@ -202,6 +202,12 @@ export interface StepInfo {
   detail?: string | null;
   /** Where to act on the step in the page, e.g. a paused step's Resume control (run view only). */
   link?: { href: string; text: string } | null;
+  /** The step's own documents by name, when known (else the node counts them). */
+  documents?: string | null;
+  /** Tokens used and time taken so far, e.g. `1,240 tokens · 12.5 s` (run view only). */
+  usage?: string | null;
+  /** What the step waits for a person to approve, and where to do it (run view only). */
+  approval?: { text: string; href: string } | null;
 }
 
 /** Editing the definition from the graph (the editor only); each acts on the form, the one state. */
