@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorkflow, withFailAtCap, workflowState } from '../src/api';
+import { createWorkflow, gql, withFailAtCap, workflowState } from '../src/api';
 import { artifactsDir } from '../src/database';
 import { expect, test } from '../src/fixtures';
+import { createFilesystemServer, deleteMcpServerNamed } from '../src/mcp';
 
 // The run view draws the same graph, its nodes following the run's step runs live (#22).
 
@@ -77,4 +80,60 @@ test('a failed node leads to the debug analysis; its Retry completes the step an
     await expect(failed).toContainText('attempt 2');
     expect((await workflowState(id))?.latestRun?.steps.map((s) => s.attempt)).toEqual([1, 2]);
   });
+});
+
+test('waiting approvals show on their node: a tool call that asks, then a checkpoint gate; each node shows its tokens and time', async ({ page }) => {
+  // A filesystem MCP server of this test's own (the name keeps it apart from the tool-approval spec's).
+  const root = mkdtempSync(join(tmpdir(), 'stagent-e2e-graph-tools-'));
+  const file = join(root, 'facts.txt');
+  writeFileSync(file, 'Three facts.\n');
+  await deleteMcpServerNamed('graphfiles');
+  await createFilesystemServer('graphfiles', root);
+  try {
+    const tool = 'mcp__graphfiles__read_text_file';
+    const name = 'E2E graph approvals';
+    const id = await createWorkflow({
+      name,
+      pattern: 'CHECKPOINT',
+      config: { checkpoints: ['publish'] },
+      steps: [
+        { id: 'read', name: 'Read', prompt: `Read the facts.\n/tool ${tool} {"path": ${JSON.stringify(file)}}`, tools: [{ tool, approval: 'ASK' }] },
+        { id: 'publish', name: 'Publish', prompt: 'Publish the facts.' },
+      ],
+    });
+    await page.goto(`/workflows/${id}`);
+    await page.getByRole('button', { name: 'Run workflow' }).click();
+    await expect(page).toHaveURL(new RegExp(`/workflows/${id}/runs/[^/]+$`));
+    const graph = page.getByRole('figure', { name: `Graph of ${name}` });
+    const read = graph.locator('[data-step-id="read"]');
+    const publish = graph.locator('[data-step-id="publish"]');
+
+    // The tool call waits: its node says so and leads to the call's Approve control.
+    const waiting = read.getByRole('link', { name: '1 tool call awaits approval' });
+    await expect(waiting).toBeVisible({ timeout: 30_000 });
+    await expect(read.locator('[data-status]')).toHaveAttribute('data-status', 'WAITING_APPROVAL');
+    await graph.screenshot({ path: join(artifactsDir(), 'workflow-graph-run-tool-waiting.png') });
+    await waiting.click();
+    await expect(page.getByRole('button', { name: `Approve the call to ${tool}` })).toBeInViewport();
+    const [call] = (await gql<{ toolCalls: { id: string }[] }>('query ($s: ToolCallStatus) { toolCalls(status: $s) { id } }', { s: 'WAITING_APPROVAL' }))
+      .toolCalls;
+    expect(await waiting.getAttribute('href')).toBe(`#toolcall-${call!.id}`);
+    await page.getByRole('button', { name: `Approve the call to ${tool}` }).click();
+
+    // The step completes with its tokens and time; the gate then waits on the next node.
+    await expect(read.locator('[data-status]')).toHaveAttribute('data-status', 'COMPLETED', { timeout: 30_000 });
+    await expect(read.getByRole('link', { name: /awaits approval/ })).toHaveCount(0);
+    await expect(read).toContainText(/[\d,]+ tokens · [\d.]+ (ms|s)/);
+    const gate = publish.getByRole('link', { name: 'Awaits approval to run' });
+    await expect(gate).toBeVisible({ timeout: 30_000 });
+    await gate.click();
+    await expect(page.getByRole('heading', { name: 'Approval needed: Publish' })).toBeInViewport();
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(publish.locator('[data-status]')).toHaveAttribute('data-status', 'COMPLETED', { timeout: 30_000 });
+    await expect(publish).toContainText(/[\d,]+ tokens · [\d.]+ (ms|s)/);
+    expect((await workflowState(id))?.latestRun?.status).toBe('COMPLETED');
+  } finally {
+    await deleteMcpServerNamed('graphfiles');
+    rmSync(root, { recursive: true, force: true });
+  }
 });
