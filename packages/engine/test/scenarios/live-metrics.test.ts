@@ -75,4 +75,27 @@ describe('live step metrics', () => {
     const after = await t.engine.estimateStoredWorkflow(wf.id);
     expect(after.steps[0]).toMatchObject({ fromHistory: true, outputTokens: 600, turns: 2 });
   });
+
+  it('reports whole tokens and turns when the learned means are fractional; the price uses the means', async () => {
+    // Two runs: one turn of 85 tokens, then two turns of 42: means 84.5 tokens and 1.5 turns.
+    t.engine.simulated.script({ match: 'Average.', times: 1, script: { turns: [{ text: 'a', outputTokens: 85 }] } });
+    t.engine.simulated.script({
+      match: 'Average.',
+      script: {
+        turns: [
+          { text: 'b', outputTokens: 42 },
+          { text: 'c', outputTokens: 42 },
+        ],
+      },
+    });
+    const wf = await t.engine.createWorkflow(oneStep('Average.'));
+    for (let i = 0; i < 2; i++) await runToEnd(t, (await t.engine.executeWorkflow(wf.id)).run.id);
+    const [step] = (await t.engine.estimateStoredWorkflow(wf.id)).steps;
+    expect(step).toMatchObject({ fromHistory: true, outputTokens: 85, turns: 2 });
+    expect(Number.isInteger(step!.inputTokens)).toBe(true);
+    // inputTokens below is the rounded product of the prompt's tokens and 1.5 turns.
+    const promptTokens = step!.inputTokens / 1.5;
+    // (Within 5e-6 USD: inputTokens was rounded; whole turns or tokens would be off by 1e-4 and more.)
+    expect(step!.estimatedUsd).toBeCloseTo((promptTokens * 1.5 * 3 + 84.5 * 15) / 1e6, 5);
+  });
 });
