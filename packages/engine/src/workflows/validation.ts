@@ -10,6 +10,7 @@ import { RUNTIMES_WITHOUT_APPROVALS, type ToolGrant } from '../tools/tool-grants
 import type { AgentProfileLookup, AgentProfileView } from '../profiles/agent-profile.js';
 import { BUILT_IN_PROFILES } from '../profiles/built-in-profiles.js';
 import { effectiveStep } from '../profiles/effective-step.js';
+import { fitsPattern } from './pattern-shape.js';
 
 /** A validated definition and the document bindings it declares. */
 export interface ValidatedWorkflow {
@@ -151,18 +152,18 @@ function checkStructure(pattern: WorkflowPattern, steps: StepDefinition[], confi
   const n = steps.length;
   switch (pattern) {
     case 'PARALLEL':
-      if (n < 3 || n > 6) add(`PARALLEL needs 2-5 branch steps followed by one synthesis step (3-6 steps); got ${n}.`, ['steps']);
+      if (!fitsPattern(pattern, n)) add(`PARALLEL needs 2-5 branch steps followed by one synthesis step (3-6 steps); got ${n}.`, ['steps']);
       break;
     case 'SWARM':
-      if (n < 4 || n > 7) add(`SWARM needs a planner, 2-5 workers and a refinery (4-7 steps); got ${n}.`, ['steps']);
+      if (!fitsPattern(pattern, n)) add(`SWARM needs a planner, 2-5 workers and a refinery (4-7 steps); got ${n}.`, ['steps']);
       else if (config.concurrency !== undefined && config.concurrency > n - 2)
         add(`concurrency must be between 1 and the number of workers (${n - 2}).`, ['config', 'concurrency']);
       break;
     case 'PLANNER_EXECUTOR':
-      if (n < 2) add('PLANNER_EXECUTOR needs a planner step and at least one executor step.', ['steps']);
+      if (!fitsPattern(pattern, n)) add('PLANNER_EXECUTOR needs a planner step and at least one executor step.', ['steps']);
       break;
     case 'LOOP':
-      if (n !== 1) add(`LOOP repeats exactly one step (its prompt is the iteration template); got ${n}.`, ['steps']);
+      if (!fitsPattern(pattern, n)) add(`LOOP repeats exactly one step (its prompt is the iteration template); got ${n}.`, ['steps']);
       break;
     case 'SEQUENCE':
     case 'CHECKPOINT':

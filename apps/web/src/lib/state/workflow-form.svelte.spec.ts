@@ -8,7 +8,7 @@ describe('WorkflowForm', () => {
     form.name = ' Report ';
     form.steps[0].prompt = 'Research';
     form.steps[0].budgetUsd = '0.5';
-    form.addStep().prompt = 'Write';
+    form.addStep()!.prompt = 'Write';
     const input = form.toInput();
     expect(input.name).toBe('Report');
     expect(input.steps.map((s) => s.id)).toEqual(['step-1', 'step-2']);
@@ -39,10 +39,34 @@ describe('WorkflowForm', () => {
   });
 });
 
+describe('WorkflowForm step counts', () => {
+  it("adds and removes steps only within the pattern's shape, and says why not", () => {
+    const form = new WorkflowForm();
+    form.pattern = 'LOOP';
+    expect(form.addStepBlocked).toBe('A loop workflow takes at most 1 step.');
+    expect(form.addStep()).toBeNull();
+    expect(form.removeStepBlocked).toBe('A loop workflow needs at least 1 step.');
+    form.removeStep(0);
+    expect(form.steps).toHaveLength(1);
+
+    form.pattern = 'PARALLEL';
+    form.addStep();
+    form.addStep();
+    expect(form.removeStepBlocked).toBe('A parallel workflow needs at least 3 steps.');
+    while (form.addStep());
+    expect(form.steps).toHaveLength(6);
+    expect(form.addStepBlocked).toBe('A parallel workflow takes at most 6 steps.');
+    form.removeStep(5);
+    expect(form.steps).toHaveLength(5);
+    expect(form.addStepBlocked).toBeNull();
+    expect(form.removeStepBlocked).toBeNull();
+  });
+});
+
 describe('WorkflowForm checkpoints', () => {
   it('sends checkpoints in config only for the CHECKPOINT pattern', () => {
     const form = new WorkflowForm();
-    const second = form.addStep();
+    const second = form.addStep()!;
     form.setCheckpoint(second.id, true);
     expect(form.toInput().config).toBeNull();
     form.pattern = 'CHECKPOINT';
@@ -57,7 +81,7 @@ describe('WorkflowForm pattern options', () => {
     const form = new WorkflowForm();
     form.name = 'Options';
     form.steps[0].prompt = 'Do it.';
-    const second = form.addStep();
+    const second = form.addStep()!;
     second.prompt = 'Then this.';
     form.delays[form.steps[0].id] = '2h';
     expect(form.toInput().config).toEqual({ delays: { [form.steps[0].id]: '2h' } });
@@ -218,7 +242,7 @@ describe('WorkflowForm agent profiles', () => {
     const form = new WorkflowForm(loaded);
     form.steps[1].profileId = '0190aaaa-0000-7000-8000-000000000001';
     form.steps[0].profileId = '';
-    const added = form.addStep();
+    const added = form.addStep()!;
     expect(added.profileId).toBe('');
     expect(form.toInput().steps.map((s) => s.profileId)).toEqual([null, '0190aaaa-0000-7000-8000-000000000001', null]);
   });

@@ -1,8 +1,13 @@
+import { formatQuantity } from '@stagent/engine/format';
+import { PATTERN_STEP_COUNTS } from '@stagent/engine/pattern-shape';
 import type { UserError } from '$lib/services/operation';
 import type { WorkflowDefinitionInput, WorkflowDetail } from '$lib/graphql/workflow';
 
 export const PATTERNS = ['SEQUENCE', 'PARALLEL', 'CHECKPOINT', 'LOOP', 'SWARM', 'PLANNER_EXECUTOR'] as const;
 export type Pattern = (typeof PATTERNS)[number];
+
+/** `PLANNER_EXECUTOR` → `planner executor`, as the pattern picker shows it. */
+export const patternLabel = (pattern: string): string => pattern.replace('_', ' ').toLowerCase();
 
 export const TOOL_APPROVALS = ['AUTO', 'ASK', 'DENY'] as const;
 export type ToolApproval = (typeof TOOL_APPROVALS)[number];
@@ -152,13 +157,29 @@ export class WorkflowForm implements GrantsForm {
     return id;
   }
 
-  addStep(): StepDraft {
+  /** Why the pattern takes no more steps (as the server's validation would say), or null. */
+  get addStepBlocked(): string | null {
+    const { max } = PATTERN_STEP_COUNTS[this.pattern];
+    return max !== null && this.steps.length >= max ? `A ${patternLabel(this.pattern)} workflow takes at most ${formatQuantity(max, 'step')}.` : null;
+  }
+
+  /** Why the pattern needs every step it has, or null. */
+  get removeStepBlocked(): string | null {
+    const { min } = PATTERN_STEP_COUNTS[this.pattern];
+    return this.steps.length <= min ? `A ${patternLabel(this.pattern)} workflow needs at least ${formatQuantity(min, 'step')}.` : null;
+  }
+
+  /** Appends a blank step, unless the pattern takes no more (then null). */
+  addStep(): StepDraft | null {
+    if (this.addStepBlocked) return null;
     const step = blankStep(this.#freshId(), this.steps.length + 1);
     this.steps.push(step);
     return step;
   }
 
+  /** Removes a step, unless the pattern needs it. */
   removeStep(index: number): void {
+    if (this.removeStepBlocked) return;
     this.steps.splice(index, 1);
   }
 

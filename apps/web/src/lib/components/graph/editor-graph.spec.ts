@@ -11,8 +11,8 @@ describe('editorGraphActions', () => {
     const form = new WorkflowForm();
     form.name = 'Graph edits';
     const [first] = form.steps;
-    const second = form.addStep();
-    const third = form.addStep();
+    const second = form.addStep()!;
+    const third = form.addStep()!;
     const actions = editorGraphActions(form);
 
     actions.move(third.id, -1);

@@ -60,7 +60,7 @@ export function editorGraphActions(form: WorkflowForm): GraphActions {
     },
     remove(stepId) {
       const index = indexOf(stepId);
-      if (index < 0 || form.steps.length === 1) return;
+      if (index < 0 || form.removeStepBlocked) return;
       form.removeStep(index);
       const next = form.steps[Math.min(index, form.steps.length - 1)];
       if (next) focusStepNode(next.id);
@@ -68,9 +68,12 @@ export function editorGraphActions(form: WorkflowForm): GraphActions {
     addAfter(stepId) {
       const index = indexOf(stepId);
       const step = form.addStep();
+      if (!step) return;
       // addStep appends: bring the new step right after the chosen one.
       for (let i = form.steps.length - 1; i > index + 1; i--) form.moveStep(i, -1);
       focusStepNode(step.id);
     },
+    addBlocked: () => form.addStepBlocked,
+    removeBlocked: () => form.removeStepBlocked,
   };
 }

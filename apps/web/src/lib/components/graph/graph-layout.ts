@@ -215,6 +215,10 @@ export interface GraphActions {
   move(stepId: string, delta: -1 | 1): void;
   remove(stepId: string): void;
   addAfter(stepId: string): void;
+  /** Why no step can be added now (the pattern takes no more), or null. */
+  addBlocked(): string | null;
+  /** Why no step can be removed now (the pattern needs them all), or null. */
+  removeBlocked(): string | null;
 }
 
 /** The data of one Svelte Flow node of the graph. */
