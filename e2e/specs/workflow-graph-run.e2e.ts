@@ -1,12 +1,89 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorkflow, gql, withFailAtCap, workflowState } from '../src/api';
+import { createWorkflow, gql, withFailAtCap, workflowState, type SeedStep } from '../src/api';
 import { artifactsDir } from '../src/database';
 import { expect, test } from '../src/fixtures';
 import { createFilesystemServer, deleteMcpServerNamed } from '../src/mcp';
 
 // The run view draws the same graph, its nodes following the run's step runs live (#22).
+
+const step = (id: string, name: string, budgetUsd?: number): SeedStep => ({
+  id,
+  name,
+  prompt: `Do the ${name.toLowerCase()} part.`,
+  ...(budgetUsd === undefined ? {} : { budgetUsd }),
+});
+// Below what one simulated call costs: with onCapReached = fail the step fails BUDGET_EXCEEDED.
+const TOO_LOW = 0.0001;
+
+interface RunCase {
+  pattern: string;
+  steps: SeedStep[];
+  config?: Record<string, unknown>;
+  /** The step that fails at its cap, then is retried from its node. */
+  failing: string;
+  /** A checkpoint gate approved from its node once the failing step is retried. */
+  gate?: string;
+}
+
+const RUN_CASES: RunCase[] = [
+  { pattern: 'SEQUENCE', steps: [step('gather', 'Gather'), step('draft', 'Draft', TOO_LOW), step('polish', 'Polish')], failing: 'draft' },
+  { pattern: 'PARALLEL', steps: [step('market', 'Market'), step('pricing', 'Pricing', TOO_LOW), step('synthesis', 'Synthesis')], failing: 'pricing' },
+  {
+    pattern: 'CHECKPOINT',
+    steps: [step('draft', 'Draft'), step('check', 'Check', TOO_LOW), step('publish', 'Publish')],
+    config: { checkpoints: ['publish'] },
+    failing: 'check',
+    gate: 'publish',
+  },
+  { pattern: 'LOOP', steps: [step('refine', 'Refine', TOO_LOW)], config: { maxIterations: 2 }, failing: 'refine' },
+  { pattern: 'SWARM', steps: [step('plan', 'Plan'), step('w1', 'Worker A', TOO_LOW), step('w2', 'Worker B'), step('merge', 'Merge')], failing: 'w1' },
+  { pattern: 'PLANNER_EXECUTOR', steps: [step('plan', 'Plan'), step('build', 'Build', TOO_LOW), step('test', 'Test')], failing: 'build' },
+];
+
+for (const c of RUN_CASES) {
+  test(`${c.pattern}: the run's graph follows the run live; the failed node's Retry completes it and the run`, async ({ page }) => {
+    await withFailAtCap(async () => {
+      const name = `E2E graph live ${c.pattern.toLowerCase()}`;
+      const id = await createWorkflow({ name, pattern: c.pattern, steps: c.steps, ...(c.config ? { config: c.config } : {}) });
+      await page.goto(`/workflows/${id}`);
+      await page.getByRole('button', { name: 'Run workflow' }).click();
+      await expect(page).toHaveURL(new RegExp(`/workflows/${id}/runs/[^/]+$`));
+      const graph = page.getByRole('figure', { name: `Graph of ${name}` });
+      await expect(graph.locator('[data-step-id]')).toHaveCount(c.steps.length);
+      const statusOf = (stepId: string) => graph.locator(`[data-step-id="${stepId}"] [data-status]`);
+
+      // Over the subscription (the page is never reloaded): the failing node fails, and says where to act.
+      const failed = graph.locator(`[data-step-id="${c.failing}"]`);
+      await expect(statusOf(c.failing)).toHaveAttribute('data-status', 'FAILED', { timeout: 30_000 });
+      if (c.steps[0]!.id !== c.failing) await expect(statusOf(c.steps[0]!.id!)).toHaveAttribute('data-status', 'COMPLETED');
+      await failed.getByRole('link', { name: 'Debug, retry' }).click();
+      await expect(page.getByRole('heading', { name: /Root cause: BUDGET_EXCEEDED/ })).toBeVisible();
+      await page
+        .getByRole('button', { name: /^Raise budget/ })
+        .first()
+        .click();
+      await expect.poll(async () => (await workflowState(id))?.steps.find((s) => s.id === c.failing)?.budgetUsd ?? 0).toBeGreaterThan(TOO_LOW);
+      await page
+        .getByRole('button', { name: /^Retry step/ })
+        .first()
+        .click();
+
+      if (c.gate) {
+        const gate = graph.locator(`[data-step-id="${c.gate}"]`).getByRole('link', { name: 'Awaits approval to run' });
+        await expect(gate).toBeVisible({ timeout: 30_000 });
+        await gate.click();
+        await page.getByRole('button', { name: 'Approve', exact: true }).click();
+      }
+      for (const s of c.steps) await expect(statusOf(s.id!)).toHaveAttribute('data-status', 'COMPLETED', { timeout: 30_000 });
+      await expect.poll(async () => (await workflowState(id))?.latestRun?.status, { timeout: 30_000 }).toBe('COMPLETED');
+      const attempts = (await workflowState(id))?.latestRun?.steps.filter((s) => s.stepId === c.failing).map((s) => s.attempt) ?? [];
+      expect(Math.max(...attempts)).toBe(2);
+      await graph.screenshot({ path: join(artifactsDir(), `workflow-graph-run-${c.pattern.toLowerCase().replaceAll('_', '-')}.png`) });
+    });
+  });
+}
 
 test('the run view graph follows the run: completed branches, a branch paused at its cap, a synthesis not reached', async ({ page }) => {
   const name = 'E2E graph run';

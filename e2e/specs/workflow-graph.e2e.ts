@@ -68,7 +68,7 @@ function graphOf(page: Page, name: string) {
 }
 
 for (const c of CASES) {
-  test(`${c.pattern}: the editor's graph has one node per step and the pattern's edges`, async ({ page }) => {
+  test(`${c.pattern}: the editor's graph has one node per step and the pattern's edges; the definition edited on the graph is saved`, async ({ page }) => {
     const name = `E2E graph ${c.pattern.toLowerCase()}`;
     const id = await createWorkflow({ name, pattern: c.pattern, steps: c.steps, ...(c.config ? { config: c.config } : {}) });
     await page.goto(`/workflows/${id}`);
@@ -94,6 +94,31 @@ for (const c of CASES) {
     await expect(first).toContainText(/estimated of \$/);
     // The graph alone, as a test artifact (e2e/artifacts/workflow-graph-<pattern>.png), like snapshot().
     await graph.screenshot({ path: join(artifactsDir(), `workflow-graph-${c.pattern.toLowerCase().replaceAll('_', '-')}.png`) });
+
+    // Editing through the graph: a step added after the first (a loop takes one step only: its
+    // node is renamed instead), written in the side panel, then saved.
+    const firstName = c.steps[0]!.name;
+    const add = graph.getByRole('button', { name: `Add a step after ${firstName}` });
+    let saved = [firstName, 'Written on the graph', ...c.steps.slice(1).map((s) => s.name)];
+    if (c.pattern === 'LOOP') {
+      await expect(add).toBeDisabled();
+      await expect(add).toHaveAttribute('title', 'A loop workflow takes at most 1 step.');
+      await expect(page.getByRole('button', { name: 'Add step', exact: true })).toBeDisabled();
+      await first.click();
+      saved = ['Written on the graph'];
+    } else {
+      await add.click();
+      await expect(nodes).toHaveCount(c.steps.length + 1);
+      // A new step is named after its number until renamed.
+      await graph.locator(`[data-step-id]:has(p.name:text-is("Step ${c.steps.length + 1}"))`).click();
+    }
+    const n = c.pattern === 'LOOP' ? 1 : 2;
+    const panel = page.getByRole('region', { name: `Step ${n} on the graph` });
+    await panel.getByLabel(`Step ${n} name`).fill('Written on the graph');
+    await panel.getByLabel(`Step ${n} prompt`).fill('Check the first step.');
+    await expect(graph.locator('[data-step-id]').filter({ hasText: 'Written on the graph' })).toHaveCount(1);
+    await page.getByRole('button', { name: 'Save workflow' }).click();
+    await expect.poll(async () => (await workflowByName(name))?.steps.map((s) => s.name)).toEqual(saved);
   });
 }
 
