@@ -48,7 +48,9 @@ function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, 
     }
     const raw = sample[3]!;
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad value in ${JSON.stringify(line)}`);
+    // Prometheus reads values with Go's ParseFloat, which takes NaN in any case; prom-client writes
+    // `Nan` (e.g. the event-loop lag mean before its first sample).
+    if (Number.isNaN(value) && raw.toLowerCase() !== 'nan') throw new Error(`bad value in ${JSON.stringify(line)}`);
     samples.push({ name: sample[1]!, labels, value });
   }
   return { samples, types };
