@@ -189,6 +189,8 @@ test('waiting approvals show on their node: a tool call that asks, then a checkp
     const waiting = read.getByRole('link', { name: '1 tool call awaits approval' });
     await expect(waiting).toBeVisible({ timeout: 30_000 });
     await expect(read.locator('[data-status]')).toHaveAttribute('data-status', 'WAITING_APPROVAL');
+    // A screen reader hears the same on the node.
+    await expect(read).toHaveAccessibleName('Step 1: Read, waiting approval, 1 tool call awaits approval');
     await graph.screenshot({ path: join(artifactsDir(), 'workflow-graph-run-tool-waiting.png') });
     await waiting.click();
     await expect(page.getByRole('button', { name: `Approve the call to ${tool}` })).toBeInViewport();
