@@ -37,7 +37,7 @@ const CASES: Case[] = [
     steps: [step('draft', 'Draft'), step('publish', 'Publish'), step('announce', 'Announce')],
     config: { checkpoints: ['publish'] },
     edges: ['draft>publish', 'publish>announce'],
-    marks: [{ step: 'publish', text: 'Approval gate' }],
+    marks: [{ step: 'publish', text: 'Gate' }],
   },
   {
     pattern: 'LOOP',
@@ -86,6 +86,15 @@ for (const c of CASES) {
     const drawn = await edges.evaluateAll((els) => els.map((el) => (el.getAttribute('data-id') ?? '').replace(/^\w+:/, '').replace('->', '>')).sort());
     expect(drawn).toEqual([...c.edges].sort());
     for (const mark of c.marks ?? []) await expect(graph.locator(`[data-step-id="${mark.step}"]`)).toContainText(mark.text);
+    // Every node's buttons lie inside it, whatever marks share their line (nothing clipped).
+    for (const s of c.steps) {
+      const node = graph.locator(`[data-step-id="${s.id}"]`);
+      const box = (await node.boundingBox())!;
+      for (const button of await node.getByRole('button').all()) {
+        const b = (await button.boundingBox())!;
+        expect(b.x >= box.x && b.x + b.width <= box.x + box.width + 0.5, `${s.id}: ${await button.getAttribute('aria-label')} inside its node`).toBe(true);
+      }
+    }
     if (c.pattern === 'LOOP') await expect(graph).toContainText('repeat until at most 4 iterations');
 
     // Each node shows its runtime and model, its documents and its estimate against its cap.

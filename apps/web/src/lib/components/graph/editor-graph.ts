@@ -32,8 +32,13 @@ export function editorStepInfo(
   };
 }
 
+// A focus request waiting for the graph to redraw (a moved or added node) is dropped when a
+// newer one comes first, so a late timer never takes the caret from where the user went since.
+let pendingFocus: ReturnType<typeof setTimeout> | undefined;
+
 /** Brings a step's editor into view and puts the caret in its name. */
 export function focusStepEditor(stepId: string): void {
+  clearTimeout(pendingFocus);
   const input = document.getElementById(`step-${stepId}-name`);
   input?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   input?.focus({ preventScroll: true });
@@ -41,7 +46,8 @@ export function focusStepEditor(stepId: string): void {
 
 /** Puts the keyboard focus on a step's node (or on one of its enabled buttons, by title) once the graph has drawn it. */
 export function focusStepNode(stepId: string, buttonTitle = ''): void {
-  setTimeout(() => {
+  clearTimeout(pendingFocus);
+  pendingFocus = setTimeout(() => {
     const node = document.querySelector<HTMLElement>(`[data-step-id="${CSS.escape(stepId)}"]`);
     const button = buttonTitle ? node?.querySelector<HTMLButtonElement>(`button[title="${buttonTitle}"]:not(:disabled)`) : null;
     (button ?? node)?.focus();

@@ -52,7 +52,8 @@ export interface GraphLayout {
 }
 
 export const NODE_WIDTH = 220;
-export const NODE_HEIGHT = 166;
+/** Node heights, px: a run's nodes carry two lines more (usage, a waiting approval) than the editor's. */
+export const NODE_HEIGHTS = { estimated: 140, spent: 166 } as const;
 
 const ROLE_LABELS: Record<StepRole, string> = {
   step: 'Step',
@@ -143,7 +144,7 @@ function edgesFor(pattern: string, ids: string[], config: Record<string, unknown
 }
 
 /** Lays a definition out top to bottom from its pattern (dagre): nodes with positions, and edges. */
-export function layoutWorkflow(definition: GraphDefinition): GraphLayout {
+export function layoutWorkflow(definition: GraphDefinition, nodeHeight: number = NODE_HEIGHTS.spent): GraphLayout {
   const { pattern, steps } = definition;
   const config = definition.config ?? null;
   const ids = steps.map((s) => s.id);
@@ -157,7 +158,7 @@ export function layoutWorkflow(definition: GraphDefinition): GraphLayout {
   const g = new graphlib.Graph();
   g.setGraph({ rankdir: 'TB', nodesep: 64, ranksep: 56, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const id of ids) g.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const id of ids) g.setNode(id, { width: NODE_WIDTH, height: nodeHeight });
   // Self-loops and the executors' order edges do not shape the layout.
   for (const e of edges) if (e.source !== e.target && e.kind !== 'order') g.setEdge(e.source, e.target);
   layout(g);
@@ -174,7 +175,7 @@ export function layoutWorkflow(definition: GraphDefinition): GraphLayout {
       delay: typeof delay === 'string' && delay.trim() ? delay.trim() : null,
       // dagre gives centres; Svelte Flow wants top-left corners.
       x: (pos?.x ?? 0) - NODE_WIDTH / 2,
-      y: (pos?.y ?? 0) - NODE_HEIGHT / 2,
+      y: (pos?.y ?? 0) - nodeHeight / 2,
     };
   });
   // Steps on one rank read left to right in definition order (branches, workers, executors).
@@ -185,7 +186,7 @@ export function layoutWorkflow(definition: GraphDefinition): GraphLayout {
     rank.forEach((n, i) => (n.x = xs[i]!));
   }
   const graph = g.graph();
-  return { nodes, edges, width: graph.width ?? NODE_WIDTH, height: graph.height ?? NODE_HEIGHT };
+  return { nodes, edges, width: graph.width ?? NODE_WIDTH, height: graph.height ?? nodeHeight };
 }
 
 /** What a node shows besides the definition: where it runs and what it costs (or spent). */
