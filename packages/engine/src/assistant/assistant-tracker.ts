@@ -3,10 +3,9 @@ import type { SqlUnitOfWork } from '../db/unit-of-work.js';
 import { newId } from '../ids.js';
 import type { EngineResources } from '../resources.js';
 import type { TaskCaps } from '../budget/cap-check.js';
-import type { ModelCallUsage, ToolCallRequest, ToolOutcomeStatus, UsageVerdict } from '../runtimes/runtime.js';
+import type { ToolCallRequest, ToolOutcomeStatus } from '../runtimes/runtime.js';
 import { TaskTracker, zeroSpend, type TaskLedgerIds } from '../tasks/task-tracker.js';
 import type { ToolCallRecorder } from '../tools/tool-call-recorder.js';
-import { DELTA_FLUSH_MS } from '../workflows/live-step-tracker.js';
 import { toPending, type AssistantEventHub, type NewAssistantEvent } from './assistant-events.js';
 
 /** The message an answer writes, as it stood when this task began. */
@@ -23,16 +22,13 @@ export interface AnswerMessage {
 
 /**
  * The runtime hooks of an assistant answer: the ledger, totals and caps of every task
- * ({@link TaskTracker}), plus the answer's own record: streamed text coalesced into TEXT_DELTA
- * events (at most one per {@link DELTA_FLUSH_MS}) and into the message's content, each tool call's
+ * ({@link TaskTracker}), plus the answer's own record: streamed text, as the task tracker
+ * coalesces it, into TEXT_DELTA events and the message's content, each tool call's
  * row (with its conversation) and TOOL_CALL / TOOL_RESULT events, and the message's tokens and
  * cost with each model call. Events are stored in the same transaction as the writes they
  * describe and announced after it commits.
  */
 export class AssistantTracker extends TaskTracker {
-  private pendingDelta = '';
-  private lastFlush = 0;
-  private flushTimer: NodeJS.Timeout | null = null;
   /** Events of the batch being written. */
   private batchEvents: NewAssistantEvent[] = [];
   private stored = false;
@@ -63,20 +59,8 @@ export class AssistantTracker extends TaskTracker {
     };
   }
 
-  override onOutputDelta(text: string): void {
-    super.onOutputDelta(text);
-    this.pendingDelta += text;
-    const now = this.resources.clock.now();
-    if (now - this.lastFlush >= DELTA_FLUSH_MS) this.flushDelta();
-    else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.flushDelta(), DELTA_FLUSH_MS);
-      this.flushTimer.unref?.();
-    }
-  }
-
   override onToolStart(call: ToolCallRequest): void {
     super.onToolStart(call);
-    this.flushDelta();
     const change = this.calls.started(call, this.turns, this.resources.clock.now());
     void this.enqueue(async (uow) => {
       await change.write(uow.sql);
@@ -99,17 +83,6 @@ export class AssistantTracker extends TaskTracker {
     });
   }
 
-  override async onUsage(usage: ModelCallUsage): Promise<UsageVerdict> {
-    // The text streamed before this call's usage is written first.
-    this.flushDelta();
-    return super.onUsage(usage);
-  }
-
-  override async settle(): Promise<void> {
-    this.flushDelta();
-    await super.settle();
-  }
-
   /** The message's figures, in the call's transaction. */
   protected override usageReported(): (uow: SqlUnitOfWork) => Promise<void> {
     const figures = this.figures();
@@ -130,13 +103,7 @@ export class AssistantTracker extends TaskTracker {
     return { kind, conversationId: this.message.conversationId, messageId: this.message.id, ...fields };
   }
 
-  private flushDelta(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (!this.pendingDelta) return;
-    const text = this.pendingDelta;
-    this.pendingDelta = '';
-    this.lastFlush = this.resources.clock.now();
+  protected override outputFlushed(text: string): void {
     const content = this.content;
     void this.enqueue(async (uow) => {
       await updateMessageRow(uow.sql, this.message.id, { content, updatedAt: this.resources.clock.now() });

@@ -12,6 +12,9 @@ import { costMicros } from '../runtimes/pricing.js';
 import type { ModelCallUsage, RuntimeHooks, ToolCallRequest, ToolOutcomeStatus, UsageVerdict } from '../runtimes/runtime.js';
 import { genAiProvider, newSpanId, type TelemetryTaskKind } from '../observability/telemetry.js';
 
+/** Streamed output is coalesced to at most one write per task per this interval, ms (about ten a second). */
+export const DELTA_FLUSH_MS = 100;
+
 /** A task's running spend. A step passes its `step_runs` row object, so its live view carries the same figures. */
 export interface SpendTotals {
   inputTokens: number;
@@ -89,6 +92,10 @@ export class TaskTracker implements RuntimeHooks {
   /** The span of the model call being made (tool calls it asks for are its children). */
   private turnSpanId: string | null = null;
   private readonly toolStartedAt = new Map<string, number>();
+  /** Streamed text not yet given to {@link outputFlushed}. */
+  private pendingOutput = '';
+  private lastOutputFlush = 0;
+  private outputFlushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     protected readonly resources: EngineResources,
@@ -103,11 +110,25 @@ export class TaskTracker implements RuntimeHooks {
     if (this.observation?.trace) this.turnSpanId = newSpanId();
   }
 
+  /**
+   * Keeps the text; an owner that streams it ({@link outputFlushed}) gets it coalesced, at most
+   * once per {@link DELTA_FLUSH_MS} and always before a tool call, a usage report or the end.
+   */
   onOutputDelta(text: string): void {
+    if (!text) return;
     this.output += text;
+    if (!this.outputFlushed) return;
+    this.pendingOutput += text;
+    if (this.resources.clock.now() - this.lastOutputFlush >= DELTA_FLUSH_MS) this.flushOutput();
+    else if (!this.outputFlushTimer) {
+      this.outputFlushTimer = setTimeout(() => this.flushOutput(), DELTA_FLUSH_MS);
+      this.outputFlushTimer.unref?.();
+    }
   }
 
   onToolStart(call: ToolCallRequest): void {
+    // The text streamed before a tool call is written before it.
+    this.flushOutput();
     if (this.observation) this.toolStartedAt.set(call.id, this.resources.clock.now());
   }
 
@@ -141,6 +162,8 @@ export class TaskTracker implements RuntimeHooks {
   }
 
   async onUsage(usage: ModelCallUsage): Promise<UsageVerdict> {
+    // The text streamed before this call's usage is written first.
+    this.flushOutput();
     const micros = costMicros(usage);
     const s = this.totals;
     s.inputTokens += usage.inputTokens;
@@ -225,9 +248,23 @@ export class TaskTracker implements RuntimeHooks {
     });
   }
 
-  /** Waits for every queued write. */
+  /** Flushes buffered output and waits for every queued write. */
   async settle(): Promise<void> {
+    this.flushOutput();
     await this.writes;
+  }
+
+  /** The owner's record of streamed text (an event, a stored message), given each coalesced piece; none keeps only {@link output}. */
+  protected outputFlushed?(text: string): void;
+
+  private flushOutput(): void {
+    if (this.outputFlushTimer) clearTimeout(this.outputFlushTimer);
+    this.outputFlushTimer = null;
+    if (!this.pendingOutput || !this.outputFlushed) return;
+    const text = this.pendingOutput;
+    this.pendingOutput = '';
+    this.lastOutputFlush = this.resources.clock.now();
+    this.outputFlushed(text);
   }
 
   /**

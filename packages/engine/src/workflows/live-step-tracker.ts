@@ -15,8 +15,6 @@ import { TaskTracker } from '../tasks/task-tracker.js';
 import { toStepRunView } from './run-store.js';
 import { formatDuration, formatUsd } from '../format/index.js';
 
-/** Output deltas are coalesced to at most one event per step per this interval, ms (about ten a second). */
-export const DELTA_FLUSH_MS = 100;
 /** Spend share of a cap at which one COST_WARNING is emitted. */
 export const COST_WARNING_RATIO = 0.8;
 
@@ -26,13 +24,10 @@ export type { TaskCaps };
  * A step attempt's task tracker: besides the ledger rows, task totals and cap checks of every
  * task ({@link TaskTracker}), it keeps the step's live metrics (tokens, tokens/s, cost vs
  * budget, current tool, turn) on its `step_runs` row and the run's counters in the same
- * transactions, and emits the matching events with the step's state attached. Output deltas
- * are coalesced ({@link DELTA_FLUSH_MS}) without losing text.
+ * transactions, and emits the matching events with the step's state attached. Output arrives
+ * coalesced by the task tracker, as one STEP_OUTPUT_DELTA per piece.
  */
 export class LiveStepTracker extends TaskTracker {
-  private pendingDelta = '';
-  private lastFlush = 0;
-  private flushTimer: NodeJS.Timeout | null = null;
   /** Columns of the step row changed by the batch being written (one update per batch). */
   private stepChanges: Partial<StepRun> | null = null;
   private warned = false;
@@ -61,21 +56,8 @@ export class LiveStepTracker extends TaskTracker {
     this.step.turns = turn;
   }
 
-  override onOutputDelta(text: string): void {
-    if (!text) return;
-    super.onOutputDelta(text);
-    this.pendingDelta += text;
-    const now = this.resources.clock.now();
-    if (now - this.lastFlush >= DELTA_FLUSH_MS) this.flushDelta();
-    else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.flushDelta(), DELTA_FLUSH_MS);
-      this.flushTimer.unref?.();
-    }
-  }
-
   override onToolStart(call: ToolCallRequest): void {
     super.onToolStart(call);
-    this.flushDelta();
     this.step.currentTool = call.name;
     const change = this.toolCalls?.started(call, this.turns, this.resources.clock.now());
     const event = this.event({ kind: 'TOOL_STARTED', toolName: call.name, toolCall: change?.view, data: { input: truncateJson(call.input) } });
@@ -117,8 +99,6 @@ export class LiveStepTracker extends TaskTracker {
   }
 
   override async onUsage(usage: ModelCallUsage, checkpoint?: TurnCheckpoint): Promise<UsageVerdict> {
-    // The text streamed before this call's usage is written first.
-    this.flushDelta();
     const entry = checkpoint && this.journal ? this.journal.turnCompleted(checkpoint, this.resources.clock.now()) : null;
     this.journalWrite = entry && 'write' in entry ? entry.write : null;
     const verdict = await super.onUsage(usage);
@@ -130,12 +110,6 @@ export class LiveStepTracker extends TaskTracker {
     if (!this.journal) return;
     const write = this.journal.toolsDone(checkpoint);
     void this.enqueue((uow) => write(uow.sql));
-  }
-
-  /** Flushes buffered output and waits for every queued write. */
-  override async settle(): Promise<void> {
-    this.flushDelta();
-    await super.settle();
   }
 
   /** The step's rate and event (built now, as reported), then the run's counters, the step row and cost warnings in the call's transaction. */
@@ -194,13 +168,7 @@ export class LiveStepTracker extends TaskTracker {
     if (this.stepChanges) await this.writeStepRow(uow, this.stepChanges);
   }
 
-  private flushDelta(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (!this.pendingDelta) return;
-    const text = this.pendingDelta;
-    this.pendingDelta = '';
-    this.lastFlush = this.resources.clock.now();
+  protected override outputFlushed(text: string): void {
     const event = this.event({ kind: 'STEP_OUTPUT_DELTA', outputDelta: text });
     void this.enqueue((uow) => this.writeStep(uow, {}, event));
   }
