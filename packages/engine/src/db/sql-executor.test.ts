@@ -25,6 +25,20 @@ describe('plain-SQL transactions (sql-executor)', () => {
         client: { pool: { on(event: 'acquireRequest', listener: () => void): void; numPendingAcquires(): number } };
       }
     ).client.pool;
+  /** Renames the workflow in a transaction that stays open (its connection held) until `release()`. */
+  async function renameHeldOpen(id: string, name: string): Promise<{ release: () => void; transaction: Promise<void> }> {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const transaction = inSqlTransaction(t.engine.resources, async (uow) => {
+      await updateRows(uow.sql, WorkflowSchema, { id }, { name });
+      entered();
+      await gate;
+    });
+    await inside;
+    return { release, transaction };
+  }
   const storedName = async (id: string) => (await t.engine.resources.orm.em.fork().findOneOrFail(WorkflowSchema, { id }, { disableIdentityMap: true })).name;
 
   it('commits the statements and the events together and publishes the events after commit', async () => {
@@ -72,16 +86,7 @@ describe('plain-SQL transactions (sql-executor)', () => {
   forDialect('sqlite', () => {
     it('holds the connection: an ORM read issued meanwhile waits and then sees the committed state', async () => {
       const wf = await workflow();
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let entered!: () => void;
-      const inside = new Promise<void>((resolve) => (entered = resolve));
-      const transaction = inSqlTransaction(t.engine.resources, async (uow) => {
-        await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'After commit' });
-        entered();
-        await gate;
-      });
-      await inside;
+      const { release, transaction } = await renameHeldOpen(wf.id, 'After commit');
       // The pool has one connection and the transaction holds it: the read's request for it queues.
       const pool = connectionPool();
       const requested = new Promise<void>((resolve) => pool.on('acquireRequest', resolve));
@@ -99,16 +104,7 @@ describe('plain-SQL transactions (sql-executor)', () => {
   forDialect('postgres', () => {
     it('on PostgreSQL an ORM read issued meanwhile runs on another connection: it sees the state before the commit, and after it the committed one', async () => {
       const wf = await workflow();
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let entered!: () => void;
-      const inside = new Promise<void>((resolve) => (entered = resolve));
-      const transaction = inSqlTransaction(t.engine.resources, async (uow) => {
-        await updateRows(uow.sql, WorkflowSchema, { id: wf.id }, { name: 'After commit' });
-        entered();
-        await gate;
-      });
-      await inside;
+      const { release, transaction } = await renameHeldOpen(wf.id, 'After commit');
       // The read does not wait for the transaction (no pending acquire once it has its own connection) and never sees its write.
       expect(await storedName(wf.id)).toBe(wf.name);
       expect(connectionPool().numPendingAcquires()).toBe(0);
