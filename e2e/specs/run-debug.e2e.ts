@@ -1,5 +1,6 @@
 import { createDocument, createWorkflow, withFailAtCap, workflowState } from '../src/api';
 import { expect, snapshot, test } from '../src/fixtures';
+import { raiseBudgetAndRetry } from '../src/debug-actions';
 
 /** Records every state the progress bar and the live tiles go through (a MutationObserver in the page). */
 const RECORDER = () => {
@@ -48,15 +49,7 @@ test('with budget.onCapReached = fail, a run fails on a tiny budget, the debug p
     await snapshot(page, 'run-failed-debug');
 
     // Quick fix: raise the budget (applySuggestion SET_BUDGET), then retry the failed step.
-    await page
-      .getByRole('button', { name: /^Raise budget/ })
-      .first()
-      .click();
-    await expect.poll(async () => (await workflowState(id))?.steps.find((s) => s.id === 'publish')?.budgetUsd ?? 0).toBeGreaterThan(0.0001);
-    await page
-      .getByRole('button', { name: /^Retry step/ })
-      .first()
-      .click();
+    await raiseBudgetAndRetry(page, id, 'publish', 0.0001);
 
     await expect.poll(async () => (await workflowState(id))?.latestRun?.status, { timeout: 30_000 }).toBe('COMPLETED');
     await expect(page.getByText('3 of 3 steps completed')).toBeVisible();

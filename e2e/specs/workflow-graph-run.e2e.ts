@@ -5,6 +5,7 @@ import { createWorkflow, gql, withFailAtCap, workflowState, type SeedStep } from
 import { artifactsDir } from '../src/database';
 import { expect, test } from '../src/fixtures';
 import { createFilesystemServer, deleteMcpServerNamed } from '../src/mcp';
+import { raiseBudgetAndRetry } from '../src/debug-actions';
 
 // The run view draws the same graph, its nodes following the run's step runs live (#22).
 
@@ -60,15 +61,7 @@ for (const c of RUN_CASES) {
       if (c.steps[0]!.id !== c.failing) await expect(statusOf(c.steps[0]!.id!)).toHaveAttribute('data-status', 'COMPLETED');
       await failed.getByRole('link', { name: 'Debug, retry' }).click();
       await expect(page.getByRole('heading', { name: /Root cause: BUDGET_EXCEEDED/ })).toBeVisible();
-      await page
-        .getByRole('button', { name: /^Raise budget/ })
-        .first()
-        .click();
-      await expect.poll(async () => (await workflowState(id))?.steps.find((s) => s.id === c.failing)?.budgetUsd ?? 0).toBeGreaterThan(TOO_LOW);
-      await page
-        .getByRole('button', { name: /^Retry step/ })
-        .first()
-        .click();
+      await raiseBudgetAndRetry(page, id, c.failing, TOO_LOW);
 
       if (c.gate) {
         const gate = graph.locator(`[data-step-id="${c.gate}"]`).getByRole('link', { name: 'Awaits approval to run' });
@@ -144,15 +137,7 @@ test('a failed node leads to the debug analysis; its Retry completes the step an
     await expect(page.getByRole('heading', { name: /Root cause: BUDGET_EXCEEDED/ })).toBeVisible();
     await graph.screenshot({ path: join(artifactsDir(), 'workflow-graph-run-failed.png') });
 
-    await page
-      .getByRole('button', { name: /^Raise budget/ })
-      .first()
-      .click();
-    await expect.poll(async () => (await workflowState(id))?.steps.find((s) => s.id === 'publish')?.budgetUsd ?? 0).toBeGreaterThan(0.0001);
-    await page
-      .getByRole('button', { name: /^Retry step/ })
-      .first()
-      .click();
+    await raiseBudgetAndRetry(page, id, 'publish', 0.0001);
     await expect(failed.locator('[data-status]')).toHaveAttribute('data-status', 'COMPLETED', { timeout: 30_000 });
     await expect(failed).toContainText('attempt 2');
     expect((await workflowState(id))?.latestRun?.steps.map((s) => s.attempt)).toEqual([1, 2]);
