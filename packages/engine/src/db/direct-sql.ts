@@ -45,7 +45,7 @@ function value(sql: SqlExecutor, v: unknown, json: boolean): unknown {
 }
 
 /**
- * `UPDATE table SET … WHERE …` (equality on every `where` key); returns the affected row count.
+ * `UPDATE table SET … WHERE …` (equality on every `where` key, `is null` for a null); returns the affected row count.
  * Refuses a `status` column: status changes go through {@link transitionStatus}.
  */
 export async function updateRows(sql: SqlExecutor, schema: EntitySchema<any, any>, where: Row, changes: Row): Promise<number> {
@@ -96,6 +96,8 @@ async function update(sql: SqlExecutor, schema: EntitySchema<any, any>, where: R
   }
   if (sets.length === 0) return 0;
   const conditions = Object.entries(where).map(([key, v]) => {
+    // `= null` matches nothing in SQL; a null in `where` means the column must still be null.
+    if (v === null) return `${c.column(key).name} is null`;
     params.push(value(sql, v, false));
     return `${c.column(key).name} = ?`;
   });

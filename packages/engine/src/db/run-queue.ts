@@ -42,12 +42,18 @@ export async function enqueueDrive(sql: SqlExecutor, job: DriveJob): Promise<voi
 }
 
 /**
- * Whether a run's drive job still waits for a worker (not taken): its run has no driver yet and
- * is not dead, however long its lease has lapsed (runs queue up behind busy workers).
+ * Whether a run's drive job is still on its way to a driver: not taken yet (runs queue up behind
+ * busy workers, however long their lease has lapsed), or taken less than `graceMs` ago by a
+ * worker that is about to write itself in as the run's driver. A job taken longer ago by a worker
+ * that never became the driver was lost with that worker (a SIGKILLed worker leaves it locked).
  */
-export async function driveJobWaits(sql: SqlExecutor, runId: string): Promise<boolean> {
-  const row = await sql.get('select count(*) as waiting from graphile_worker.jobs where key = ? and locked_at is null', [`run:${runId}`]);
-  return Number(row?.waiting ?? 0) > 0;
+export async function driveJobPending(sql: SqlExecutor, runId: string, graceMs: number): Promise<boolean> {
+  // locked_at is the database's clock, so the comparison is too.
+  const row = await sql.get(
+    "select count(*) as pending from graphile_worker.jobs where key = ? and (locked_at is null or locked_at > now() - ? * interval '1 millisecond')",
+    [`run:${runId}`, graceMs],
+  );
+  return Number(row?.pending ?? 0) > 0;
 }
 
 /**

@@ -55,6 +55,20 @@ describe('plain-SQL transactions (sql-executor)', () => {
     expect((await t.engine.listEvents(wf.id)).map((e) => e.seq)).toEqual([1]);
   });
 
+  it('a null in the where of updateRows means the column is still null: it matches such a row, and not one with a value', async () => {
+    const wf = await workflow();
+    const { run } = await t.engine.executeWorkflow(wf.id);
+    await t.engine.waitForRun(run.id); // finished: no owner
+    const noteIfOwnedBy = (ownerId: string | null) =>
+      inSqlTransaction(t.engine.resources, (uow) => updateRows(uow.sql, WorkflowRunSchema, { id: run.id, ownerId }, { error: `seen as ${ownerId}` }));
+    expect(await noteIfOwnedBy('someone')).toBe(0);
+    expect(await noteIfOwnedBy(null)).toBe(1);
+    await inSqlTransaction(t.engine.resources, (uow) => updateRows(uow.sql, WorkflowRunSchema, { id: run.id }, { ownerId: 'someone' }));
+    expect(await noteIfOwnedBy(null)).toBe(0);
+    const row = await t.engine.resources.orm.em.fork().findOneOrFail(WorkflowRunSchema, { id: run.id }, { disableIdentityMap: true });
+    expect(row.error).toBe('seen as null');
+  });
+
   it('rolls back statements and events when the work throws, and the connection stays usable', async () => {
     const wf = await workflow();
     const published: WorkflowEvent[] = [];

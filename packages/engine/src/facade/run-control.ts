@@ -21,7 +21,7 @@ import { AbortReason, closeOpenSteps, type RunExecutor } from '../workflows/run-
 import { claimNewRun, claimResume, claimRetry, decideCheckpoint } from '../workflows/run-claims.js';
 import { heartbeat, HEARTBEAT_INTERVAL_MS, LEASE_DURATION_MS, leaseIsLive, recoverCrashedRuns } from '../workflows/leases.js';
 import { takeOverRun } from '../workflows/run-takeover.js';
-import { driveJobWaits } from '../db/run-queue.js';
+import { driveJobPending } from '../db/run-queue.js';
 import { withSqlExecutor } from '../db/sql-executor.js';
 import type { SettingsSystem } from '../settings/settings-system.js';
 import { latestStepRows, mirrorRunOnWorkflow, transitionRunRow } from '../workflows/run-store.js';
@@ -200,8 +200,10 @@ export class RunControl {
     const handled: string[] = [];
     for (const run of await runningRuns(this.resources)) {
       if (run.ownerId === this.resources.ownerId || leaseIsLive(run, now)) continue;
-      // Never driven and still queued: a busy worker will take it; only a job lost with its worker is recovered here.
-      if (!run.ownerId && this.resources.runQueue && (await withSqlExecutor(this.resources.orm, (sql) => driveJobWaits(sql, run.id)))) continue;
+      // Never driven and its job still queued, or just taken by a worker not yet written in as its
+      // driver: that worker drives it; only a job lost with its worker is recovered here.
+      if (!run.ownerId && this.resources.runQueue && (await withSqlExecutor(this.resources.orm, (sql) => driveJobPending(sql, run.id, LEASE_DURATION_MS))))
+        continue;
       try {
         const driving = await inTransaction(this.resources, (uow) => takeOverRun(uow, this.resources, run, maxTakeOvers, now));
         if (driving) this.executor.launch(run.id, run.workflowId);

@@ -10,10 +10,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestEngine, forDialect, redisTestsRun, testDialect, testRedisUrl, threeStepSequence, type TestEngine } from '@stagent/engine/testing';
+import {
+  createTestEngine,
+  forDialect,
+  redisTestsRun,
+  testDialect,
+  testRedisUrl,
+  threeStepSequence,
+  type ManualClock,
+  type TestEngine,
+} from '@stagent/engine/testing';
 import { Engine, openRedisEventBus } from '@stagent/engine';
 import { silentLogger } from '../../src/resources.js';
 import { UsageLedgerSchema } from '../../src/db/entities/usage-ledger.entity.js';
+import { WorkflowRunSchema, type WorkflowRun } from '../../src/db/entities/workflow-run.entity.js';
+import { inTransaction } from '../../src/db/unit-of-work.js';
+import { LEASE_DURATION_MS } from '../../src/workflows/leases.js';
+import { takeOverRun } from '../../src/workflows/run-takeover.js';
 
 const redis = await redisTestsRun('Run queue across instances');
 
@@ -22,19 +35,30 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** An api instance and a worker on one database and one Redis channel. */
-async function apiAndWorker(workerLatencyMs = 0): Promise<{ api: TestEngine; worker: TestEngine }> {
+/** Where the instances of one test meet: a data directory (its database) and a Redis channel. */
+function sharedPlace(): { dir: string; namespace: string } {
   const dir = mkdtempSync(join(tmpdir(), 'stagent-run-queue-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const namespace = `test-${randomBytes(6).toString('hex')}`;
-  const open = async (role: 'api' | 'worker', simulatedLatencyMs: number) => {
-    const bus = await openRedisEventBus(testRedisUrl(), { namespace, logger: silentLogger });
-    cleanups.push(() => bus.close());
-    const engine = await createTestEngine({ dataDir: dir, bus, role, scaleOut: { concurrency: 4, pollIntervalMs: 200 }, simulatedLatencyMs });
-    cleanups.push(() => engine.close());
-    return engine;
-  };
-  return { api: await open('api', 0), worker: await open('worker', workerLatencyMs) };
+  return { dir, namespace: `test-${randomBytes(6).toString('hex')}` };
+}
+
+/** An instance in `role` at `place`, closed after the test. */
+async function instanceAt(
+  place: { dir: string; namespace: string },
+  role: 'api' | 'worker',
+  options: { simulatedLatencyMs?: number; clock?: ManualClock } = {},
+) {
+  const bus = await openRedisEventBus(testRedisUrl(), { namespace: place.namespace, logger: silentLogger });
+  cleanups.push(() => bus.close());
+  const engine = await createTestEngine({ dataDir: place.dir, bus, role, scaleOut: { concurrency: 4, pollIntervalMs: 200 }, ...options });
+  cleanups.push(() => engine.close());
+  return engine;
+}
+
+/** An api instance and a worker on one database and one Redis channel. */
+async function apiAndWorker(workerLatencyMs = 0): Promise<{ api: TestEngine; worker: TestEngine }> {
+  const place = sharedPlace();
+  return { api: await instanceAt(place, 'api'), worker: await instanceAt(place, 'worker', { simulatedLatencyMs: workerLatencyMs }) };
 }
 
 /** Resolves once `done()` holds, polling every 10 ms; fails after `timeoutMs`. */
@@ -141,6 +165,55 @@ forDialect('postgres', () => {
       expect(worker.engine.simulated.calls).toHaveLength(2);
       expect(api.engine.simulated.calls).toHaveLength(0);
       expect(await api.engine.resources.orm.em.fork().count(UsageLedgerSchema, { workflowId: wf.id })).toBe(3);
+    });
+  });
+});
+
+forDialect('postgres', () => {
+  describe.runIf(redis)('the recovery sweep and a worker reaching for the same run', () => {
+    /** A run claimed on an api instance whose job no worker took yet; its lease has lapsed (it queued for longer). */
+    async function queuedRunWithLapsedLease(api: TestEngine): Promise<WorkflowRun> {
+      const wf = await api.engine.createWorkflow(threeStepSequence());
+      const { run } = await api.engine.executeWorkflow(wf.id);
+      await api.clock.advance(LEASE_DURATION_MS + 1_000);
+      const row = await readRun(api, run.id);
+      expect(row).toMatchObject({ status: 'RUNNING', ownerId: null, resumeCount: 0 });
+      return row;
+    }
+    const readRun = (at: TestEngine, id: string) => at.engine.resources.orm.em.fork().findOneOrFail(WorkflowRunSchema, { id }, { disableIdentityMap: true });
+    const setJobLock = (at: TestEngine, runId: string, lockedAt: string) =>
+      at.engine.resources.orm.em
+        .getConnection()
+        .execute(`update graphile_worker._private_jobs set locked_at = ${lockedAt}, locked_by = 'worker-elsewhere' where key = ?`, [`run:${runId}`]);
+
+    it('a take-over decided on a read from before a worker became the driver claims nothing: the worker keeps driving', async () => {
+      const place = sharedPlace();
+      const api = await instanceAt(place, 'api');
+      const seen = await queuedRunWithLapsedLease(api);
+      // A worker on the same clock takes the job and drives; its model call stays in flight.
+      const worker = await instanceAt(place, 'worker', { clock: api.clock, simulatedLatencyMs: 60_000 });
+      await until(async () => (await api.engine.getRun(seen.id))?.steps[0]?.status === 'RUNNING', 'the worker to drive the first step');
+      expect((await readRun(api, seen.id)).ownerId).toBe(worker.engine.resources.ownerId);
+      // The sweep's take-over of the row it read earlier (ownerless, lease lapsed).
+      const now = api.clock.now();
+      const took = await inTransaction(api.engine.resources, (uow) => takeOverRun(uow, api.engine.resources, seen, 3, now));
+      expect(took).toBe(false);
+      expect(await readRun(api, seen.id)).toMatchObject({ status: 'RUNNING', ownerId: worker.engine.resources.ownerId, resumeCount: 0 });
+      expect((await api.engine.getRun(seen.id))!.steps[0]!.status).toBe('RUNNING');
+      expect(worker.engine.executor.live.has(seen.id)).toBe(true);
+    });
+
+    it('a run whose job a worker took moments ago is left to it; one taken a lease ago by a worker that never drove it is taken over', async () => {
+      const api = await instanceAt(sharedPlace(), 'api');
+      const { id } = await queuedRunWithLapsedLease(api);
+      await setJobLock(api, id, 'now()');
+      expect(await api.engine.control.recover()).toEqual([]);
+      expect(await readRun(api, id)).toMatchObject({ ownerId: null, resumeCount: 0 });
+      // The worker that took it died before writing itself in: a lease later, the sweep recovers the run.
+      await setJobLock(api, id, `now() - interval '${LEASE_DURATION_MS + 1_000} milliseconds'`);
+      expect(await api.engine.control.recover()).toEqual([id]);
+      expect(await readRun(api, id)).toMatchObject({ ownerId: api.engine.resources.ownerId, resumeCount: 1 });
+      expect((await api.engine.waitForRun(id)).status).toBe('COMPLETED');
     });
   });
 });
