@@ -18,25 +18,28 @@ import { latestStepRows, toStepRunView, transitionStepRow } from './run-store.js
  * flight is paid again. A run taken over `maxTakeOvers` times already ends CRASHED instead: a
  * run that kills every instance that drives it must not go round for ever.
  *
- * `run` is the row as the caller read it (RUNNING and dead); the claim holds only if the row is
- * still that. Returns whether this instance now drives it.
+ * `run` is the row as the caller read it (RUNNING and dead); the claim, or the end CRASHED, holds
+ * only if the row is still that. Returns whether this instance now drives it.
  */
 export async function takeOverRun(uow: UnitOfWork, resources: EngineResources, run: WorkflowRun, maxTakeOvers: number, now: number): Promise<boolean> {
   const taken = run.resumeCount ?? 0;
+  // The row must still be as the sweep read it: resumeCount is the claim's version (of two instances
+  // taking the same run over, one matches), and an owner or lease written since means a driver took
+  // the run (its queued job) or renewed its lease after the read: it is alive, and keeps the run.
+  const asRead = { id: run.id, resumeCount: taken, ownerId: run.ownerId ?? null, leaseExpiresAt: run.leaseExpiresAt ?? null };
   if (taken >= maxTakeOvers) {
+    if ((await updateRows(uow.sql, WorkflowRunSchema, asRead, { updatedAt: now })) === 0) return false;
     await crashRun(uow, run, now, resources.telemetry);
     return false;
   }
   const why = crashExplanation(run, now).run;
-  // The row must still be as the sweep read it: resumeCount is the claim's version (of two instances
-  // taking the same run over, one matches), and an owner or lease written since means a driver took
-  // the run (its queued job) or renewed its lease after the read: it is alive, and keeps the run.
-  const claimed = await updateRows(
-    uow.sql,
-    WorkflowRunSchema,
-    { id: run.id, resumeCount: taken, ownerId: run.ownerId ?? null, leaseExpiresAt: run.leaseExpiresAt ?? null },
-    { ownerId: resources.ownerId, leaseExpiresAt: now + LEASE_DURATION_MS, heartbeatAt: now, resumeCount: taken + 1, updatedAt: now },
-  );
+  const claimed = await updateRows(uow.sql, WorkflowRunSchema, asRead, {
+    ownerId: resources.ownerId,
+    leaseExpiresAt: now + LEASE_DURATION_MS,
+    heartbeatAt: now,
+    resumeCount: taken + 1,
+    updatedAt: now,
+  });
   if (claimed === 0) return false;
   for (const step of await latestStepRows(uow, run.id)) {
     if (step.status !== 'RUNNING') continue;

@@ -186,7 +186,7 @@ forDialect('postgres', () => {
         .getConnection()
         .execute(`update graphile_worker._private_jobs set locked_at = ${lockedAt}, locked_by = 'worker-elsewhere' where key = ?`, [`run:${runId}`]);
 
-    it('a take-over decided on a read from before a worker became the driver claims nothing: the worker keeps driving', async () => {
+    it('a take-over decided on a read from before a worker became the driver claims nothing and crashes nothing: the worker keeps driving', async () => {
       const place = sharedPlace();
       const api = await instanceAt(place, 'api');
       const seen = await queuedRunWithLapsedLease(api);
@@ -198,6 +198,8 @@ forDialect('postgres', () => {
       const now = api.clock.now();
       const took = await inTransaction(api.engine.resources, (uow) => takeOverRun(uow, api.engine.resources, seen, 3, now));
       expect(took).toBe(false);
+      // Nor, for a run at its last allowed take-over, does it end the run CRASHED.
+      await inTransaction(api.engine.resources, (uow) => takeOverRun(uow, api.engine.resources, seen, 0, now));
       expect(await readRun(api, seen.id)).toMatchObject({ status: 'RUNNING', ownerId: worker.engine.resources.ownerId, resumeCount: 0 });
       expect((await api.engine.getRun(seen.id))!.steps[0]!.status).toBe('RUNNING');
       expect(worker.engine.executor.live.has(seen.id)).toBe(true);
