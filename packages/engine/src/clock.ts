@@ -48,16 +48,20 @@ export class ManualClock implements Clock {
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const entry = { until: this.current + ms, resolve };
-      this.sleepers.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== entry);
-          reject(signal.reason);
+      const onAbort = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== entry);
+        reject(signal!.reason);
+      };
+      // A woken sleeper lets go of the signal, as SystemClock's does: one signal outlives many sleeps.
+      const entry = {
+        until: this.current + ms,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      this.sleepers.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
   /** Moves time forward by `ms` and wakes every sleeper whose time has come. */

@@ -60,13 +60,15 @@ export class ScriptedExecutor implements ScheduleExecutor {
         outcome: null,
         finish: (outcome) => {
           if (run.outcome) return;
+          input.signal.removeEventListener('abort', onAbort);
           run.outcome = outcome ?? scripted ?? DEFAULT_OUTCOME;
           resolve(run.outcome);
         },
       };
       this.runs.push(run);
       // Like the engine, an aborted run ends CANCELLED.
-      input.signal.addEventListener('abort', () => run.finish({ status: FiringStatus.CANCELLED, turns: 0 }), { once: true });
+      const onAbort = () => run.finish({ status: FiringStatus.CANCELLED, turns: 0 });
+      input.signal.addEventListener('abort', onAbort, { once: true });
       if (!this.hold) run.finish();
     });
   }
