@@ -9,6 +9,14 @@ afterEach(() => t.close());
 
 const oneStep = (prompt: string) => ({ name: 'm', pattern: 'SEQUENCE', runtimeId: 'simulated', steps: [{ id: 'a', name: 'Write', prompt }] });
 
+/** Scripts the simulated step whose prompt is `match`: one turn per entry, of that many output tokens. */
+const scriptTurns = (match: string, outputTokens: number[], times?: number) =>
+  t.engine.simulated.script({
+    match,
+    ...(times ? { times } : {}),
+    script: { turns: outputTokens.map((n, i) => ({ text: `turn ${i + 1}`, outputTokens: n })) },
+  });
+
 async function runToEnd(t: TestEngine, runId: string) {
   for (let i = 0; i < 2000 && (await t.engine.getRun(runId))!.status === 'RUNNING'; i++) await t.clock.advance(10);
   return t.engine.waitForRun(runId);
@@ -59,15 +67,7 @@ describe('live step metrics', () => {
   });
 
   it('the estimate learns output tokens and turns from comparable completed runs', async () => {
-    t.engine.simulated.script({
-      match: 'Learn.',
-      script: {
-        turns: [
-          { text: 'x', outputTokens: 300 },
-          { text: 'y', outputTokens: 300 },
-        ],
-      },
-    });
+    scriptTurns('Learn.', [300, 300]);
     const wf = await t.engine.createWorkflow(oneStep('Learn.'));
     const before = await t.engine.estimateStoredWorkflow(wf.id);
     expect(before.steps[0]).toMatchObject({ fromHistory: false, outputTokens: 800, turns: 1 });
@@ -78,16 +78,8 @@ describe('live step metrics', () => {
 
   it('reports whole tokens and turns when the learned means are fractional; the price uses the means', async () => {
     // Two runs: one turn of 85 tokens, then two turns of 42: means 84.5 tokens and 1.5 turns.
-    t.engine.simulated.script({ match: 'Average.', times: 1, script: { turns: [{ text: 'a', outputTokens: 85 }] } });
-    t.engine.simulated.script({
-      match: 'Average.',
-      script: {
-        turns: [
-          { text: 'b', outputTokens: 42 },
-          { text: 'c', outputTokens: 42 },
-        ],
-      },
-    });
+    scriptTurns('Average.', [85], 1);
+    scriptTurns('Average.', [42, 42]);
     const wf = await t.engine.createWorkflow(oneStep('Average.'));
     for (let i = 0; i < 2; i++) await runToEnd(t, (await t.engine.executeWorkflow(wf.id)).run.id);
     const [step] = (await t.engine.estimateStoredWorkflow(wf.id)).steps;
